@@ -1,0 +1,238 @@
+"""Classify a Model: order-of-play graph, finite/continuous, zero-sum, common interest,
+potential, linearity in the strategy variables, static/dynamic."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import sympy
+
+from gamespec.errors import GamespecError, SpecError
+from gamespec.model import FiniteSet, IntervalDomain, Model
+from gamespec.normal_form import build_normal_form, potential_function, pure_strategy_count
+from gamespec.symbols import SetAggregate, is_zero
+
+ENUMERATION_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Classification:
+    players: tuple[str, ...]
+    strategy_spaces: dict[str, str]
+    order_graph: nx.DiGraph = field(compare=False, repr=False)
+    order: tuple[tuple[str, ...], ...]
+    leaders: tuple[str, ...]
+    followers: tuple[str, ...]
+    populations: tuple[str, ...]
+    families: tuple[str, ...]
+    finite: bool
+    continuous: bool
+    dynamic: bool
+    mixed: bool
+    conditioned: bool
+    zero_sum: bool | None
+    common_interest: bool
+    potential: bool | None
+    linearity: str
+    pure_profiles: int | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def sequential(self) -> bool:
+        return len(self.order) > 1
+
+    def as_dict(self) -> dict:
+        return {
+            "players": list(self.players),
+            "strategy_spaces": dict(self.strategy_spaces),
+            "order": [list(g) for g in self.order],
+            "leaders": list(self.leaders),
+            "followers": list(self.followers),
+            "populations": list(self.populations),
+            "families": list(self.families),
+            "finite": self.finite,
+            "continuous": self.continuous,
+            "dynamic": self.dynamic,
+            "mixed": self.mixed,
+            "conditioned": self.conditioned,
+            "zero_sum": self.zero_sum,
+            "common_interest": self.common_interest,
+            "potential": self.potential,
+            "linearity": self.linearity,
+            "pure_profiles": self.pure_profiles,
+            "notes": list(self.notes),
+        }
+
+
+def order_graph(model: Model) -> nx.DiGraph:
+    """Players as nodes; an edge a -> b when a moves before b (b observes a)."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(model.players)
+    for earlier, later in zip(model.order, model.order[1:]):
+        for a in earlier:
+            for b in later:
+                graph.add_edge(a, b)
+    if not nx.is_directed_acyclic_graph(graph):
+        cycle = nx.find_cycle(graph)
+        raise SpecError(f"the order of play has a cycle: {cycle}", span=model.spans.get(cycle[0][0]))
+    return graph
+
+
+def classify(model: Model) -> Classification:
+    graph = order_graph(model)
+    strategies = model.strategies()
+    spaces = {}
+    for s in strategies:
+        domain = s.domain.describe() if hasattr(s.domain, "describe") else str(s.domain)
+        cond = "".join(f"[{c.name}]" for c in s.condition_sets)
+        spaces[f"{s.player}.{s.name}{cond}"] = f"{s.kind} {domain}"
+    finite = all(isinstance(s.domain, FiniteSet) for s in strategies) and not any(
+        p.kind == "population" for p in model.players.values())
+    continuous = any(isinstance(s.domain, IntervalDomain) for s in strategies)
+    dynamic = bool(model.dynamics or model.updates or model.repeated)
+    notes: list[str] = []
+    count = pure_strategy_count(model) if finite else None
+    zero_sum = True if model.zero_sum_declared else None
+    common = model.common_payoff is not None
+    potential = True if common else None
+    numeric = False
+    if finite and count is not None and count <= ENUMERATION_LIMIT and not model.free_params():
+        try:
+            nf = build_normal_form(model)
+            numeric = True
+            potential = potential_function(nf) is not None
+            scale = max(1.0, float(np.max(np.abs(nf.payoffs), initial=0.0)))
+            if zero_sum is None and len(nf.agents) == 2:
+                zero_sum = bool(np.max(np.abs(nf.payoffs.sum(axis=0))) < 1e-9 * scale)
+            common = common or bool(np.max(np.abs(nf.payoffs - nf.payoffs[:1])) < 1e-9 * scale)
+        except GamespecError as exc:
+            notes.append(f"normal form not evaluated: {exc.message}")
+    if not numeric:
+        zero_sum = zero_sum or _zero_sum(model)
+        common = common or _all_equal(model)
+        potential = True if common else potential
+    if finite and model.free_params():
+        notes.append("symbolic parameters without values: " + ", ".join(model.free_params()))
+    return Classification(
+        players=tuple(model.players),
+        strategy_spaces=spaces,
+        order_graph=graph,
+        order=model.order,
+        leaders=tuple(model.order[0]) if len(model.order) > 1 else (),
+        followers=tuple(p for g in model.order[1:] for p in g),
+        populations=tuple(n for n, p in model.players.items() if p.kind == "population"),
+        families=tuple(n for n, p in model.players.items() if p.kind == "family"),
+        finite=finite,
+        continuous=continuous,
+        dynamic=dynamic,
+        mixed=any(s.kind == "mixed" for s in strategies),
+        conditioned=any(s.condition_sets for s in strategies),
+        zero_sum=zero_sum,
+        common_interest=common,
+        potential=potential,
+        linearity=linearity(model),
+        pure_profiles=count,
+        notes=tuple(notes),
+    )
+
+
+def _zero_sum(model: Model) -> bool | None:
+    if model.zero_sum_declared:
+        return True
+    if len(model.players) != 2 or model.common_payoff is not None:
+        return False if model.common_payoff is not None else None
+    names = list(model.players)
+    if not all(n in model.payoffs for n in names):
+        return None
+    total = model.expand_lets(model.payoffs[names[0]].expr + model.payoffs[names[1]].expr)
+    return True if is_zero(total) else None
+
+
+def _all_equal(model: Model) -> bool:
+    exprs = [p.expr for p in model.payoffs.values()]
+    if len(exprs) < 2:
+        return False
+    return all(is_zero(e - exprs[0]) is True for e in exprs[1:])
+
+
+# ---------------------------------------------------------------- linearity
+def strategy_bases(model: Model) -> dict[str, set]:
+    """Per player, the SymPy objects standing for its strategy variables."""
+    return {
+        name: {s.symbol for s in player.strategies}
+        for name, player in model.players.items()
+    }
+
+
+def linearity(model: Model) -> str:
+    """linear / bilinear / multilinear / polynomial / nonlinear in the strategy variables."""
+    bases = strategy_bases(model)
+    worst = "linear"
+    rank = ["constant", "linear", "bilinear", "multilinear", "polynomial", "nonlinear"]
+    exprs = [model.expand_lets(p.expr) for p in model.payoffs.values()]
+    if model.common_payoff is not None:
+        exprs.append(model.expand_lets(model.common_payoff))
+    for expr in exprs:
+        per_player = [degree(expr, b) for b in bases.values()]
+        if any(d is None for d in per_player):
+            kind = "nonlinear"
+        elif max(per_player, default=0) > 1:
+            kind = "polynomial"
+        else:
+            total = sum(per_player)
+            kind = {0: "constant", 1: "linear", 2: "bilinear"}.get(total, "multilinear")
+        if rank.index(kind) > rank.index(worst):
+            worst = kind
+    return worst
+
+
+def degree(expr, bases: set) -> int | None:
+    """Polynomial degree of expr in the variables of `bases`; None if not polynomial."""
+    if not _depends(expr, bases):
+        return 0
+    if isinstance(expr, sympy.Symbol):
+        return 1 if expr in bases else 0
+    if isinstance(expr, sympy.Indexed):
+        if expr.base in bases:
+            return 1
+        return 0 if not any(_depends(i, bases) for i in expr.indices) else None
+    if isinstance(expr, sympy.Add):
+        degrees = [degree(a, bases) for a in expr.args]
+        return None if None in degrees else max(degrees)
+    if isinstance(expr, sympy.Mul):
+        degrees = [degree(a, bases) for a in expr.args]
+        return None if None in degrees else sum(degrees)
+    if isinstance(expr, sympy.Pow):
+        if _depends(expr.exp, bases):
+            return None
+        d = degree(expr.base, bases)
+        if d is None:
+            return None
+        if expr.exp.is_Integer and expr.exp >= 0:
+            return d * int(expr.exp)
+        return None
+    if isinstance(expr, SetAggregate):
+        if expr.condition is not sympy.true and _depends(expr.condition, bases):
+            return None
+        if expr.kind in ("sum", "mean"):
+            return degree(expr.body, bases)
+        return None
+    if isinstance(expr, sympy.Piecewise):
+        if any(_depends(c, bases) for _, c in expr.args):
+            return None
+        degrees = [degree(e, bases) for e, _ in expr.args]
+        return None if None in degrees else max(degrees)
+    return None
+
+
+def _depends(expr, bases: set) -> bool:
+    if not isinstance(expr, sympy.Basic):
+        return False
+    for b in bases:
+        if isinstance(b, sympy.IndexedBase):
+            if any(item.base == b for item in expr.atoms(sympy.Indexed)):
+                return True
+        elif b in expr.free_symbols or expr.has(b):
+            return True
+    return False

@@ -1,0 +1,242 @@
+"""The `gamespec` command: check, info, solve, derive."""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from gamespec import __version__
+from gamespec.errors import GamespecError, SpecError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 2, 3
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message):  # exit code 2 with a gamespec-style line
+        self.print_usage(sys.stderr)
+        print(f"gamespec: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(prog="gamespec", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"gamespec {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_ArgumentParser)
+
+    def common(p, many=False):
+        p.add_argument("files" if many else "file", nargs="+" if many else None,
+                       metavar="FILE", help="a .game spec")
+        p.add_argument("--set", dest="overrides", action="append", default=[],
+                       metavar="NAME=VALUE", help="override a parameter")
+        p.add_argument("--allow-data", action="append", default=[], metavar="PATH",
+                       help="also allow data files under PATH")
+        p.add_argument("--data-mirror", metavar="DIR",
+                       help="local folder of registered data sets (else $GAMESPEC_DATA_MIRROR)")
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show Python tracebacks")
+
+    check = sub.add_parser("check", help="parse and check specs: ok or a located error")
+    common(check, many=True)
+    info = sub.add_parser("info", help="how gamespec classifies the game, and which solvers apply")
+    common(info)
+    info.add_argument("--json", action="store_true")
+    solve = sub.add_parser("solve", help="solve the game and certify the answer")
+    common(solve)
+    solve.add_argument("--method", help="force a solver (see `gamespec info`)")
+    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    solve.add_argument("--out", metavar="PATH", help="write the JSON result to PATH (atomically)")
+    derive = sub.add_parser("derive", help="equilibrium conditions, symbolically")
+    common(derive)
+    derive.add_argument("--latex", action="store_true")
+    derive.add_argument("--json", action="store_true")
+    derive.add_argument("--out", metavar="PATH")
+    return parser
+
+
+def parse_overrides(items: list[str]) -> dict[str, float]:
+    overrides = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name.isidentifier():
+            raise SpecError(f"--set expects NAME=VALUE, got {item!r}")
+        text = value.strip()
+        scale = 1.0
+        if text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise SpecError(f"--set {name}: {value!r} is not a number") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise SpecError(f"--set {name}: {value!r} is not a finite number")
+        overrides[name] = number
+    return overrides
+
+
+def _load(args, path):
+    from gamespec.loader import load_model
+
+    return load_model(path, parse_overrides(args.overrides), tuple(args.allow_data),
+                      args.data_mirror)
+
+
+def cmd_check(args) -> int:
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            _load(args, path)
+            print(f"{path}: ok")
+        except GamespecError as exc:
+            _report(exc, path)
+            status = max(status, exc.exit_code)
+    return status
+
+
+def cmd_info(args) -> int:
+    from gamespec.analysis import classify
+    from gamespec.solvers.registry import applicable, describe_class
+
+    model = _load(args, args.file)
+    cls = classify(model)
+    methods = [(e.name, ok, reason) for e, ok, reason in applicable(model, cls)]
+    if args.json:
+        payload = {"game": model.title, "spec": model.path, "classification": cls.as_dict(),
+                   "class": describe_class(cls),
+                   "methods": [{"name": n, "applies": ok, "reason": r} for n, ok, r in methods]}
+        print(json.dumps(payload, indent=2))
+        return EXIT_OK
+    print(f"game: {model.title}")
+    print(f"class: {describe_class(cls)}")
+    print("players:")
+    for name, player in model.players.items():
+        extra = ""
+        if player.kind == "family":
+            extra = f" (family over {player.member_set.name}, {len(player.member_set)} members)"
+        elif player.kind == "population":
+            extra = f" (population of {player.population_size})"
+        print(f"  {name}{extra}")
+    print("strategy spaces:")
+    for key, space in cls.strategy_spaces.items():
+        print(f"  {key}: {space}")
+    order = " -> ".join("{" + ", ".join(g) + "}" if len(g) > 1 else g[0] for g in cls.order)
+    print(f"order of play: {order}")
+    flags = [("finite", cls.finite), ("continuous", cls.continuous), ("dynamic", cls.dynamic),
+             ("zero-sum", cls.zero_sum), ("common interest", cls.common_interest),
+             ("potential", cls.potential)]
+    print("properties: " + ", ".join(f"{n}={_tri(v)}" for n, v in flags))
+    print(f"payoffs are {cls.linearity} in the strategy variables")
+    if cls.pure_profiles is not None:
+        print(f"pure profiles: {cls.pure_profiles:,}")
+    for note in cls.notes:
+        print(f"note: {note}")
+    print("methods:")
+    for name, ok, reason in methods:
+        print(f"  {name}: {'applies' if ok else 'no (' + reason + ')'}")
+    return EXIT_OK
+
+
+def _tri(value) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def cmd_solve(args) -> int:
+    from gamespec.analysis import classify
+    from gamespec.output import write_atomic
+    from gamespec.render import render_result
+    from gamespec.solvers.registry import plan
+
+    timing = {}
+    start = time.perf_counter()
+    model = _load(args, args.file)
+    timing["load"] = time.perf_counter() - start
+    t = time.perf_counter()
+    cls = classify(model)
+    entry = plan(model, cls, args.method)
+    timing["analyse"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result = entry.solve(model, cls, {"seed": args.seed, **model.solve_options})
+    timing["solve"] = time.perf_counter() - t
+    timing["total"] = time.perf_counter() - start
+    result = result.with_timing(timing)
+    text = result.to_json()
+    if args.out:
+        write_atomic(args.out, text + "\n")
+    if args.json:
+        print(text)
+    else:
+        print(render_result(result))
+    return EXIT_OK if result.certificate.ok else EXIT_SOLVER
+
+
+def cmd_derive(args) -> int:
+    from gamespec.derive import derive
+    from gamespec.output import write_atomic
+
+    model = _load(args, args.file)
+    derivation = derive(model)
+    if args.json:
+        text = json.dumps(derivation.as_dict(), indent=2)
+    elif args.latex:
+        text = derivation.latex()
+    else:
+        text = derivation.plain()
+    if args.out:
+        write_atomic(args.out, text + "\n")
+    print(text)
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive}
+
+
+def _report(exc: GamespecError, path: str | None = None) -> None:
+    source = None
+    span_path = exc.span.path if exc.span else path
+    if span_path:
+        try:
+            source = Path(span_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            source = None
+    print(exc.format(source), file=sys.stderr)
+
+
+def _interrupted(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        return COMMANDS[args.command](args)
+    except GamespecError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _report(exc, getattr(args, "file", None))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("gamespec: interrupted; no output was written", file=sys.stderr)
+        return 130
+    except RecursionError:
+        if args.debug:
+            traceback.print_exc()
+        print("gamespec: error: the spec is nested too deeply", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+        if args.debug:
+            traceback.print_exc()
+        print(f"gamespec: internal error: {type(exc).__name__}: {exc}\n"
+              "hint: rerun with --debug and report it", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""`gamespec derive`: the model's payoffs and, for finite games, the best-response and
+equilibrium conditions, derived symbolically (plain text and LaTeX)."""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import sympy
+
+from gamespec.model import FiniteSet, Model
+from gamespec.symbols import SetAggregate, safe_simplify
+
+MAX_SYMBOLIC_PROFILES = 512
+
+
+@dataclass
+class Derivation:
+    """Sections of (title, [(label, sympy object or str)])."""
+
+    sections: list[tuple[str, list[tuple[str, object]]]] = field(default_factory=list)
+
+    def add(self, title: str, items: list[tuple[str, object]]) -> None:
+        if items:
+            self.sections.append((title, items))
+
+    def plain(self) -> str:
+        out = []
+        for title, items in self.sections:
+            out.append(f"== {title}")
+            for label, obj in items:
+                text = obj if isinstance(obj, str) else sympy.sstr(obj)
+                out.append(f"  {label}: {text}" if label else f"  {text}")
+        return "\n".join(out)
+
+    def latex(self) -> str:
+        out = []
+        for title, items in self.sections:
+            out.append(f"% {title}")
+            for label, obj in items:
+                body = obj if isinstance(obj, str) else sympy.latex(obj)
+                tag = label.replace("_", r"\_")
+                out.append(f"\\text{{{tag}}}: \\quad {body} \\\\" if label else f"{body} \\\\")
+        return "\n".join(out)
+
+    def as_dict(self) -> dict:
+        return {
+            title: [
+                {"label": label, "plain": obj if isinstance(obj, str) else sympy.sstr(obj),
+                 "latex": obj if isinstance(obj, str) else sympy.latex(obj)}
+                for label, obj in items
+            ]
+            for title, items in self.sections
+        }
+
+
+def derive(model: Model) -> Derivation:
+    d = Derivation()
+    payoffs = [(f"u_{name}", p.expr) for name, p in model.payoffs.items()]
+    if model.common_payoff is not None:
+        payoffs.append(("common payoff", model.common_payoff))
+    d.add("payoffs", payoffs)
+    d.add("definitions", [(let.name, let.expr) for let in model.lets.values()])
+    constraints = [(c.name, c.relation) for p in model.players.values() for c in p.constraints]
+    d.add("constraints", constraints)
+    if _small_finite(model):
+        br, ne = finite_conditions(model)
+        d.add("best-response conditions", br)
+        d.add("pure equilibrium conditions", ne)
+    return d
+
+
+def _small_finite(model: Model) -> bool:
+    total = 1
+    for player in model.players.values():
+        if player.kind != "single" or len(player.strategies) != 1:
+            return False
+        s = player.strategies[0]
+        if not isinstance(s.domain, FiniteSet) or s.condition_sets:
+            return False
+        total *= len(s.domain)
+    return total <= MAX_SYMBOLIC_PROFILES and bool(model.payoffs or model.common_payoff)
+
+
+def _point(strategy, element):
+    value = sympy.Symbol(element) if isinstance(element, str) else sympy.Integer(element) \
+        if isinstance(element, int) else sympy.Float(element)
+    if strategy.kind == "mixed":
+        return {strategy.symbol[e if not isinstance(e, str) else sympy.Symbol(e)]:
+                (1 if e == element else 0) for e in strategy.domain.elements}
+    return {strategy.symbol: value}
+
+
+def _value_at(model: Model, expr, strategies, profile) -> sympy.Expr:
+    subs = {}
+    for strategy, element in zip(strategies, profile):
+        subs.update(_point(strategy, element))
+    expanded = resolve_element_equalities(model.expand_lets(expr).xreplace(subs), model)
+    return expanded if expanded.has(SetAggregate) else safe_simplify(expanded)
+
+
+def finite_conditions(model: Model):
+    """Best-response conditions per player and opponent profile; equilibrium conditions."""
+    players = list(model.players.values())
+    strategies = [p.strategies[0] for p in players]
+    domains = [s.domain.elements for s in strategies]
+    values = {}
+    for profile in itertools.product(*domains):
+        for k, player in enumerate(players):
+            values[(k, profile)] = _value_at(model, model.payoff_of(player.name), strategies,
+                                             profile)
+    br_items = []
+    ne_items = []
+    for k, player in enumerate(players):
+        others = [d for j, d in enumerate(domains) if j != k]
+        for rest in itertools.product(*others):
+            for x in domains[k]:
+                profile = _insert(rest, k, x)
+                conds = []
+                for y in domains[k]:
+                    if y == x:
+                        continue
+                    conds.append(sympy.Ge(values[(k, profile)], values[(k, _insert(rest, k, y))]))
+                cond = sympy.And(*conds) if conds else sympy.true
+                label = f"{player.name} plays {x} against " + ", ".join(
+                    f"{players[j].name}={v}" for j, v in zip(
+                        [j for j in range(len(players)) if j != k], rest))
+                br_items.append((label, safe_simplify(cond)))
+    for profile in itertools.product(*domains):
+        conds = []
+        for k in range(len(players)):
+            for y in domains[k]:
+                if y != profile[k]:
+                    conds.append(sympy.Ge(values[(k, profile)],
+                                          values[(k, _insert(_drop(profile, k), k, y))]))
+        cond = safe_simplify(sympy.And(*conds)) if conds else sympy.true
+        ne_items.append(("(" + ", ".join(str(v) for v in profile) + ") is an equilibrium iff",
+                         cond))
+    return br_items, ne_items
+
+
+def _insert(rest, k, x):
+    rest = list(rest)
+    rest.insert(k, x)
+    return tuple(rest)
+
+
+def _drop(profile, k):
+    return tuple(v for j, v in enumerate(profile) if j != k)
+
+
+def resolve_element_equalities(expr, model: Model):
+    """Decide Eq/Ne between two named set elements (distinct names are distinct elements)."""
+    names = set(model.elements)
+
+    def is_element_test(e) -> bool:
+        return isinstance(e, (sympy.Eq, sympy.Ne)) and all(
+            isinstance(a, sympy.Symbol) and a.name in names for a in e.args)
+
+    def decide(e):
+        same = e.args[0].name == e.args[1].name
+        return sympy.true if same == isinstance(e, sympy.Eq) else sympy.false
+
+    return expr.replace(is_element_test, decide)

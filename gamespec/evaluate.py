@@ -1,0 +1,353 @@
+"""Bulk numeric evaluation of Model expressions with NumPy (no per-element `subs`).
+
+An expression with free index variables evaluates to a *labelled array*: a NumPy array
+whose axes are named after index variables (or after players, when a strategy variable
+is bound to all of its pure choices). Binary operations align axes by name and broadcast,
+aggregates reduce named axes, and indexing gathers along positional axes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy
+
+from gamespec.errors import SpecError, Span
+from gamespec.model import FiniteSet
+from gamespec.symbols import SetAggregate
+
+MAX_ELEMENTS = 400_000_000
+
+
+@dataclass(frozen=True)
+class LArray:
+    """An array with named axes; a scalar has no axes."""
+
+    data: np.ndarray
+    axes: tuple[str, ...] = ()
+
+    @staticmethod
+    def scalar(value) -> "LArray":
+        return LArray(np.asarray(value), ())
+
+    def aligned(self, axes: tuple[str, ...]) -> np.ndarray:
+        """This array transposed/expanded so that its axes follow `axes` (broadcastable)."""
+        order = [self.axes.index(a) for a in axes if a in self.axes]
+        data = np.transpose(self.data, order) if order != list(range(len(order))) else self.data
+        shape = []
+        present = iter(data.shape)
+        for a in axes:
+            shape.append(next(present) if a in self.axes else 1)
+        return data.reshape(shape) if data.ndim or shape else data
+
+
+@dataclass(frozen=True)
+class Table:
+    """A numeric table bound to a name: positional axes indexed by sets, then extra axes."""
+
+    array: np.ndarray
+    index_sets: tuple[FiniteSet, ...]
+    extra_axes: tuple[str, ...] = ()
+
+
+@dataclass
+class Context:
+    """What names mean during one evaluation."""
+
+    scalars: dict[sympy.Symbol, LArray] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    index_sets: dict[sympy.Symbol, FiniteSet] = field(default_factory=dict)
+    sets: dict[str, FiniteSet] = field(default_factory=dict)
+    elements: dict[str, str] = field(default_factory=dict)  # symbolic element names
+    functions: dict[str, object] = field(default_factory=dict)
+    lets: dict = field(default_factory=dict)  # name -> LetDef, expanded lazily
+    let_cache: dict = field(default_factory=dict)
+    span: Span | None = None
+
+    def child(self, **updates) -> "Context":
+        new = Context(**{**self.__dict__})
+        for key, value in updates.items():
+            setattr(new, key, value)
+        return new
+
+
+def union_axes(*arrays: LArray) -> tuple[str, ...]:
+    axes: list[str] = []
+    for arr in arrays:
+        for a in arr.axes:
+            if a not in axes:
+                axes.append(a)
+    return tuple(axes)
+
+
+def combine(fn, *arrays: LArray) -> LArray:
+    axes = union_axes(*arrays)
+    _guard_size(arrays, axes)
+    result = fn(*[a.aligned(axes) for a in arrays])
+    return LArray(np.asarray(result), axes)
+
+
+def _guard_size(arrays, axes) -> None:
+    sizes: dict[str, int] = {}
+    for arr in arrays:
+        for name, n in zip(arr.axes, arr.data.shape):
+            sizes[name] = max(n, sizes.get(name, 1))
+    total = 1
+    for a in axes:
+        total *= sizes.get(a, 1)
+    if total > MAX_ELEMENTS:
+        raise SpecError(
+            f"evaluating this expression needs {total:,} array elements "
+            f"(limit {MAX_ELEMENTS:,})",
+            hint="reduce the index sets or split the expression with `let`",
+        )
+
+
+def evaluate(expr: sympy.Basic, ctx: Context) -> LArray:
+    """Evaluate a Model expression to a labelled array."""
+    try:
+        return _eval(expr, ctx)
+    except (TypeError, ValueError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
+        raise SpecError(f"cannot evaluate {sympy.sstr(expr)[:80]}: {exc}", span=ctx.span) from None
+
+
+def _eval(expr, ctx: Context) -> LArray:  # noqa: C901 - one dispatch over node types
+    if isinstance(expr, (sympy.Integer, sympy.Float, sympy.Rational)):
+        return LArray.scalar(float(expr))
+    if expr is sympy.true or expr is sympy.false:
+        return LArray.scalar(bool(expr))
+    if expr in (sympy.pi, sympy.E):
+        return LArray.scalar(float(expr))
+    if isinstance(expr, sympy.Symbol):
+        return _eval_symbol(expr, ctx)
+    if isinstance(expr, sympy.Indexed):
+        return _eval_indexed(expr, ctx)
+    if isinstance(expr, sympy.Add):
+        parts = [_eval(a, ctx) for a in expr.args]
+        return combine(lambda *xs: _sum_all(xs), *parts)
+    if isinstance(expr, sympy.Mul):
+        parts = [_eval(a, ctx) for a in expr.args]
+        return combine(lambda *xs: _prod_all(xs), *parts)
+    if isinstance(expr, sympy.Pow):
+        base, exponent = _eval(expr.base, ctx), _eval(expr.exp, ctx)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return combine(lambda b, e: np.power(np.asarray(b, float), e), base, exponent)
+    if isinstance(expr, SetAggregate):
+        return _eval_aggregate(expr, ctx)
+    if isinstance(expr, sympy.Piecewise):
+        return _eval_piecewise(expr, ctx)
+    if isinstance(expr, sympy.Rel):
+        return _eval_relational(expr, ctx)
+    if isinstance(expr, (sympy.And, sympy.Or, sympy.Not)):
+        parts = [_eval(a, ctx) for a in expr.args]
+        op = {sympy.And: np.logical_and, sympy.Or: np.logical_or}
+        if isinstance(expr, sympy.Not):
+            return LArray(np.logical_not(parts[0].data), parts[0].axes)
+        fn = op[type(expr)]
+        return combine(lambda *xs: _reduce(fn, xs), *parts)
+    if isinstance(expr, (sympy.Max, sympy.Min)):
+        parts = [_eval(a, ctx) for a in expr.args]
+        fn = np.maximum if isinstance(expr, sympy.Max) else np.minimum
+        return combine(lambda *xs: _reduce(fn, xs), *parts)
+    if isinstance(expr, sympy.Function):
+        return _eval_function(expr, ctx)
+    raise SpecError(f"cannot evaluate {type(expr).__name__} numerically", span=ctx.span)
+
+
+def _sum_all(xs):
+    total = xs[0]
+    for x in xs[1:]:
+        total = total + x
+    return total
+
+
+def _prod_all(xs):
+    total = xs[0]
+    for x in xs[1:]:
+        total = total * x
+    return total
+
+
+def _reduce(fn, xs):
+    total = xs[0]
+    for x in xs[1:]:
+        total = fn(total, x)
+    return total
+
+
+def _eval_symbol(sym: sympy.Symbol, ctx: Context) -> LArray:
+    if sym in ctx.scalars:
+        return ctx.scalars[sym]
+    if sym in ctx.index_sets:
+        return LArray(ctx.index_sets[sym].values(), (sym.name,))
+    if sym.name in ctx.elements:
+        return LArray.scalar(np.array(sym.name, dtype=object))
+    if sym.name in ctx.lets:
+        return _eval_let(sym.name, (), ctx)
+    raise SpecError(f"`{sym.name}` has no numeric value", span=ctx.span,
+                    hint="give it a default in the spec or pass --set NAME=VALUE")
+
+
+def _eval_let(name: str, index_args, ctx: Context) -> LArray:
+    let = ctx.lets[name]
+    if not let.variables:
+        key = name
+        if key not in ctx.let_cache:
+            ctx.let_cache[key] = _eval(let.expr, ctx)
+        return ctx.let_cache[key]
+    # an indexed let: evaluate its body over its own index sets once, then gather
+    key = name
+    if key not in ctx.let_cache:
+        inner = ctx.child(index_sets={**ctx.index_sets, **dict(zip(let.variables, let.index_sets))})
+        value = _eval(let.expr, inner)
+        own = tuple(v.name for v in let.variables)
+        extra = tuple(a for a in value.axes if a not in own)
+        full = LArray(_expand_to(value, own + extra, let.index_sets), own + extra)
+        ctx.let_cache[key] = Table(full.aligned(own + extra), tuple(let.index_sets), extra)
+    return _gather(ctx.let_cache[key], index_args, ctx)
+
+
+def _expand_to(value: LArray, axes: tuple[str, ...], sets) -> np.ndarray:
+    """Broadcast `value` to carry every axis in `axes` explicitly (own axes from sets)."""
+    data = value.aligned(axes)
+    shape = list(data.shape)
+    for k, s in enumerate(sets):
+        shape[k] = len(s)
+    return np.broadcast_to(data, shape).copy() if data.shape != tuple(shape) else data
+
+
+def _eval_indexed(item: sympy.Indexed, ctx: Context) -> LArray:
+    name = item.base.label.name
+    if name in ctx.tables:
+        return _gather(ctx.tables[name], item.indices, ctx)
+    if name in ctx.lets:
+        return _eval_let(name, item.indices, ctx)
+    raise SpecError(f"`{name}` has no numeric value", span=ctx.span)
+
+
+def _gather(table: Table, index_args, ctx: Context) -> LArray:
+    """table[i1, i2, ...] where each index is an expression over named axes."""
+    if len(index_args) != len(table.index_sets):
+        raise SpecError(
+            f"expected {len(table.index_sets)} indices, got {len(index_args)}", span=ctx.span
+        )
+    positions = []
+    for arg, target in zip(index_args, table.index_sets):
+        positions.append(_positions(arg, target, ctx))
+    axes = union_axes(*positions)
+    idx = tuple(p.aligned(axes) for p in positions)
+    data = table.array[idx] if idx else table.array
+    return LArray(np.asarray(data), axes + table.extra_axes)
+
+
+def _positions(arg, target: FiniteSet, ctx: Context) -> LArray:
+    """Positions in `target` of the values an index expression takes."""
+    if isinstance(arg, sympy.Symbol) and arg in ctx.index_sets:
+        source = ctx.index_sets[arg]
+        if source.elements == target.elements:
+            return LArray(np.arange(len(target)), (arg.name,))
+    values = _eval(arg, ctx)
+    lookup = {e: k for k, e in enumerate(target.elements)}
+    flat = values.data.ravel()
+    out = np.empty(flat.shape, dtype=np.int64)
+    for k, v in enumerate(flat):
+        key = v.item() if hasattr(v, "item") else v
+        if isinstance(key, float) and key.is_integer() and key not in lookup:
+            key = int(key)
+        pos = lookup.get(key)
+        if pos is None:
+            raise SpecError(f"index value {key!r} is not an element of {target.name}", span=ctx.span)
+        out[k] = pos
+    return LArray(out.reshape(values.data.shape), values.axes)
+
+
+def _eval_aggregate(agg: SetAggregate, ctx: Context) -> LArray:
+    sets = []
+    for name in agg.set_names:
+        if name not in ctx.sets:
+            raise SpecError(f"unknown set `{name}`", span=ctx.span)
+        sets.append(ctx.sets[name])
+    inner = ctx.child(index_sets={**ctx.index_sets, **dict(zip(agg.variables, sets))})
+    own = tuple(v.name for v in agg.variables)
+    mask = None
+    if agg.condition is not sympy.true:
+        mask = _eval(agg.condition, inner)
+    if agg.kind == "count":
+        body = LArray.scalar(1.0)
+    else:
+        body = _eval(agg.body, inner)
+    parts = [body] + ([mask] if mask is not None else [])
+    axes = union_axes(*parts)
+    axes = own + tuple(a for a in axes if a not in own)
+    shape_sets = {v.name: len(s) for v, s in zip(agg.variables, sets)}
+    data = np.asarray(body.aligned(axes), dtype=float)
+    target = list(np.broadcast_shapes(data.shape, *(p.aligned(axes).shape for p in parts)))
+    for k, name in enumerate(own):
+        target[k] = shape_sets[name]
+    data = np.broadcast_to(data, target)
+    keep = None
+    if mask is not None:
+        keep = np.broadcast_to(np.asarray(mask.aligned(axes), dtype=bool), target)
+    red = tuple(range(len(own)))
+    kind = agg.kind
+    if kind in ("sum", "count"):
+        result = np.sum(np.where(keep, data, 0.0) if keep is not None else data, axis=red)
+    elif kind == "prod":
+        result = np.prod(np.where(keep, data, 1.0) if keep is not None else data, axis=red)
+    elif kind == "mean":
+        total = np.sum(np.where(keep, data, 0.0) if keep is not None else data, axis=red)
+        count = np.sum(keep, axis=red) if keep is not None else np.prod([target[k] for k in red])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result = total / count
+    elif kind in ("max", "min"):
+        fill = -np.inf if kind == "max" else np.inf
+        values = np.where(keep, data, fill) if keep is not None else data
+        result = np.max(values, axis=red) if kind == "max" else np.min(values, axis=red)
+    else:  # pragma: no cover - the grammar admits no other kind
+        raise SpecError(f"unknown aggregate {kind}", span=ctx.span)
+    return LArray(np.asarray(result), axes[len(own):])
+
+
+def _eval_piecewise(expr: sympy.Piecewise, ctx: Context) -> LArray:
+    values = [_eval(e, ctx) for e, _ in expr.args]
+    conds = [_eval(c, ctx) for _, c in expr.args]
+    everything = values + conds
+    axes = union_axes(*everything)
+    _guard_size(everything, axes)
+    shape = np.broadcast_shapes(*(a.aligned(axes).shape for a in everything))
+    result = np.broadcast_to(np.asarray(values[-1].aligned(axes), dtype=float), shape).copy()
+    for value, cond in reversed(list(zip(values[:-1], conds[:-1]))):
+        c = np.broadcast_to(np.asarray(cond.aligned(axes), dtype=bool), shape)
+        v = np.broadcast_to(np.asarray(value.aligned(axes), dtype=float), shape)
+        result = np.where(c, v, result)
+    return LArray(result, axes)
+
+
+_REL = {
+    sympy.Eq: np.equal, sympy.Ne: np.not_equal, sympy.Lt: np.less, sympy.Le: np.less_equal,
+    sympy.Gt: np.greater, sympy.Ge: np.greater_equal,
+}
+
+
+def _eval_relational(expr, ctx: Context) -> LArray:
+    left, right = _eval(expr.lhs, ctx), _eval(expr.rhs, ctx)
+    fn = _REL[type(expr)]
+    return combine(lambda a, b: fn(a, b), left, right)
+
+
+def _eval_function(expr, ctx: Context) -> LArray:
+    name = type(expr).__name__
+    args = [_eval(a, ctx) for a in expr.args]
+    numpy_fn = {
+        "exp": np.exp, "log": np.log, "sqrt": np.sqrt, "Abs": np.abs, "floor": np.floor,
+        "ceiling": np.ceil, "sin": np.sin, "cos": np.cos, "tanh": np.tanh,
+        "sign": np.sign,
+    }.get(name)
+    if numpy_fn is not None:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if name == "log" and len(args) == 2:
+                return combine(lambda x, b: np.log(x) / np.log(b), *args)
+            return LArray(numpy_fn(np.asarray(args[0].data, float)), args[0].axes)
+    if name in ctx.functions:
+        return ctx.functions[name](ctx, expr, args)
+    raise SpecError(f"function `{name}` cannot be evaluated numerically here", span=ctx.span)

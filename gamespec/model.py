@@ -1,0 +1,273 @@
+"""The Model: names resolved, sets and data loaded, payoffs and constraints as SymPy.
+
+Backends read only this (never the parse tree). Every part keeps the span it came from so
+that later stages can report located errors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import sympy
+
+from gamespec.errors import Span
+
+
+@dataclass(frozen=True)
+class FiniteSet:
+    """An ordered finite set of numbers or symbolic names."""
+
+    name: str
+    elements: tuple  # python floats/ints, or str for symbolic elements
+    span: Span = field(compare=False, repr=False)
+
+    @property
+    def symbolic(self) -> bool:
+        return any(isinstance(e, str) for e in self.elements)
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def values(self) -> np.ndarray:
+        """Element values as an array: float for numbers, object (str) for symbols."""
+        if self.symbolic:
+            return np.array(self.elements, dtype=object)
+        return np.asarray(self.elements, dtype=float)
+
+    def position(self, element) -> int | None:
+        try:
+            return self.elements.index(element)
+        except ValueError:
+            return None
+
+    def describe(self) -> str:
+        if len(self.elements) <= 6:
+            return "{" + ", ".join(_fmt(e) for e in self.elements) + "}"
+        head = ", ".join(_fmt(e) for e in self.elements[:3])
+        return f"{{{head}, ..., {_fmt(self.elements[-1])}}} ({len(self.elements)} elements)"
+
+
+@dataclass(frozen=True)
+class IntervalDomain:
+    """A closed interval [low, high] of reals (bounds are SymPy expressions)."""
+
+    low: sympy.Expr
+    high: sympy.Expr
+    span: Span = field(compare=False, repr=False)
+
+    def describe(self) -> str:
+        return f"[{self.low}, {self.high}]"
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter: scalar (value may be None when symbolic) or an indexed numeric table."""
+
+    name: str
+    symbol: sympy.Symbol | sympy.IndexedBase
+    value: float | None
+    index_sets: tuple[FiniteSet, ...] = ()
+    array: np.ndarray | None = None
+    span: Span = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class LetDef:
+    """A named expression; indexed ones are written with the binder variables free."""
+
+    name: str
+    symbol: sympy.Symbol | sympy.IndexedBase
+    variables: tuple[sympy.Symbol, ...]
+    index_sets: tuple[FiniteSet, ...]
+    expr: sympy.Expr
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """One strategy variable of a player.
+
+    kind: "choice" (pure choice from a finite set), "interval" (continuous) or "mixed"
+    (a distribution over a finite set). `condition_sets` condition the strategy on an index
+    (f[r in R] over S is one distribution over S per r). For a family, the member index
+    comes first in `symbol`'s indices.
+    """
+
+    player: str
+    name: str
+    kind: str
+    domain: FiniteSet | IntervalDomain
+    condition_sets: tuple[FiniteSet, ...]
+    symbol: sympy.Symbol | sympy.IndexedBase
+    span: Span = field(compare=False, repr=False)
+
+    @property
+    def indexed(self) -> bool:
+        return isinstance(self.symbol, sympy.IndexedBase)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    name: str
+    player: str
+    variables: tuple[sympy.Symbol, ...]
+    index_sets: tuple[FiniteSet, ...]
+    relation: sympy.Rel
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MeanField:
+    """field s2 = mean sigma^2: the mean over the other members of `body` (own strategy)."""
+
+    name: str
+    symbol: sympy.Symbol
+    body: sympy.Expr
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Player:
+    """kind: single, family (members indexed by `member_set`) or population (size expr)."""
+
+    name: str
+    kind: str
+    strategies: tuple[Strategy, ...]
+    constraints: tuple[Constraint, ...] = ()
+    member_var: sympy.Symbol | None = None
+    member_set: FiniteSet | None = None
+    population_size: sympy.Expr | None = None
+    types: tuple[sympy.Symbol, FiniteSet, sympy.Expr] | None = None
+    fields: tuple[MeanField, ...] = ()
+    span: Span = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Payoff:
+    player: str
+    variables: tuple[sympy.Symbol, ...]
+    index_sets: tuple[FiniteSet, ...]
+    expr: sympy.Expr
+    span: Span = field(compare=False, repr=False)
+    implied: bool = False  # the second payoff of a zero-sum game
+
+
+@dataclass(frozen=True)
+class FixedProfile:
+    name: str
+    assignments: tuple[tuple[str, tuple[sympy.Symbol, ...], tuple[FiniteSet, ...], sympy.Expr], ...]
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Selection:
+    kind: str  # max, min, first
+    payoff_of: str | None
+    target: sympy.Expr | None
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Repeated:
+    discount: sympy.Expr | None
+    values: tuple[tuple[sympy.Symbol, sympy.Expr], ...]  # V = rhs
+    conditions: tuple[tuple[str, sympy.Basic], ...]
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    index: sympy.Symbol
+    domain: IntervalDomain
+    coordinates: tuple[sympy.Function, ...]  # applied: u_a(t)
+    lagrangian: sympy.Expr | None
+    initial: tuple[tuple[sympy.Function, int, sympy.Expr], ...]  # (u(t), order, value)
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class UpdateRules:
+    index: sympy.Symbol
+    rounds: FiniteSet
+    rules: tuple[tuple[str, sympy.Expr, sympy.Expr], ...]  # (target, at, value)
+    initial: tuple[tuple[str, sympy.Expr, sympy.Expr], ...]
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass
+class Model:
+    """A resolved game. Built by `model_builder.build_model`; treat as read-only."""
+
+    title: str
+    path: str
+    source: str
+    sha256: str
+    params: dict[str, Param]
+    sets: dict[str, FiniteSet]
+    data: dict[str, Any]
+    lets: dict[str, LetDef]
+    players: dict[str, Player]
+    payoffs: dict[str, Payoff]
+    common_payoff: sympy.Expr | None
+    zero_sum_declared: bool
+    order: tuple[tuple[str, ...], ...]  # groups, each simultaneous, in order of moves
+    order_declared: bool
+    profiles: dict[str, FixedProfile]
+    selection: Selection | None
+    repeated: Repeated | None
+    dynamics: Dynamics | None
+    updates: UpdateRules | None
+    solve_method: str | None
+    solve_options: dict[str, Any]
+    table_declared: bool = False
+    spans: dict[str, Span] = field(default_factory=dict)
+    overrides: dict[str, float] = field(default_factory=dict)
+    columns: dict[str, Any] = field(default_factory=dict)  # "table.col" -> (base, rows, values)
+    elements: dict[str, FiniteSet] = field(default_factory=dict)  # symbolic element -> its set
+
+    # ---------------------------------------------------------------- helpers
+    def strategies(self) -> list[Strategy]:
+        return [s for p in self.players.values() for s in p.strategies]
+
+    def scalar_values(self) -> dict[sympy.Symbol, float]:
+        """Numeric values of every scalar parameter that has one."""
+        return {
+            p.symbol: p.value
+            for p in self.params.values()
+            if not p.index_sets and p.value is not None
+        }
+
+    def free_params(self) -> list[str]:
+        """Scalar parameters without a value (symbolic only)."""
+        return [p.name for p in self.params.values() if not p.index_sets and p.value is None]
+
+    def payoff_of(self, player: str) -> sympy.Expr:
+        if player in self.payoffs:
+            return self.payoffs[player].expr
+        if self.common_payoff is not None:
+            return self.common_payoff
+        raise KeyError(player)
+
+    def expand_lets(self, expr: sympy.Expr, depth: int = 0) -> sympy.Expr:
+        """Replace let-defined names by their definitions (recursively)."""
+        if depth > 50:
+            return expr
+        replacements = {}
+        for let in self.lets.values():
+            if not let.variables:
+                if let.symbol in expr.free_symbols:
+                    replacements[let.symbol] = let.expr
+            else:
+                for item in expr.atoms(sympy.Indexed):
+                    if item.base == let.symbol:
+                        replacements[item] = let.expr.subs(dict(zip(let.variables, item.indices)))
+        if not replacements:
+            return expr
+        return self.expand_lets(expr.xreplace(replacements), depth + 1)
+
+
+def _fmt(element) -> str:
+    if isinstance(element, float) and element.is_integer():
+        return str(int(element))
+    return str(element)

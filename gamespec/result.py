@@ -1,0 +1,90 @@
+"""The result of a solve: one frozen object, rendered as JSON by the documented contract."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+RESULT_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """What was checked, the number, and whether it passed."""
+
+    kind: str
+    residual: float
+    ok: bool
+    tolerance: float
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "residual": _clean(self.residual), "ok": self.ok,
+                "tolerance": self.tolerance, "details": _clean(self.details)}
+
+
+@dataclass(frozen=True)
+class Result:
+    game: str
+    spec: str
+    spec_sha256: str
+    method: str
+    status: str  # optimal, equilibria, none, not_certified, ...
+    values: dict[str, Any]
+    strategies: dict[str, Any]
+    certificate: Certificate
+    derived: dict[str, Any] = field(default_factory=dict)
+    compare: dict[str, Any] = field(default_factory=dict)
+    timing: dict[str, float] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        out = {
+            "schema": RESULT_SCHEMA_VERSION,
+            "game": self.game,
+            "spec": self.spec,
+            "spec_sha256": self.spec_sha256,
+            "method": self.method,
+            "status": self.status,
+            "parameters": _clean(self.parameters),
+            "values": _clean(self.values),
+            "strategies": _clean(self.strategies),
+            "certificate": self.certificate.as_dict(),
+            "derived": _clean(self.derived),
+            "compare": _clean(self.compare),
+            "timing": {k: round(v, 6) for k, v in self.timing.items()},
+        }
+        out.update(_clean(self.extra))
+        return out
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.as_dict(), indent=indent, sort_keys=False, allow_nan=False)
+
+    def with_timing(self, timing: dict[str, float]) -> "Result":
+        return Result(**{**self.__dict__, "timing": dict(timing)})
+
+
+def _clean(value):
+    """JSON-safe: numpy scalars and arrays to lists, non-finite floats to strings."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return _clean(value.tolist())
+    if isinstance(value, (np.floating, float)):
+        f = float(value)
+        if math.isnan(f):
+            return "nan"
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        return f
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value

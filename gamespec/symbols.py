@@ -1,0 +1,130 @@
+"""SymPy building blocks for the Model: aggregates over named finite sets, and printing.
+
+Every object here is built from the parse tree with SymPy constructors; no string is ever
+turned into an expression.
+"""
+from __future__ import annotations
+
+import sympy
+from sympy.core.symbol import Str
+
+AGGREGATE_KINDS = ("sum", "prod", "max", "min", "mean", "count")
+
+
+class SetAggregate(sympy.Expr):
+    """kind over (v1 in S1, v2 in S2, ...) with an optional filter: sum(r in R : cond) body.
+
+    args = (Str(kind), body, Tuple(vars), Tuple(Str(set names)), condition)
+    """
+
+    is_commutative = True
+
+    def __new__(cls, kind: str, body, variables, set_names, condition=sympy.true):
+        return sympy.Expr.__new__(
+            cls,
+            Str(kind),
+            body if isinstance(body, sympy.Basic) else sympy.Integer(body),
+            sympy.Tuple(*variables),
+            sympy.Tuple(*[Str(s) for s in set_names]),
+            condition,
+        )
+
+    @property
+    def kind(self) -> str:
+        return self.args[0].name
+
+    @property
+    def body(self) -> sympy.Expr:
+        return self.args[1]
+
+    @property
+    def variables(self) -> tuple[sympy.Symbol, ...]:
+        return tuple(self.args[2])
+
+    @property
+    def set_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.args[3])
+
+    @property
+    def condition(self):
+        return self.args[4]
+
+    @property
+    def free_symbols(self):
+        inner = self.body.free_symbols
+        if self.condition is not sympy.true:
+            inner = inner | self.condition.free_symbols
+        return inner - set(self.variables)
+
+    def _eval_derivative(self, s):
+        if self.kind in ("sum", "mean"):
+            return SetAggregate(
+                self.kind, sympy.diff(self.body, s), self.variables, self.set_names, self.condition
+            )
+        return sympy.Derivative(self, s)
+
+    def _sympystr(self, printer):
+        binders = ", ".join(
+            f"{printer._print(v)} in {name}" for v, name in zip(self.variables, self.set_names)
+        )
+        if self.condition is not sympy.true:
+            binders += f" : {printer._print(self.condition)}"
+        if self.kind == "count":
+            return f"count({binders})"
+        return f"{self.kind}({binders}) ({printer._print(self.body)})"
+
+    def _latex(self, printer):
+        under = ", ".join(
+            f"{printer._print(v)} \\in {name}" for v, name in zip(self.variables, self.set_names)
+        )
+        if self.condition is not sympy.true:
+            under += f" : {printer._print(self.condition)}"
+        if self.kind == "count":
+            return f"\\#\\{{{under}\\}}"
+        op = {
+            "sum": "\\sum", "prod": "\\prod", "max": "\\max", "min": "\\min",
+            "mean": "\\operatorname{mean}",
+        }[self.kind]
+        return f"{op}_{{{under}}} \\left({printer._print(self.body)}\\right)"
+
+
+def indicator(condition) -> sympy.Expr:
+    """[cond] as a Piecewise: 1 where the condition holds, else 0."""
+    if condition is sympy.true:
+        return sympy.Integer(1)
+    if condition is sympy.false:
+        return sympy.Integer(0)
+    return sympy.Piecewise((sympy.Integer(1), condition), (sympy.Integer(0), True))
+
+
+def plain(expr) -> str:
+    """Plain-text rendering used by `derive` and `info`."""
+    return sympy.sstr(expr)
+
+
+def latex(expr) -> str:
+    return sympy.latex(expr)
+
+
+def safe_simplify(expr):
+    """sympy.simplify, or the expression unchanged when SymPy fails on it."""
+    try:
+        return sympy.simplify(expr)
+    except Exception:  # noqa: BLE001 - SymPy raises assorted errors on Piecewise corner cases
+        return expr
+
+
+def is_zero(expr) -> bool | None:
+    """True if expr is identically zero, False if provably not, None if unknown."""
+    try:
+        expanded = sympy.expand(expr)
+    except Exception:  # noqa: BLE001
+        expanded = expr
+    if expanded == 0:
+        return True
+    simplified = safe_simplify(expanded)
+    if simplified == 0:
+        return True
+    if simplified.is_number:
+        return False
+    return None

@@ -1,0 +1,71 @@
+"""The ordered registry of solvers; the plan picks the first whose `can_solve` accepts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from gamespec.analysis import Classification
+from gamespec.errors import SolverError, SpecError
+from gamespec.model import Model
+from gamespec.result import Result
+
+
+@dataclass(frozen=True)
+class SolverEntry:
+    """name: what --method takes; can_solve returns (True, "") or (False, reason)."""
+
+    name: str
+    summary: str
+    can_solve: Callable[[Model, Classification], tuple[bool, str]]
+    solve: Callable[..., Result]
+
+
+def registry() -> list[SolverEntry]:
+    """Every solver, most specific first (import here so a broken backend names itself)."""
+    from gamespec.solvers import pure_enumeration
+
+    return [pure_enumeration.ENTRY]
+
+
+def applicable(model: Model, cls: Classification) -> list[tuple[SolverEntry, bool, str]]:
+    return [(e, *e.can_solve(model, cls)) for e in registry()]
+
+
+def plan(model: Model, cls: Classification, method: str | None = None) -> SolverEntry:
+    """The solver to run: --method, else the spec's `solve using`, else the first that applies."""
+    entries = {e.name: e for e in registry()}
+    wanted = method or model.solve_method
+    if wanted is not None:
+        if wanted not in entries:
+            raise SpecError(f"unknown method `{wanted}`",
+                            hint="methods: " + ", ".join(entries))
+        ok, reason = entries[wanted].can_solve(model, cls)
+        if not ok:
+            raise SolverError(f"method `{wanted}` does not apply: {reason}")
+        return entries[wanted]
+    reasons = []
+    for entry, ok, reason in applicable(model, cls):
+        if ok:
+            return entry
+        reasons.append(f"{entry.name}: {reason}")
+    kind = describe_class(cls)
+    raise SolverError(
+        f"no solver applies to this game ({kind})",
+        hint="methods and why they do not apply: " + "; ".join(reasons),
+    )
+
+
+def describe_class(cls: Classification) -> str:
+    parts = ["finite" if cls.finite else "continuous" if cls.continuous else "infinite"]
+    if cls.dynamic:
+        parts.append("dynamic")
+    if cls.zero_sum:
+        parts.append("zero-sum")
+    if cls.common_interest:
+        parts.append("common-interest")
+    if cls.sequential:
+        parts.append("sequential (" + " -> ".join("{" + ",".join(g) + "}" for g in cls.order) + ")")
+    if cls.populations:
+        parts.append("population")
+    parts.append(cls.linearity)
+    return ", ".join(parts)
