@@ -87,7 +87,7 @@ def classify(model: Model) -> Classification:
         domain = s.domain.describe() if hasattr(s.domain, "describe") else str(s.domain)
         cond = "".join(f"[{c.name}]" for c in s.condition_sets)
         spaces[f"{s.player}.{s.name}{cond}"] = f"{s.kind} {domain}"
-    finite = all(isinstance(s.domain, FiniteSet) for s in strategies) and not any(
+    finite = bool(strategies) and all(isinstance(s.domain, FiniteSet) for s in strategies) and not any(
         p.kind == "population" for p in model.players.values())
     continuous = any(isinstance(s.domain, IntervalDomain) for s in strategies)
     dynamic = bool(model.dynamics or model.updates or model.repeated)
@@ -103,8 +103,9 @@ def classify(model: Model) -> Classification:
             numeric = True
             potential = potential_function(nf) is not None
             scale = max(1.0, float(np.max(np.abs(nf.payoffs), initial=0.0)))
-            if zero_sum is None and len(nf.agents) == 2:
-                zero_sum = bool(np.max(np.abs(nf.payoffs.sum(axis=0))) < 1e-9 * scale)
+            if zero_sum is None:
+                zero_sum = len(nf.agents) == 2 and bool(
+                    np.max(np.abs(nf.payoffs.sum(axis=0))) < 1e-9 * scale)
             common = common or bool(np.max(np.abs(nf.payoffs - nf.payoffs[:1])) < 1e-9 * scale)
         except GamespecError as exc:
             notes.append(f"normal form not evaluated: {exc.message}")

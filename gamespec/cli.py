@@ -125,21 +125,39 @@ def cmd_info(args) -> int:
     print("strategy spaces:")
     for key, space in cls.strategy_spaces.items():
         print(f"  {key}: {space}")
-    order = " -> ".join("{" + ", ".join(g) + "}" if len(g) > 1 else g[0] for g in cls.order)
-    print(f"order of play: {order}")
+    order = " -> ".join("{" + ", ".join(g) + "}" if len(g) > 1 else g[0] for g in cls.order if g)
+    print(f"order of play: {order or '(no players)'}")
     flags = [("finite", cls.finite), ("continuous", cls.continuous), ("dynamic", cls.dynamic),
              ("zero-sum", cls.zero_sum), ("common interest", cls.common_interest),
              ("potential", cls.potential)]
     print("properties: " + ", ".join(f"{n}={_tri(v)}" for n, v in flags))
     print(f"payoffs are {cls.linearity} in the strategy variables")
     if cls.pure_profiles is not None:
-        print(f"pure profiles: {cls.pure_profiles:,}")
+        count = cls.pure_profiles
+        print(f"pure profiles: {count:,}" if count < 10**18 else "pure profiles: more than 10^18")
+    _print_dynamic_parts(model)
     for note in cls.notes:
         print(f"note: {note}")
     print("methods:")
     for name, ok, reason in methods:
         print(f"  {name}: {'applies' if ok else 'no (' + reason + ')'}")
     return EXIT_OK
+
+
+def _print_dynamic_parts(model) -> None:
+    if model.repeated:
+        names = ", ".join(str(v) for v, _ in model.repeated.values)
+        print(f"repeated play: discount {model.repeated.discount}; values {names}; "
+              f"conditions {', '.join(n for n, _ in model.repeated.conditions)}")
+    if model.dynamics:
+        dyn = model.dynamics
+        coords = ", ".join(str(c.func) for c in dyn.coordinates)
+        print(f"dynamics over {dyn.index} in {dyn.domain.describe()}: coordinates {coords}; "
+              f"Lagrangian {dyn.lagrangian}")
+    if model.updates:
+        targets = sorted({t for t, _, _ in model.updates.rules})
+        print(f"update rules over {model.updates.index} in {model.updates.rounds.describe()}: "
+              + ", ".join(targets))
 
 
 def _tri(value) -> str:

@@ -176,6 +176,11 @@ class ExpressionBuilder:
         )
 
     def _Call(self, node: ast.Call, scope: Scope):
+        if node.func == "card":
+            if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
+                raise SpecError("card takes one set name: card(SET)", span=node.span)
+            fs = self.r.resolve_set(ast.SetRef(node.args[0].span, node.args[0].name))
+            return sympy.Integer(len(fs.elements))
         table = {**MATH_FUNCTIONS, **self.r.extra_functions}
         if node.func not in table:
             close = difflib.get_close_matches(node.func, list(table), n=1)

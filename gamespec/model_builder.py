@@ -391,7 +391,7 @@ class ModelBuilder:
         for sym in expr.free_symbols:
             if isinstance(sym, sympy.Symbol) and self.kinds.get(sym.name) == "param":
                 param = self.resolve_param(sym.name)
-                if param.value is None:
+                if param.value is None and not param.index_sets:
                     raise SpecError(
                         f"`{sym.name}` has no value, but a number is needed here", span=span,
                         hint=f"give it a default or pass --set {sym.name}=VALUE",

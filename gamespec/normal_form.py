@@ -13,7 +13,7 @@ import numpy as np
 import sympy
 
 from gamespec.errors import SpecError
-from gamespec.evaluate import LArray, Table, evaluate
+from gamespec.evaluate import LArray, Table, combine, evaluate
 from gamespec.model import FiniteSet, Model, Player, Strategy
 from gamespec.numeric import base_context
 
@@ -99,13 +99,18 @@ def build_normal_form(model: Model, limit: int = MAX_PROFILES) -> NormalForm:
     shape = tuple(len(lab) for lab in labels)
     for player in model.players.values():
         expr = model.payoff_of(player.name)
-        if player.kind == "family":
+        if player.types is not None and player.name in model.payoffs \
+                and model.payoffs[player.name].variables:
+            tensors.append(_full(_expected_over_types(model, player, expr, ctx), all_axes, shape))
+        elif player.kind == "family":
             value = _evaluate_family_payoff(model, player, expr, ctx)
             for k, member in enumerate(player.member_set.elements):
                 sliced = _slice_member(value, player, k)
                 tensors.append(_full(sliced, all_axes, shape))
         else:
             tensors.append(_full(evaluate(expr, ctx), all_axes, shape))
+    if not tensors:
+        raise SpecError("the game has no players with payoffs")
     payoffs = np.stack(tensors).astype(float)
     if not np.all(np.isfinite(payoffs)):
         raise SpecError("some payoff is not finite (NaN or infinity) at a pure profile")
@@ -194,6 +199,20 @@ def _evaluate_family_payoff(model: Model, player: Player, expr, ctx):
                                       payoff.variables[0]: payoff.index_sets[0]})
         return evaluate(expr, inner), payoff.variables[0].name
     return evaluate(expr, inner), player.member_var.name
+
+
+def _expected_over_types(model: Model, player: Player, expr, ctx) -> LArray:
+    """A typed player's ex-ante payoff: the prior-weighted sum of its per-type payoffs."""
+    var, types, prior = player.types
+    payoff = model.payoffs[player.name]
+    inner = ctx.child(index_sets={**ctx.index_sets, payoff.variables[0]: types, var: types})
+    per_type = evaluate(expr.xreplace({payoff.variables[0]: var}), inner)
+    weights = evaluate(prior, inner)
+    weighted = combine(lambda a, b: a * b, per_type, weights)
+    axis = weighted.axes.index(var.name) if var.name in weighted.axes else None
+    if axis is None:
+        return weighted
+    return LArray(weighted.data.sum(axis=axis), weighted.axes[:axis] + weighted.axes[axis + 1:])
 
 
 def _slice_member(value_axis, player: Player, k: int) -> LArray:

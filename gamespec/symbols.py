@@ -19,7 +19,9 @@ class SetAggregate(sympy.Expr):
 
     is_commutative = True
 
-    def __new__(cls, kind: str, body, variables, set_names, condition=sympy.true):
+    def __new__(cls, kind, body, variables, set_names, condition=sympy.true):
+        kind = kind.name if isinstance(kind, Str) else kind
+        set_names = [s.name if isinstance(s, Str) else s for s in set_names]
         return sympy.Expr.__new__(
             cls,
             Str(kind),
