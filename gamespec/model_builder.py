@@ -402,7 +402,8 @@ class ModelBuilder:
         del subs
         value = float(result.data)
         if not np.isfinite(value):
-            raise SpecError(f"this evaluates to {value}", span=span)
+            raise SpecError(f"this evaluates to {value}", span=span,
+                            hint="a division by zero, or an overflow?")
         return value
 
     # ================================================================== params
@@ -653,7 +654,8 @@ class ModelBuilder:
                                           item.span))
         names = [c.name for c in constraints]
         if len(set(names)) != len(names):
-            raise SpecError("two constraints have the same name", span=stmt.span)
+            raise SpecError("two constraints have the same name", span=next(
+                c.span for k, c in enumerate(constraints) if c.name in names[:k]))
         self.players[stmt.name] = Player(**{**player.__dict__, "constraints": tuple(constraints)})
 
     # ================================================================== payoffs

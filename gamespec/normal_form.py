@@ -18,6 +18,7 @@ from gamespec.model import FiniteSet, Model, Player, Strategy
 from gamespec.numeric import base_context
 
 MAX_PROFILES = 20_000_000
+MANY = 10**18  # pure_strategy_count saturates here: "at least this many"
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ def pure_strategy_count(model: Model) -> int | None:
             return None
         for c in counts:
             total *= c
-            if total > 10**18:
-                return total
+            if total >= MANY:
+                return MANY
     return total
 
 
@@ -64,8 +65,8 @@ def _strategy_count(s: Strategy) -> int | None:
     if not isinstance(s.domain, FiniteSet):
         return None
     rows = int(np.prod([len(c) for c in s.condition_sets])) if s.condition_sets else 1
-    if len(s.domain) ** rows > 10**12:
-        return 10**12
+    if rows * np.log10(max(len(s.domain), 1)) >= 18:
+        return MANY
     return len(s.domain) ** rows
 
 

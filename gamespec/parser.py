@@ -71,7 +71,8 @@ def _check_size(source: str, path: str) -> None:
 
 def _syntax_error(exc: UnexpectedInput, source: str, path: str) -> SpecError:
     line, column = getattr(exc, "line", 1) or 1, getattr(exc, "column", 1) or 1
-    if isinstance(exc, UnexpectedEOF) or line < 1:
+    at_end = getattr(getattr(exc, "token", None), "type", None) == "$END"
+    if isinstance(exc, UnexpectedEOF) or at_end or line < 1:
         lines = source.splitlines() or [""]
         line, column = len(lines), len(lines[-1]) + 1
     span = Span(path, line, column, line, column + 1)

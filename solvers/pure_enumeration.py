@@ -29,7 +29,9 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     if model.free_params():
         return False, "parameters without values: " + ", ".join(model.free_params())
     if cls.pure_profiles is None or cls.pure_profiles > ENUMERATION_LIMIT * 100:
-        return False, f"too many pure profiles ({cls.pure_profiles:,})"
+        count = cls.pure_profiles
+        shown = f"{count:,}" if count is not None and count < 10**18 else "more than 10^18"
+        return False, f"too many pure profiles ({shown})"
     return True, ""
 
 

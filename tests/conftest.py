@@ -1,0 +1,30 @@
+"""Shared fixtures: the repo's specs folder and the data mirror (../shared/data)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SPECS = REPO / "specs"
+
+
+def data_mirror() -> Path | None:
+    env = os.environ.get("GAMESPEC_DATA_MIRROR")
+    candidates = [Path(env)] if env else []
+    candidates.append(REPO.parent / "shared" / "data")
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return None
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    found = data_mirror()
+    if found is None:
+        pytest.skip("real data mirror not found (set GAMESPEC_DATA_MIRROR or put shared/data "
+                    "beside the repo)")
+    os.environ.setdefault("GAMESPEC_DATA_MIRROR", str(found))
+    return found

@@ -1,0 +1,92 @@
+"""The command line: exit codes, JSON contract, atomic output, derivations."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gamespec.cli import main
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+
+
+def test_check_ok_and_error(tmp_path, capsys):
+    bad = tmp_path / "bad.game"
+    bad.write_text("param a = 1\npayoff nobody = a\n")
+    code = main(["check", str(SPECS / "prisoners_dilemma.game"), str(bad)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "prisoners_dilemma.game: ok" in out
+    assert f"{bad}:2:1: error: payoff for `nobody`, which is not a player" in err
+    assert "payoff nobody = a" in err and "^" in err and "Traceback" not in err
+
+
+def test_solve_json_contract_and_atomic_out(tmp_path, capsys):
+    out_path = tmp_path / "result.json"
+    code = main(["solve", str(SPECS / "prisoners_dilemma.game"), "--json", "--out", str(out_path)])
+    printed = json.loads(capsys.readouterr().out)
+    assert code == 0
+    written = json.loads(out_path.read_text())
+    assert printed == written
+    for key in ("game", "spec", "spec_sha256", "method", "status", "values", "strategies",
+                "certificate", "derived", "compare", "timing"):
+        assert key in written
+    assert written["certificate"]["ok"] is True and written["certificate"]["residual"] == 0
+    assert written["strategies"] == {"row": "Defect", "col": "Defect"}
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_same_spec_twice_gives_identical_json_apart_from_timing(capsys):
+    results = []
+    for _ in range(2):
+        main(["solve", str(SPECS / "congestion.game"), "--json"])
+        data = json.loads(capsys.readouterr().out)
+        data.pop("timing")
+        results.append(data)
+    assert results[0] == results[1]
+
+
+def test_solve_refuses_sequential_game_with_exit_3(capsys):
+    code = main(["solve", str(SPECS / "stackelberg_duopoly.game")])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "no solver applies" in err and "continuous" in err
+
+
+def test_set_override_and_bad_override(capsys):
+    assert main(["solve", str(SPECS / "trimming_one_round.game"), "--set", "T_hi=20",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["strategies"]["collector"] == "Soft"
+    assert main(["solve", str(SPECS / "trimming_one_round.game"), "--set", "T_hi=abc"]) == 2
+
+
+def test_derive_trimming_table_symbolically(capsys):
+    assert main(["derive", str(SPECS / "trimming_one_round.game")]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("(Hard, Hard) is"))
+    assert line.endswith("P_hi >= T_hi - T_lo")  # the collector's condition, symbolic
+    assert main(["derive", str(SPECS / "trimming_one_round.game"), "--latex"]) == 0
+    assert r"P_{hi} \geq T_{hi} - T_{lo}" in capsys.readouterr().out
+
+
+def test_info_reports_classification(capsys):
+    assert main(["info", str(SPECS / "location_privacy.game"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    cls = data["classification"]
+    assert cls["zero_sum"] is True and cls["linearity"] == "bilinear"
+    assert cls["order"] == [["user"], ["adversary"]]
+
+
+def test_console_script_runs_outside_the_repo(tmp_path):
+    exe = Path(sys.executable).with_name("gamespec")
+    if not exe.exists():
+        pytest.skip("console script not installed next to this Python")
+    proc = subprocess.run([str(exe), "--version"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("gamespec ")
+    proc = subprocess.run([str(exe), "check", "missing.game"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "not found" in proc.stderr and "Traceback" not in proc.stderr
