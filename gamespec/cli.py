@@ -197,8 +197,15 @@ def cmd_derive(args) -> int:
     from gamespec.derive import derive
     from gamespec.output import write_atomic
 
+    from gamespec.analysis import classify
+    from gamespec.solvers.registry import applicable
+
     model = _load(args, args.file)
     derivation = derive(model)
+    cls = classify(model)
+    for entry, ok, _ in applicable(model, cls):
+        if ok and entry.derive is not None:
+            entry.derive(model, cls, derivation)
     if args.json:
         text = json.dumps(derivation.as_dict(), indent=2)
     elif args.latex:

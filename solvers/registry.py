@@ -1,30 +1,37 @@
 """The ordered registry of solvers; the plan picks the first whose `can_solve` accepts."""
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from gamespec.analysis import Classification
 from gamespec.errors import SolverError, SpecError
 from gamespec.model import Model
 from gamespec.result import Result
 
+# Most specific first. Each module defines ENTRY (a SolverEntry).
+SOLVER_MODULES = ("pure_enumeration", "brd_model")
+
 
 @dataclass(frozen=True)
 class SolverEntry:
-    """name: what --method takes; can_solve returns (True, "") or (False, reason)."""
+    """name: what --method takes; can_solve returns (True, "") or (False, reason).
+
+    derive, if given, adds this method's symbolic conditions to a Derivation
+    (`gamespec derive`) when can_solve accepts the game.
+    """
 
     name: str
     summary: str
     can_solve: Callable[[Model, Classification], tuple[bool, str]]
     solve: Callable[..., Result]
+    derive: Callable | None = None
 
 
 def registry() -> list[SolverEntry]:
-    """Every solver, most specific first (import here so a broken backend names itself)."""
-    from gamespec.solvers import pure_enumeration
-
-    return [pure_enumeration.ENTRY]
+    """Every solver, in order (imported here so a broken backend names itself)."""
+    return [importlib.import_module(f"gamespec.solvers.{name}").ENTRY for name in SOLVER_MODULES]
 
 
 def applicable(model: Model, cls: Classification) -> list[tuple[SolverEntry, bool, str]]:
@@ -37,8 +44,7 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
     wanted = method or model.solve_method
     if wanted is not None:
         if wanted not in entries:
-            raise SpecError(f"unknown method `{wanted}`",
-                            hint="methods: " + ", ".join(entries))
+            raise SpecError(f"unknown method `{wanted}`", hint="methods: " + ", ".join(entries))
         ok, reason = entries[wanted].can_solve(model, cls)
         if not ok:
             raise SolverError(f"method `{wanted}` does not apply: {reason}")
@@ -48,9 +54,8 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
         if ok:
             return entry
         reasons.append(f"{entry.name}: {reason}")
-    kind = describe_class(cls)
     raise SolverError(
-        f"no solver applies to this game ({kind})",
+        f"no solver applies to this game ({describe_class(cls)})",
         hint="methods and why they do not apply: " + "; ".join(reasons),
     )
 

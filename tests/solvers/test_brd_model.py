@@ -1,0 +1,67 @@
+"""Best-response dynamics driven by the Model (any finite game in the language)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gamespec.analysis import classify
+from gamespec.cli import main
+from gamespec.loader import load_model, model_from_string
+from gamespec.normal_form import build_normal_form
+from gamespec.solvers.brd_model import ModelOracle, solve
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+def run(name, **options):
+    model = load_model(SPECS / f"{name}.game")
+    return solve(model, classify(model), options)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_congestion_game_reaches_an_equilibrium_with_two_on_the_short_road(seed):
+    result = run("congestion", seed=seed)
+    assert result.certificate.ok and result.certificate.residual == 0
+    assert sorted(result.strategies.values()) == ["Long", "Short", "Short"]
+
+
+def test_prisoners_dilemma_from_every_start():
+    for seed in range(4):
+        assert run("prisoners_dilemma", seed=seed).strategies == {"row": "Defect", "col": "Defect"}
+
+
+def test_oracle_agrees_with_the_normal_form_tensor():
+    model = load_model(SPECS / "three_player_coordination.game")
+    oracle, nf = ModelOracle(model), build_normal_form(model)
+    for profile in np.ndindex(*nf.shape):
+        for k in range(3):
+            index = list(profile)
+            index[k] = slice(None)
+            assert np.allclose(oracle.gains(k, np.array(profile)), nf.payoffs[k][tuple(index)])
+
+
+def test_matching_pennies_is_a_cycle_with_exit_3(capsys):
+    code = main(["solve", str(SPECS / "matching_pennies.game"), "--method", "brd"])
+    assert code == 3
+    assert "cycle length" in capsys.readouterr().err
+
+
+def test_common_payoff_family_climbs_to_the_optimum():
+    model = model_from_string(
+        "set I = 1..6\nplayers i in I { choose b in {0, 1, 2} }\n"
+        "common payoff = -sum(j in I) (b[j] - 1)^2 - (sum(j in I) b[j] - 8)^2", "t.game")
+    result = solve(model, classify(model), {"seed": 3})
+    b = np.array([int(v) for v in result.strategies.values()])
+
+    def potential(x):
+        return -np.sum((x - 1) ** 2) - (np.sum(x) - 8) ** 2
+
+    assert result.certificate.ok
+    assert result.values["common payoff"] == pytest.approx(potential(b))
+    for k in range(6):  # independent check: no single change raises the common payoff
+        for alt in range(3):
+            trial = b.copy()
+            trial[k] = alt
+            assert potential(trial) <= potential(b) + 1e-12
