@@ -41,6 +41,11 @@ def _num(value) -> str:
 
 
 def _summarise(value) -> str:
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        rows = list(value.items())
+        shown = [f"\n    {k}: {_summarise(v)}" for k, v in rows[:TOP_ENTRIES]]
+        more = f"\n    ... ({len(rows) - TOP_ENTRIES} more rows)" if len(rows) > TOP_ENTRIES else ""
+        return "".join(shown) + more
     if isinstance(value, dict):
         items = list(value.items())
         numeric = all(isinstance(v, (int, float)) for _, v in items)

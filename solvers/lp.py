@@ -1,0 +1,228 @@
+"""The LP method: zero-sum games between two mixed strategies, solved by HiGHS through Pyomo.
+
+The Model's bilinear payoff is compiled to payoff[r, s, a] (solvers/lp_compile.py), the
+leader's LP and its Lagrangian dual are built and solved (solvers/lp_zero_sum.py), and the
+answer is certified with NumPy alone. Named fixed profiles of the leader are evaluated
+against the follower's optimal response, beside the optimal leader strategy at the same
+constraint levels.
+"""
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from gamespec.analysis import Classification
+from gamespec.errors import GamespecError, SolverError
+from gamespec.evaluate import evaluate
+from gamespec.model import Model
+from gamespec.numeric import base_context
+from gamespec.result import Certificate, Result
+from gamespec.solvers.lp_compile import BilinearGame, bilinear_game, split_terms
+from gamespec.solvers.lp_zero_sum import (
+    ConditionalGame,
+    SideConstraint,
+    optimal_response,
+    solve_zero_sum,
+)
+from gamespec.solvers.registry import SolverEntry
+
+MAX_ENTRIES = 60_000_000
+
+
+def roles(model: Model) -> tuple[str, str]:
+    """(leader, follower): the order of play if declared, else declaration order."""
+    if model.order_declared and len(model.order) == 2:
+        return model.order[0][0], model.order[1][0]
+    names = list(model.players)
+    return names[0], names[1]
+
+
+def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
+    if len(model.players) != 2:
+        return False, "needs two players"
+    if not cls.zero_sum:
+        return False, "needs a zero-sum game"
+    if cls.dynamic:
+        return False, "the game is dynamic"
+    for player in model.players.values():
+        if player.kind != "single" or len(player.strategies) != 1 \
+                or player.strategies[0].kind != "mixed":
+            return False, f"`{player.name}` needs one mixed strategy"
+        if len(player.strategies[0].condition_sets) > 1:
+            return False, f"`{player.name}`'s strategy is conditioned on more than one index"
+    if cls.linearity not in ("bilinear", "linear"):
+        return False, f"the payoff is {cls.linearity} in the strategies, not bilinear"
+    if model.free_params():
+        return False, "parameters without values: " + ", ".join(model.free_params())
+    leader, follower = roles(model)
+    size = 1
+    for s in (model.players[leader].strategies[0], model.players[follower].strategies[0]):
+        for c in s.condition_sets:
+            size *= len(c)
+        size *= len(s.domain)
+    if size > MAX_ENTRIES:
+        return False, f"the LP would need about {size:,} coefficients (limit {MAX_ENTRIES:,})"
+    return True, ""
+
+
+def conditional_game(game: BilinearGame, bounds: dict[str, float] | None = None
+                     ) -> ConditionalGame:
+    bounds = bounds or {}
+    constraints = tuple(
+        SideConstraint(name, weights, sense, bounds.get(name, bound))
+        for name, weights, sense, bound in game.constraints
+    )
+    signal = None if game.conditioned else np.zeros(game.payoff.shape[1], dtype=np.int64)
+    return ConditionalGame(game.payoff, constraints, signal)
+
+
+def solve(model: Model, cls: Classification, options: dict) -> Result:
+    leader, follower = roles(model)
+    game = bilinear_game(model, leader, follower)
+    conditional = conditional_game(game)
+    time_limit = options.get("time_limit")
+    which = str(options.get("lp", "both"))
+    solution = solve_zero_sum(conditional, lp=which, time_limit=time_limit)
+    cert = solution.certificate
+    certificate = Certificate(
+        "LP duality gap, follower's best-response gain, value recomputed with NumPy",
+        float(cert.residual), bool(cert.ok), float(cert.tolerance),
+        {k: float(v) for k, v in cert.checks.items()},
+    )
+    strategies = {
+        leader: _strategy_table(game.leader, game.state_labels, game.choice_labels, solution.f,
+                                conditioned=bool(game.leader.condition_sets)),
+        follower: _strategy_table(game.follower, game.choice_labels, game.answer_labels,
+                                  solution.h, conditioned=game.conditioned),
+    }
+    values = {leader: solution.value + 0.0, follower: 0.0 - solution.value}
+    extra = {
+        "lp": {
+            "leader_lp_value": solution.leader_lp_value,
+            "follower_lp_value": solution.follower_lp_value,
+            "duality_gap": solution.duality_gap,
+            "shadow_prices": dict(solution.z),
+            "constraint_lhs": dict(solution.constraint_lhs),
+            "iterations": dict(solution.iterations),
+            "interface": "Pyomo model -> LinearStandardFormCompiler -> highspy passModel "
+                         "(dual simplex)",
+            "solve_timing": dict(solution.timing),
+        },
+    }
+    compare = {name: _compare_profile(model, game, conditional, name, time_limit)
+               for name in model.profiles}
+    return Result(
+        game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
+        status="optimal" if certificate.ok else "not_certified", values=values,
+        strategies=strategies, certificate=certificate, compare=compare, extra=extra,
+        parameters={p.name: p.value for p in model.params.values()
+                    if not p.index_sets and p.value is not None},
+    )
+
+
+def _strategy_table(strategy, row_labels, column_labels, matrix: np.ndarray, conditioned: bool):
+    """A strategy as {row: {column: probability}}, dropping zeros; one row if unconditioned."""
+    matrix = np.asarray(matrix)
+    table = {}
+    for i, row in enumerate(matrix):
+        entries = {str(column_labels[j]): round(float(p), 12) for j, p in enumerate(row)
+                   if p > 1e-12}
+        key = str(row_labels[i]) if conditioned else "*"
+        table[key] = entries
+    return table if conditioned else table["*"]
+
+
+def profile_matrix(model: Model, game: BilinearGame, name: str) -> np.ndarray:
+    """The leader's fixed strategy f[r, s] of a named profile, tabulated in bulk."""
+    profile = model.profiles[name]
+    leader = game.leader
+    for target, variables, sets, expr in profile.assignments:
+        if target != leader.name:
+            continue
+        ctx = base_context(model)
+        ctx.index_sets.update(dict(zip(variables, sets)))
+        value = evaluate(expr, ctx)
+        own = tuple(v.name for v in variables)
+        data = np.broadcast_to(np.asarray(value.aligned(own), dtype=float),
+                               tuple(len(s) for s in sets))
+        matrix = np.array(data, dtype=float)
+        return matrix if leader.condition_sets else matrix[np.newaxis]
+    raise SolverError(f"profile `{name}` does not fix `{leader.name}`", span=profile.span)
+
+
+def _compare_profile(model, game, conditional, name, time_limit) -> dict:
+    """A baseline against the optimal response, beside the optimum at its constraint levels."""
+    try:
+        f = profile_matrix(model, game, name)
+    except GamespecError as exc:
+        return {"error": exc.message}
+    rows = f.sum(axis=1)
+    if not np.allclose(rows, 1.0, atol=1e-9) or (f < -1e-12).any():
+        return {"error": "the profile's rows are not probability distributions",
+                "row_sums": rows.tolist()}
+    response = optimal_response(conditional.payoff, f, conditional.signal, time_limit=time_limit)
+    lhs = {c.name: float(np.sum(c.weights * f)) for c in conditional.constraints}
+    entry = {"value_against_optimal_response": response.value, "constraint_lhs": lhs}
+    if conditional.constraints:
+        at_same = conditional_game(game, lhs)
+        best = solve_zero_sum(at_same, time_limit=time_limit)
+        entry["optimal_value_at_same_constraint_levels"] = best.value
+        entry["optimal_is_at_least_as_good"] = bool(best.value >= response.value - 1e-7)
+    return entry
+
+
+def derive(model: Model, cls: Classification, derivation) -> None:
+    """The leader's LP and its dual, in mathematical form, with the coefficients' formulas."""
+    leader, follower = roles(model)
+    f = model.players[leader].strategies[0]
+    h = model.players[follower].strategies[0]
+    strategies = {f.name: f, h.name: h}
+    try:
+        terms = split_terms(model, model.payoff_of(leader), strategies)
+    except GamespecError as exc:
+        derivation.add("linear programs", [("not derived", exc.message)])
+        return
+    r = f.condition_sets[0].name if f.condition_sets else None
+    coefficient = " + ".join(sympy.sstr(sympy.Mul(*t.coefficient)) for t in terms[:4])
+    if len(terms) > 4:
+        coefficient += f" + ... ({len(terms)} terms)"
+    rs = f"{f.name}[r, s]" if r else f"{f.name}[s]"
+    conditioned = bool(h.condition_sets)
+    ha = f"{h.name}[s, a]" if conditioned else f"{h.name}[a]"
+    side = [c for c in model.players[leader].constraints]
+    items = [
+        ("payoff coefficient C (leader's payoff = sum C * " + rs + " * " + ha + ")", coefficient),
+    ]
+    if conditioned:
+        items += [
+            ("leader's LP", f"maximise sum_s x[s] over {f.name} >= 0, x free"),
+            ("  best-response rows", f"x[s] <= sum_r C[r, s, a] {rs}   for all s, a"),
+        ]
+    else:
+        items += [
+            ("leader's LP", f"maximise v over {f.name} >= 0, v free"),
+            ("  best-response rows", f"v <= sum_s C[s, a] {rs}   for all a"),
+        ]
+    items.append(("  distributions", f"sum_s {rs} = 1" + ("   for all r" if r else "")))
+    for c in side:
+        items.append((f"  {c.name}", sympy.sstr(c.relation) + f"   [dual: z_{c.name}]"))
+    items += [
+        ("follower's LP (the Lagrangian dual)",
+         "minimise sum_r y[r] + sum_k bound_k z_k over " + h.name + " >= 0, y free, "
+         "z_k >= 0 for <=, <= 0 for >="),
+        ("  rows", f"y[r] >= sum_a C[r, s, a] {ha} - sum_k z_k G_k[r, s]   for all r, s"),
+        ("  distributions", f"sum_a {ha} = 1" + ("   for all s" if conditioned else "")),
+        ("note", "the sign of z_k G_k follows from the Lagrangian: PAPERS.md records that the "
+                 "location-privacy paper prints eq (26) with '+', which is not the dual"),
+    ]
+    derivation.add("linear programs (built by the LP method)", items)
+
+
+ENTRY = SolverEntry(
+    name="lp",
+    summary="zero-sum games in mixed (possibly conditioned) strategies: leader's LP and its "
+            "dual on HiGHS",
+    can_solve=can_solve,
+    solve=solve,
+    derive=derive,
+)

@@ -1,0 +1,113 @@
+"""The LP method driven by the Model: classic zero-sum games and the location-privacy spec."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gamespec.analysis import classify
+from gamespec.errors import SolverError
+from gamespec.loader import load_model, model_from_string
+from gamespec.solvers.lp import solve
+from gamespec.solvers.lp_compile import bilinear_game
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+def run_model(model):
+    return solve(model, classify(model), {})
+
+
+def run(name, **overrides):
+    return run_model(load_model(SPECS / f"{name}.game", overrides or None))
+
+
+def test_matching_pennies_value_zero_uniform():
+    result = run("matching_pennies")
+    assert result.values["matcher"] == pytest.approx(0, abs=1e-9)
+    assert result.strategies["matcher"] == pytest.approx({"Heads": 0.5, "Tails": 0.5})
+    assert result.strategies["mismatcher"] == pytest.approx({"Heads": 0.5, "Tails": 0.5})
+    assert result.certificate.ok
+
+
+def test_biased_rock_paper_scissors_hand_value():
+    # Rock beating Scissors pays 2; the matrix is skew-symmetric, so the value is 0 and the
+    # maximin strategy (1/4, 1/2, 1/4) makes every column pay exactly 0 (checked by hand)
+    model = model_from_string("""
+player one { mixed x over {Rock, Paper, Scissors} }
+player two { mixed y over {Rock, Paper, Scissors} }
+table {
+  (Rock, Rock): (0)  (Rock, Paper): (-1)  (Rock, Scissors): (2)
+  (Paper, Rock): (1)  (Paper, Paper): (0)  (Paper, Scissors): (-1)
+  (Scissors, Rock): (-2)  (Scissors, Paper): (1)  (Scissors, Scissors): (0)
+}
+zero_sum
+""", "t.game")
+    result = run_model(model)
+    assert result.values["one"] == pytest.approx(0.0, abs=1e-9)
+    x = result.strategies["one"]
+    assert x == pytest.approx({"Rock": 1 / 4, "Paper": 1 / 2, "Scissors": 1 / 4})
+
+
+def test_dominated_strategy_gets_probability_zero():
+    model = model_from_string("""
+player one { mixed x over {Good, Bad} }
+player two { mixed y over {L, R} }
+table { (Good, L): (3)  (Good, R): (1)  (Bad, L): (2)  (Bad, R): (0) }
+zero_sum
+""", "t.game")
+    result = run_model(model)
+    assert result.strategies["one"] == pytest.approx({"Good": 1.0})
+    assert result.values["one"] == pytest.approx(1.0)
+
+
+def test_location_privacy_extraction_matches_the_formula():
+    model = load_model(SPECS / "location_privacy.game")
+    game = bilinear_game(model, "user", "adversary")
+    psi, dp, dq = (model.params[k].array for k in ("psi", "dp", "dq"))
+    assert np.allclose(game.payoff, psi[:, None, None] * dp.T[:, None, :])
+    name, weights, sense, bound = game.constraints[0]
+    assert (name, sense, bound) == ("quality", "<=", pytest.approx(0.869))
+    assert np.allclose(weights, psi[:, None] * dq.T)
+
+
+def test_location_privacy_primal_dual_and_limits():
+    result = run("location_privacy")
+    lp = result.extra["lp"]
+    assert lp["leader_lp_value"] == pytest.approx(lp["follower_lp_value"], abs=1e-7)
+    assert result.certificate.ok
+    zero = run("location_privacy", Qmax=0)
+    assert zero.values["user"] == pytest.approx(0, abs=1e-9)
+    model = load_model(SPECS / "location_privacy.game", {"Qmax": 1000})
+    psi, dp = model.params["psi"].array, model.params["dp"].array
+    expected = min(float(np.sum(psi * dp[a])) for a in range(len(psi)))
+    assert run_model(model).values["user"] == pytest.approx(expected, rel=1e-7)
+
+
+def test_shadow_price_is_the_slope_in_qmax():
+    q, step = 0.3, 1e-4
+    base = run("location_privacy", Qmax=q)
+    z = base.extra["lp"]["shadow_prices"]["quality"]
+    up = run("location_privacy", Qmax=q + step).values["user"]
+    down = run("location_privacy", Qmax=q - step).values["user"]
+    assert z > 0
+    assert (up - down) / (2 * step) == pytest.approx(z, rel=1e-3)
+
+
+def test_baselines_are_never_better_than_the_optimum():
+    result = run("location_privacy")
+    for name in ("no_protection", "obfuscation_3"):
+        entry = result.compare[name]
+        assert entry["optimal_value_at_same_constraint_levels"] >= \
+            entry["value_against_optimal_response"] - 1e-7
+    assert result.compare["no_protection"]["value_against_optimal_response"] == \
+        pytest.approx(0, abs=1e-9)
+
+
+def test_infeasible_quality_bound_names_the_constraint():
+    model = load_model(SPECS / "location_privacy.game", {"Qmax": 0})
+    text = model.source.replace("<= Qmax", ">= Qmax + 2")
+    bad = model_from_string(text, "t.game")
+    with pytest.raises(SolverError, match="quality"):
+        run_model(bad)
