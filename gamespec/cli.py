@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true")
     derive.add_argument("--json", action="store_true")
     derive.add_argument("--out", metavar="PATH")
+    imp = sub.add_parser("import", help="convert a Gambit .nfg file into a .game spec")
+    imp.add_argument("file", metavar="FILE.nfg")
+    imp.add_argument("--out", metavar="PATH", help="write the spec to PATH (atomically)")
+    imp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    exp = sub.add_parser("export", help="write a finite game in another format")
+    common(exp)
+    exp.add_argument("--format", choices=["nfg"], default="nfg")
+    exp.add_argument("--out", metavar="PATH")
     return parser
 
 
@@ -218,7 +226,38 @@ def cmd_derive(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive}
+def cmd_import(args) -> int:
+    from gamespec.gambit import nfg_to_spec, parse_nfg
+    from gamespec.loader import model_from_string
+    from gamespec.output import write_atomic
+
+    path = Path(args.file)
+    if not path.exists():
+        raise SpecError(f"file not found: {args.file}")
+    text = nfg_to_spec(parse_nfg(path.read_text(encoding="utf-8", errors="replace"),
+                                 str(path)), path.name)
+    model_from_string(text, args.out or "<imported>")  # the spec we write must check
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from gamespec.gambit import export_nfg
+    from gamespec.output import write_atomic
+
+    text = export_nfg(_load(args, args.file))
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive,
+            "import": cmd_import, "export": cmd_export}
 
 
 def _report(exc: GamespecError, path: str | None = None) -> None:

@@ -1,0 +1,82 @@
+"""Gambit .nfg interop: import (payoff and outcome versions), export, round trips."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gamespec.analysis import classify
+from gamespec.cli import main
+from gamespec.errors import SpecError
+from gamespec.gambit import export_nfg, nfg_to_spec, parse_nfg
+from gamespec.loader import load_model, model_from_string
+from gamespec.normal_form import build_normal_form
+from gamespec.solvers.pure_enumeration import pure_equilibria
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+
+OUTCOME_PD = """NFG 1 R "PD" { "Row" "Column" }
+{ { "C" "D" } { "C" "D" } }
+""
+{
+{ "CC" 3, 3 }
+{ "DC" 5, 0 }
+{ "CD" 0, 5 }
+{ "DD" 1, 1 }
+}
+1 2 3 4
+"""
+
+PAYOFF_BOS = """NFG 1 R "BoS" { "A" "B" } { 2 2 }
+
+3 2 0 0 0 0 2 3
+"""
+
+
+def test_outcome_version_profiles_first_player_fastest():
+    game = parse_nfg(OUTCOME_PD)
+    assert game.strategies == (("C", "D"), ("C", "D"))
+    assert game.payoffs[0, 1, 0] == 5 and game.payoffs[1, 1, 0] == 0  # (D, C)
+    model = model_from_string(nfg_to_spec(game, "pd.nfg"), "t.game")
+    nf = build_normal_form(model)
+    assert [nf.labels[0][i] + nf.labels[1][j] for i, j in pure_equilibria(nf)] == ["DD"]
+
+
+def test_payoff_version_with_counts():
+    game = parse_nfg(PAYOFF_BOS)
+    assert np.array_equal(game.payoffs.astype(float),
+                          [[[3, 0], [0, 2]], [[2, 0], [0, 3]]])
+
+
+@pytest.mark.parametrize("name", ["prisoners_dilemma", "battle_of_the_sexes",
+                                  "three_player_coordination", "congestion",
+                                  "rock_paper_scissors"])
+def test_round_trip_keeps_payoffs_and_equilibria(name):
+    model = load_model(SPECS / f"{name}.game")
+    before = build_normal_form(model)
+    again = model_from_string(nfg_to_spec(parse_nfg(export_nfg(model)), "x"), "t.game")
+    after = build_normal_form(again)
+    assert np.allclose(before.payoffs, after.payoffs)
+    assert pure_equilibria(before) == pure_equilibria(after)
+    assert classify(again).potential == classify(model).potential
+
+
+def test_cli_import_writes_a_spec_that_solves(tmp_path, capsys):
+    source = tmp_path / "bos.nfg"
+    source.write_text(PAYOFF_BOS)
+    target = tmp_path / "bos.game"
+    assert main(["import", str(source), "--out", str(target)]) == 0
+    capsys.readouterr()
+    assert main(["solve", str(target), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [e["profile"] for e in result["equilibria"]] == [
+        {"A": "s1", "B": "s1"}, {"A": "s2", "B": "s2"}]
+
+
+def test_bad_nfg_is_a_located_error():
+    with pytest.raises(SpecError, match="payoffs, expected 8"):
+        parse_nfg('NFG 1 R "x" { "a" "b" } { 2 2 }\n1 2 3')
+    with pytest.raises(SpecError, match="not an NFG file"):
+        parse_nfg("hello")
