@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(solve)
     solve.add_argument("--method", help="force a solver (see `gamespec info`)")
     solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--time-limit", type=float, metavar="SECONDS",
+                       help="stop the solver after this long (exit 3, nothing certified)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.add_argument("--out", metavar="PATH", help="write the JSON result to PATH (atomically)")
     derive = sub.add_parser("derive", help="equilibrium conditions, symbolically")
@@ -187,7 +189,12 @@ def cmd_solve(args) -> int:
     entry = plan(model, cls, args.method)
     timing["analyse"] = time.perf_counter() - t
     t = time.perf_counter()
-    result = entry.solve(model, cls, {"seed": args.seed, **model.solve_options})
+    options = {**model.solve_options, "seed": args.seed}
+    if args.time_limit is not None:
+        if args.time_limit <= 0:
+            raise SpecError("--time-limit must be positive")
+        options["time_limit"] = args.time_limit
+    result = entry.solve(model, cls, options)
     timing["solve"] = time.perf_counter() - t
     timing["total"] = time.perf_counter() - start
     result = result.with_timing(timing)
