@@ -147,6 +147,8 @@ def _zero_sum(model: Model) -> bool | None:
     if not all(n in model.payoffs for n in names):
         return None
     total = model.expand_lets(model.payoffs[names[0]].expr + model.payoffs[names[1]].expr)
+    if _nonzero_somewhere(total, model):
+        return False
     return True if is_zero(total) else None
 
 
@@ -154,7 +156,29 @@ def _all_equal(model: Model) -> bool:
     exprs = [p.expr for p in model.payoffs.values()]
     if len(exprs) < 2:
         return False
-    return all(is_zero(e - exprs[0]) is True for e in exprs[1:])
+    differences = [e - exprs[0] for e in exprs[1:]]
+    if any(_nonzero_somewhere(d, model) for d in differences):
+        return False
+    return all(is_zero(d) is True for d in differences)
+
+
+def _nonzero_somewhere(expr, model: Model, trials: int = 3) -> bool:
+    """Cheap disproof: the expression is not zero at some seeded random point."""
+    if expr.atoms(sympy.Indexed) or expr.has(SetAggregate):
+        return False
+    rng = np.random.default_rng(0)
+    values = model.scalar_values()
+    free = sorted((s for s in expr.free_symbols if s not in values), key=str)
+    base = expr.xreplace(values)
+    for _ in range(trials):
+        point = {s: sympy.Float(rng.uniform(0.1, 2.0)) for s in free}
+        try:
+            number = complex(base.xreplace(point).evalf())
+        except (TypeError, ValueError):
+            return False
+        if abs(number) > 1e-9:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------- linearity
