@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     derive.add_argument("--latex", action="store_true")
     derive.add_argument("--json", action="store_true")
     derive.add_argument("--out", metavar="PATH")
+    sweep = sub.add_parser("sweep", help="solve on every point of a parameter grid")
+    common(sweep)
+    sweep.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:COUNT",
+                       help="a grid axis (repeat for more axes)")
+    sweep.add_argument("--method")
+    sweep.add_argument("--workers", type=int, default=None,
+                       help="local processes (default: the number of cores)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
+    sweep.add_argument("--out", metavar="PATH", help="write the table (.csv or .json)")
+    sweep.add_argument("--plot", metavar="PNG", help="draw the table")
+    sweep.add_argument("--color", metavar="COLUMN", help="the column a 2-D plot shows")
     imp = sub.add_parser("import", help="convert a Gambit .nfg file into a .game spec")
     imp.add_argument("file", metavar="FILE.nfg")
     imp.add_argument("--out", metavar="PATH", help="write the spec to PATH (atomically)")
@@ -233,6 +244,33 @@ def cmd_derive(args) -> int:
     return EXIT_OK
 
 
+def cmd_sweep(args) -> int:
+    import os
+
+    from gamespec.output import write_atomic
+    from gamespec.sweep import parse_grid, plot_sweep, run_sweep, to_csv, to_json
+
+    if not args.grid:
+        raise SpecError("sweep needs at least one --grid NAME=START:STOP:COUNT")
+    axes = [parse_grid(g) for g in args.grid]
+    _load(args, args.file)  # a bad spec fails once, here, with its located error
+    workers = args.workers or os.cpu_count() or 1
+    rows = run_sweep(str(Path(args.file).resolve()), axes, parse_overrides(args.overrides),
+                     args.method, {}, workers=workers, scheduler=args.scheduler,
+                     progress=sys.stderr.isatty())
+    if args.out:
+        text = to_json(rows) if args.out.endswith(".json") else to_csv(rows)
+        write_atomic(args.out, text)
+    else:
+        print(to_csv(rows), end="")
+    if args.plot:
+        plot_sweep(rows, axes, args.plot, args.color)
+    failed = sum(1 for r in rows if r["status"] == "error" or not r["certified"])
+    if failed:
+        print(f"sweep: {failed} of {len(rows)} points not certified", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_import(args) -> int:
     from gamespec.gambit import nfg_to_spec, parse_nfg
     from gamespec.loader import model_from_string
@@ -264,7 +302,7 @@ def cmd_export(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive,
-            "import": cmd_import, "export": cmd_export}
+            "import": cmd_import, "export": cmd_export, "sweep": cmd_sweep}
 
 
 def _report(exc: GamespecError, path: str | None = None) -> None:

@@ -1,0 +1,124 @@
+"""Location-privacy LP scaling: gamespec's Pyomo route end to end vs a direct highspy baseline.
+
+For each number of regions, one fresh subprocess per method (so peak RSS is per method):
+  baseline  the leader's LP (eqs 16-20) as a NumPy/scipy.sparse CSC matrix handed to highspy
+            `passModel`, HiGHS defaults (dual simplex): the reference every ratio divides by;
+  pyomo     `solve_zero_sum(route="pyomo")`: the leader's LP built as a Pyomo model, compiled
+            with LinearStandardFormCompiler, the follower's LP derived from the compiled matrix,
+            both solved by HiGHS (follower's LP cold, leader's LP warm-started), certificate;
+  direct    `solve_zero_sum(route="direct")`: the same two solves without Pyomo.
+Instance: `synthetic_city(n, seed)` (seeded stand-in), Euclidean dp, Hamming dq,
+Qmax = qmax_frac x the quality loss of the obfuscation LPPM with k = 3 (PERFORMANCE.md's setting).
+Times exclude imports (done before the clock starts); "cpu s" is the process's CPU time, a
+steadier figure than wall time on a shared machine. Usage:
+
+    python benchmarks/lp_scaling.py --sizes 30 50 100 [200 300] [--qmax-frac 0.5] [--seed 0]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+METHODS = ("baseline", "pyomo", "direct")
+
+
+def build_game(n: int, seed: int, qmax_frac: float):  # -> ConditionalGame
+    """The benchmark instance (see the module docstring)."""
+    from gamespec.solvers.lp_zero_sum import ConditionalGame, SideConstraint
+    from gamespec.stdlib.location import (
+        euclidean_distance_matrix,
+        hamming_distance_matrix,
+        obfuscation_lppm,
+        privacy_payoff,
+        quality_loss,
+        quality_weights,
+        synthetic_city,
+    )
+
+    city = synthetic_city(n, seed=seed)
+    dp, dq = euclidean_distance_matrix(city.centres), hamming_distance_matrix(n)
+    qmax = qmax_frac * quality_loss(city.psi, obfuscation_lppm(city.centres, 3), dq)
+    quality = SideConstraint("quality", quality_weights(city.psi, dq), "<=", qmax)
+    return ConditionalGame(privacy_payoff(city.psi, dp), (quality,))
+
+
+def run_worker(method: str, n: int, seed: int, qmax_frac: float) -> dict[str, float | str]:
+    """Time one method on one size in this process; peak RSS is this process's maximum."""
+    import pyomo.environ  # noqa: F401  (import cost is not part of the comparison)
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler  # noqa: F401
+
+    from gamespec.solvers.lp_zero_sum import leader_lp, run_highs, solve_zero_sum
+
+    game = build_game(n, seed, qmax_frac)
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    if method == "baseline":
+        lp = leader_lp(game)
+        build = time.perf_counter() - t0
+        sol = run_highs(lp)
+        solve, value, nnz = sol.solve_seconds, sol.objective, lp.A.nnz
+        extra = f"iters {sol.iterations}"
+    else:
+        res = solve_zero_sum(game, route=method)  # type: ignore[arg-type]
+        t = res.timing
+        build = t["build"]
+        solve, value, nnz = t["follower_solve"] + t["leader_solve"], res.value, -1
+        extra = (f"gap {res.duality_gap:.1e} iters F{res.iterations['follower']}"
+                 f"/L{res.iterations['leader']} cert {'ok' if res.certificate.ok else 'FAIL'}")
+    total = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"method": method, "n": n, "build": build, "solve": solve, "total": total,
+            "cpu": cpu, "peak_mib": peak_mib, "value": value, "nnz": nnz, "extra": extra}
+
+
+def run_in_subprocess(method: str, n: int, seed: int, qmax_frac: float) -> dict:
+    """Run one (method, size) in a fresh interpreter and parse its JSON line."""
+    cmd = [sys.executable, __file__, "--worker", method, "--sizes", str(n), "--seed", str(seed),
+           "--qmax-frac", str(qmax_frac)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_table(rows: list[dict]) -> None:
+    """One line per (size, method) with ratios against the baseline of the same size."""
+    print(f"{'n':>4} {'method':<9} {'build s':>8} {'solve s':>8} {'total s':>8} {'cpu s':>8} "
+          f"{'peak MiB':>9} {'x total':>8} {'x cpu':>6} {'x mem':>6} {'value':>12}  notes")
+    base = {r["n"]: r for r in rows if r["method"] == "baseline"}
+    for r in rows:
+        b = base.get(r["n"])
+        rt = r["total"] / b["total"] if b else float("nan")
+        rc = r["cpu"] / b["cpu"] if b else float("nan")
+        rm = r["peak_mib"] / b["peak_mib"] if b else float("nan")
+        nnz = f"nnz {r['nnz']:,} " if r["nnz"] >= 0 else ""
+        print(f"{r['n']:>4} {r['method']:<9} {r['build']:8.2f} {r['solve']:8.2f} "
+              f"{r['total']:8.2f} {r['cpu']:8.2f} {r['peak_mib']:9.0f} {rt:8.2f} {rc:6.2f} "
+              f"{rm:6.2f} {r['value']:12.8f}  "
+              f"{nnz}{r['extra']}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[30, 50, 100])
+    p.add_argument("--methods", nargs="+", choices=METHODS, default=list(METHODS))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--qmax-frac", type=float, default=0.5)
+    p.add_argument("--worker", choices=METHODS, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        print(json.dumps(run_worker(args.worker, args.sizes[0], args.seed, args.qmax_frac)))
+        return 0
+    rows = []
+    for n in args.sizes:
+        for method in args.methods:
+            rows.append(run_in_subprocess(method, n, args.seed, args.qmax_frac))
+    print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

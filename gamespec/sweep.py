@@ -1,0 +1,212 @@
+"""`gamespec sweep`: solve a spec on every point of a parameter grid, in parallel.
+
+Points run on local processes (concurrent.futures) or on a Dask cluster; rows come back
+in grid order, so the table does not depend on the number of workers. Each row holds the
+parameters, the method, status and certificate, and every scalar value and strategy.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from gamespec.errors import GamespecError, SpecError
+
+MAX_POINTS = 100_000
+
+
+@dataclass(frozen=True)
+class GridAxis:
+    name: str
+    values: tuple[float, ...]
+
+
+def parse_grid(text: str) -> GridAxis:
+    """NAME=START:STOP:COUNT (COUNT evenly spaced values, ends included) or NAME=v1,v2,..."""
+    name, sep, rest = text.partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier():
+        raise SpecError(f"--grid expects NAME=START:STOP:COUNT or NAME=v1,v2; got {text!r}")
+    try:
+        if ":" in rest:
+            start, stop, count = rest.split(":")
+            n = int(count)
+            if n < 1:
+                raise ValueError
+            values = tuple(float(v) for v in np.linspace(float(start), float(stop), n))
+        else:
+            values = tuple(float(v) for v in rest.split(","))
+    except ValueError:
+        raise SpecError(f"--grid {name}: cannot read {rest!r}",
+                        hint="START:STOP:COUNT with a whole COUNT >= 1, or v1,v2,...") from None
+    if not all(np.isfinite(values)):
+        raise SpecError(f"--grid {name}: values must be finite")
+    return GridAxis(name, values)
+
+
+def grid_points(axes: list[GridAxis]) -> list[dict[str, float]]:
+    total = int(np.prod([len(a.values) for a in axes])) if axes else 0
+    if total > MAX_POINTS:
+        raise SpecError(f"the grid has {total:,} points (limit {MAX_POINTS:,})")
+    return [dict(zip([a.name for a in axes], combo))
+            for combo in itertools.product(*[a.values for a in axes])]
+
+
+def solve_point(task: tuple) -> dict:
+    """Solve one grid point; failures become rows with status and reason (picklable)."""
+    path, overrides, method, options = task
+    from gamespec.analysis import classify
+    from gamespec.loader import load_model
+    from gamespec.solvers.registry import plan
+
+    row: dict = dict(overrides)
+    try:
+        model = load_model(path, overrides)
+        cls = classify(model)
+        entry = plan(model, cls, method)
+        result = entry.solve(model, cls, dict(options))
+    except GamespecError as exc:
+        row.update({"method": method or "", "status": "error", "certified": False,
+                    "residual": float("nan"), "reason": exc.message})
+        return row
+    row.update({"method": result.method, "status": result.status,
+                "certified": bool(result.certificate.ok),
+                "residual": float(result.certificate.residual), "reason": ""})
+    for player, value in result.values.items():
+        if isinstance(value, (int, float)):
+            row[f"value:{player}"] = float(value)
+    for player, strategy in result.strategies.items():
+        if isinstance(strategy, (int, float, str)):
+            row[f"strategy:{player}"] = strategy
+    return row
+
+
+def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: str | None,
+              options: dict, workers: int = 1, scheduler: str | None = None,
+              progress: bool = False) -> list[dict]:
+    points = grid_points(axes)
+    tasks = [(path, {**fixed, **p}, method, options) for p in points]
+    if scheduler:
+        return _run_dask(tasks, scheduler, progress)
+    if workers <= 1:
+        return [_tick(solve_point(t), k, len(tasks), progress) for k, t in enumerate(tasks)]
+    rows = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for k, row in enumerate(pool.map(solve_point, tasks, chunksize=1)):
+            rows.append(_tick(row, k, len(tasks), progress))
+    return rows
+
+
+def _run_dask(tasks, scheduler: str, progress: bool) -> list[dict]:
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SpecError("--scheduler needs dask.distributed",
+                        hint='pip install "dask[distributed]"') from None
+    try:
+        client = Client(scheduler, timeout="10s")
+    except OSError as exc:
+        raise SpecError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        futures = client.map(solve_point, tasks, pure=False)
+        rows = client.gather(futures)
+    finally:
+        client.close()
+    for k, row in enumerate(rows):
+        _tick(row, k, len(rows), progress)
+    return list(rows)
+
+
+def _tick(row: dict, k: int, total: int, progress: bool) -> dict:
+    if progress:
+        sys.stderr.write(f"\rsweep: {k + 1}/{total} points")
+        if k + 1 == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return row
+
+
+def columns_of(rows: list[dict]) -> list[str]:
+    names: list[str] = []
+    for row in rows:
+        for key in row:
+            if key not in names:
+                names.append(key)
+    return names
+
+
+def to_csv(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns_of(rows), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(value):
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def to_json(rows: list[dict]) -> str:
+    def clean(v):
+        if isinstance(v, float) and not np.isfinite(v):
+            return str(v)
+        return v
+
+    return json.dumps([{k: clean(v) for k, v in row.items()} for row in rows], indent=1)
+
+
+def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | None) -> str:
+    """A line plot (one grid axis) or a heat map (two axes) of one column."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    numeric = [c for c in columns_of(rows) if c.startswith(("value:", "strategy:"))
+               and all(isinstance(r.get(c), (int, float)) for r in rows)]
+    column = column or (numeric[0] if numeric else None)
+    if column is None:
+        raise SpecError("nothing numeric to plot", hint="choose a column with --color")
+    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
+    if len(axes) == 1:
+        xs = [r[axes[0].name] for r in rows]
+        for name in numeric:
+            ax.plot(xs, [r[name] for r in rows], marker="o", label=name)
+        ax.set_xlabel(axes[0].name)
+        ax.legend()
+    elif len(axes) == 2:
+        a, b = axes
+        grid = np.array([r.get(column, np.nan) for r in rows], dtype=float).reshape(
+            len(a.values), len(b.values))
+        mesh = ax.pcolormesh(b.values, a.values, grid, shading="nearest", cmap="viridis")
+        fig.colorbar(mesh, ax=ax, label=column)
+        ax.set_xlabel(b.name)
+        ax.set_ylabel(a.name)
+    else:
+        raise SpecError("--plot draws one or two grid axes")
+    ax.set_title(column)
+    fig.tight_layout()
+    from gamespec.output import write_atomic_bytes
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    write_atomic_bytes(path, buffer.getvalue())
+    return column
+
+
+def timed_sweep(*args, **kwargs) -> tuple[list[dict], float]:
+    start = time.perf_counter()
+    rows = run_sweep(*args, **kwargs)
+    return rows, time.perf_counter() - start

@@ -1,0 +1,63 @@
+"""Parameter sweeps: the table does not depend on how many workers run it."""
+from __future__ import annotations
+
+import csv
+import io
+import struct
+from pathlib import Path
+
+import pytest
+
+from gamespec.cli import main
+from gamespec.errors import SpecError
+from gamespec.sweep import parse_grid, run_sweep, to_csv
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+SPEC = str(SPECS / "trimming_one_round.game")
+
+
+def _table(rows):
+    return to_csv(rows)
+
+
+def test_grid_parsing():
+    axis = parse_grid("T_hi=1:3:3")
+    assert axis.name == "T_hi" and axis.values == (1.0, 2.0, 3.0)
+    assert parse_grid("x=0.5,2").values == (0.5, 2.0)
+    with pytest.raises(SpecError):
+        parse_grid("x=1:2:zero")
+
+
+def test_same_table_for_one_and_two_local_workers():
+    axes = [parse_grid("T_hi=2:14:4"), parse_grid("P_hi=4:12:3")]
+    one = run_sweep(SPEC, axes, {}, None, {}, workers=1)
+    two = run_sweep(SPEC, axes, {}, None, {}, workers=2)
+    assert _table(one) == _table(two)
+    hard = [r for r in one if r["strategy:collector"] == "Hard"]
+    # the collector trims hard exactly when P_hi >= T_hi - T_lo (derived condition, T_lo = 1)
+    assert all(r["P_hi"] >= r["T_hi"] - 1 for r in hard)
+    assert all(r["P_hi"] < r["T_hi"] - 1 for r in one if r["strategy:collector"] != "Hard")
+
+
+def test_dask_local_cluster_gives_the_same_table():
+    distributed = pytest.importorskip("distributed")
+    axes = [parse_grid("T_hi=2:14:3")]
+    local = run_sweep(SPEC, axes, {}, None, {}, workers=1)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        remote = run_sweep(SPEC, axes, {}, None, {}, scheduler=cluster.scheduler_address)
+    assert _table(local) == _table(remote)
+
+
+def test_cli_sweep_writes_table_and_picture(tmp_path):
+    out, png = tmp_path / "t.csv", tmp_path / "t.png"
+    code = main(["sweep", SPEC, "--grid", "T_hi=2:14:3", "--grid", "P_hi=4:12:2",
+                 "--workers", "1", "--out", str(out), "--plot", str(png),
+                 "--color", "value:collector"])
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert len(rows) == 6 and all(r["certified"] == "True" for r in rows)
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (640, 480)
