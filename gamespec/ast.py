@@ -297,6 +297,7 @@ class ProfileAssign(Node):
 class ProfileStmt(Stmt):
     name: str
     assignments: tuple[ProfileAssign, ...]
+    binders: tuple[Binder, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,12 @@ def cmd_solve(args) -> int:
     timing["solve"] = time.perf_counter() - t
     timing["total"] = time.perf_counter() - start
     result = result.with_timing(timing)
+    if not result.parameters:
+        result = result.with_parameters({p.name: p.value for p in model.params.values()
+                                         if not p.index_sets and p.value is not None})
+    data = data_provenance(model)
+    if data:
+        result = result.with_extra(data=data)
     text = result.to_json()
     if args.out:
         write_atomic(args.out, text + "\n")
@@ -217,6 +223,16 @@ def cmd_solve(args) -> int:
     else:
         print(render_result(result))
     return EXIT_OK if result.certificate.ok else EXIT_SOLVER
+
+
+def data_provenance(model) -> dict:
+    """Where each data table came from, with its notes (e.g. a synthetic stand-in)."""
+    out = {}
+    for name, table in model.data.items():
+        out[name] = {"source": getattr(table, "source", ""),
+                     "rows": getattr(table, "n_rows", None),
+                     "notes": list(getattr(table, "notes", ()))}
+    return out
 
 
 def cmd_derive(args) -> int:
@@ -334,6 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("gamespec: interrupted; no output was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except RecursionError:
         if args.debug:
             traceback.print_exc()

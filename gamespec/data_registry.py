@@ -360,6 +360,7 @@ def fetch(name: str, *, mirror: str | Path | None = None, span: Span | None = No
         )
     try:
         import pooch
+        pooch.get_logger().setLevel("WARNING")  # no "Downloading ..." chatter
 
         downloaded = pooch.retrieve(
             entry.url,

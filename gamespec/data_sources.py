@@ -15,6 +15,16 @@ def load_data_statement(builder, stmt: ast.DataStmt) -> Table:
     """Load the table a data statement names (builder: the ModelBuilder asking)."""
     positional = [a for a in stmt.args if a.key is None]
     keywords = {a.key: a for a in stmt.args if a.key is not None}
+    if stmt.source in TRANSFORMS:
+        options = {}
+        for key, arg in keywords.items():
+            if isinstance(arg.value, (str, tuple)):
+                raise SpecError(f"option `{key}` of {stmt.source}() takes a number",
+                                span=arg.span)
+            options[key] = builder.numeric_scalar(builder.builder.build(arg.value), arg.span)
+        if positional:
+            raise SpecError(f"{stmt.source}() takes only named options", span=stmt.span)
+        return TRANSFORMS[stmt.source](builder, stmt, options)
     allowed = {"columns", "delimiter", "header", "key"}
     for key, arg in keywords.items():
         if key not in allowed:
@@ -35,7 +45,8 @@ def load_data_statement(builder, stmt: ast.DataStmt) -> Table:
         name = _string(positional, stmt, "a data set name")
         return load_dataset(name, mirror=builder.data_mirror, columns=columns, span=stmt.span)
     raise SpecError(f"unknown data source `{stmt.source}`", span=stmt.span,
-                    hint='use csv("file.csv") or dataset("name")')
+                    hint='use csv("file.csv"), dataset("name") or '
+                    + ", ".join(f"{name}(...)" for name in TRANSFORMS))
 
 
 def _string(positional, stmt: ast.DataStmt, what: str) -> str:
@@ -75,3 +86,71 @@ def _safe_path(builder, relative: str, stmt: ast.DataStmt) -> Path:
     if not target.exists():
         raise SpecError(f"data file not found: {relative} (looked in {base})", span=stmt.span)
     return target
+
+
+# ------------------------------------------------------------------ stdlib data transforms
+def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
+    """The location-privacy paper's setting built from check-in data.
+
+    The registered Foursquare Singapore check-ins (places with lat/lon; user, place, count
+    rows) are cut into an nx x ny grid over their bounding box; the `top` most visited cells
+    are the regions; the profile is the normalised visit counts of the user ranked `user`
+    by activity in those regions (1 = most active). Columns: region (1..top), x, y (cell
+    centre, km), psi, visits. When the data set is not available, a documented seeded
+    synthetic city (gamespec.stdlib.location.synthetic_city) stands in, and the table's
+    notes say so (every result then reports it).
+    """
+    import numpy as np
+
+    from gamespec import data_registry
+    from gamespec.stdlib import location
+
+    nx, ny = int(options.get("nx", 20)), int(options.get("ny", 15))
+    top, user = int(options.get("top", 30)), int(options.get("user", 1))
+    if nx < 1 or ny < 1 or top < 1 or user < 1 or top > nx * ny:
+        raise SpecError("checkin_regions needs nx, ny, top, user >= 1 and top <= nx * ny",
+                        span=stmt.span)
+    mirror = builder.data_mirror
+    if data_registry.available("foursquare_sg_checkins", mirror) and \
+            data_registry.available("foursquare_sg_locations", mirror):
+        places = load_dataset("foursquare_sg_locations", mirror=mirror, span=stmt.span)
+        visits = load_dataset("foursquare_sg_checkins", mirror=mirror, span=stmt.span)
+        index_of = {str(pid): k for k, pid in enumerate(places.column("id"))}
+        rows_all = np.array([index_of.get(str(p), -1) for p in visits.column("place")])
+        known = rows_all >= 0
+        rows = rows_all[known]
+        lat, lon = places.numeric("lat")[rows], places.numeric("lon")[rows]
+        counts = visits.numeric("count")[known]
+        grid = location.grid_regions(lat, lon, counts, nx, ny)
+        regions = location.top_regions(grid.counts, top)
+        users = np.array([str(u) for u in visits.column("user")])[known]
+        profiles = location.user_profiles(users, grid.cell, counts,
+                                          regions, n_users=user)
+        if len(profiles.users) < user:
+            raise SpecError(f"only {len(profiles.users)} users visit these regions; "
+                            f"user = {user} is out of range", span=stmt.span)
+        centres = grid.centres[regions]
+        psi = profiles.psi[user - 1]
+        visits_row = profiles.visits[user - 1]
+        source = "Foursquare Singapore check-ins (data registry)"
+        notes = (f"real data: {source}; {nx} x {ny} grid over "
+                 f"{grid.width_km:.2f} x {grid.height_km:.2f} km; user rank {user} "
+                 f"(id {profiles.users[user - 1]})",)
+    else:
+        city = location.synthetic_city(top, seed=int(options.get("seed", 0)))
+        centres, psi = city.centres, city.psi
+        visits_row = np.round(psi * 1000)
+        source = "synthetic city"
+        notes = ("SYNTHETIC STAND-IN: the Foursquare data set is not available "
+                 "(set GAMESPEC_DATA_MIRROR); a seeded synthetic city is used",)
+    columns = {
+        "region": np.arange(1, len(psi) + 1, dtype=float),
+        "x": np.asarray(centres[:, 0], dtype=float),
+        "y": np.asarray(centres[:, 1], dtype=float),
+        "psi": np.asarray(psi, dtype=float),
+        "visits": np.asarray(visits_row, dtype=float),
+    }
+    return Table(name=stmt.name, columns=columns, source=source, notes=notes)
+
+
+TRANSFORMS = {"checkin_regions": checkin_regions}

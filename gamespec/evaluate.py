@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
-from gamespec.errors import SpecError, Span
+from gamespec.errors import Span, SpecError
 from gamespec.model import FiniteSet
 from gamespec.symbols import SetAggregate
 
@@ -27,11 +27,13 @@ class LArray:
     axes: tuple[str, ...] = ()
 
     @staticmethod
-    def scalar(value) -> "LArray":
+    def scalar(value) -> LArray:
         return LArray(np.asarray(value), ())
 
     def aligned(self, axes: tuple[str, ...]) -> np.ndarray:
         """This array transposed/expanded so that its axes follow `axes` (broadcastable)."""
+        if self.axes == axes:
+            return self.data
         order = [self.axes.index(a) for a in axes if a in self.axes]
         data = np.transpose(self.data, order) if order != list(range(len(order))) else self.data
         shape = []
@@ -63,8 +65,11 @@ class Context:
     lets: dict = field(default_factory=dict)  # name -> LetDef, expanded lazily
     let_cache: dict = field(default_factory=dict)
     span: Span | None = None
+    # set name -> multiplicity of each element (axis 0), optionally with named batch axes;
+    # aggregates over a weighted set become weighted (see `_weighted_aggregate`)
+    weights: dict[str, Table] = field(default_factory=dict)
 
-    def child(self, **updates) -> "Context":
+    def child(self, **updates) -> Context:
         new = Context(**{**self.__dict__})
         for key, value in updates.items():
             setattr(new, key, value)
@@ -106,22 +111,23 @@ def _guard_size(arrays, axes) -> None:
 def evaluate(expr: sympy.Basic, ctx: Context) -> LArray:
     """Evaluate a Model expression to a labelled array."""
     try:
-        return _eval(expr, ctx)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return _eval(expr, ctx)
     except (TypeError, ValueError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
         raise SpecError(f"cannot evaluate {sympy.sstr(expr)[:80]}: {exc}", span=ctx.span) from None
 
 
 def _eval(expr, ctx: Context) -> LArray:  # noqa: C901 - one dispatch over node types
+    if isinstance(expr, sympy.Symbol):  # the commonest nodes first
+        return _eval_symbol(expr, ctx)
+    if isinstance(expr, sympy.Indexed):
+        return _eval_indexed(expr, ctx)
     if isinstance(expr, (sympy.Integer, sympy.Float, sympy.Rational)):
         return LArray.scalar(float(expr))
     if expr is sympy.true or expr is sympy.false:
         return LArray.scalar(bool(expr))
-    if expr in (sympy.pi, sympy.E):
+    if expr is sympy.pi or expr is sympy.E:
         return LArray.scalar(float(expr))
-    if isinstance(expr, sympy.Symbol):
-        return _eval_symbol(expr, ctx)
-    if isinstance(expr, sympy.Indexed):
-        return _eval_indexed(expr, ctx)
     if isinstance(expr, sympy.Add):
         parts = [_eval(a, ctx) for a in expr.args]
         return combine(lambda *xs: _sum_all(xs), *parts)
@@ -235,9 +241,25 @@ def _gather(table: Table, index_args, ctx: Context) -> LArray:
     for arg, target in zip(index_args, table.index_sets):
         positions.append(_positions(arg, target, ctx))
     axes = union_axes(*positions)
+    if ctx.weights and _whole_table(index_args, table, ctx):
+        # every index runs over its whole set once: a copy in the table's own memory
+        # layout (batch axes of weighted evaluations stay outermost, keeping loops long)
+        return LArray(np.array(table.array, order="K"), axes + table.extra_axes)
     idx = tuple(p.aligned(axes) for p in positions)
     data = table.array[idx] if idx else table.array
     return LArray(np.asarray(data), axes + table.extra_axes)
+
+
+def _whole_table(index_args, table: Table, ctx: Context) -> bool:
+    """Whether table[index_args] is the whole table: distinct index variables, each
+    running over the set of its position."""
+    if len(set(index_args)) != len(index_args):
+        return False
+    for arg, target in zip(index_args, table.index_sets):
+        source = ctx.index_sets.get(arg) if isinstance(arg, sympy.Symbol) else None
+        if source is None or source.elements != target.elements:
+            return False
+    return True
 
 
 def _positions(arg, target: FiniteSet, ctx: Context) -> LArray:
@@ -276,6 +298,10 @@ def _eval_aggregate(agg: SetAggregate, ctx: Context) -> LArray:
         body = LArray.scalar(1.0)
     else:
         body = _eval(agg.body, inner)
+    weight = _aggregate_weight(agg, ctx)
+    if weight is not None:
+        sizes = tuple(len(s) for s in sets)
+        return _weighted_aggregate(agg.kind, body, mask, weight, own, sizes)
     parts = [body] + ([mask] if mask is not None else [])
     axes = union_axes(*parts)
     axes = own + tuple(a for a in axes if a not in own)
@@ -306,6 +332,98 @@ def _eval_aggregate(agg: SetAggregate, ctx: Context) -> LArray:
     else:  # pragma: no cover - the grammar admits no other kind
         raise SpecError(f"unknown aggregate {kind}", span=ctx.span)
     return LArray(np.asarray(result), axes[len(own):])
+
+
+def _aggregate_weight(agg: SetAggregate, ctx: Context) -> LArray | None:
+    """The product of the weights of the aggregate's weighted sets (None if it has none).
+
+    A weight table's first axis runs over its set's elements and is named here after the
+    aggregate's variable; its extra axes (e.g. a batch of scenarios) are kept.
+    """
+    if not ctx.weights:
+        return None
+    parts = []
+    for var, name in zip(agg.variables, agg.set_names):
+        table = ctx.weights.get(name)
+        if table is not None:
+            parts.append(LArray(np.asarray(table.array, dtype=float),
+                                (var.name,) + table.extra_axes))
+    if not parts:
+        return None
+    return combine(lambda *xs: _prod_all(xs), *parts)
+
+
+def _weighted_aggregate(kind: str, body: LArray, mask: LArray | None, weight: LArray,
+                        own: tuple[str, ...], sizes: tuple[int, ...]) -> LArray:
+    """An aggregate over sets whose elements carry multiplicities `weight` (>= 0).
+
+    Equals the plain aggregate over the multiset in which each element appears `weight`
+    times: sum and count are weighted sums, mean the weighted mean, prod a product of
+    powers, and max/min run over the elements with positive weight only (so elements of
+    weight 0 may hold any value, even inf or nan). The result's axes put the weights'
+    batch axes first.
+    """
+    batch = tuple(a for a in weight.axes if a not in own)
+    parts = [body, weight] + ([mask] if mask is not None else [])
+    rest = batch + tuple(a for a in union_axes(*parts) if a not in own and a not in batch)
+    axes = own + rest
+    _guard_size(parts, axes)
+    if kind in ("sum", "count", "mean") and mask is None and _finite(body) and _finite(weight):
+        return _weighted_sum_fast(kind, body, weight, own, sizes, rest)
+    shape = list(np.broadcast_shapes(*(p.aligned(axes).shape for p in parts)))
+    shape[:len(own)] = sizes
+    w = np.broadcast_to(weight.aligned(axes), shape)
+    live = w > 0
+    if mask is not None:
+        live = live & np.broadcast_to(np.asarray(mask.aligned(axes), dtype=bool), shape)
+    data = np.broadcast_to(np.asarray(body.aligned(axes), dtype=float), shape)
+    red = tuple(range(len(own)))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        if kind in ("sum", "count"):
+            result = np.sum(np.where(live, data, 0.0) * w, axis=red)
+        elif kind == "mean":
+            result = (np.sum(np.where(live, data, 0.0) * w, axis=red)
+                      / np.sum(np.where(live, w, 0.0), axis=red))
+        elif kind == "prod":
+            result = np.prod(np.power(np.where(live, data, 1.0), np.where(live, w, 0.0)),
+                             axis=red)
+        elif kind in ("max", "min"):
+            fill = -np.inf if kind == "max" else np.inf
+            values = np.where(live, data, fill)
+            result = np.max(values, axis=red) if kind == "max" else np.min(values, axis=red)
+        else:  # pragma: no cover - the grammar admits no other kind
+            raise SpecError(f"unknown aggregate {kind}")
+    return LArray(np.asarray(result), rest)
+
+
+def _finite(arr: LArray) -> bool:
+    return bool(np.isfinite(np.asarray(arr.data, dtype=float)).all())
+
+
+def _weighted_sum_fast(kind: str, body: LArray, weight: LArray, own: tuple[str, ...],
+                       sizes: tuple[int, ...], rest: tuple[str, ...]) -> LArray:
+    """Weighted sum/count/mean as one tensor contraction (finite body and weights, no
+    filter: a weight of 0 then contributes exactly 0). Own axes that neither operand
+    carries contribute their set's size as a factor."""
+    label = {a: k for k, a in enumerate(own + rest)}
+    out = [label[a] for a in rest]
+    size = dict(zip(own, sizes))
+
+    def spread(present: tuple[str, ...]) -> float:
+        return float(np.prod([size[a] for a in own if a not in present]))
+
+    w = np.asarray(weight.data, dtype=float)
+    w_labels = [label[a] for a in weight.axes]
+    product = any(a not in weight.axes for a in body.axes)  # BLAS pays off only then
+    total = np.einsum(np.asarray(body.data, dtype=float), [label[a] for a in body.axes],
+                      w, w_labels, out, optimize=product) * spread(body.axes + weight.axes)
+    if kind == "mean":
+        kept = tuple(a for a in rest if a in weight.axes)
+        count = np.einsum(w, w_labels, [label[a] for a in kept])
+        count = LArray(count * spread(weight.axes), kept).aligned(rest)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = total / count
+    return LArray(np.asarray(total), rest)
 
 
 def _eval_piecewise(expr: sympy.Piecewise, ctx: Context) -> LArray:

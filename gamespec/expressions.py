@@ -5,6 +5,7 @@ Only SymPy constructors are used; spec text is never evaluated.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Callable
@@ -18,6 +19,7 @@ from gamespec.symbols import SetAggregate, indicator
 
 MAX_LITERAL_DIGITS = 60
 MAX_EXPONENT = 1000
+MAX_POWER_BITS = 100_000  # an exact power of numbers beyond this would take too long
 
 # name -> (arity, SymPy constructor); all take already-built SymPy arguments
 MATH_FUNCTIONS: dict[str, tuple[int | None, Callable]] = {
@@ -67,6 +69,24 @@ class Scope:
 def index_symbol(name: str) -> sympy.Symbol:
     """The SymPy symbol of an index variable (distinct from a parameter of the same name)."""
     return sympy.Symbol(name)
+
+
+def _magnitude(value) -> float:
+    """|value| of a SymPy number as a float: inf when too large or infinite, nan for nan."""
+    try:
+        return abs(complex(value))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
+
+
+def _log2_magnitude(value) -> float:
+    """Roughly how many bits an exact SymPy number takes (|log2| of its size)."""
+    if value.is_Rational:
+        return float(max(abs(value.p).bit_length(), value.q.bit_length()))
+    try:
+        return abs(float(sympy.log(sympy.Abs(value), 2).evalf(8)))
+    except (TypeError, ValueError, OverflowError):
+        return math.inf
 
 
 def number(node: ast.Num) -> sympy.Expr:
@@ -156,7 +176,10 @@ class ExpressionBuilder:
             else:
                 value = self.build(arg, scope)
                 if value.is_number and not expected.symbolic:
-                    element = float(value)
+                    try:
+                        element = float(value)
+                    except (TypeError, ValueError, OverflowError):  # I, zoo: not a real number
+                        element = math.nan
                     if element not in {float(e) for e in expected.elements}:
                         raise SpecError(
                             f"{sympy.sstr(value)} is not an element of {expected.name}",
@@ -198,7 +221,10 @@ class ExpressionBuilder:
         if arity is None and len(node.args) < 2:
             raise SpecError(f"`{node.func}` needs at least two arguments", span=node.span)
         args = [self.build(a, scope) for a in node.args]
-        return ctor(*args)
+        try:
+            return ctor(*args)
+        except (TypeError, ValueError) as exc:  # e.g. max(x, nan): not comparable
+            raise SpecError(f"cannot apply `{node.func}` here: {exc}", span=node.span) from None
 
     def _Aggregate(self, node: ast.Aggregate, scope: Scope):
         pairs = []
@@ -215,6 +241,7 @@ class ExpressionBuilder:
         if node.condition is not None:
             condition = self.build_condition(node.condition, inner)
         body = sympy.Integer(1) if node.body is None else self.build(node.body, inner)
+        self._require_arith(body, node.body or node)
         return SetAggregate(
             node.kind, body, [p[0] for p in pairs], [p[1].name for p in pairs], condition
         )
@@ -237,8 +264,12 @@ class ExpressionBuilder:
             if right == 0:
                 raise SpecError("division by zero", span=node.right.span)
             return left / right
-        if right.is_number and abs(right) > MAX_EXPONENT:
-            raise SpecError(f"exponent larger than {MAX_EXPONENT}", span=node.right.span)
+        if right.is_number and not _magnitude(right) <= MAX_EXPONENT:
+            raise SpecError(f"exponent larger than {MAX_EXPONENT}" if _magnitude(right) > 0
+                            else "the exponent is not a number", span=node.right.span)
+        if left.is_number and right.is_number and (
+                _log2_magnitude(left) * _magnitude(right) > MAX_POWER_BITS):
+            raise SpecError("this power is too large to compute exactly", span=node.span)
         if isinstance(right, sympy.Pow) and right.base.is_number and left.is_number:
             raise SpecError("exponent tower is not allowed", span=node.span)
         return sympy.Pow(left, right)

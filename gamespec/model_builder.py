@@ -24,6 +24,8 @@ from gamespec.symbols import SetAggregate, indicator
 
 MAX_SET_SIZE = 20_000_000
 MAX_TABLE_ELEMENTS = 200_000_000
+MAX_DEFINITION_DEPTH = 60  # a chain of definitions each using the next (Python recursion)
+MAX_INDEXED_PROFILES = 10_000  # profiles one indexed `profile` statement may stand for
 
 
 class ModelBuilder:
@@ -382,6 +384,7 @@ class ModelBuilder:
 
     def _number_value(self, node: ast.Expr) -> float:
         expr = self.builder.build(node)
+        self.builder._require_arith(expr, node)
         return self.numeric_scalar(expr, node.span)
 
     def numeric_scalar(self, expr, span: Span) -> float:
@@ -400,7 +403,10 @@ class ModelBuilder:
         if result.axes:
             raise SpecError("expected a single number here", span=span)
         del subs
-        value = float(result.data)
+        try:
+            value = float(result.data)
+        except (TypeError, ValueError):  # a set element such as `High`, or a complex number
+            raise SpecError(f"expected a number here, got {result.data}", span=span) from None
         if not np.isfinite(value):
             raise SpecError(f"this evaluates to {value}", span=span,
                             hint="a division by zero, or an overflow?")
@@ -411,6 +417,9 @@ class ModelBuilder:
         if name in self.resolving:
             cycle = " -> ".join(self.resolving[self.resolving.index(name):] + [name])
             raise SpecError(f"circular definition: {cycle}", span=span)
+        if len(self.resolving) >= MAX_DEFINITION_DEPTH:
+            raise SpecError(f"definitions depend on one another more than {MAX_DEFINITION_DEPTH} "
+                            f"deep ({self.resolving[0]} -> ... -> {name})", span=span)
         self.resolving.append(name)
 
     def resolve_param(self, name: str) -> Param:
@@ -518,6 +527,9 @@ class ModelBuilder:
             table = load_data_statement(self, stmt)
         except GamespecError as exc:
             raise exc.located(stmt.span) from None
+        except (OSError, ValueError) as exc:  # e.g. a file name too long, or holding a NUL
+            reason = getattr(exc, "strerror", None) or str(exc)[:200]
+            raise SpecError(f"cannot read the data of `{name}`: {reason}", span=stmt.span) from None
         finally:
             self.resolving.pop()
         self.data[name] = table
@@ -814,20 +826,32 @@ class ModelBuilder:
 
     # ================================================================== the rest
     def _build_profiles(self) -> dict[str, FixedProfile]:
-        profiles = {}
+        profiles: dict[str, FixedProfile] = {}
         for stmt in self._stmts(ast.ProfileStmt):
-            if stmt.name in profiles:
-                raise SpecError(f"a second profile `{stmt.name}`", span=stmt.span)
-            assignments = []
-            for a in stmt.assignments:
-                if a.name not in self.strategy_owner:
-                    close = difflib.get_close_matches(a.name, list(self.strategy_owner), n=1)
-                    raise SpecError(f"`{a.name}` is not a strategy", span=a.span,
-                                    hint=f"did you mean `{close[0]}`?" if close else None)
-                variables, sets, scope = self._binders(a.binders)
-                expr = self.builder.build(a.value, scope)
-                assignments.append((a.name, tuple(variables), sets, expr))
-            profiles[stmt.name] = FixedProfile(stmt.name, tuple(assignments), stmt.span)
+            outer_vars, outer_sets, outer_scope = self._binders(stmt.binders)
+            count = int(np.prod([len(s) for s in outer_sets], dtype=float))
+            if count > MAX_INDEXED_PROFILES:
+                raise SpecError(f"profile `{stmt.name}` stands for {count:,} profiles (limit "
+                                f"{MAX_INDEXED_PROFILES:,})", span=stmt.span)
+            combos = itertools.product(*[s.elements for s in outer_sets]) if outer_sets \
+                else [()]
+            for combo in combos:
+                name = stmt.name if not combo else \
+                    f"{stmt.name}[{', '.join(str(c) for c in combo)}]"
+                if name in profiles:
+                    raise SpecError(f"a second profile `{name}`", span=stmt.span)
+                fixed = {v: _element_expr(e) for v, e in zip(outer_vars, combo)}
+                assignments = []
+                for a in stmt.assignments:
+                    if a.name not in self.strategy_owner:
+                        close = difflib.get_close_matches(a.name, list(self.strategy_owner), n=1)
+                        raise SpecError(f"`{a.name}` is not a strategy", span=a.span,
+                                        hint=f"did you mean `{close[0]}`?" if close else None)
+                    variables, sets, scope = self._binders(a.binders)
+                    scope = Scope({**outer_scope.bound, **scope.bound})
+                    expr = self.builder.build(a.value, scope).xreplace(fixed)
+                    assignments.append((a.name, tuple(variables), sets, expr))
+                profiles[name] = FixedProfile(name, tuple(assignments), stmt.span)
         return profiles
 
     def _build_selection(self) -> Selection | None:
@@ -901,6 +925,12 @@ def _element(value: float):
     return int(value) if float(value).is_integer() else float(value)
 
 
+def _element_expr(element) -> sympy.Expr:
+    if isinstance(element, str):
+        return sympy.Symbol(element)
+    return sympy.Integer(element) if isinstance(element, int) else sympy.Float(element)
+
+
 def _is_number(value) -> bool:
     try:
         float(value)
@@ -924,4 +954,8 @@ def _strategy_names(expr, owners: dict) -> set[str]:
 
 
 def build_model(spec: ast.Spec, overrides=None, allow_data=(), data_mirror=None) -> Model:
-    return ModelBuilder(spec, overrides, allow_data, data_mirror).build()
+    try:
+        return ModelBuilder(spec, overrides, allow_data, data_mirror).build()
+    except RecursionError:  # e.g. a long chain of lets, each evaluated through the next
+        raise SpecError("the spec is nested too deeply", span=Span(spec.path, 1, 1),
+                        hint="shorten chains of definitions that use one another") from None

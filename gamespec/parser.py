@@ -12,6 +12,7 @@ from gamespec.errors import GamespecError, SpecError, Span
 
 MAX_SPEC_BYTES = 2_000_000
 MAX_NESTING = 64
+MAX_TREE_DEPTH = 200  # operator chains (a + b + ..., - - x, not not c) also nest
 
 _TOKEN_NAMES = {
     "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "STRING": "a string",
@@ -40,12 +41,17 @@ def parse(source: str, path: str = "<spec>") -> ast.Spec:
         tree = grammar_parser().parse(source)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, source, path) from None
+    _check_depth(tree, path)
     try:
         statements = _ToAst(path).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, GamespecError):
             raise exc.orig_exc from None
+        if isinstance(exc.orig_exc, RecursionError):
+            raise SpecError("the spec is nested too deeply", span=Span(path, 1, 1)) from None
         raise
+    except RecursionError:
+        raise SpecError("the spec is nested too deeply", span=Span(path, 1, 1)) from None
     return ast.Spec(Span(path, 1, 1), path, source, tuple(statements))
 
 
@@ -67,6 +73,23 @@ def _check_size(source: str, path: str) -> None:
                 )
         elif ch in ")]}":
             depth = max(0, depth - 1)
+
+
+def _check_depth(tree: Tree, path: str) -> None:
+    """Refuse parse trees deeper than MAX_TREE_DEPTH (found without recursion); the error
+    points at the start of the outermost part of the statement holding the deep nesting."""
+    stack = [(tree, 1, None)]
+    while stack:
+        node, depth, anchor = stack.pop()
+        anchor = node if depth == 3 else anchor
+        if depth > MAX_TREE_DEPTH:
+            raise SpecError(
+                f"expression nested more than {MAX_TREE_DEPTH} levels deep",
+                span=_span(path, (anchor or node).meta),
+                hint="split the expression with `let` definitions",
+            )
+        stack.extend((child, depth + 1, anchor) for child in node.children
+                     if isinstance(child, Tree))
 
 
 def _syntax_error(exc: UnexpectedInput, source: str, path: str) -> SpecError:
@@ -142,7 +165,7 @@ class _ToAst(Transformer):
         num = children[-1]
         if len(children) == 1:
             return num
-        return ast.Num(num.span, "-" + num.text, num.percent)
+        return ast.Num(self._s(meta), "-" + num.text, num.percent)
 
     def name(self, meta, children):
         return ast.Name(self._s(meta), str(children[0]))
@@ -379,7 +402,9 @@ class _ToAst(Transformer):
         return ast.OrderGroup(self._s(meta), tuple(str(c) for c in children), True)
 
     def profile_stmt(self, meta, children):
-        return ast.ProfileStmt(self._s(meta), str(children[0]), tuple(children[1:]))
+        binders = children[1] if len(children) > 1 and isinstance(children[1], tuple) else ()
+        assignments = tuple(c for c in children[1:] if isinstance(c, ast.ProfileAssign))
+        return ast.ProfileStmt(self._s(meta), str(children[0]), assignments, binders)
 
     def profile_assign(self, meta, children):
         binders = children[1] if len(children) == 3 else ()

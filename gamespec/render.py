@@ -24,6 +24,9 @@ def render_result(result: Result) -> str:
             lines.append("strategies:")
             for player, strategy in result.strategies.items():
                 lines.append(f"  {player}: {_summarise(strategy)}")
+    for name, info in result.extra.get("data", {}).items():
+        for note in info.get("notes", []):
+            lines.append(f"data {name}: {note}")
     for name, entry in result.compare.items():
         lines.append(f"compare {name}: {_summarise(entry)}")
     c = result.certificate

@@ -64,8 +64,14 @@ class Result:
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, sort_keys=False, allow_nan=False)
 
-    def with_timing(self, timing: dict[str, float]) -> "Result":
+    def with_timing(self, timing: dict[str, float]) -> Result:
         return Result(**{**self.__dict__, "timing": dict(timing)})
+
+    def with_parameters(self, parameters: dict) -> Result:
+        return Result(**{**self.__dict__, "parameters": dict(parameters)})
+
+    def with_extra(self, **items) -> Result:
+        return Result(**{**self.__dict__, "extra": {**self.extra, **items}})
 
 
 def _clean(value):

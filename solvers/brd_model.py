@@ -5,6 +5,12 @@ the others fixed) by evaluating the Model's payoff once, in bulk, with the devia
 agent's strategy bound to all of its choices along one axis. Agents are single players
 and the members of player families. The result is certified by the engine's plain
 re-evaluation of every agent's every alternative.
+
+A large family under a common payoff is solved with the grouped oracle instead
+(`gamespec.solvers.brd_grouped`: members with equal data and equal choices are priced
+together on type-choice pairs with counts) when grouping is exact for the spec; the result
+says which oracle ran and why. Every scalar `let` and the common payoff are reported at the
+equilibrium and at each named profile of the spec (`compare`).
 """
 from __future__ import annotations
 
@@ -13,15 +19,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from gamespec.analysis import Classification
-from gamespec.errors import SolverError
+from gamespec.errors import GamespecError, SolverError, SpecError
 from gamespec.evaluate import LArray, Table, evaluate
-from gamespec.model import FiniteSet, Model, Player
+from gamespec.model import FiniteSet, FixedProfile, Model, Player
 from gamespec.numeric import base_context
 from gamespec.result import Certificate, Result
 from gamespec.solvers.brd import BRDNotConverged, best_response_dynamics
+from gamespec.solvers.brd_grouped import (
+    GroupedOracle,
+    Grouping,
+    grouped_certificate,
+    plan_grouping,
+)
 from gamespec.solvers.registry import SolverEntry
 
 DEVIATION = "@deviation"
+GROUPING_MIN_MEMBERS = 50  # at most this many members: the plain oracle is cheap enough
 
 
 @dataclass(frozen=True)
@@ -141,39 +154,180 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     return True, ""
 
 
+@dataclass(frozen=True)
+class OracleChoice:
+    """Which oracle BRD runs on (``plain`` or ``grouped``) and why."""
+
+    name: str
+    reason: str
+    grouping: Grouping | None = None
+
+
+def choose_oracle(model: Model, options: dict) -> OracleChoice:
+    """The grouped oracle for a large family under a common payoff when grouping is exact,
+    else the plain one; ``options["oracle"]`` (auto, plain, grouped) overrides."""
+    wanted = str(options.get("oracle", "auto"))
+    if wanted not in ("auto", "plain", "grouped"):
+        raise SpecError(f"unknown BRD oracle `{wanted}`", hint="use auto, plain or grouped")
+    if wanted == "plain":
+        return OracleChoice("plain", "requested (oracle = plain)")
+    grouping, reason = plan_grouping(model)
+    if grouping is None:
+        if wanted == "grouped":
+            raise SolverError(f"the grouped oracle does not apply: {reason}")
+        return OracleChoice("plain", f"grouping does not apply: {reason}")
+    if wanted == "auto" and grouping.n_members <= GROUPING_MIN_MEMBERS:
+        return OracleChoice("plain", f"{grouping.n_members} members: plain evaluation is "
+                            f"cheap (grouping is used above {GROUPING_MIN_MEMBERS})")
+    return OracleChoice("grouped", f"members grouped by type: {reason}", grouping)
+
+
 def solve(model: Model, cls: Classification, options: dict) -> Result:
-    oracle = ModelOracle(model)
-    potential = oracle.common_payoff if model.common_payoff is not None else None
-    initial = None
+    choice = choose_oracle(model, options)
+    plain = ModelOracle(model)
+    grouped = GroupedOracle(model, choice.grouping) if choice.grouping is not None else None
+    potential = plain.common_payoff if model.common_payoff is not None else None
+    tol = float(options.get("tolerance", 1e-12))
     result = best_response_dynamics(
-        oracle,
-        initial=initial,
+        grouped if grouped is not None else plain,
         seed=int(options.get("seed", 0)),
         mode="simultaneous" if options.get("mode") == "simultaneous" else "sequential",
-        tol=float(options.get("tolerance", 1e-12)),
+        tol=tol,
         max_passes=int(options.get("passes", 1000)),
         time_limit=options.get("time_limit"),
-        potential=potential,
+        potential=potential if grouped is None else None,  # O(n) per switch: plain only
+        certify=grouped is None,
     )
     if not result.converged:
         raise BRDNotConverged(result)
-    gain = result.certificate.value
-    tol = float(options.get("tolerance", 1e-12))
     profile = result.profile
-    values = {a.name: float(oracle.gains(k, profile)[profile[k]])
-              for k, a in enumerate(oracle.agents)} if oracle.n_players <= 200 else {}
+    details = {"passes": result.passes, "switches": result.switches}
+    if grouped is not None:
+        best, pairs = grouped_certificate(model, choice.grouping, profile)
+        gain = best.value
+        kind = ("max unilateral gain (fresh weighted re-evaluation of every occupied "
+                "type-choice pair)")
+        details["pairs_checked"] = pairs
+    else:
+        gain = result.certificate.value
+        kind = "max unilateral gain (plain re-evaluation)"
+    if grouped is not None:
+        values = ({a.name: potential(profile) for a in plain.agents}
+                  if plain.n_players <= 200 else {})
+    else:
+        values = {a.name: float(plain.gains(k, profile)[profile[k]])
+                  for k, a in enumerate(plain.agents)} if plain.n_players <= 200 else {}
     if potential is not None:
         values["common payoff"] = potential(profile)
-    strategies = oracle.label(profile)
-    certificate = Certificate("max unilateral gain (plain re-evaluation)", gain, gain <= tol,
-                              tol, {"passes": result.passes, "switches": result.switches})
+        if grouped is not None:  # the grouped evaluation against the plain one
+            details["grouped_payoff_minus_plain"] = grouped.common_payoff(profile) - potential(
+                profile)
+    certificate = Certificate(kind, gain, gain <= tol, tol, details)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="equilibrium" if certificate.ok else "not_certified", values=values,
-        strategies=strategies, certificate=certificate,
-        extra={"passes": result.passes, "switches": result.switches,
-               "seed": int(options.get("seed", 0))},
+        strategies=plain.label(profile), certificate=certificate,
+        compare=compare_profiles(model, plain, profile),
+        extra=_run_facts(choice, grouped, result, int(options.get("seed", 0))),
     )
+
+
+def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None, result,
+               seed: int) -> dict:
+    """What the Result's extra says about the run: oracle and why, types, passes, switches."""
+    facts = {"oracle": choice.name, "oracle_reason": choice.reason,
+             "types": choice.grouping.n_types if choice.grouping is not None else None,
+             "passes": result.passes, "switches": result.switches, "seed": seed}
+    if grouped is not None:
+        facts["type_data"] = list(choice.grouping.type_tables)
+        facts["grouped_evaluations"] = grouped.evaluations
+    return facts
+
+
+# --------------------------------------------------------------------------- compare
+
+
+def compare_profiles(model: Model, oracle: ModelOracle, equilibrium: np.ndarray) -> dict:
+    """The common payoff and every scalar let at the equilibrium and at each named profile
+    (plain evaluation); a profile that cannot be played records its error instead."""
+    out = {"equilibrium": scalar_report(model, oracle, equilibrium)}
+    for name, fixed in model.profiles.items():
+        try:
+            out[name] = scalar_report(model, oracle, profile_choices(model, oracle, fixed))
+        except GamespecError as exc:
+            out[name] = {"error": exc.message}
+    return out
+
+
+def scalar_report(model: Model, oracle: ModelOracle, profile: np.ndarray) -> dict[str, float]:
+    """The common payoff (or each player's payoff, for a few agents) and every scalar let
+    that evaluates to a number at ``profile``."""
+    ctx = oracle._bind(np.asarray(profile), None)
+    out: dict[str, float] = {}
+    if model.common_payoff is not None:
+        out["common payoff"] = float(evaluate(model.common_payoff, ctx).data)
+    elif oracle.n_players <= 200:
+        for k, agent in enumerate(oracle.agents):
+            out[f"payoff {agent.name}"] = float(oracle.gains(k, profile)[profile[k]])
+    for name, let in model.lets.items():
+        if let.variables:
+            continue
+        try:
+            value = evaluate(let.symbol, ctx.child(let_cache={}))
+        except GamespecError:
+            continue
+        if not value.axes:
+            out[name] = float(value.data)
+    return out
+
+
+def profile_choices(model: Model, oracle: ModelOracle, fixed: FixedProfile) -> np.ndarray:
+    """A named profile as the choice index of every agent."""
+    profile = np.full(oracle.n_players, -1, dtype=np.int64)
+    owners = {p.strategies[0].name: p for p in model.players.values()}
+    for target, variables, sets, expr in fixed.assignments:
+        player = owners.get(target)
+        if player is None or player.strategies[0].kind != "choice":
+            raise SolverError(f"profile `{fixed.name}`: `{target}` is not a pure choice",
+                              span=fixed.span)
+        ctx = base_context(model)
+        ctx.index_sets.update(dict(zip(variables, sets)))
+        value = evaluate(expr, ctx)
+        start = oracle._first_agent[player.name]
+        if player.kind == "family":
+            n = len(player.member_set)
+            own = tuple(v.name for v in variables)
+            if len(own) > 1 or any(a not in own for a in value.axes) or (
+                    own and len(sets[0]) != n):
+                raise SolverError(f"profile `{fixed.name}` must set `{target}` per member "
+                                  f"of {player.member_set.name}", span=fixed.span)
+            chosen = np.broadcast_to(np.asarray(value.aligned(own)).reshape(-1), (n,))
+        else:
+            n, chosen = 1, np.asarray(value.data).reshape(1)
+        profile[start:start + n] = _domain_positions(player.strategies[0].domain, chosen,
+                                                     fixed)
+    missing = [a.name for a, c in zip(oracle.agents, profile) if c < 0]
+    if missing:
+        raise SolverError(f"profile `{fixed.name}` does not fix `{missing[0]}`", span=fixed.span)
+    return profile
+
+
+def _domain_positions(domain: FiniteSet, chosen: np.ndarray, fixed: FixedProfile) -> np.ndarray:
+    """Positions in ``domain`` of the chosen values (numbers matched to 1e-9 relative)."""
+    if domain.symbolic:
+        lookup = {e: k for k, e in enumerate(domain.elements)}
+        keys = [lookup.get(str(v)) for v in chosen.tolist()]
+        if any(k is None for k in keys):
+            raise SolverError(f"profile `{fixed.name}` picks a value outside {domain.name}",
+                              span=fixed.span)
+        return np.asarray(keys, dtype=np.int64)
+    values = domain.values()
+    close = np.isclose(np.asarray(chosen, dtype=float)[:, None], values[None, :],
+                       rtol=1e-9, atol=1e-12)
+    if not close.any(axis=1).all():
+        raise SolverError(f"profile `{fixed.name}` picks a value outside {domain.name}",
+                          span=fixed.span)
+    return np.argmax(close, axis=1).astype(np.int64)
 
 
 ENTRY = SolverEntry(

@@ -13,7 +13,7 @@ import sympy
 
 from gamespec.analysis import Classification
 from gamespec.errors import GamespecError, SolverError
-from gamespec.evaluate import evaluate
+from gamespec.evaluate import Table, evaluate
 from gamespec.model import Model
 from gamespec.numeric import base_context
 from gamespec.result import Certificate, Result
@@ -24,6 +24,7 @@ from gamespec.solvers.lp_zero_sum import (
     optimal_response,
     solve_zero_sum,
 )
+from gamespec.solvers.lp_zero_sum import evaluate as evaluate_value
 from gamespec.solvers.registry import SolverEntry
 
 MAX_ENTRIES = 60_000_000
@@ -132,22 +133,39 @@ def _strategy_table(strategy, row_labels, column_labels, matrix: np.ndarray, con
     return table if conditioned else table["*"]
 
 
-def profile_matrix(model: Model, game: BilinearGame, name: str) -> np.ndarray:
-    """The leader's fixed strategy f[r, s] of a named profile, tabulated in bulk."""
+def profile_matrix(model: Model, game: BilinearGame, name: str, strategy=None,
+                   leader_matrix: np.ndarray | None = None) -> np.ndarray | None:
+    """A named profile's fixed strategy as a matrix, tabulated in bulk (None if not fixed).
+
+    The follower's entry may refer to the leader's strategy (e.g. a Bayesian attack built
+    from f): `leader_matrix` is bound to the leader's strategy name while evaluating it.
+    """
     profile = model.profiles[name]
-    leader = game.leader
+    strategy = strategy or game.leader
     for target, variables, sets, expr in profile.assignments:
-        if target != leader.name:
+        if target != strategy.name:
             continue
         ctx = base_context(model)
         ctx.index_sets.update(dict(zip(variables, sets)))
+        if leader_matrix is not None:
+            leader = game.leader
+            sets_f = tuple(leader.condition_sets) + (leader.domain,)
+            matrix_f = leader_matrix if leader.condition_sets else leader_matrix[0]
+            ctx.tables[leader.name] = Table(matrix_f, sets_f)
         value = evaluate(expr, ctx)
         own = tuple(v.name for v in variables)
+        stray = [a for a in value.axes if a not in own]
+        if stray:
+            raise SolverError(f"profile `{name}`: `{target}` depends on `{stray[0]}`",
+                              span=profile.span)
         data = np.broadcast_to(np.asarray(value.aligned(own), dtype=float),
                                tuple(len(s) for s in sets))
         matrix = np.array(data, dtype=float)
-        return matrix if leader.condition_sets else matrix[np.newaxis]
-    raise SolverError(f"profile `{name}` does not fix `{leader.name}`", span=profile.span)
+        conditioned = bool(strategy.condition_sets)
+        return matrix if conditioned else matrix[np.newaxis]
+    if strategy is game.leader:
+        raise SolverError(f"profile `{name}` does not fix `{strategy.name}`", span=profile.span)
+    return None
 
 
 def _compare_profile(model, game, conditional, name, time_limit) -> dict:
@@ -163,6 +181,15 @@ def _compare_profile(model, game, conditional, name, time_limit) -> dict:
     response = optimal_response(conditional.payoff, f, conditional.signal, time_limit=time_limit)
     lhs = {c.name: float(np.sum(c.weights * f)) for c in conditional.constraints}
     entry = {"value_against_optimal_response": response.value, "constraint_lhs": lhs}
+    h = profile_matrix(model, game, name, game.follower, leader_matrix=f)
+    if h is not None:
+        if not np.allclose(h.sum(axis=1), 1.0, atol=1e-9) or (h < -1e-12).any():
+            entry["error"] = f"the profile's `{game.follower.name}` rows are not distributions"
+        else:
+            entry["value_against_profile_response"] = evaluate_value(
+                conditional.payoff, f, h, conditional.signal)
+            entry["optimal_response_is_at_least_as_strong"] = bool(
+                response.value <= entry["value_against_profile_response"] + 1e-9)
     if conditional.constraints:
         at_same = conditional_game(game, lhs)
         best = solve_zero_sum(at_same, time_limit=time_limit)

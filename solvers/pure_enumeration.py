@@ -61,6 +61,7 @@ def max_unilateral_gain(nf: NormalForm, profile: tuple[int, ...]) -> tuple[float
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     nf = build_normal_form(model)
+    tolerance = TOLERANCE * max(1.0, float(np.max(np.abs(nf.payoffs), initial=0.0)))
     equilibria = pure_equilibria(nf)
     equilibria = _select(model, nf, equilibria)
     records = []
@@ -78,8 +79,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         values = {a: float(nf.payoffs[(k,) + first]) for k, a in enumerate(nf.agents)}
         strategies = profile_label(nf, first)
         certificate = Certificate(
-            "max unilateral gain over every pure equilibrium", worst, worst <= TOLERANCE,
-            TOLERANCE, {"equilibria_checked": len(equilibria)},
+            "max unilateral gain over every pure equilibrium", worst, worst <= tolerance,
+            tolerance, {"equilibria_checked": len(equilibria)},
         )
         status = "equilibria"
     else:
@@ -88,7 +89,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         values, strategies = {}, {}
         certificate = Certificate(
             "no pure equilibrium: smallest best deviation gain over all profiles", least,
-            least > TOLERANCE, TOLERANCE, {"profiles_checked": int(np.prod(nf.shape))},
+            least > tolerance, tolerance, {"profiles_checked": int(np.prod(nf.shape))},
         )
         status = "no_pure_equilibrium"
     if not certificate.ok:  # pragma: no cover - would mean the enumeration is wrong

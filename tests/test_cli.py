@@ -49,8 +49,12 @@ def test_same_spec_twice_gives_identical_json_apart_from_timing(capsys):
     assert results[0] == results[1]
 
 
-def test_solve_refuses_sequential_game_with_exit_3(capsys):
-    code = main(["solve", str(SPECS / "stackelberg_duopoly.game")])
+def test_solve_without_an_applicable_method_exits_3(tmp_path, capsys):
+    spec = tmp_path / "three.game"
+    spec.write_text("player a { choose x in [0, 1] }\nplayer b { choose y in [0, 1] }\n"
+                    "player c { choose z in [0, 1] }\npayoff a = x * y\npayoff b = y * z\n"
+                    "payoff c = z * x\n")
+    code = main(["solve", str(spec)])
     err = capsys.readouterr().err
     assert code == 3
     assert "no solver applies" in err and "continuous" in err
@@ -78,7 +82,7 @@ def test_info_reports_classification(capsys):
     data = json.loads(capsys.readouterr().out)
     cls = data["classification"]
     assert cls["zero_sum"] is True and cls["linearity"] == "bilinear"
-    assert cls["order"] == [["user"], ["adversary"]]
+    assert cls["order"] == [["user_lppm"], ["adversary"]]
 
 
 def test_console_script_runs_outside_the_repo(tmp_path):

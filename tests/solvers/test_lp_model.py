@@ -64,7 +64,7 @@ zero_sum
 
 def test_location_privacy_extraction_matches_the_formula():
     model = load_model(SPECS / "location_privacy.game")
-    game = bilinear_game(model, "user", "adversary")
+    game = bilinear_game(model, "user_lppm", "adversary")
     psi, dp, dq = (model.params[k].array for k in ("psi", "dp", "dq"))
     assert np.allclose(game.payoff, psi[:, None, None] * dp.T[:, None, :])
     name, weights, sense, bound = game.constraints[0]
@@ -78,31 +78,49 @@ def test_location_privacy_primal_dual_and_limits():
     assert lp["leader_lp_value"] == pytest.approx(lp["follower_lp_value"], abs=1e-7)
     assert result.certificate.ok
     zero = run("location_privacy", Qmax=0)
-    assert zero.values["user"] == pytest.approx(0, abs=1e-9)
+    assert zero.values["user_lppm"] == pytest.approx(0, abs=1e-9)
     model = load_model(SPECS / "location_privacy.game", {"Qmax": 1000})
     psi, dp = model.params["psi"].array, model.params["dp"].array
     expected = min(float(np.sum(psi * dp[a])) for a in range(len(psi)))
-    assert run_model(model).values["user"] == pytest.approx(expected, rel=1e-7)
+    assert run_model(model).values["user_lppm"] == pytest.approx(expected, rel=1e-7)
 
 
 def test_shadow_price_is_the_slope_in_qmax():
     q, step = 0.3, 1e-4
     base = run("location_privacy", Qmax=q)
     z = base.extra["lp"]["shadow_prices"]["quality"]
-    up = run("location_privacy", Qmax=q + step).values["user"]
-    down = run("location_privacy", Qmax=q - step).values["user"]
+    up = run("location_privacy", Qmax=q + step).values["user_lppm"]
+    down = run("location_privacy", Qmax=q - step).values["user_lppm"]
     assert z > 0
     assert (up - down) / (2 * step) == pytest.approx(z, rel=1e-3)
 
 
 def test_baselines_are_never_better_than_the_optimum():
-    result = run("location_privacy")
-    for name in ("no_protection", "obfuscation_3"):
-        entry = result.compare[name]
+    result = run("location_privacy", Qmax=0.3)
+    for k in range(1, 6):
+        entry = result.compare[f"obfuscation[{k}]"]
         assert entry["optimal_value_at_same_constraint_levels"] >= \
             entry["value_against_optimal_response"] - 1e-7
-    assert result.compare["no_protection"]["value_against_optimal_response"] == \
+        bayes = result.compare[f"obfuscation_bayes[{k}]"]
+        assert bayes["value_against_optimal_response"] <= \
+            bayes["value_against_profile_response"] + 1e-9  # optimal attack never weaker
+    # level 1 reports the true region: no privacy, no quality loss
+    assert result.compare["obfuscation[1]"]["value_against_optimal_response"] == \
         pytest.approx(0, abs=1e-9)
+    assert result.compare["obfuscation[1]"]["constraint_lhs"]["quality"] == 0
+
+
+def test_obfuscation_profile_matches_the_stdlib_lppm():
+    from gamespec.solvers.lp import profile_matrix
+    from gamespec.stdlib.location import obfuscation_lppm
+
+    model = load_model(SPECS / "location_privacy.game", {"n_regions": 12})
+    game = bilinear_game(model, "user_lppm", "adversary")
+    f = profile_matrix(model, game, "obfuscation[3]")
+    x = model.columns["city.x"][2]
+    y = model.columns["city.y"][2]
+    expected = obfuscation_lppm(np.column_stack([x, y]), 3)
+    assert np.allclose(f, expected)  # same nearest regions, ties broken by region number
 
 
 def test_infeasible_quality_bound_names_the_constraint():

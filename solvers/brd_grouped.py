@@ -1,0 +1,469 @@
+"""Grouped best-response oracle for a family of players sharing one common payoff.
+
+Members of a family whose payoff-relevant data are equal and who make the same choice are
+interchangeable. A member's *type* is the tuple of every member-indexed parameter (or data
+column) the common payoff uses, e.g. ``d[i]``; the pairs ``u = (type, choice)`` with their
+counts ``N[u]`` then determine the payoff. `WeightedEvaluator` evaluates the Model's
+expressions with the family's member set replaced by the set ``U`` of such pairs carrying
+weights (`gamespec.evaluate.Context.weights`): ``sum(j in I)`` becomes a weighted sum over
+``U``, ``mean`` the weighted mean, ``max``/``min`` run over occupied pairs, and lets
+indexed by the member are evaluated per pair (they depend on the member only through its
+type and choice). One call prices all alternatives of one (type, choice) at once: the
+weights carry a batch axis ``@deviation`` with ``N - e(type, c) + e(type, c')`` in column
+``c'``.
+
+`GroupedOracle` answers the BRD engine (`gamespec.solvers.brd`) for the ``n`` members
+(same order and tie rules as the plain oracle), caching each (type, choice)'s gains until
+the counts change. `plan_grouping` decides whether grouping is exact for a model and says
+why not when it is not: the member index must only ever index member-indexed data, lets
+and the strategy (no arithmetic on it, no comparison of two members, no indexing of other
+tables by it).
+
+Gains are returned as term-wise payoff *differences* (each additive term of the common
+payoff minus its value at the current choice): payoffs grow with ``n`` while their
+differences need not, and subtracting two payoffs of size ``n`` would lose the digits the
+improvement tolerance looks at.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import sympy
+from numpy.typing import NDArray
+
+from gamespec.evaluate import Context, LArray, Table, evaluate
+from gamespec.model import FiniteSet, LetDef, Model, Player, Strategy
+from gamespec.numeric import base_context
+from gamespec.solvers.brd import UnilateralGain
+from gamespec.symbols import SetAggregate
+
+DEVIATION = "@deviation"
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True, eq=False)
+class Grouping:
+    """How the members of a family group into types (see the module docstring)."""
+
+    player: Player
+    strategy: Strategy
+    member_set: FiniteSet
+    types: IntArray             # (n,) type of each member, 0..T-1 in order of first appearance
+    representatives: IntArray   # (T,) the first member of each type
+    type_tables: tuple[str, ...]  # member-indexed data defining the type
+    lets_used: tuple[str, ...]    # lets the common payoff reaches
+
+    @property
+    def n_members(self) -> int:
+        """Number of members of the family."""
+        return int(self.types.shape[0])
+
+    @property
+    def n_types(self) -> int:
+        """Number of distinct types."""
+        return int(self.representatives.shape[0])
+
+
+def plan_grouping(model: Model) -> tuple[Grouping | None, str]:
+    """The grouping of the model's family, or None and the reason grouping does not apply."""
+    player, reason = _single_family(model)
+    if player is None:
+        return None, reason
+    check = MemberUseCheck(model, player)
+    check.run(model.common_payoff)
+    if check.problems:
+        return None, check.problems[0]
+    columns = []
+    for name in sorted(check.data_tables):
+        column, problem = _member_column(model, name, player.member_set)
+        if problem:
+            return None, problem
+        columns.append(column)
+    types, representatives = member_types(columns, len(player.member_set))
+    grouping = Grouping(player, player.strategies[0], player.member_set, types,
+                        representatives, tuple(sorted(check.data_tables)),
+                        tuple(check.lets_seen))
+    return grouping, (f"{grouping.n_types} member types from "
+                      f"{', '.join(grouping.type_tables) or 'no member data'}")
+
+
+def _single_family(model: Model) -> tuple[Player | None, str]:
+    """The model's only player if it is a family making one plain choice under a common
+    payoff; otherwise None and why."""
+    if model.common_payoff is None:
+        return None, "no common payoff"
+    if len(model.players) != 1:
+        return None, "grouping needs a single family of players"
+    player = next(iter(model.players.values()))
+    if player.kind != "family" or player.member_set is None:
+        return None, "grouping needs a family of players (players i in I { ... })"
+    strategy = player.strategies[0]
+    if len(player.strategies) != 1 or strategy.kind != "choice" or strategy.condition_sets:
+        return None, "grouping needs one unconditioned finite choice per member"
+    if player.constraints:
+        return None, "grouping does not handle constraints on the members' choices"
+    return player, ""
+
+
+def _same_members(s: FiniteSet, member_set: FiniteSet) -> bool:
+    """A set with the family's members as elements (data columns have their own row set)."""
+    return len(s) == len(member_set) and s.elements == member_set.elements
+
+
+def member_positions(model: Model, member_set: FiniteSet,
+                     strategy: Strategy) -> dict[str, tuple[bool, ...]]:
+    """For every indexed name, which index positions run over the family's members."""
+    out: dict[str, tuple[bool, ...]] = {}
+    for param in model.params.values():
+        if param.index_sets:
+            out[param.name] = tuple(_same_members(s, member_set) for s in param.index_sets)
+    for key, (_, rows, _) in model.columns.items():
+        out[key] = (_same_members(rows, member_set),)
+    for let in model.lets.values():
+        if let.variables:
+            out[let.name] = tuple(s == member_set for s in let.index_sets)
+    out[strategy.name] = (True,)
+    return out
+
+
+class MemberUseCheck:
+    """Walks the common payoff and the lets it reaches, checking that every variable bound
+    to the family's member set is used only as an index at a member position of a
+    member-indexed parameter, data column, let or the strategy.
+
+    Collects `problems` (reasons grouping would be wrong), `data_tables` (the parameters
+    and columns indexed by a member: they define the type) and `lets_seen`.
+    """
+
+    def __init__(self, model: Model, player: Player) -> None:
+        self.model = model
+        self.member_set = player.member_set
+        self.strategy = player.strategies[0]
+        self.positions = member_positions(model, self.member_set, self.strategy)
+        self.problems: list[str] = []
+        self.data_tables: set[str] = set()
+        self.lets_seen: list[str] = []
+
+    def run(self, expr: sympy.Basic) -> None:
+        """Check one expression with no member variable bound."""
+        self._walk(expr, frozenset())
+
+    def _let(self, name: str) -> None:
+        """Check a let's body once, its member-indexed variables bound."""
+        if name in self.lets_seen:
+            return
+        self.lets_seen.append(name)
+        let = self.model.lets[name]
+        bound = frozenset(v for v, s in zip(let.variables, let.index_sets)
+                          if s == self.member_set)
+        self._walk(let.expr, bound)
+
+    def _walk(self, expr: sympy.Basic, bound: frozenset) -> None:
+        if isinstance(expr, SetAggregate):
+            self._aggregate(expr, bound)
+        elif isinstance(expr, sympy.Indexed):
+            self._indexed(expr, bound)
+        elif isinstance(expr, sympy.Symbol):
+            if expr in bound:
+                self.problems.append(
+                    f"the payoff uses the member index `{expr}` as a value (arithmetic or "
+                    "a comparison of members), so members are not interchangeable")
+            elif expr.name in self.model.lets:
+                self._let(expr.name)
+        else:
+            for arg in expr.args:
+                if isinstance(arg, sympy.Basic):
+                    self._walk(arg, bound)
+
+    def _aggregate(self, agg: SetAggregate, bound: frozenset) -> None:
+        own = set(agg.variables)
+        members = {v for v, s in zip(agg.variables, agg.set_names)
+                   if s == self.member_set.name}
+        inner = frozenset((bound - own) | members)
+        if agg.condition is not sympy.true:
+            self._walk(agg.condition, inner)
+        self._walk(agg.body, inner)
+
+    def _indexed(self, item: sympy.Indexed, bound: frozenset) -> None:
+        name = item.base.label.name
+        flags = self.positions.get(name, ())
+        if name in self.model.lets:
+            self._let(name)
+        for k, index in enumerate(item.indices):
+            if k < len(flags) and flags[k]:
+                if not (isinstance(index, sympy.Symbol) and index in bound):
+                    self.problems.append(
+                        f"`{name}` is indexed by `{index}` at a member position: only a "
+                        f"variable over {self.member_set.name} can stand there")
+                elif name in self.model.params or name in self.model.columns:
+                    self.data_tables.add(name)
+            else:
+                if isinstance(index, sympy.Symbol) and index in bound:
+                    self.problems.append(
+                        f"`{name}` is indexed by the member index `{index}` at a position "
+                        f"that is not over {self.member_set.name}")
+                    continue
+                self._walk(index, bound)
+
+
+def _member_column(model: Model, name: str,
+                   member_set: FiniteSet) -> tuple[np.ndarray | None, str]:
+    """A member-indexed table as an (n, F) matrix (one row per member), or a problem."""
+    if name in model.params:
+        array, sets = model.params[name].array, model.params[name].index_sets
+    else:
+        _, rows, array = model.columns[name]
+        sets = (rows,)
+    axes = [k for k, s in enumerate(sets) if _same_members(s, member_set)]
+    if len(axes) != 1:
+        return None, f"`{name}` is indexed by two members (pairwise data): no member types"
+    data = np.moveaxis(np.asarray(array), axes[0], 0)
+    return data.reshape(data.shape[0], -1), ""
+
+
+def member_types(columns: list[np.ndarray], n: int) -> tuple[IntArray, IntArray]:
+    """Type of each member (equal rows across all columns) and each type's first member.
+
+    Types are numbered in order of first appearance, so the numbering is deterministic.
+    """
+    if not columns:
+        return np.zeros(n, dtype=np.int64), np.zeros(1 if n else 0, dtype=np.int64)
+    rows = zip(*(c.tolist() for c in columns))
+    index: dict[tuple, int] = {}
+    types = np.empty(n, dtype=np.int64)
+    for member, row in enumerate(rows):
+        key = tuple(v for part in row for v in part)
+        types[member] = index.setdefault(key, len(index))
+    representatives = np.full(len(index), -1, dtype=np.int64)
+    for member in range(n - 1, -1, -1):
+        representatives[types[member]] = member
+    return types, representatives
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class WeightedEvaluator:
+    """Evaluates Model expressions with the family's member set replaced by pairs ``U``.
+
+    ``pair_types[u]`` and ``pair_values[u]`` give each pair's type and strategy value.
+    Member-indexed data become ``U``-indexed (the type's representative row), the strategy
+    becomes ``U``-indexed, member-indexed lets are evaluated over ``U``, and aggregates
+    over the member set are weighted by the multiplicities given to `context`. Lets that
+    aggregate over no member (directly or through other lets) do not depend on the
+    weights and are evaluated once.
+    """
+
+    def __init__(self, model: Model, grouping: Grouping, pair_types: IntArray,
+                 pair_values: np.ndarray) -> None:
+        self.model = model
+        self.grouping = grouping
+        member_set = grouping.member_set
+        self.pairs = FiniteSet(member_set.name, tuple(range(len(pair_types))), member_set.span)
+        rows = grouping.representatives[np.asarray(pair_types, dtype=np.int64)]
+        ctx = base_context(model)
+        ctx.sets = {**ctx.sets, member_set.name: self.pairs}
+        for name in grouping.type_tables:
+            ctx.tables[name] = self._pair_table(ctx.tables[name], rows)
+        ctx.tables[grouping.strategy.name] = Table(np.asarray(pair_values), (self.pairs,))
+        ctx.lets = {name: self._pair_let(let) for name, let in ctx.lets.items()}
+        self.base = ctx
+        self.static_cache = self._static_lets()
+
+    def _pair_table(self, table: Table, rows: IntArray) -> Table:
+        """A member-indexed table re-indexed by the pairs (each pair's representative)."""
+        member_set = self.grouping.member_set
+        axis = next(k for k, s in enumerate(table.index_sets) if _same_members(s, member_set))
+        array = np.take(table.array, rows, axis=axis)
+        sets = tuple(self.pairs if k == axis else s for k, s in enumerate(table.index_sets))
+        return Table(array, sets, table.extra_axes)
+
+    def _pair_let(self, let: LetDef) -> LetDef:
+        """A let whose member-indexed positions run over the pairs instead."""
+        if not any(s == self.grouping.member_set for s in let.index_sets):
+            return let
+        sets = tuple(self.pairs if s == self.grouping.member_set else s
+                     for s in let.index_sets)
+        return replace(let, index_sets=sets)
+
+    def _static_lets(self) -> dict:
+        """Evaluate once every let the payoff reaches that no member weight can change."""
+        dynamic = weighted_lets(self.model, self.grouping.member_set.name)
+        ctx = self.base.child(let_cache={})
+        for name in self.grouping.lets_used:
+            if name in dynamic:
+                continue
+            let = ctx.lets[name]
+            if let.variables:
+                inner = ctx.child(index_sets={**ctx.index_sets,
+                                              **dict(zip(let.variables, let.index_sets))})
+                evaluate(sympy.Indexed(let.symbol, *let.variables), inner)
+            else:
+                evaluate(let.symbol, ctx)
+        return {k: v for k, v in ctx.let_cache.items() if k not in dynamic}
+
+    def context(self, weights: np.ndarray, extra_axes: tuple[str, ...] = ()) -> Context:
+        """A context in which the pairs carry ``weights`` (shape ``(|U|, *extra)``)."""
+        table = Table(np.asarray(weights, dtype=float), (self.pairs,), extra_axes)
+        return self.base.child(weights={self.grouping.member_set.name: table},
+                               let_cache=dict(self.static_cache))
+
+
+def weighted_lets(model: Model, member_set_name: str) -> set[str]:
+    """Names of the lets whose value depends on aggregates over the member set (directly
+    or through other lets)."""
+    direct: dict[str, bool] = {}
+    uses: dict[str, set[str]] = {}
+    for name, let in model.lets.items():
+        direct[name] = any(member_set_name in a.set_names
+                           for a in let.expr.atoms(SetAggregate))
+        names = {s.name for s in let.expr.atoms(sympy.Symbol)}
+        names |= {i.base.label.name for i in let.expr.atoms(sympy.Indexed)}
+        uses[name] = names & set(model.lets)
+    out = {name for name, flag in direct.items() if flag}
+    grew = True
+    while grew:
+        grew = False
+        for name, deps in uses.items():
+            if name not in out and deps & out:
+                out.add(name)
+                grew = True
+    return out
+
+
+def additive_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
+    """The top-level summands of a payoff (constants dropped: their differences are 0)."""
+    return tuple(t for t in sympy.Add.make_args(expr) if not t.is_number)
+
+
+# --------------------------------------------------------------------------- the oracle
+
+
+class GroupedOracle:
+    """The BRD engine's `FiniteGameOracle` for a family under a common payoff, priced on
+    (type, choice) pairs with counts.
+
+    The pairs are every (type, choice) combination, ``u = type * C + choice``. The counts
+    ``N[u]`` follow the profiles the engine passes in (the changed members are found by
+    comparing with the last profile seen); each pair's gains are cached until ``N``
+    changes. `gains` returns term-wise differences to the current choice (entry ``c`` is
+    exactly 0).
+    """
+
+    def __init__(self, model: Model, grouping: Grouping) -> None:
+        self.model = model
+        self.grouping = grouping
+        self.C = len(grouping.strategy.domain)
+        T = grouping.n_types
+        pair_types = np.repeat(np.arange(T, dtype=np.int64), self.C)
+        pair_choices = np.tile(np.arange(self.C, dtype=np.int64), T)
+        values = grouping.strategy.domain.values()[pair_choices]
+        self.evaluator = WeightedEvaluator(model, grouping, pair_types, values)
+        self.terms = additive_terms(model.common_payoff)
+        self.types = grouping.types
+        self.counts = np.zeros(T * self.C, dtype=np.int64)
+        self._last: IntArray | None = None
+        self._cache: dict[int, FloatArray] = {}
+        self.evaluations = 0
+
+    @property
+    def n_players(self) -> int:
+        """Number of members."""
+        return self.grouping.n_members
+
+    def n_choices(self, player: int) -> int:
+        """Number of choices (the same for every member)."""
+        return self.C
+
+    def gains(self, player: int, profile: np.ndarray) -> FloatArray:
+        """Common payoff change of each alternative of ``player`` (0 at its choice)."""
+        self._sync(np.asarray(profile, dtype=np.int64))
+        c = int(profile[player])
+        key = int(self.types[player]) * self.C + c
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self.deviation_gains(self.counts, int(self.types[player]), c)
+            self._cache[key] = cached
+        return cached.copy()
+
+    def pair_counts(self, profile: np.ndarray) -> IntArray:
+        """``N[u]`` counted from scratch."""
+        keys = self.types * self.C + np.asarray(profile, dtype=np.int64)
+        return np.bincount(keys, minlength=self.grouping.n_types * self.C).astype(np.int64)
+
+    def _sync(self, profile: IntArray) -> None:
+        """Bring the counts up to ``profile``; forget cached gains if they changed."""
+        if self._last is None or self._last.shape != profile.shape:
+            self.counts = self.pair_counts(profile)
+            self._last = profile.copy()
+            self._cache.clear()
+            return
+        changed = np.flatnonzero(profile != self._last)
+        if not changed.size:
+            return
+        base = self.types[changed] * self.C
+        np.subtract.at(self.counts, base + self._last[changed], 1)
+        np.add.at(self.counts, base + profile[changed], 1)
+        self._last[changed] = profile[changed]
+        self._cache.clear()
+
+    def deviation_weights(self, counts: IntArray, theta: int, c: int) -> FloatArray:
+        """Weights ``(|U|, C)``: column ``c'`` is ``N - e(theta, c) + e(theta, c')``."""
+        C = self.C
+        batch = np.repeat(counts.astype(float)[None, :], C, axis=0)  # (C, |U|) in memory
+        batch[:, theta * C + c] -= 1.0
+        batch[np.arange(C), theta * C + np.arange(C)] += 1.0
+        return batch.T  # the batch axis stays outermost in memory: long inner loops
+
+    def deviation_gains(self, counts: IntArray, theta: int, c: int) -> FloatArray:
+        """All alternatives of one member of type ``theta`` at choice ``c``, in one batched
+        evaluation: the sum over additive payoff terms of (term at c') - (term at c)."""
+        self.evaluations += 1
+        ctx = self.evaluator.context(self.deviation_weights(counts, theta, c), (DEVIATION,))
+        total = np.zeros(self.C)
+        for term in self.terms:
+            value = _over_deviations(evaluate(term, ctx), self.C)
+            total += value - value[c]
+        total[c] = 0.0
+        return total
+
+    def common_payoff(self, profile: np.ndarray) -> float:
+        """The common payoff at ``profile`` by weighted evaluation."""
+        counts = self.pair_counts(profile)
+        ctx = self.evaluator.context(counts.astype(float))
+        return float(evaluate(self.model.common_payoff, ctx).data)
+
+
+def _over_deviations(value: LArray, C: int) -> FloatArray:
+    """A term's value per deviation (a term without the batch axis is the same for all)."""
+    stray = [a for a in value.axes if a != DEVIATION]
+    if stray:
+        raise ValueError(f"a payoff term still depends on `{stray[0]}`")
+    data = np.asarray(value.aligned((DEVIATION,)), dtype=float)
+    return np.broadcast_to(data, (C,)).astype(float)
+
+
+def grouped_certificate(model: Model, grouping: Grouping,
+                        profile: np.ndarray) -> tuple[UnilateralGain, int]:
+    """Maximum unilateral gain of ``profile`` by a fresh weighted evaluation per occupied
+    (type, choice) pair (members sharing a pair face the same decision), with counts taken
+    from scratch; returns it with the number of pairs checked."""
+    oracle = GroupedOracle(model, grouping)
+    s = np.asarray(profile, dtype=np.int64)
+    counts = oracle.pair_counts(s)
+    keys = grouping.types * oracle.C + s
+    pairs, first = np.unique(keys, return_index=True)
+    best = UnilateralGain(value=-np.inf, player=-1, alternative=-1)
+    for key, member in zip(pairs.tolist(), first.tolist()):
+        theta, c = divmod(key, oracle.C)
+        gains = oracle.deviation_gains(counts, theta, c)
+        j = int(np.argmax(gains))
+        if gains[j] > best.value:
+            best = UnilateralGain(value=float(gains[j]), player=int(member), alternative=j)
+    return best, int(pairs.size)

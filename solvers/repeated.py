@@ -1,0 +1,335 @@
+"""Repeated games with discounting: value recursions, equilibrium conditions, Monte Carlo.
+
+A value recursion is a SymPy equation such as ``V = g + d * p * V`` (the worth of a state
+is the round's gain plus the discounted worth of the states that follow).  Recursions are
+linear in the values, so they are solved exactly as a linear system.  An equilibrium
+condition compares two values ("comply is worth more than defect") and is solved for one
+variable (the collector's compromise ``delta`` in the trimming paper's Theorem 3); the
+direction of the inequality follows from the sign of the variable's coefficient, decided
+under declared ranges of the other symbols.  ``simulate_repeated`` plays the game by Monte
+Carlo so the symbolic condition can be checked against play.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+from sympy.logic.boolalg import BooleanAtom
+from sympy.solvers.solveset import NonlinearError
+
+from gamespec.errors import SolverError
+
+__all__ = [
+    "Condition",
+    "RepeatedSimulation",
+    "TriggerTheorem",
+    "equilibrium_condition",
+    "simulate_repeated",
+    "solve_value_recursions",
+    "trigger_recursions",
+    "trimming_theorem3",
+]
+
+
+def _residual(eq: sp.Expr | sp.Eq) -> sp.Expr:
+    """lhs - rhs; an equation SymPy already folded to True/False says nothing / is absurd."""
+    if isinstance(eq, BooleanAtom):
+        raise SolverError(
+            "the value recursions do not determine the values uniquely"
+            if eq else "the value recursions contradict each other",
+            hint="each recursion must tie a value to gains and discounted values",
+        )
+    return eq.lhs - eq.rhs if isinstance(eq, sp.Equality) else eq
+
+
+def solve_value_recursions(
+    equations: Sequence[sp.Expr | sp.Eq], unknowns: Sequence[sp.Symbol]
+) -> dict[sp.Symbol, sp.Expr]:
+    """Solve linear value recursions (V = g + d V, ...) for the unknown values exactly.
+
+    Raises SolverError if the recursions are not linear in the values or do not determine
+    them (a singular system, e.g. a discount factor of 1).
+    """
+    unknowns = list(unknowns)
+    if len(equations) != len(unknowns):
+        raise SolverError(
+            f"{len(equations)} value recursions for {len(unknowns)} values",
+            hint="write one recursion per value",
+        )
+    try:
+        matrix, rhs = sp.linear_eq_to_matrix([_residual(e) for e in equations], unknowns)
+    except NonlinearError:
+        raise SolverError(
+            "the value recursions are not linear in the values",
+            hint="a value may appear only multiplied by gains, discounts and probabilities",
+        ) from None
+    determinant = sp.factor(matrix.det())
+    if determinant == 0:
+        raise SolverError(
+            "the value recursions do not determine the values uniquely",
+            hint="check the discount factors: a discount of 1 makes the values infinite",
+        )
+    solution = matrix.LUsolve(rhs)
+    return {u: sp.factor(sp.simplify(s)) for u, s in zip(unknowns, solution)}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """`variable < boundary` (or `>`) is equivalent to preferring one value to another."""
+
+    relation: sp.Rel
+    variable: sp.Symbol
+    boundary: sp.Expr
+    coefficient: sp.Expr  # d(prefer - other)/d variable; its sign fixes the direction
+
+
+def _sign_in_ranges(
+    expr: sp.Expr, unit_interval: Iterable[sp.Symbol], positive: Iterable[sp.Symbol]
+) -> int | None:
+    """+1/-1 if expr has that sign for all symbols in their ranges, None if undecided.
+
+    A symbol in (0, 1) is written s/(1+s) and a positive one as s, with s > 0, so SymPy's
+    assumption system can decide the sign of the rational expression that results.
+    """
+    subs = {}
+    for sym in unit_interval:
+        s = sp.Dummy(f"{sym}_odds", positive=True)
+        subs[sym] = s / (1 + s)
+    for sym in positive:
+        subs.setdefault(sym, sp.Dummy(f"{sym}_pos", positive=True))
+    value = sp.factor(sp.simplify(expr.xreplace(subs)))
+    if value.is_positive:
+        return 1
+    if value.is_negative:
+        return -1
+    return None
+
+
+def equilibrium_condition(
+    prefer: sp.Expr,
+    other: sp.Expr,
+    variable: sp.Symbol,
+    *,
+    unit_interval: Iterable[sp.Symbol] = (),
+    positive: Iterable[sp.Symbol] = (),
+) -> Condition:
+    """Solve `prefer > other` for `variable` when the difference is linear in it.
+
+    `unit_interval` symbols range over (0, 1) (discounts, probabilities) and `positive`
+    ones over (0, oo); the sign of the coefficient of `variable` must follow from them.
+    """
+    unit_interval, positive = tuple(unit_interval), tuple(positive)
+    gap = sp.together(prefer - other)
+    coefficient = sp.simplify(sp.diff(gap, variable))
+    if variable in coefficient.free_symbols:
+        raise SolverError(
+            f"the comparison is not linear in {variable}",
+            hint="equilibrium_condition solves conditions linear in the chosen variable",
+        )
+    if sp.simplify(coefficient) == 0:
+        raise SolverError(f"the comparison does not depend on {variable}")
+    boundary = sp.factor(sp.simplify(-gap.subs(variable, 0) / coefficient))
+    sign = _sign_in_ranges(coefficient, unit_interval, positive)
+    if sign is None:
+        raise SolverError(
+            f"cannot decide the sign of {coefficient}, the coefficient of {variable}",
+            hint="declare the ranges of the symbols (discounts and probabilities in (0, 1))",
+        )
+    relation = sp.StrictLessThan(variable, boundary) if sign < 0 else sp.StrictGreaterThan(
+        variable, boundary
+    )
+    return Condition(relation, variable, boundary, coefficient)
+
+
+def trigger_recursions(
+    comply_value: sp.Symbol,
+    defect_value: sp.Symbol,
+    comply_gain: sp.Expr,
+    defect_gain: sp.Expr,
+    discount: sp.Expr,
+    undetected: sp.Expr,
+    punish_value: sp.Expr = sp.S.Zero,
+) -> list[sp.Eq]:
+    """Recursions of a grim trigger with imperfect detection (undetected w.p. `undetected`).
+
+    V_comply = g_comply + d V_comply;  V_defect = g_defect + d (p V_defect + (1-p) V_punish).
+    """
+    return [
+        sp.Eq(comply_value, comply_gain + discount * comply_value),
+        sp.Eq(
+            defect_value,
+            defect_gain
+            + discount * (undetected * defect_value + (1 - undetected) * punish_value),
+        ),
+    ]
+
+
+@dataclass(frozen=True)
+class TriggerTheorem:
+    """Theorem 3 of Fu et al. derived from its value recursions, and the paper's form."""
+
+    symbols: Mapping[str, sp.Symbol]
+    recursions: tuple[sp.Eq, ...]
+    values: Mapping[sp.Symbol, sp.Expr]
+    condition: Condition
+    paper_boundary: sp.Expr
+    matches_paper: bool
+    boundary_in_payoffs: sp.Expr  # boundary with g_ac written in T_hi, T_lo, P_hi, P_lo
+
+
+def trimming_theorem3() -> TriggerTheorem:
+    """Derive the trimming paper's Theorem 3 (adversary complies iff delta < ...).
+
+    g_c = T_hi - P_lo - T_lo, g_a = P_hi, g_ac = (g_a + g_c)/2, g_0 = g_ac - delta;
+    complying is worth g_0/(1-d), defecting (undetected w.p. p) g_ac/(1-dp).
+    """
+    t_hi, t_lo, p_hi, p_lo = sp.symbols("T_hi T_lo P_hi P_lo", positive=True)
+    d, p, delta, g_ac = sp.symbols("d p delta g_ac", positive=True)
+    v_com, v_def = sp.symbols("g_com g_def")
+    recursions = trigger_recursions(v_com, v_def, g_ac - delta, g_ac, d, p)
+    values = solve_value_recursions(recursions, [v_com, v_def])
+    condition = equilibrium_condition(
+        values[v_com], values[v_def], delta, unit_interval=(d, p), positive=(g_ac,)
+    )
+    paper = (d - d * p) / (1 - d * p) * g_ac
+    g_c, g_a = t_hi - p_lo - t_lo, p_hi
+    names = {"T_hi": t_hi, "T_lo": t_lo, "P_hi": p_hi, "P_lo": p_lo, "d": d, "p": p,
+             "delta": delta, "g_ac": g_ac, "g_com": v_com, "g_def": v_def}
+    return TriggerTheorem(
+        symbols=names,
+        recursions=tuple(recursions),
+        values=values,
+        condition=condition,
+        paper_boundary=paper,
+        matches_paper=sp.simplify(condition.boundary - paper) == 0,
+        boundary_in_payoffs=sp.factor(condition.boundary.xreplace({g_ac: (g_a + g_c) / 2})),
+    )
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+@dataclass(frozen=True)
+class RepeatedSimulation:
+    """Mean discounted payoffs of complying and defecting, with standard errors."""
+
+    comply_mean: float
+    comply_se: float
+    defect_mean: float
+    defect_se: float
+    comply_exact: float  # from the value recursions, for comparison
+    defect_exact: float
+    horizon: int
+    paths: int
+    seed: int
+
+    @property
+    def comply_better(self) -> bool:
+        """True if complying earned more than defecting in the simulation."""
+        return self.comply_mean > self.defect_mean
+
+
+def _horizon(discount: float, scale: float, tail: float = 1e-10) -> int:
+    """Rounds after which the discounted tail sum_{r>=H} d^r * scale is below `tail`."""
+    if scale == 0:
+        return 1
+    return max(1, math.ceil(math.log(tail * (1 - discount) / scale) / math.log(discount)))
+
+
+def _discounted_path_values(
+    gain: float,
+    detect_prob: float,
+    discount: float,
+    punish_payoff: float,
+    punish_rounds: int | None,
+    horizon: int,
+    rng: np.random.Generator,
+    paths: int,
+) -> np.ndarray:
+    """Play one fixed adversary action for `horizon` rounds on `paths` independent paths.
+
+    While cooperation lasts the adversary earns `gain`; each round the action is flagged
+    with `detect_prob`, after which the collector punishes (`punish_payoff`) for
+    `punish_rounds` rounds (None: for ever, grim trigger) and then forgives.
+    """
+    total = np.zeros(paths)
+    punished_left = np.zeros(paths, dtype=np.int64)
+    weight = 1.0
+    for _ in range(horizon):
+        active = punished_left == 0
+        total += weight * np.where(active, gain, punish_payoff)
+        flagged = active & (rng.random(paths) < detect_prob)
+        punished_left = np.where(active, 0, punished_left - 1)
+        punished_left[flagged] = horizon + 1 if punish_rounds is None else punish_rounds
+        weight *= discount
+    return total
+
+
+def _exact_value(
+    gain: float, detect_prob: float, discount: float, punish_payoff: float,
+    punish_rounds: int | None,
+) -> float:
+    """Value of one fixed action from the recursions (cooperating state + punishment chain)."""
+    coop = sp.Symbol("V_coop")
+    gain_s, det_s, d_s, pun_s = (sp.Float(x) for x in (gain, detect_prob, discount, punish_payoff))
+    if punish_rounds is None:
+        punished = sp.Symbol("V_punished")
+        eqs = [sp.Eq(coop, gain_s + d_s * ((1 - det_s) * coop + det_s * punished)),
+               sp.Eq(punished, pun_s + d_s * punished)]
+        unknowns = [coop, punished]
+    else:
+        chain = sp.symbols(f"W1:{punish_rounds + 1}")
+        nxt = [*chain[1:], coop]
+        eqs = [sp.Eq(coop, gain_s + d_s * ((1 - det_s) * coop + det_s * (chain[0] if chain
+                                                                        else coop)))]
+        eqs += [sp.Eq(w, pun_s + d_s * after) for w, after in zip(chain, nxt)]
+        unknowns = [coop, *chain]
+    return float(solve_value_recursions(eqs, unknowns)[coop])
+
+
+def simulate_repeated(
+    comply_gain: float,
+    defect_gain: float,
+    discount: float,
+    undetected: float,
+    *,
+    false_alarm: float = 0.0,
+    punish_payoff: float = 0.0,
+    punish_rounds: int | None = None,
+    paths: int = 20_000,
+    horizon: int | None = None,
+    seed: int = 0,
+) -> RepeatedSimulation:
+    """Seeded Monte Carlo of the repeated game for an always-comply and an always-defect
+    adversary against a trigger strategy with imperfect detection.
+
+    A defection is detected with probability 1 - `undetected`, a compliance is wrongly
+    flagged with `false_alarm`; `punish_rounds` None is the grim trigger (the paper's
+    Tit-for-tat), 1 is classic tit-for-tat.  Payoffs are discounted by `discount`.
+    """
+    if not 0 < discount < 1:
+        raise SolverError(f"discount must be in (0, 1), got {discount}")
+    if not (0 <= undetected <= 1 and 0 <= false_alarm <= 1):
+        raise SolverError("detection probabilities must be in [0, 1]")
+    scale = max(abs(comply_gain), abs(defect_gain), abs(punish_payoff))
+    horizon = horizon or _horizon(discount, scale)
+    rng = np.random.default_rng(seed)
+    args = (discount, punish_payoff, punish_rounds, horizon)
+    comply = _discounted_path_values(comply_gain, false_alarm, *args, rng, paths)
+    defect = _discounted_path_values(defect_gain, 1 - undetected, *args, rng, paths)
+    exact = [
+        _exact_value(g, q, discount, punish_payoff, punish_rounds)
+        for g, q in ((comply_gain, false_alarm), (defect_gain, 1 - undetected))
+    ]
+    return RepeatedSimulation(
+        comply_mean=float(comply.mean()),
+        comply_se=float(comply.std(ddof=1) / math.sqrt(paths)),
+        defect_mean=float(defect.mean()),
+        defect_se=float(defect.std(ddof=1) / math.sqrt(paths)),
+        comply_exact=exact[0],
+        defect_exact=exact[1],
+        horizon=horizon,
+        paths=paths,
+        seed=seed,
+    )
