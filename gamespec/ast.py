@@ -330,6 +330,8 @@ class DynamicsStmt(Stmt):
     coordinates: tuple[str, ...]
     lagrangian: Expr | None
     initial: tuple[InitialValue, ...]
+    claims: tuple[Expr, ...] = ()
+    claimed_lagrangian: Expr | None = None
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class Param:
     index_sets: tuple[FiniteSet, ...] = ()
     array: np.ndarray | None = None
     span: Span = field(default=None, compare=False, repr=False)
+    admissible: tuple[float, float] | None = None  # param p = 0.9 in [0, 1]
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,8 @@ class Dynamics:
     lagrangian: sympy.Expr | None
     initial: tuple[tuple[sympy.Function, int, sympy.Expr], ...]  # (u(t), order, value)
     span: Span = field(compare=False, repr=False)
+    claims: tuple[sympy.Eq, ...] = ()  # equations of motion stated elsewhere, to check
+    claimed_lagrangian: sympy.Expr | None = None
 
 
 @dataclass(frozen=True)

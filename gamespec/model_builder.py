@@ -449,6 +449,7 @@ class ModelBuilder:
                          stmt.span)
         symbol = sympy.Symbol(stmt.name, real=True)
         value = None
+        admissible = None
         if stmt.name in self.overrides:
             value = float(self.overrides[stmt.name])
         elif stmt.value is not None:
@@ -461,7 +462,8 @@ class ModelBuilder:
                     f"`{stmt.name}` = {value:g} is outside its range [{low:g}, {high:g}]",
                     span=stmt.span,
                 )
-        return Param(stmt.name, symbol, value, (), None, stmt.span)
+            admissible = (low, high)
+        return Param(stmt.name, symbol, value, (), None, stmt.span, admissible)
 
     def _check_finite(self, array: np.ndarray, name: str, span: Span) -> None:
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
@@ -889,8 +891,16 @@ class ModelBuilder:
             if iv.name not in self.coordinates:
                 raise SpecError(f"`{iv.name}` is not a coordinate", span=iv.span)
             initial.append((self.coordinates[iv.name], iv.order, self.builder.build(iv.value)))
+        claims = []
+        for claim in stmt.claims:
+            rel = self.builder.build(claim)
+            if not isinstance(rel, sympy.Eq):
+                raise SpecError("a claim is an equation: lhs == rhs", span=claim.span)
+            claims.append(rel)
+        claimed = (self.builder.build(stmt.claimed_lagrangian)
+                   if stmt.claimed_lagrangian is not None else None)
         return Dynamics(self.dynamics_index, domain, tuple(self.coordinates.values()),
-                        lagrangian, tuple(initial), stmt.span)
+                        lagrangian, tuple(initial), stmt.span, tuple(claims), claimed)
 
     def _build_updates(self) -> UpdateRules | None:
         stmts = self._stmts(ast.UpdateStmt)

@@ -448,15 +448,26 @@ class _ToAst(Transformer):
 
     def dynamics_stmt(self, meta, children):
         index, domain = str(children[0]), children[1]
-        coordinates, lagrangian, initial = (), None, []
+        coordinates, lagrangian, initial, claims, claimed = (), None, [], [], None
         for kind, payload in children[2:]:
             if kind == "coordinates":
                 coordinates += payload
             elif kind == "lagrangian":
                 lagrangian = payload
+            elif kind == "claim":
+                claims.append(payload)
+            elif kind == "claim_lagrangian":
+                claimed = payload
             else:
                 initial.extend(payload)
-        return ast.DynamicsStmt(self._s(meta), index, domain, coordinates, lagrangian, tuple(initial))
+        return ast.DynamicsStmt(self._s(meta), index, domain, coordinates, lagrangian,
+                                tuple(initial), tuple(claims), claimed)
+
+    def claim_item(self, meta, children):
+        return ("claim", children[0])
+
+    def claim_lagrangian_item(self, meta, children):
+        return ("claim_lagrangian", children[0])
 
     def coordinates_item(self, meta, children):
         return ("coordinates", tuple(str(c) for c in children))

@@ -1,0 +1,75 @@
+"""Dynamics through the Model: Euler-Lagrange specs, repeated play, update rules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy
+
+from gamespec.analysis import classify
+from gamespec.loader import load_model, model_from_string
+from gamespec.solvers.dynamics_model import conditions, solve, update_fixed_point, variant_report
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+
+
+def run(text):
+    model = model_from_string(text, "t.game")
+    return model, solve(model, classify(model), {})
+
+
+def test_harmonic_oscillator_matches_cos():
+    model, result = run("""
+param m = 2
+param k = 8
+dynamics over t in [0, 5] {
+  coordinates x
+  lagrangian = m * x'^2 / 2 - k * x^2 / 2
+  initial x = 1, x' = 0
+}""")
+    assert result.certificate.ok
+    assert result.extra["dynamics"]["squared_frequencies"] == pytest.approx([4.0])
+    assert result.values["x(5)"] == pytest.approx(np.cos(2 * 5), abs=1e-7)
+
+
+def test_pendulum_conserves_energy():
+    model, result = run("""
+param g = 9.81
+param l = 1
+dynamics over t in [0, 10] {
+  coordinates th
+  lagrangian = l^2 * th'^2 / 2 + g * l * cos(th)
+  initial th = 2.5, th' = 0
+}""")
+    assert result.certificate.ok
+    assert result.certificate.details["energy_drift"] < 1e-6
+    assert "squared_frequencies" not in result.extra["dynamics"]  # nonlinear: no modes
+
+
+def test_trimming_spec_theorem3_theorem4_and_the_papers_variant():
+    model = load_model(SPECS / "trimming.game")
+    result = solve(model, classify(model), {"solve_for": "delta"})
+    assert result.certificate.ok
+    assert result.extra["monte_carlo"]["comply"]["agree"]
+    (name, condition), = conditions(model, "delta")
+    s = {n: sympy.Symbol(n, real=True) for n in ("P_hi", "P_lo", "T_hi", "T_lo", "d", "p")}
+    g_ac = ((s["P_hi"]) + (s["T_hi"] - s["P_lo"] - s["T_lo"])) / 2
+    paper = (s["d"] - s["d"] * s["p"]) / (1 - s["d"] * s["p"]) * g_ac
+    assert sympy.simplify(condition.boundary - paper) == 0
+    omega2 = result.extra["dynamics"]["squared_frequencies"]
+    assert sorted(omega2) == pytest.approx([0.0, 0.5 * (1 + 2) / (1 * 2)])
+    report = variant_report(model)
+    assert not report.follows and not report.momentum_conserved_claimed
+
+
+def test_elastic_update_rule_series_and_fixed_point():
+    model = load_model(SPECS / "trimming.game")
+    result = solve(model, classify(model), {"solve_for": "delta"})
+    T, A = result.strategies["T"], result.strategies["A"]
+    assert T[:2] == pytest.approx([0.87, 0.9 + 0.5 * (0.91 - 0.9 - 0.01)])
+    assert A[:2] == pytest.approx([0.91, 0.9 - 0.03 + 0.5 * (0.87 - 0.9)])
+    fixed = update_fixed_point(model)
+    values = model.scalar_values()
+    t_star = float(fixed[sympy.Symbol("T_star")].xreplace(values))
+    assert T[-1] == pytest.approx(t_star, abs=1e-6)  # contraction by k = 0.5 per round
