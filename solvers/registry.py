@@ -11,7 +11,8 @@ from gamespec.model import Model
 from gamespec.result import Result
 
 # Most specific first. Each module defines ENTRY (a SolverEntry).
-SOLVER_MODULES = ("pure_enumeration", "lp", "continuous_model", "brd_model", "dynamics_model")
+SOLVER_MODULES = ("pure_enumeration", "lp", "stackelberg_model", "continuous_model", "brd_model",
+                  "dynamics_model")
 
 
 @dataclass(frozen=True)
