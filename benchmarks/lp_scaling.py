@@ -6,7 +6,10 @@ For each number of regions, one fresh subprocess per method (so peak RSS is per 
   pyomo     `solve_zero_sum(route="pyomo")`: the leader's LP built as a Pyomo model, compiled
             with LinearStandardFormCompiler, the follower's LP derived from the compiled matrix,
             both solved by HiGHS (follower's LP cold, leader's LP warm-started), certificate;
-  direct    `solve_zero_sum(route="direct")`: the same two solves without Pyomo.
+  direct    `solve_zero_sum(route="direct")`: the same two solves without Pyomo;
+  gamespec  the whole product: a .game spec (the same city written to a CSV beside it) parsed,
+            built into a Model, classified, compiled to the LP's arrays from the symbolic
+            payoff, and solved by the `lp` method (the pyomo route), certificate included.
 Instance: `synthetic_city(n, seed)` (seeded stand-in), Euclidean dp, Hamming dq,
 Qmax = qmax_frac x the quality loss of the obfuscation LPPM with k = 3 (PERFORMANCE.md's setting).
 Times exclude imports (done before the clock starts); "cpu s" is the process's CPU time, a
@@ -23,7 +26,48 @@ import subprocess
 import sys
 import time
 
-METHODS = ("baseline", "pyomo", "direct")
+METHODS = ("baseline", "pyomo", "direct", "gamespec")
+
+SPEC = """game "Location privacy benchmark"
+param Qmax = {qmax!r}
+data city = csv("city.csv")
+set R = city.region
+param psi[r in R] = city.psi[r]
+param dp[a in R, b in R] = sqrt((city.x[a] - city.x[b])^2 + (city.y[a] - city.y[b])^2)
+param dq[a in R, b in R] = if a == b then 0 else 1
+player user {{
+  mixed f[r in R] over R
+  subject to quality: sum(r in R, s in R) psi[r] * f[r, s] * dq[s, r] <= Qmax
+}}
+player adversary {{ mixed h[s in R] over R }}
+payoff user = sum(r in R, s in R, a in R) psi[r] * f[r, s] * h[s, a] * dp[a, r]
+zero_sum
+order user -> adversary
+"""
+
+
+def write_spec(folder, n: int, seed: int, qmax_frac: float) -> str:
+    """The benchmark instance as a spec and a CSV (same numbers as build_game)."""
+    import os
+
+    from gamespec.stdlib.location import (
+        hamming_distance_matrix,
+        obfuscation_lppm,
+        quality_loss,
+        synthetic_city,
+    )
+
+    city = synthetic_city(n, seed=seed)
+    qmax = qmax_frac * quality_loss(city.psi, obfuscation_lppm(city.centres, 3),
+                                    hamming_distance_matrix(n))
+    with open(os.path.join(folder, "city.csv"), "w") as handle:
+        handle.write("region,x,y,psi\n")
+        for k, ((x, y), p) in enumerate(zip(city.centres, city.psi), 1):
+            handle.write(f"{k},{float(x)!r},{float(y)!r},{float(p)!r}\n")
+    path = os.path.join(folder, "bench.game")
+    with open(path, "w") as handle:
+        handle.write(SPEC.format(qmax=float(qmax)))
+    return path
 
 
 def build_game(n: int, seed: int, qmax_frac: float):  # -> ConditionalGame
@@ -53,6 +97,8 @@ def run_worker(method: str, n: int, seed: int, qmax_frac: float) -> dict[str, fl
 
     from gamespec.solvers.lp_zero_sum import leader_lp, run_highs, solve_zero_sum
 
+    if method == "gamespec":
+        return run_gamespec(n, seed, qmax_frac)
     game = build_game(n, seed, qmax_frac)
     c0 = time.process_time()
     t0 = time.perf_counter()
@@ -74,6 +120,35 @@ def run_worker(method: str, n: int, seed: int, qmax_frac: float) -> dict[str, fl
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"method": method, "n": n, "build": build, "solve": solve, "total": total,
             "cpu": cpu, "peak_mib": peak_mib, "value": value, "nnz": nnz, "extra": extra}
+
+
+def run_gamespec(n: int, seed: int, qmax_frac: float) -> dict:
+    """Spec text to certified answer through the product's own path."""
+    import tempfile
+
+    from gamespec.analysis import classify
+    from gamespec.loader import load_model
+    from gamespec.solvers import lp as lp_method
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_spec(folder, n, seed, qmax_frac)
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        model = load_model(path)
+        cls = classify(model)
+        build = time.perf_counter() - t0
+        result = lp_method.solve(model, cls, {})
+        total = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+    timing = result.extra["lp"]["solve_timing"]
+    solve = timing.get("follower_solve", 0) + timing.get("leader_solve", 0)
+    build += total - build - solve  # everything that is not HiGHS counts as build
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    gap = result.extra["lp"]["duality_gap"]
+    return {"method": "gamespec", "n": n, "build": build, "solve": solve, "total": total,
+            "cpu": cpu, "peak_mib": peak_mib, "value": result.values["user"], "nnz": -1,
+            "extra": f"parse+model+compile+solve; gap {gap:.1e} "
+                     f"cert {'ok' if result.certificate.ok else 'FAIL'}"}
 
 
 def run_in_subprocess(method: str, n: int, seed: int, qmax_frac: float) -> dict:
