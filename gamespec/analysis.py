@@ -111,7 +111,8 @@ def classify(model: Model) -> Classification:
             notes.append(f"normal form not evaluated: {exc.message}")
     if not numeric:
         zero_sum = zero_sum or _zero_sum(model)
-        common = common or _all_equal(model)
+        # a zero-sum game is common-interest only if every payoff is zero: not worth asking
+        common = common or (not zero_sum and _all_equal(model))
         potential = True if common else potential
     if finite and model.free_params():
         notes.append("symbolic parameters without values: " + ", ".join(model.free_params()))
