@@ -86,7 +86,7 @@ def test_location_privacy_primal_dual_and_limits():
 
 
 def test_shadow_price_is_the_slope_in_qmax():
-    q, step = 0.3, 1e-4
+    q, step = 0.05, 1e-4
     base = run("location_privacy", Qmax=q)
     z = base.extra["lp"]["shadow_prices"]["quality"]
     up = run("location_privacy", Qmax=q + step).values["user_lppm"]
