@@ -127,7 +127,10 @@ class ExpressionBuilder:
     def _Name(self, node: ast.Name, scope: Scope):
         if node.name in scope.bound:
             return scope.bound[node.name][0]
-        found = self.r.lookup_name(node.name)
+        try:
+            found = self.r.lookup_name(node.name)
+        except SpecError as exc:  # e.g. a set or a player used as a value: point at this use
+            raise exc.located(node.span) from None
         if found is not None:
             return found
         if self.r.lookup_indexed(node.name) is not None:

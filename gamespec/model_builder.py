@@ -22,7 +22,7 @@ from gamespec.model import (
 from gamespec.stdlib.functions import SYMBOLIC_FUNCTIONS
 from gamespec.symbols import SetAggregate, indicator
 
-MAX_SET_SIZE = 20_000_000
+MAX_SET_SIZE = 2_000_000
 MAX_TABLE_ELEMENTS = 200_000_000
 MAX_DEFINITION_DEPTH = 60  # a chain of definitions each using the next (Python recursion)
 MAX_INDEXED_PROFILES = 10_000  # profiles one indexed `profile` statement may stand for
@@ -216,10 +216,13 @@ class ModelBuilder:
         if self.dynamics_index is not None and name == self.dynamics_index.name:
             return self.dynamics_index
         if kind in ("set", "data", "player"):
-            raise SpecError(
-                f"`{name}` is a {kind}, not a value",
-                span=self.decls[name].span if kind == "player" else None,
-            )
+            hints = {
+                "set": f"use card({name}) for its size, or sum(k in {name}) ... over its elements",
+                "data": f"use a column with a row index: {name}.COLUMN[row]",
+                "player": "use the player's strategy variable (the name after `choose`/`mixed`)",
+            }
+            # no span here: the expression builder locates it at the use (expressions._Name)
+            raise SpecError(f"`{name}` is a {kind}, not a value", hint=hints[kind])
         return None
 
     def _lookup_indexed(self, name: str):
@@ -683,7 +686,8 @@ class ModelBuilder:
                 raise SpecError(
                     f"payoff for `{stmt.player}`, which is not a player", span=stmt.span,
                     hint=f"did you mean `{close[0]}`?" if close else
-                    "players: " + ", ".join(self.players),
+                    f"declare it with `player {stmt.player} {{ choose ... }}`; the players "
+                    "are: " + (", ".join(self.players) or "none yet"),
                 )
             if stmt.player in payoffs:
                 raise SpecError(f"a second payoff for `{stmt.player}`", span=stmt.span)
