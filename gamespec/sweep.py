@@ -85,6 +85,11 @@ def solve_point(task: tuple) -> dict:
     for player, strategy in result.strategies.items():
         if isinstance(strategy, (int, float, str)):
             row[f"strategy:{player}"] = strategy
+    for name, entry in result.compare.items():
+        if isinstance(entry, dict):
+            for key, value in entry.items():
+                if isinstance(value, (bool, int, float, str)):
+                    row[f"compare:{name}:{key}"] = value
     return row
 
 
@@ -164,6 +169,51 @@ def to_json(rows: list[dict]) -> str:
         return v
 
     return json.dumps([{k: clean(v) for k, v in row.items()} for row in rows], indent=1)
+
+
+def read_table(path: str) -> list[dict]:
+    """A sweep table written by `gamespec sweep --out` (.csv or .json) back as rows:
+    numbers as floats, `certified` as a bool, other cells as text."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.is_file():
+        raise SpecError(f"table not found: {path}")
+    text = p.read_text(encoding="utf-8", errors="replace")
+    if p.suffix.lower() == ".json":
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise SpecError(f"{path}: expected a list of rows (objects), as sweep --out writes")
+        return [{k: _typed(v) for k, v in r.items()} for r in rows]
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise SpecError(f"{path}: the table is empty")
+    return [{k: _typed(v) for k, v in r.items() if k is not None} for r in reader]
+
+
+def _typed(value):
+    if not isinstance(value, str):
+        return value
+    if value in ("True", "False"):
+        return value == "True"
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def rows_to_dataframe(rows: list[dict]):
+    """Sweep rows (from run_sweep or read_table) as a pandas DataFrame, one row per grid
+    point, columns in first-seen order. pandas is optional: imported here, on first use."""
+    try:
+        import pandas
+    except ImportError:
+        raise SpecError("sweep_dataframe() needs pandas, which gamespec does not install",
+                        hint="pip install pandas") from None
+    return pandas.DataFrame(list(rows), columns=columns_of(rows))
 
 
 def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | None) -> str:

@@ -107,13 +107,28 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     else:
         strategies, values, certificate, more = _solve_population(model, shape, params)
         extra.update(more)
+    compare = {}
+    paper = model.solve_options.get("compare_paper")
+    if paper and shape == "population_leader":
+        from gamespec.stdlib.paper_claims import solve_compare
+
+        leader, population = _leader_and_population(model)
+        compare["paper"] = solve_compare(model, str(paper), strategies[leader.name],
+                                         strategies[population.name])
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="equilibrium" if certificate.ok else "not_certified", values=values,
         strategies=strategies, certificate=certificate, derived=derived, extra=extra,
+        compare=compare,
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},
     )
+
+
+def _leader_and_population(model: Model):
+    population = next(p for p in model.players.values() if p.kind == "population")
+    leader = next(p for p in model.players.values() if p.kind != "population")
+    return leader, population
 
 
 def _strategy_value(strategies: dict, player: Player) -> float:
@@ -261,6 +276,19 @@ def derive(model: Model, cls: Classification, derivation) -> None:
             for key, value in solution.items():
                 items.append((f"closed form: {key}", value))
     derivation.add("continuous game: best responses and equilibrium conditions", items)
+    paper = model.solve_options.get("compare_paper")
+    if paper and shape == "population_leader":
+        from gamespec.stdlib.paper_claims import derive_items
+
+        population, field, own = population_parts(model)
+        leader, _ = _leader_and_population(model)
+        params = model.scalar_values()
+        low, high = _bounds(model, population)
+        engine = cont.best_response(_payoff(model, population.name), own, low, high,
+                                    {**params, field.symbol: 0.0,
+                                     leader.strategies[0].symbol: 0.0})
+        derivation.add(f"the paper's closed forms ({paper}), checked",
+                       derive_items(model, str(paper), engine))
 
 
 ENTRY = SolverEntry(

@@ -79,3 +79,18 @@ def test_obfuscation_worked_example_interior_best_response_and_leader():
     assert br.choice == pytest.approx(11.3576, abs=1e-3)
     assert br.value == pytest.approx(0.011115, abs=1e-5)
     assert isinstance(payoff, sympy.Expr)
+
+
+def test_paper_regimes_beside_the_exact_answer():
+    # the worked example: the paper's Table I says regime 1 (status quo); the exact
+    # answer is a positive promise with users not obfuscating (regime 3)
+    result = run_model(load_model(SPECS / "obfuscation_mfg.game"))
+    paper = result.compare["paper"]
+    assert (paper["regime_exact"], paper["regime_paper"]) == (3, 1)
+    assert paper["agrees_paper"] is False
+    # a point of regime 2 where the paper is right: high kappa, users obfuscate at M
+    result = run_model(load_model(SPECS / "obfuscation_mfg.game",
+                                  {"kappa": 0.5, "P_S": 3, "C_S": 0.5}))
+    paper = result.compare["paper"]
+    assert paper["regime_exact"] == 2 and paper["agrees_paper"] is True
+    assert result.strategies["users"] == pytest.approx(100)
