@@ -8,13 +8,14 @@ expressions with the family's member set replaced by the set ``U`` of such pairs
 weights (`gamespec.evaluate.Context.weights`): ``sum(j in I)`` becomes a weighted sum over
 ``U``, ``mean`` the weighted mean, ``max``/``min`` run over occupied pairs, and lets
 indexed by the member are evaluated per pair (they depend on the member only through its
-type and choice). One call prices all alternatives of one (type, choice) at once: the
-weights carry a batch axis ``@deviation`` with ``N - e(type, c) + e(type, c')`` in column
-``c'``.
+type and choice). One call prices all alternatives of a batch of decisions at once: the
+weights carry batch axes ``@decision`` and ``@deviation``, with
+``N - e(type, c) + e(type, c')`` in column ``c'`` of a decision at counts ``N``.
 
 `GroupedOracle` answers the BRD engine (`gamespec.solvers.brd`) for the ``n`` members
-(same order and tie rules as the plain oracle), caching each (type, choice)'s gains until
-the counts change. `plan_grouping` decides whether grouping is exact for a model and says
+(same order and tie rules as the plain oracle), caching each (type, choice)'s gains per
+counts, and pricing the next members' decisions in the same batch (look-ahead).
+`plan_grouping` decides whether grouping is exact for a model and says
 why not when it is not: the member index must only ever index member-indexed data, lets
 and the strategy (no arithmetic on it, no comparison of two members, no indexing of other
 tables by it).
@@ -26,6 +27,7 @@ improvement tolerance looks at.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,10 +37,11 @@ from numpy.typing import NDArray
 from gamespec.evaluate import Context, LArray, Table, evaluate
 from gamespec.model import FiniteSet, LetDef, Model, Player, Strategy
 from gamespec.numeric import base_context
-from gamespec.solvers.brd import UnilateralGain
+from gamespec.solvers.brd import UnilateralGain, best_response_index
 from gamespec.symbols import SetAggregate
 
 DEVIATION = "@deviation"
+DECISION = "@decision"  # a batch of decisions priced together
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -106,8 +109,8 @@ def _single_family(model: Model) -> tuple[Player | None, str]:
     strategy = player.strategies[0]
     if len(player.strategies) != 1 or strategy.kind != "choice" or strategy.condition_sets:
         return None, "grouping needs one unconditioned finite choice per member"
-    if player.constraints:
-        return None, "grouping does not handle constraints on the members' choices"
+    if player.constraints or player.types is not None:
+        return None, "grouping does not handle constraints or declared types of members"
     return player, ""
 
 
@@ -351,12 +354,22 @@ class GroupedOracle:
 
     The pairs are every (type, choice) combination, ``u = type * C + choice``. The counts
     ``N[u]`` follow the profiles the engine passes in (the changed members are found by
-    comparing with the last profile seen); each pair's gains are cached until ``N``
-    changes. `gains` returns term-wise differences to the current choice (entry ``c`` is
-    exactly 0).
+    comparing with the last profile seen). Gains are cached per (pair, counts): a cached
+    answer is reused only at exactly the counts it was computed for. `gains` returns
+    term-wise differences to the current choice (entry ``c`` is exactly 0).
+
+    *Look-ahead* (sequential BRD in ``order``): on a cache miss, the decisions of the next
+    members in order are priced in the same batched evaluation, at the counts they will
+    see if every member in between moves as its pair last decided to (or stays). When the
+    guess holds, their answers are already cached at the right counts; when it fails, the
+    extra rows are simply never used. Answers never depend on the guess.
     """
 
-    def __init__(self, model: Model, grouping: Grouping) -> None:
+    cache_limit = 20_000
+    batch_budget = 6_000  # pairs x choices x decisions per batch: larger arrays cost more
+
+    def __init__(self, model: Model, grouping: Grouping, *, tol: float = 1e-12,
+                 order: Sequence[int] | None = None, lookahead: int | None = None) -> None:
         self.model = model
         self.grouping = grouping
         self.C = len(grouping.strategy.domain)
@@ -367,10 +380,20 @@ class GroupedOracle:
         self.evaluator = WeightedEvaluator(model, grouping, pair_types, values)
         self.terms = additive_terms(model.common_payoff)
         self.types = grouping.types
+        self.tol = tol
+        if lookahead is None:  # measured: beyond a few MB per array, batches get slower
+            lookahead = min(8, self.batch_budget // (T * self.C * self.C))
+        self.lookahead = max(1, int(lookahead))
+        self.order = np.arange(self.n_players) if order is None else np.asarray(order)
+        self._position = np.empty(self.n_players, dtype=np.int64)
+        self._position[self.order] = np.arange(self.order.shape[0])
         self.counts = np.zeros(T * self.C, dtype=np.int64)
+        self._state = self.counts.tobytes()
         self._last: IntArray | None = None
-        self._cache: dict[int, FloatArray] = {}
-        self.evaluations = 0
+        self._cache: dict[tuple[int, bytes], FloatArray] = {}
+        self._predicted: dict[int, int] = {}  # pair -> choice its members last moved to
+        self.evaluations = 0  # batched evaluations
+        self.decisions_priced = 0  # rows over all batches
 
     @property
     def n_players(self) -> int:
@@ -384,13 +407,40 @@ class GroupedOracle:
     def gains(self, player: int, profile: np.ndarray) -> FloatArray:
         """Common payoff change of each alternative of ``player`` (0 at its choice)."""
         self._sync(np.asarray(profile, dtype=np.int64))
-        c = int(profile[player])
-        key = int(self.types[player]) * self.C + c
-        cached = self._cache.get(key)
+        key = int(self.types[player]) * self.C + int(profile[player])
+        cached = self._cache.get((key, self._state))
         if cached is None:
-            cached = self.deviation_gains(self.counts, int(self.types[player]), c)
-            self._cache[key] = cached
+            if len(self._cache) > self.cache_limit:
+                self._cache.clear()
+            rows = self._rows_ahead(player, key)
+            priced = self.decision_gains([(counts, pair) for pair, counts, _ in rows])
+            for (pair, _, state), row in zip(rows, priced):
+                self._cache[(pair, state)] = row
+                self._predicted[pair] = best_response_index(row, pair % self.C, self.tol)
+            cached = self._cache[(key, self._state)]
         return cached.copy()
+
+    def _rows_ahead(self, player: int, key: int) -> list[tuple[int, IntArray, bytes]]:
+        """(pair, counts, counts as bytes) of ``player``'s decision and of the next members'
+        decisions not yet cached, at the counts the predicted moves lead to."""
+        rows = [(key, self.counts.copy(), self._state)]
+        counts, state = self.counts.copy(), self._state
+        wanted = {(key, state)}
+        start, n = int(self._position[player]), self.order.shape[0]
+        for step in range(min(n, 8 * self.lookahead)):
+            if len(rows) >= self.lookahead:
+                break
+            member = int(self.order[(start + step) % n])
+            pair = int(self.types[member]) * self.C + int(self._last[member])
+            if (pair, state) not in wanted and (pair, state) not in self._cache:
+                wanted.add((pair, state))
+                rows.append((pair, counts.copy(), state))
+            move = self._predicted.get(pair, pair % self.C)
+            if move != pair % self.C:
+                counts[pair] -= 1
+                counts[pair - pair % self.C + move] += 1
+                state = counts.tobytes()
+        return rows
 
     def pair_counts(self, profile: np.ndarray) -> IntArray:
         """``N[u]`` counted from scratch."""
@@ -398,11 +448,11 @@ class GroupedOracle:
         return np.bincount(keys, minlength=self.grouping.n_types * self.C).astype(np.int64)
 
     def _sync(self, profile: IntArray) -> None:
-        """Bring the counts up to ``profile``; forget cached gains if they changed."""
+        """Bring the counts up to ``profile``."""
         if self._last is None or self._last.shape != profile.shape:
             self.counts = self.pair_counts(profile)
             self._last = profile.copy()
-            self._cache.clear()
+            self._state = self.counts.tobytes()
             return
         changed = np.flatnonzero(profile != self._last)
         if not changed.size:
@@ -411,26 +461,33 @@ class GroupedOracle:
         np.subtract.at(self.counts, base + self._last[changed], 1)
         np.add.at(self.counts, base + profile[changed], 1)
         self._last[changed] = profile[changed]
-        self._cache.clear()
+        self._state = self.counts.tobytes()
 
-    def deviation_weights(self, counts: IntArray, theta: int, c: int) -> FloatArray:
-        """Weights ``(|U|, C)``: column ``c'`` is ``N - e(theta, c) + e(theta, c')``."""
+    def decision_weights(self, rows: Sequence[tuple[IntArray, int]]) -> FloatArray:
+        """Weights ``(|U|, R, C)`` for R decisions ``(counts, pair)``: entry ``[:, r, c']``
+        is ``N_r - e(pair_r) + e(type_r, c')``. Batch axes stay outermost in memory."""
         C = self.C
-        batch = np.repeat(counts.astype(float)[None, :], C, axis=0)  # (C, |U|) in memory
-        batch[:, theta * C + c] -= 1.0
-        batch[np.arange(C), theta * C + np.arange(C)] += 1.0
-        return batch.T  # the batch axis stays outermost in memory: long inner loops
+        batch = np.empty((len(rows), C, self.counts.shape[0]))
+        alternatives = np.arange(C)
+        for r, (counts, pair) in enumerate(rows):
+            batch[r] = counts
+            batch[r, :, pair] -= 1.0
+            batch[r, alternatives, pair - pair % C + alternatives] += 1.0
+        return batch.transpose(2, 0, 1)
 
-    def deviation_gains(self, counts: IntArray, theta: int, c: int) -> FloatArray:
-        """All alternatives of one member of type ``theta`` at choice ``c``, in one batched
-        evaluation: the sum over additive payoff terms of (term at c') - (term at c)."""
+    def decision_gains(self, rows: Sequence[tuple[IntArray, int]]) -> FloatArray:
+        """Gains ``(R, C)`` of R decisions ``(counts, pair)`` in one batched evaluation:
+        for each, the sum over additive payoff terms of (term at c') - (term at c)."""
         self.evaluations += 1
-        ctx = self.evaluator.context(self.deviation_weights(counts, theta, c), (DEVIATION,))
-        total = np.zeros(self.C)
+        self.decisions_priced += len(rows)
+        ctx = self.evaluator.context(self.decision_weights(rows), (DECISION, DEVIATION))
+        current = np.array([pair % self.C for _, pair in rows])
+        picks = np.arange(len(rows))
+        total = np.zeros((len(rows), self.C))
         for term in self.terms:
-            value = _over_deviations(evaluate(term, ctx), self.C)
-            total += value - value[c]
-        total[c] = 0.0
+            value = _over_decisions(evaluate(term, ctx), len(rows), self.C)
+            total += value - value[picks, current][:, None]
+        total[picks, current] = 0.0
         return total
 
     def common_payoff(self, profile: np.ndarray) -> float:
@@ -440,30 +497,31 @@ class GroupedOracle:
         return float(evaluate(self.model.common_payoff, ctx).data)
 
 
-def _over_deviations(value: LArray, C: int) -> FloatArray:
-    """A term's value per deviation (a term without the batch axis is the same for all)."""
-    stray = [a for a in value.axes if a != DEVIATION]
+def _over_decisions(value: LArray, R: int, C: int) -> FloatArray:
+    """A term's value per decision and alternative, shape (R, C) (a term without a batch
+    axis is the same for all)."""
+    stray = [a for a in value.axes if a not in (DECISION, DEVIATION)]
     if stray:
         raise ValueError(f"a payoff term still depends on `{stray[0]}`")
-    data = np.asarray(value.aligned((DEVIATION,)), dtype=float)
-    return np.broadcast_to(data, (C,)).astype(float)
+    data = np.asarray(value.aligned((DECISION, DEVIATION)), dtype=float)
+    return np.broadcast_to(data, (R, C)).astype(float)
 
 
-def grouped_certificate(model: Model, grouping: Grouping,
-                        profile: np.ndarray) -> tuple[UnilateralGain, int]:
-    """Maximum unilateral gain of ``profile`` by a fresh weighted evaluation per occupied
-    (type, choice) pair (members sharing a pair face the same decision), with counts taken
-    from scratch; returns it with the number of pairs checked."""
+def grouped_certificate(model: Model, grouping: Grouping, profile: np.ndarray,
+                        chunk: int = 32) -> tuple[UnilateralGain, int]:
+    """Maximum unilateral gain of ``profile`` by a fresh weighted evaluation of every
+    occupied (type, choice) pair (members sharing a pair face the same decision), with
+    counts taken from scratch; returns it with the number of pairs checked."""
     oracle = GroupedOracle(model, grouping)
     s = np.asarray(profile, dtype=np.int64)
     counts = oracle.pair_counts(s)
-    keys = grouping.types * oracle.C + s
-    pairs, first = np.unique(keys, return_index=True)
+    pairs, first = np.unique(grouping.types * oracle.C + s, return_index=True)
     best = UnilateralGain(value=-np.inf, player=-1, alternative=-1)
-    for key, member in zip(pairs.tolist(), first.tolist()):
-        theta, c = divmod(key, oracle.C)
-        gains = oracle.deviation_gains(counts, theta, c)
-        j = int(np.argmax(gains))
-        if gains[j] > best.value:
-            best = UnilateralGain(value=float(gains[j]), player=int(member), alternative=j)
+    for lo in range(0, pairs.size, chunk):
+        block = pairs[lo:lo + chunk].tolist()
+        gains = oracle.decision_gains([(counts, pair) for pair in block])
+        for row, member in zip(gains, first[lo:lo + chunk].tolist()):
+            j = int(np.argmax(row))
+            if row[j] > best.value:
+                best = UnilateralGain(value=float(row[j]), player=int(member), alternative=j)
     return best, int(pairs.size)

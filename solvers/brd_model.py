@@ -185,13 +185,17 @@ def choose_oracle(model: Model, options: dict) -> OracleChoice:
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     choice = choose_oracle(model, options)
     plain = ModelOracle(model)
-    grouped = GroupedOracle(model, choice.grouping) if choice.grouping is not None else None
-    potential = plain.common_payoff if model.common_payoff is not None else None
     tol = float(options.get("tolerance", 1e-12))
+    mode = "simultaneous" if options.get("mode") == "simultaneous" else "sequential"
+    grouped = None
+    if choice.grouping is not None:  # look-ahead only pays off for sequential moves
+        grouped = GroupedOracle(model, choice.grouping, tol=tol,
+                                lookahead=None if mode == "sequential" else 1)
+    potential = plain.common_payoff if model.common_payoff is not None else None
     result = best_response_dynamics(
         grouped if grouped is not None else plain,
         seed=int(options.get("seed", 0)),
-        mode="simultaneous" if options.get("mode") == "simultaneous" else "sequential",
+        mode=mode,
         tol=tol,
         max_passes=int(options.get("passes", 1000)),
         time_limit=options.get("time_limit"),
@@ -201,28 +205,11 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     if not result.converged:
         raise BRDNotConverged(result)
     profile = result.profile
-    details = {"passes": result.passes, "switches": result.switches}
-    if grouped is not None:
-        best, pairs = grouped_certificate(model, choice.grouping, profile)
-        gain = best.value
-        kind = ("max unilateral gain (fresh weighted re-evaluation of every occupied "
-                "type-choice pair)")
-        details["pairs_checked"] = pairs
-    else:
-        gain = result.certificate.value
-        kind = "max unilateral gain (plain re-evaluation)"
-    if grouped is not None:
-        values = ({a.name: potential(profile) for a in plain.agents}
-                  if plain.n_players <= 200 else {})
-    else:
-        values = {a.name: float(plain.gains(k, profile)[profile[k]])
-                  for k, a in enumerate(plain.agents)} if plain.n_players <= 200 else {}
-    if potential is not None:
-        values["common payoff"] = potential(profile)
-        if grouped is not None:  # the grouped evaluation against the plain one
-            details["grouped_payoff_minus_plain"] = grouped.common_payoff(profile) - potential(
-                profile)
-    certificate = Certificate(kind, gain, gain <= tol, tol, details)
+    certificate = _certificate(model, choice, result, tol)
+    values = _values(plain, profile, grouped is not None)
+    if grouped is not None and "common payoff" in values:  # weighted against plain
+        certificate.details["grouped_payoff_minus_plain"] = (
+            grouped.common_payoff(profile) - values["common payoff"])
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="equilibrium" if certificate.ok else "not_certified", values=values,
@@ -230,6 +217,34 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         compare=compare_profiles(model, plain, profile),
         extra=_run_facts(choice, grouped, result, int(options.get("seed", 0))),
     )
+
+
+def _certificate(model: Model, choice: OracleChoice, result, tol: float) -> Certificate:
+    """The NE certificate: the engine's plain re-evaluation of every agent's alternatives,
+    or, for the grouped oracle, a fresh weighted evaluation per occupied type-choice pair
+    (members sharing a pair face the same decision)."""
+    details = {"passes": result.passes, "switches": result.switches}
+    if choice.grouping is None:
+        gain = result.certificate.value
+        return Certificate("max unilateral gain (plain re-evaluation)", gain, gain <= tol,
+                           tol, details)
+    best, pairs = grouped_certificate(model, choice.grouping, result.profile)
+    details["pairs_checked"] = pairs
+    return Certificate("max unilateral gain (fresh weighted re-evaluation of every occupied "
+                       "type-choice pair)", best.value, best.value <= tol, tol, details)
+
+
+def _values(plain: ModelOracle, profile: np.ndarray, common_only: bool) -> dict[str, float]:
+    """Each agent's payoff (for at most 200 agents) and the common payoff, if any."""
+    values: dict[str, float] = {}
+    common = plain.common_payoff(profile) if plain.model.common_payoff is not None else None
+    if plain.n_players <= 200:
+        for k, agent in enumerate(plain.agents):
+            values[agent.name] = (common if common_only and common is not None
+                                  else float(plain.gains(k, profile)[profile[k]]))
+    if common is not None:
+        values["common payoff"] = common
+    return values
 
 
 def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None, result,
@@ -241,6 +256,7 @@ def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None, result,
     if grouped is not None:
         facts["type_data"] = list(choice.grouping.type_tables)
         facts["grouped_evaluations"] = grouped.evaluations
+        facts["decisions_priced"] = grouped.decisions_priced
     return facts
 
 
@@ -273,7 +289,7 @@ def scalar_report(model: Model, oracle: ModelOracle, profile: np.ndarray) -> dic
         if let.variables:
             continue
         try:
-            value = evaluate(let.symbol, ctx.child(let_cache={}))
+            value = evaluate(let.symbol, ctx)
         except GamespecError:
             continue
         if not value.axes:

@@ -43,3 +43,67 @@ def test_indexed_let_gathers_by_element_value():
 def test_laplace_mass_sums_to_one_over_bins():
     m = model("set X = 1..50\nlet total = sum(x in X) laplace_mass(0.3, 0.1, x, 50)")
     assert np.isclose(float(evaluate(m.lets["total"].symbol, base_context(m)).data), 1.0)
+
+
+# --------------------------------------------------------------------------- weighted sets
+
+
+def _weighted_context(m, values, weights, extra_axes=()):
+    """The model's set I replaced by len(values) elements with multiplicities `weights`."""
+    from gamespec.evaluate import Table
+    from gamespec.model import FiniteSet
+
+    ctx = base_context(m)
+    pairs = FiniteSet("I", tuple(range(1, len(values) + 1)), m.sets["I"].span)
+    ctx.sets = {**ctx.sets, "I": pairs}
+    ctx.tables["a"] = Table(np.asarray(values, dtype=float), (pairs,))
+    ctx.weights = {"I": Table(np.asarray(weights, dtype=float), (pairs,), extra_axes)}
+    return ctx
+
+
+WEIGHTED_SPEC = (
+    "set I = 1..9\nparam a[i in I] = i\nset X = 1..3\n"
+    "let total = sum(i in I) a[i] * a[i]\nlet avg = mean(i in I) a[i]\n"
+    "let top = max(i in I) a[i]\nlet low = min(i in I) a[i]\n"
+    "let big = count(i in I : a[i] > 1)\nlet prodv = prod(i in I) a[i]\n"
+    "let pairs = sum(i in I, j in I) a[i] * a[j] * [a[i] < a[j]]\n"
+    "let grid = sum(i in I, x in X) a[i]\n"
+    "let filtered = mean(i in I : a[i] > 1) a[i]"
+)
+
+
+def test_weighted_aggregates_equal_plain_ones_over_the_multiset():
+    m = model(WEIGHTED_SPEC)
+    values, weights = [0.5, 2.0, 3.0, float("nan")], [2, 1, 3, 0]
+    ctx = _weighted_context(m, values, weights)
+    multiset = np.repeat(values[:3], weights[:3])  # the nan has weight 0: never seen
+    expected = {
+        "total": np.sum(multiset ** 2), "avg": np.mean(multiset), "top": multiset.max(),
+        "low": multiset.min(), "big": np.count_nonzero(multiset > 1),
+        "prodv": np.prod(multiset),
+        "pairs": sum(a * b for a in multiset for b in multiset if a < b),
+        "grid": 3 * multiset.sum(), "filtered": multiset[multiset > 1].mean(),
+    }
+    for name, value in expected.items():
+        got = evaluate(m.lets[name].symbol, ctx.child(let_cache={}))
+        assert got.axes == () and np.isclose(float(got.data), value), name
+
+
+def test_weighted_aggregates_take_a_batch_axis_of_weight_columns():
+    m = model(WEIGHTED_SPEC)
+    values = [0.5, 2.0, 3.0]
+    columns = np.array([[2, 0, 1], [1, 3, 0], [0, 2, 2]], dtype=float).T  # (|U|, batch)
+    batched = _weighted_context(m, values, columns, ("@batch",))
+    for name in ("total", "avg", "top", "low", "big", "prodv", "pairs", "grid", "filtered"):
+        got = evaluate(m.lets[name].symbol, batched.child(let_cache={}))
+        assert got.axes == ("@batch",), name
+        for k in range(columns.shape[1]):
+            single = _weighted_context(m, values, columns[:, k])
+            want = float(evaluate(m.lets[name].symbol, single).data)
+            assert np.isclose(got.data[k], want), (name, k)
+
+
+def test_unweighted_context_has_no_weights():
+    m = model("set I = 1..3\nparam a[i in I] = i\nlet s = sum(i in I) a[i]")
+    ctx = base_context(m)
+    assert ctx.weights == {} and float(evaluate(m.lets["s"].symbol, ctx).data) == 6.0

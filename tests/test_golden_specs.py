@@ -13,7 +13,7 @@ from gamespec.summary import model_summary
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 GOLDEN = SPECS.parent / "tests" / "golden"
-NEEDS_DATA = {"nvo_pdp"}
+NEEDS_DATA = {"nvo_pdp", "nvo_income", "nvo_credit"}
 
 
 @pytest.mark.parametrize("spec", sorted(p.stem for p in SPECS.glob("*.game")))

@@ -27,21 +27,26 @@ def register(name: str, arity: int, numeric, doc: str) -> None:
     DOCS[name] = doc
 
 
-def _laplace_cdf(x, centre, scale):
-    z = (x - centre) / scale
-    return np.where(z < 0, 0.5 * np.exp(np.minimum(z, 0)), 1 - 0.5 * np.exp(-np.maximum(z, 0)))
+def _laplace_interval(lo, hi, centre, scale):
+    """P(lo < centre + Lap(scale) < hi), computed on the small side of each tail so that
+    far bins keep their relative precision."""
+    a, b = (lo - centre) / scale, (hi - centre) / scale
+    above = 0.5 * (np.exp(-np.maximum(a, 0)) - np.exp(-np.maximum(b, 0)))
+    below = 0.5 * (np.exp(np.minimum(b, 0)) - np.exp(np.minimum(a, 0)))
+    straddle = 1.0 - 0.5 * np.exp(-np.maximum(b, 0)) - 0.5 * np.exp(np.minimum(a, 0))
+    return np.where(a >= 0, above, np.where(b <= 0, below, straddle))
 
 
 def laplace_mass(d, b, x, k):
     """Mass that d + Lap(b), truncated to [0, 1] and renormalised, puts on bin x of k.
 
-    Discretisation: CDF differences over the bin [(x-1)/k, x/k] (x = 1..k), divided by
-    the mass of [0, 1]; exact for the truncated continuous mechanism.
+    Discretisation: the probability of the bin [(x-1)/k, x/k] (x = 1..k), divided by the
+    probability of [0, 1]; exact for the truncated continuous mechanism (the same rule as
+    gamespec.stdlib.privacy.laplace_bin_masses).
     """
     d, b, x, k = (np.asarray(v, dtype=float) for v in (d, b, x, k))
     lo, hi = (x - 1) / k, x / k
-    inside = _laplace_cdf(1.0, d, b) - _laplace_cdf(0.0, d, b)
-    return (_laplace_cdf(hi, d, b) - _laplace_cdf(lo, d, b)) / inside
+    return _laplace_interval(lo, hi, d, b) / _laplace_interval(0.0, 1.0, d, b)
 
 
 def gaussian_mass(d, s, x, k):

@@ -1,0 +1,259 @@
+"""The grouped BRD oracle (members priced by type and choice) against the plain one."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gamespec.analysis import classify
+from gamespec.loader import load_model, model_from_string
+from gamespec.solvers.brd import best_response_dynamics, max_unilateral_gain, random_profile
+from gamespec.solvers.brd_grouped import GroupedOracle, grouped_certificate, plan_grouping
+from gamespec.solvers.brd_model import ModelOracle, choose_oracle, solve
+from gamespec.stdlib.functions import laplace_mass
+from gamespec.stdlib.privacy import (
+    histogram,
+    kl_divergence,
+    laplace_bin_masses,
+    pdp_all,
+)
+
+SPECS = Path(__file__).resolve().parents[2] / "specs"
+TOL = 1e-12
+
+NVO_LIKE = """\
+game "NVO-like test game"
+param eps = {eps}
+param dq = 1
+param p = 90%
+param K = {K}
+data t = csv("heights.csv")
+set I = t.rows
+param raw[i in I] = t.h[i]
+param n = card(I)
+param Delta = (dq / eps) * abs(ln(2 - 2 * p))
+param lo = min(i in I) raw[i] - Delta
+param hi = max(i in I) raw[i] + Delta
+param d[i in I] = (raw[i] - lo) / (hi - lo)
+set X = 1..K
+param q[x in X] = count(i in I : bin_of(d[i], K) == x) / n
+set V = {{{scales}}} * dq / eps
+players instances[i in I] {{ choose b in V }}
+let m[i in I, x in X] = laplace_mass(d[i], b[i], x, K)
+let Q[x in X] = mean(j in I) m[j, x]
+let Q_without[i in I, x in X] = (n * Q[x] - m[i, x]) / (n - 1)
+let pdp[i in I] = [max(x in X) abs(ln(Q[x] / Q_without[i, x])) <= eps]
+let KL = sum(x in X : q[x] > 0) q[x] * ln(q[x] / Q[x])
+let private = sum(i in I) pdp[i]
+common payoff = sum(i in I) pdp[i] + 1 - KL / ln(K)
+profile laplace {{ b[i in I] = dq / eps }}
+"""
+
+PAPER = "3, 2, 1, 0.33, 0.2"  # the paper's scales (times dq / eps)
+WIDE = "3, 1, 0.2, 0.05, 0.02"   # smaller scales: with outliers, pDP binds
+# (n, K, eps, seed, scales, outliers)
+CASES = [(20, 11, 1.0, 0, PAPER, False), (40, 21, 2.0, 1, PAPER, False),
+         (60, 15, 0.5, 2, PAPER, False), (60, 21, 4.0, 3, PAPER, False),
+         (20, 21, 0.5, 5, WIDE, True), (24, 15, 0.25, 7, WIDE, True)]
+CASE_NAMES = "n, K, eps, seed, scales, outliers"
+
+
+def nvo_like(folder: Path, n: int, K: int, eps: float, seed: int, scales: str = PAPER,
+             outliers: bool = False):
+    """A small NVO game on seeded integer 'heights' (many ties, so few types), with two
+    outliers if asked (their instances fail pDP under the smallest scales)."""
+    heights = np.round(np.random.default_rng(seed).normal(200.0, 8.0, n))
+    if outliers:
+        heights[:2] = [150.0, 260.0]
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = "".join(f"{k + 1},{h}\n" for k, h in enumerate(heights))
+    (folder / "heights.csv").write_text("id,h\n" + rows)
+    (folder / "g.game").write_text(NVO_LIKE.format(eps=eps, K=K, scales=scales))
+    return load_model(folder / "g.game")
+
+
+def relative_gains(oracle, k: int, profile: np.ndarray) -> np.ndarray:
+    """An oracle's answer for player k as differences to its current choice."""
+    p = np.asarray(oracle.gains(k, profile), dtype=float)
+    return p - p[profile[k]]
+
+
+@pytest.mark.parametrize(CASE_NAMES, CASES)
+def test_grouped_and_plain_oracles_give_identical_runs(tmp_path, n, K, eps, seed, scales,
+                                                       outliers):
+    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
+    grouping, reason = plan_grouping(model)
+    assert grouping is not None, reason
+    assert grouping.type_tables == ("d",) and grouping.n_types < n
+    plain = best_response_dynamics(ModelOracle(model), seed=seed, tol=TOL)
+    assert plain.converged and plain.certificate.value <= TOL
+    for lookahead in (1, None):  # pricing one decision at a time, or several ahead
+        oracle = GroupedOracle(model, grouping, lookahead=lookahead)
+        grouped = best_response_dynamics(oracle, seed=seed, tol=TOL, certify=False)
+        assert grouped.converged
+        np.testing.assert_array_equal(grouped.profile, plain.profile)
+        assert (grouped.passes, grouped.switches) == (plain.passes, plain.switches)
+    best, _ = grouped_certificate(model, grouping, grouped.profile)
+    assert best.value <= TOL
+    assert best.value == pytest.approx(plain.certificate.value, abs=1e-9)
+
+
+def test_look_ahead_never_changes_answers_when_the_order_is_not_the_expected_one(tmp_path):
+    model = nvo_like(tmp_path, 40, 21, 2.0, 1)
+    grouping, _ = plan_grouping(model)
+    order = np.random.default_rng(5).permutation(40)  # the oracle expects 0..n-1
+    plain = best_response_dynamics(ModelOracle(model), seed=4, tol=TOL, order=order)
+    oracle = GroupedOracle(model, grouping, lookahead=8)
+    grouped = best_response_dynamics(oracle, seed=4, tol=TOL, order=order, certify=False)
+    np.testing.assert_array_equal(grouped.profile, plain.profile)
+    assert oracle.decisions_priced > oracle.evaluations  # it did look ahead (in vain)
+
+
+@pytest.mark.parametrize(CASE_NAMES, [CASES[0], CASES[4]])
+def test_grouped_gains_and_certificate_equal_the_plain_ones_off_equilibrium(
+        tmp_path, n, K, eps, seed, scales, outliers):
+    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
+    grouping, _ = plan_grouping(model)
+    plain, grouped = ModelOracle(model), GroupedOracle(model, grouping)
+    start = random_profile([5] * n, seed)
+    assert (_numpy_lets(model, start)["private"] < n) == outliers  # pDP binds here
+    for k in range(n):
+        np.testing.assert_allclose(relative_gains(grouped, k, start),
+                                   relative_gains(plain, k, start), rtol=0, atol=1e-9)
+    want = max_unilateral_gain(plain, start)
+    got, pairs = grouped_certificate(model, grouping, start)
+    assert want.value > TOL and pairs <= grouping.n_types * 5
+    assert got.value == pytest.approx(want.value, rel=1e-9)
+    assert grouping.types[got.player] == grouping.types[want.player]
+    assert (start[got.player], got.alternative) == (start[want.player], want.alternative)
+
+
+def _numpy_lets(model, profile: np.ndarray) -> dict[str, float]:
+    """KL, the number of eps-pDP instances and the common payoff, straight from the
+    privacy standard library (no spec evaluation)."""
+    d = model.params["d"].array
+    K = int(model.params["K"].value)
+    eps = model.params["eps"].value
+    b = model.sets["V"].values()[profile]
+    masses = laplace_bin_masses(d, b, K)
+    kl = float(kl_divergence(histogram(d, K), masses.mean(axis=0)))
+    private = int(np.count_nonzero(pdp_all(masses, eps)))
+    return {"KL": kl, "private": private, "common payoff": private + 1 - kl / math.log(K)}
+
+
+def _choices(model, result) -> np.ndarray:
+    """The equilibrium profile of a Result, back as choice indices."""
+    labels = [str(e) for e in model.players["instances"].strategies[0].domain.elements]
+    return np.array([labels.index(v) for v in result.strategies.values()])
+
+
+@pytest.mark.parametrize(CASE_NAMES, CASES)
+def test_spec_lets_equal_a_direct_numpy_recomputation(tmp_path, n, K, eps, seed, scales,
+                                                      outliers):
+    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
+    result = solve(model, classify(model), {"seed": seed, "oracle": "grouped"})
+    assert result.certificate.ok and result.extra["oracle"] == "grouped"
+    assert result.extra["types"] == plan_grouping(model)[0].n_types
+    laplace = int(np.flatnonzero(np.isclose(model.sets["V"].values(), 1.0 / eps))[0])
+    profiles = {"equilibrium": _choices(model, result), "laplace": np.full(n, laplace)}
+    for name, profile in profiles.items():
+        got, want = result.compare[name], _numpy_lets(model, profile)
+        assert got["private"] == want["private"], name
+        assert got["KL"] == pytest.approx(want["KL"], rel=1e-9, abs=1e-14), name
+        assert got["common payoff"] == pytest.approx(want["common payoff"], rel=1e-12), name
+    assert result.compare["equilibrium"]["common payoff"] >= (
+        result.compare["laplace"]["common payoff"] - 1e-12)
+
+
+def test_laplace_mass_and_laplace_bin_masses_share_one_discretisation():
+    # both: CDF differences over the K bins of [0, 1], renormalised to the mass of [0, 1];
+    # laplace_mass takes F(hi) - F(lo) directly, so far upper-tail bins lose relative
+    # precision (absolute error ~1e-16); laplace_bin_masses uses the small tail instead.
+    for K in (11, 21, 101):
+        x = np.arange(1, K + 1)
+        for b in (3.0, 1.0, 0.2, 0.05):
+            for d in np.linspace(0.0, 1.0, 9):
+                direct, tails = laplace_mass(d, b, x, K), laplace_bin_masses(d, b, K)
+                np.testing.assert_allclose(direct, tails, rtol=0, atol=2e-15)
+                big = tails > 1e-4
+                np.testing.assert_allclose(direct[big], tails[big], rtol=1e-10)
+
+
+@pytest.mark.parametrize(("payoff", "why"), [
+    ("sum(i in I) b[i] * i", "as a value"),
+    ("sum(i in I, j in I : i != j) b[i] * b[j]", "as a value"),
+    ("sum(i in I) w[i] * b[i]", "not over I"),
+    ("b[1] + sum(i in I) b[i]", "member position"),
+])
+def test_grouping_refuses_payoffs_that_tell_members_apart(payoff, why):
+    model = model_from_string(
+        "set I = 1..60\nset X = 1..70\nparam w[x in X] = x\n"
+        f"players pl[i in I] {{ choose b in {{0, 1}} }}\ncommon payoff = {payoff}", "t.game")
+    grouping, reason = plan_grouping(model)
+    assert grouping is None and why in reason
+    choice = choose_oracle(model, {})
+    assert choice.name == "plain" and why in choice.reason
+
+
+def test_types_come_from_every_member_indexed_parameter_the_payoff_uses():
+    model = model_from_string(
+        "set I = 1..60\nparam a[i in I] = i - 2 * floor(i / 2)\nparam c[i in I] = i\n"
+        "param e[i in I] = floor((i - 1) / 15)\nplayers pl[i in I] { choose b in {0, 1} }\n"
+        "let s[i in I] = a[i] * b[i] + e[i]\n"
+        "common payoff = -(sum(i in I) s[i] - 17)^2", "t.game")
+    grouping, _ = plan_grouping(model)
+    assert grouping.type_tables == ("a", "e")  # c is not used: it defines nothing
+    assert grouping.n_types == 2 * 4
+    choice = choose_oracle(model, {})
+    assert choice.name == "grouped"
+    result = solve(model, classify(model), {"seed": 1})
+    plain = solve(model, classify(model), {"seed": 1, "oracle": "plain"})
+    assert result.extra["oracle"] == "grouped" and plain.extra["oracle"] == "plain"
+    assert result.strategies == plain.strategies and result.certificate.ok
+
+
+def test_a_data_column_used_directly_defines_the_types(tmp_path):
+    heights = np.round(np.random.default_rng(0).normal(200.0, 8.0, 70))
+    (tmp_path / "h.csv").write_text("id,h\n" + "".join(
+        f"{k + 1},{h}\n" for k, h in enumerate(heights)))
+    (tmp_path / "g.game").write_text(
+        'data t = csv("h.csv")\nset I = t.rows\nparam K = 11\nset X = 1..K\n'
+        "param lo = min(i in I) t.h[i] - 5\nparam hi = max(i in I) t.h[i] + 5\n"
+        "players pl[i in I] { choose b in {1, 0.3, 0.1} }\n"
+        "let m[i in I, x in X] = laplace_mass((t.h[i] - lo) / (hi - lo), b[i], x, K)\n"
+        "let Q[x in X] = mean(j in I) m[j, x]\n"
+        "let target[x in X] = count(i in I : bin_of((t.h[i] - lo) / (hi - lo), K) == x) / 70\n"
+        "common payoff = -sum(x in X) (Q[x] - target[x])^2\n")
+    model = load_model(tmp_path / "g.game")
+    grouped = solve(model, classify(model), {"seed": 0})
+    plain = solve(model, classify(model), {"seed": 0, "oracle": "plain"})
+    assert grouped.extra["type_data"] == ["t.h"] and grouped.extra["types"] == len(
+        set(heights))
+    assert grouped.strategies == plain.strategies
+    assert grouped.certificate.ok and plain.certificate.ok
+    assert grouped.compare["equilibrium"]["common payoff"] == pytest.approx(
+        plain.compare["equilibrium"]["common payoff"], abs=1e-15)
+
+
+def test_a_small_family_keeps_the_plain_oracle_and_says_why(tmp_path):
+    model = nvo_like(tmp_path, 30, 11, 1.0, 0)
+    result = solve(model, classify(model), {"seed": 0})
+    assert result.extra["oracle"] == "plain" and "30 members" in result.extra["oracle_reason"]
+    assert set(result.compare) == {"equilibrium", "laplace"}
+    assert {"KL", "private", "common payoff"} <= set(result.compare["laplace"])
+
+
+def test_real_nba_spec_solves_with_every_instance_private(mirror):
+    model = load_model(SPECS / "nvo_pdp.game")
+    result = solve(model, classify(model), {"seed": 0, **model.solve_options})
+    assert result.extra["oracle"] == "grouped" and result.extra["types"] < 200
+    assert result.certificate.ok and result.certificate.residual <= 1e-12
+    profile = _choices(model, result)
+    direct = _numpy_lets(model, profile)
+    n = len(model.sets["I"])
+    assert direct["private"] == n  # every instance eps-pDP, by the independent check
+    laplace = result.compare["laplace"]
+    assert direct["KL"] == pytest.approx(result.compare["equilibrium"]["KL"], rel=1e-9)
+    assert direct["KL"] < laplace["KL"]
