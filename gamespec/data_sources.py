@@ -9,6 +9,7 @@ from gamespec.data_tables import Table, load_dataset, load_table
 from gamespec.errors import SpecError
 
 SOURCES = ("csv", "dataset")
+MAX_GRID_CELLS = 1_000_000
 
 
 def load_data_statement(builder, stmt: ast.DataStmt) -> Table:
@@ -110,6 +111,9 @@ def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
     if nx < 1 or ny < 1 or top < 1 or user < 1 or top > nx * ny:
         raise SpecError("checkin_regions needs nx, ny, top, user >= 1 and top <= nx * ny",
                         span=stmt.span)
+    if nx * ny > MAX_GRID_CELLS or top > 2_000:
+        raise SpecError(f"checkin_regions: a {nx} x {ny} grid with {top} regions is too large "
+                        f"(at most {MAX_GRID_CELLS:,} cells and 2,000 regions)", span=stmt.span)
     mirror = builder.data_mirror
     if data_registry.available("foursquare_sg_checkins", mirror) and \
             data_registry.available("foursquare_sg_locations", mirror):

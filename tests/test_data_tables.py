@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import time
 from pathlib import Path
 
 import numpy as np
@@ -92,13 +91,10 @@ def test_foursquare_locations():
 
 @needs_mirror
 def test_foursquare_checkins():
-    start = time.perf_counter()
     t = dataset("foursquare_sg_checkins")
-    elapsed = time.perf_counter() - start
     assert t.column_names == ("user", "place", "count") and t.n_rows == 98258
     assert t.numeric("count").sum() == 137230
     assert len(set(t.columns["user"])) == 2321
-    assert elapsed < 3.0, f"98k rows took {elapsed:.2f} s"
 
 
 @needs_mirror
@@ -124,14 +120,11 @@ def test_vehicle():
 
 @needs_mirror
 def test_letter():
-    start = time.perf_counter()
     t = dataset("uci_letter")
-    elapsed = time.perf_counter() - start
     assert t.n_rows == 20000 and len(t.columns) == 17
     assert set(t.columns["letter"]) == {chr(c) for c in range(ord("A"), ord("Z") + 1)}
     features = np.column_stack([t.numeric(c) for c in t.column_names[1:]])
     assert features.min() == 0 and features.max() == 15
-    assert elapsed < 3.0, f"20k rows took {elapsed:.2f} s"
 
 
 @needs_mirror

@@ -82,3 +82,11 @@ def test_time_limit_ends_with_exit_3_and_no_output(tmp_path, capsys):
     assert code == 3
     assert "time limit" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_huge_grid_in_a_data_transform_is_refused(tmp_path):
+    # found by fuzz/run_fuzz.py: a mutated nx ran NumPy out of memory
+    spec = tmp_path / "g.game"
+    spec.write_text("data city = checkin_regions(nx = 99999999999, ny = 15, top = 30)\n")
+    with pytest.raises(GamespecError, match="too large"):
+        load_model(spec)
