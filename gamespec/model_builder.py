@@ -11,14 +11,27 @@ import numpy as np
 import sympy
 
 from gamespec import ast
-from gamespec.errors import GamespecError, SpecError, Span
+from gamespec.errors import GamespecError, Span, SpecError
 from gamespec.evaluate import evaluate
-from gamespec.numeric import base_context
 from gamespec.expressions import ExpressionBuilder, Resolver, Scope, index_symbol
 from gamespec.model import (
-    Constraint, Dynamics, FiniteSet, FixedProfile, IntervalDomain, LetDef, MeanField, Model,
-    Param, Payoff, Player, Repeated, Selection, Strategy, UpdateRules,
+    Constraint,
+    Dynamics,
+    FiniteSet,
+    FixedProfile,
+    IntervalDomain,
+    LetDef,
+    MeanField,
+    Model,
+    Param,
+    Payoff,
+    Player,
+    Repeated,
+    Selection,
+    Strategy,
+    UpdateRules,
 )
+from gamespec.numeric import base_context
 from gamespec.stdlib.functions import SYMBOLIC_FUNCTIONS
 from gamespec.symbols import SetAggregate, indicator
 
@@ -506,7 +519,7 @@ class ModelBuilder:
         shape = tuple(len(s) for s in sets)
         return np.array(np.broadcast_to(np.asarray(data, dtype=float), shape))
 
-    def _context(self, span: Span | None) -> Context:
+    def _context(self, span: Span | None):
         ctx = base_context(self)
         ctx.span = span
         return ctx
@@ -878,9 +891,8 @@ class ModelBuilder:
         discount = self.builder.build(stmt.discount) if stmt.discount is not None else None
         values = tuple((self.value_names[n], self.builder.build(e)) for n, e, _ in stmt.values)
         conditions = []
-        for name, expr, span in stmt.conditions:
-            node = expr
-            conditions.append((name, self.builder.build_condition(node, Scope())))
+        for name, expr, _ in stmt.conditions:
+            conditions.append((name, self.builder.build_condition(expr, Scope())))
         return Repeated(discount, values, tuple(conditions), stmt.span)
 
     def _build_dynamics(self) -> Dynamics | None:

@@ -105,7 +105,7 @@ def build_normal_form(model: Model, limit: int = MAX_PROFILES) -> NormalForm:
             tensors.append(_full(_expected_over_types(model, player, expr, ctx), all_axes, shape))
         elif player.kind == "family":
             value = _evaluate_family_payoff(model, player, expr, ctx)
-            for k, member in enumerate(player.member_set.elements):
+            for k in range(len(player.member_set)):
                 sliced = _slice_member(value, player, k)
                 tensors.append(_full(sliced, all_axes, shape))
         else:
