@@ -60,7 +60,7 @@ class Call(Expr):
 @dataclass(frozen=True)
 class Binder(Node):
     var: str
-    domain: "SetExpr"
+    domain: SetExpr
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ class GamespecError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
-    def located(self, span: Span | None) -> "GamespecError":
+    def located(self, span: Span | None) -> GamespecError:
         """Attach a span if none is set yet; returns self for chaining."""
         if self.span is None and span is not None:
             self.span = span

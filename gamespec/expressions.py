@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Callable
 
 import sympy
 
@@ -62,7 +62,7 @@ class Scope:
 
     bound: dict[str, tuple[sympy.Symbol, FiniteSet]] = field(default_factory=dict)
 
-    def with_binders(self, pairs) -> "Scope":
+    def with_binders(self, pairs) -> Scope:
         return Scope({**self.bound, **{s.name: (s, fs) for s, fs in pairs}})
 
 

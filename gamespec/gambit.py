@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from gamespec.errors import SpecError, Span
+from gamespec.errors import Span, SpecError
 from gamespec.model import Model
 from gamespec.normal_form import build_normal_form
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gamespec.errors import SpecError, Span
+from gamespec.errors import Span, SpecError
 from gamespec.model import Model
 from gamespec.model_builder import build_model
 from gamespec.parser import parse

@@ -8,7 +8,7 @@ from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from gamespec import ast
-from gamespec.errors import GamespecError, SpecError, Span
+from gamespec.errors import GamespecError, Span, SpecError
 
 MAX_SPEC_BYTES = 2_000_000
 MAX_NESTING = 64
