@@ -1,4 +1,4 @@
-"""The `gamespec` command: check, info, solve, derive."""
+"""The `gamespec` command: check, info, solve, derive, sweep, plot, import, export."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,9 @@ from gamespec import __version__
 from gamespec.errors import GamespecError, SpecError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 2, 3
+# gamespec.plots.KINDS, repeated here so that building the parser imports no matplotlib
+PLOT_KINDS = ("best-response", "leader", "lppm", "distribution", "trajectory", "regime",
+              "payoff-table")
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -53,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="stop the solver after this long (exit 3, nothing certified)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
     solve.add_argument("--out", metavar="PATH", help="write the JSON result to PATH (atomically)")
+    solve.add_argument("--plot", metavar="PNG", help="also draw the answer (the default picture "
+                       "for the method, or --plot-kind)")
+    solve.add_argument("--plot-kind", choices=PLOT_KINDS, metavar="KIND",
+                       help="the picture --plot draws: " + ", ".join(PLOT_KINDS))
     derive = sub.add_parser("derive", help="equilibrium conditions, symbolically")
     common(derive)
     derive.add_argument("--latex", action="store_true")
@@ -69,6 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", metavar="PATH", help="write the table (.csv or .json)")
     sweep.add_argument("--plot", metavar="PNG", help="draw the table")
     sweep.add_argument("--color", metavar="COLUMN", help="the column a 2-D plot shows")
+    plot = sub.add_parser("plot", help="draw a game, its answer, or a sweep table (PNG)")
+    common(plot)
+    plot.add_argument("--kind", choices=PLOT_KINDS, metavar="KIND",
+                      help="what to draw: " + ", ".join(PLOT_KINDS) + " (default: by method; "
+                      "regime for a .csv or .json table)")
+    plot.add_argument("--out", metavar="PNG", required=True, help="the PNG to write (atomically)")
+    plot.add_argument("--method", help="solve with this method first (see `gamespec info`)")
+    plot.add_argument("--seed", type=int, default=0)
+    plot.add_argument("--profile", metavar="NAME", help="distribution: the named profile shown "
+                      "beside the equilibrium (default: the spec's first)")
+    plot.add_argument("--x", metavar="COLUMN", help="regime: the column on the x axis")
+    plot.add_argument("--y", metavar="COLUMN", help="regime: the column on the y axis")
+    plot.add_argument("--color", metavar="COLUMN", help="regime: the column shown in colour")
     imp = sub.add_parser("import", help="convert a Gambit .nfg file into a .game spec")
     imp.add_argument("file", metavar="FILE.nfg")
     imp.add_argument("--out", metavar="PATH", help="write the spec to PATH (atomically)")
@@ -81,23 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def parse_overrides(items: list[str]) -> dict[str, float]:
+    from gamespec.api import parse_value
+
     overrides = {}
     for item in items:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
             raise SpecError(f"--set expects NAME=VALUE, got {item!r}")
-        text = value.strip()
-        scale = 1.0
-        if text.endswith("%"):
-            text, scale = text[:-1], 0.01
-        try:
-            number = float(text) * scale
-        except ValueError:
-            raise SpecError(f"--set {name}: {value!r} is not a number") from None
-        if number != number or number in (float("inf"), float("-inf")):
-            raise SpecError(f"--set {name}: {value!r} is not a finite number")
-        overrides[name] = number
+        overrides[name] = parse_value(name, value)
     return overrides
 
 
@@ -121,20 +133,16 @@ def cmd_check(args) -> int:
 
 
 def cmd_info(args) -> int:
-    from gamespec.analysis import classify
-    from gamespec.solvers.registry import applicable, describe_class
+    from gamespec.api import game_info
 
     model = _load(args, args.file)
-    cls = classify(model)
-    methods = [(e.name, ok, reason) for e, ok, reason in applicable(model, cls)]
+    info = game_info(model)
+    cls = info.classification
     if args.json:
-        payload = {"game": model.title, "spec": model.path, "classification": cls.as_dict(),
-                   "class": describe_class(cls),
-                   "methods": [{"name": n, "applies": ok, "reason": r} for n, ok, r in methods]}
-        print(json.dumps(payload, indent=2))
+        print(json.dumps(info.as_dict(), indent=2))
         return EXIT_OK
     print(f"game: {model.title}")
-    print(f"class: {describe_class(cls)}")
+    print(f"class: {info.class_summary}")
     print("players:")
     for name, player in model.players.items():
         extra = ""
@@ -160,8 +168,8 @@ def cmd_info(args) -> int:
     for note in cls.notes:
         print(f"note: {note}")
     print("methods:")
-    for name, ok, reason in methods:
-        print(f"  {name}: {'applies' if ok else 'no (' + reason + ')'}")
+    for m in info.methods:
+        print(f"  {m.name}: {'applies' if m.applies else 'no (' + m.reason + ')'}")
     return EXIT_OK
 
 
@@ -186,68 +194,33 @@ def _tri(value) -> str:
 
 
 def cmd_solve(args) -> int:
-    from gamespec.analysis import classify
+    from gamespec.api import solve_model
     from gamespec.output import write_atomic
-    from gamespec.render import render_result
-    from gamespec.solvers.registry import plan
+    from gamespec.render import render_result, use_color
 
-    timing = {}
     start = time.perf_counter()
     model = _load(args, args.file)
-    timing["load"] = time.perf_counter() - start
-    t = time.perf_counter()
-    cls = classify(model)
-    entry = plan(model, cls, args.method)
-    timing["analyse"] = time.perf_counter() - t
-    t = time.perf_counter()
-    options = {**model.solve_options, "seed": args.seed}
-    if args.time_limit is not None:
-        if args.time_limit <= 0:
-            raise SpecError("--time-limit must be positive")
-        options["time_limit"] = args.time_limit
-    result = entry.solve(model, cls, options)
-    timing["solve"] = time.perf_counter() - t
-    timing["total"] = time.perf_counter() - start
-    result = result.with_timing(timing)
-    if not result.parameters:
-        result = result.with_parameters({p.name: p.value for p in model.params.values()
-                                         if not p.index_sets and p.value is not None})
-    data = data_provenance(model)
-    if data:
-        result = result.with_extra(data=data)
+    result = solve_model(model, args.method, args.seed, args.time_limit,
+                         load_seconds=time.perf_counter() - start)
     text = result.to_json()
     if args.out:
         write_atomic(args.out, text + "\n")
     if args.json:
         print(text)
     else:
-        print(render_result(result))
+        print(render_result(result, color=use_color(sys.stdout)))
+    if args.plot:
+        from gamespec.plots import plot_game
+
+        plot_game(model, args.plot_kind, args.plot, result=result)
     return EXIT_OK if result.certificate.ok else EXIT_SOLVER
 
 
-def data_provenance(model) -> dict:
-    """Where each data table came from, with its notes (e.g. a synthetic stand-in)."""
-    out = {}
-    for name, table in model.data.items():
-        out[name] = {"source": getattr(table, "source", ""),
-                     "rows": getattr(table, "n_rows", None),
-                     "notes": list(getattr(table, "notes", ()))}
-    return out
-
-
 def cmd_derive(args) -> int:
-    from gamespec.derive import derive
+    from gamespec.api import derive_model
     from gamespec.output import write_atomic
 
-    from gamespec.analysis import classify
-    from gamespec.solvers.registry import applicable
-
-    model = _load(args, args.file)
-    derivation = derive(model)
-    cls = classify(model)
-    for entry, ok, _ in applicable(model, cls):
-        if ok and entry.derive is not None:
-            entry.derive(model, cls, derivation)
+    derivation = derive_model(_load(args, args.file))
     if args.json:
         text = json.dumps(derivation.as_dict(), indent=2)
     elif args.latex:
@@ -257,6 +230,26 @@ def cmd_derive(args) -> int:
     if args.out:
         write_atomic(args.out, text + "\n")
     print(text)
+    return EXIT_OK
+
+
+def cmd_plot(args) -> int:
+    from gamespec import plots
+
+    kind = args.kind
+    if kind is None and plots.is_table_path(args.file):
+        kind = "regime"
+    if kind == "regime":
+        if args.overrides:
+            raise SpecError("--set does not apply to a table; it is for .game specs")
+        plots.plot_regime_file(args.file, args.out, x=args.x, y=args.y, color=args.color)
+        return EXIT_OK
+    if plots.is_table_path(args.file):
+        raise SpecError(f"{args.file} is a table: only --kind regime draws tables",
+                        hint="gamespec plot TABLE.csv --kind regime --x COL --y COL --color COL")
+    model = _load(args, args.file)
+    options = {"profile": args.profile} if args.profile else {}
+    plots.plot_game(model, kind, args.out, method=args.method, seed=args.seed, **options)
     return EXIT_OK
 
 
@@ -318,7 +311,7 @@ def cmd_export(args) -> int:
 
 
 COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive,
-            "import": cmd_import, "export": cmd_export, "sweep": cmd_sweep}
+            "import": cmd_import, "export": cmd_export, "sweep": cmd_sweep, "plot": cmd_plot}
 
 
 def _report(exc: GamespecError, path: str | None = None) -> None:
@@ -329,7 +322,16 @@ def _report(exc: GamespecError, path: str | None = None) -> None:
             source = Path(span_path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             source = None
-    print(exc.format(source), file=sys.stderr)
+    text = exc.format(source)
+    from gamespec.render import paint, use_color
+
+    if use_color(sys.stderr):
+        lines = text.split("\n")
+        lines[0] = lines[0].replace("error:", paint("error:", "red bold", True), 1)
+        lines = [paint("hint:", "cyan", True) + line[5:] if line.startswith("hint:") else line
+                 for line in lines]
+        text = "\n".join(lines)
+    print(text, file=sys.stderr)
 
 
 def _interrupted(signum, frame):

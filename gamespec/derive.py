@@ -42,6 +42,29 @@ class Derivation:
                 out.append(f"\\text{{{tag}}}: \\quad {body} \\\\" if label else f"{body} \\\\")
         return "\n".join(out)
 
+    def _repr_markdown_(self) -> str:
+        """Notebook display: a heading per section, each item as a label and inline maths
+        (prose items stay text)."""
+        out = []
+        for title, items in self.sections:
+            out += [f"**{title}**", ""]
+            for label, obj in items:
+                body = _md_escape(obj) if isinstance(obj, str) else f"${sympy.latex(obj)}$"
+                out.append(f"- {_md_escape(label)}: {body}" if label else f"- {body}")
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+    def _repr_latex_(self) -> str:
+        """Notebook display as one aligned block: `\\text{label}: & formula` per row."""
+        rows = []
+        for title, items in self.sections:
+            rows.append(f"&\\textbf{{{_tex_text(title)}}}")
+            for label, obj in items:
+                body = f"\\text{{{_tex_text(obj)}}}" if isinstance(obj, str) else sympy.latex(obj)
+                rows.append(f"\\text{{{_tex_text(label)}}}: &\\quad {body}" if label
+                            else f"&\\quad {body}")
+        return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
+
     def as_dict(self) -> dict:
         return {
             title: [
@@ -51,6 +74,20 @@ class Derivation:
             ]
             for title, items in self.sections
         }
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
+                "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "~": r"\~{}"}
+
+
+def _tex_text(text: str) -> str:
+    """Plain text safe inside \\text{...}."""
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _md_escape(text: str) -> str:
+    """Plain text safe in Markdown (no accidental emphasis or maths)."""
+    return "".join("\\" + ch if ch in "\\`*_[]$<>|" else ch for ch in str(text))
 
 
 def derive(model: Model) -> Derivation:

@@ -8,6 +8,15 @@ from pathlib import Path
 from gamespec.errors import SpecError
 
 
+def _readable(fd: int) -> None:
+    """Give the temporary file the mode a plain open() would (0666 less the umask):
+    mkstemp makes it 0600, and the renamed result would stay private to its owner."""
+    if hasattr(os, "fchmod"):
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write text to path so that readers see the old file or the new one, never a part."""
     target = Path(path)
@@ -16,6 +25,7 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise SpecError(f"cannot write {path}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        _readable(fd)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -37,6 +47,7 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
         raise SpecError(f"cannot write {path}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        _readable(fd)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -64,6 +64,36 @@ class Result:
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.as_dict(), indent=indent, sort_keys=False, allow_nan=False)
 
+    def to_dataframe(self):
+        """Per-player values and strategies as a pandas DataFrame (pandas is optional).
+
+        Columns `player`, `value`, `strategy`; an enumeration adds `equilibrium` (1, 2, ...)
+        and gives one row per player and pure equilibrium. A strategy is kept as the result
+        holds it: a label, a number, or a dict of probabilities. For sweep tables use
+        `gamespec.sweep_dataframe(rows)`.
+        """
+        pd = _pandas()
+        equilibria = self.extra.get("equilibria")
+        if equilibria is not None:
+            rows = [{"equilibrium": k, "player": player, "value": eq["payoffs"].get(player),
+                     "strategy": label}
+                    for k, eq in enumerate(equilibria, 1) for player, label in eq["profile"].items()]
+            return pd.DataFrame(rows, columns=["equilibrium", "player", "value", "strategy"])
+        players = list(dict.fromkeys([*self.values, *self.strategies]))
+        rows = [{"player": p, "value": self.values.get(p), "strategy": self.strategies.get(p)}
+                for p in players]
+        return pd.DataFrame(rows, columns=["player", "value", "strategy"])
+
+    def _repr_markdown_(self) -> str:
+        from gamespec.render import render_markdown
+
+        return render_markdown(self)
+
+    def _repr_html_(self) -> str:
+        from gamespec.render import render_html
+
+        return render_html(self)
+
     def with_timing(self, timing: dict[str, float]) -> Result:
         return Result(**{**self.__dict__, "timing": dict(timing)})
 
@@ -72,6 +102,18 @@ class Result:
 
     def with_extra(self, **items) -> Result:
         return Result(**{**self.__dict__, "extra": {**self.extra, **items}})
+
+
+def _pandas():
+    """pandas, imported on first use: it is not a dependency of gamespec."""
+    try:
+        import pandas
+    except ImportError:
+        from gamespec.errors import SpecError
+
+        raise SpecError("to_dataframe() needs pandas, which gamespec does not install",
+                        hint="pip install pandas") from None
+    return pandas
 
 
 def _clean(value):

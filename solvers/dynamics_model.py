@@ -72,17 +72,29 @@ def _initial(model: Model) -> dict:
     return values
 
 
-def solve_dynamics(model: Model, options: dict) -> tuple[dict, dict, Certificate, dict]:
-    eqs = equations(model)
+def integrate_model(model: Model, options: dict | None = None,
+                    eqs: el.EquationsOfMotion | None = None) -> el.Trajectory:
+    """The spec's Euler-Lagrange system integrated over its index interval, certified
+    (a Trajectory with dense output: `trajectory.at(times)`)."""
+    options = options or {}
+    eqs = eqs if eqs is not None else equations(model)
     params = _params(model)
     dyn = model.dynamics
     span = (float(dyn.domain.low.xreplace(params)), float(dyn.domain.high.xreplace(params)))
-    trajectory = el.integrate(
+    return el.integrate(
         eqs, None, None, params, _initial(model), span,
         rtol=float(options.get("rtol", 1e-10)), atol=float(options.get("atol", 1e-12)),
         time_limit=float(options.get("time_limit", 60.0)),
         tolerance=float(options.get("tolerance", ODE_TOLERANCE)),
     )
+
+
+def solve_dynamics(model: Model, options: dict) -> tuple[dict, dict, Certificate, dict]:
+    eqs = equations(model)
+    params = _params(model)
+    dyn = model.dynamics
+    span = (float(dyn.domain.low.xreplace(params)), float(dyn.domain.high.xreplace(params)))
+    trajectory = integrate_model(model, options, eqs)
     cert = trajectory.certificate
     certificate = Certificate(cert.kind + ": Euler-Lagrange residual, energy drift, "
                               "closed form", float(cert.residual), bool(cert.ok),
@@ -121,7 +133,7 @@ def value_solutions(model: Model) -> dict:
 
 def _assumptions(model: Model):
     unit, positive = [], []
-    for name, param in model.params.items():
+    for param in model.params.values():
         if param.index_sets or param.value is None:
             continue
         if param.admissible == (0.0, 1.0):

@@ -1,6 +1,7 @@
 """The ordered registry of solvers; the plan picks the first whose `can_solve` accepts."""
 from __future__ import annotations
 
+import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,11 +46,26 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
     wanted = method or model.solve_method
     if wanted is not None:
         if wanted not in entries:
-            raise SpecError(f"unknown method `{wanted}`", hint="methods: " + ", ".join(entries))
+            lower = {name.lower(): name for name in entries}
+            close = [lower[wanted.lower()]] if wanted.lower() in lower else \
+                difflib.get_close_matches(wanted, list(entries), n=1)
+            hint = f"did you mean `{close[0]}`? " if close else ""
+            raise SpecError(f"unknown method `{wanted}`",
+                            hint=hint + "methods: " + ", ".join(entries))
         ok, reason = entries[wanted].can_solve(model, cls)
         if not ok:
-            raise SolverError(f"method `{wanted}` does not apply: {reason}")
+            others = [e.name for e, fits, _ in applicable(model, cls) if fits]
+            hint = ("methods that apply to this game: " + ", ".join(others)
+                    + " (drop --method to use the first)") if others else (
+                "no method applies to this game; `gamespec info FILE` says why")
+            raise SolverError(f"method `{wanted}` does not apply: {reason}", hint=hint)
         return entries[wanted]
+    if not model.players and not cls.dynamic:
+        raise SolverError(
+            "the spec declares no players (and no repeated play, dynamics or update rules): "
+            "there is nothing to solve",
+            hint="add `player NAME { choose x in {A, B} }` and `payoff NAME = ...` "
+                 "(docs/tutorial.md walks through one)")
     reasons = []
     for entry, ok, reason in applicable(model, cls):
         if ok:

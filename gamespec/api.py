@@ -1,0 +1,275 @@
+"""The Python API: `gamespec.load(path)` / `gamespec.loads(text)` give a `Game`.
+
+A `Game` is a thin facade over the Model (as Nashpy's `Game` is over its algorithm steps):
+`.solve()` returns the frozen `Result`, `.derive()` the `Derivation` (with the backends'
+derive hooks applied), `.info()` a frozen `GameInfo` (classification and methods), and
+`.plot()` a matplotlib Figure. The command line uses the same functions (`solve_model`,
+`derive_model`, `game_info`), so both give the same answers. Every failure is a
+`gamespec.errors.GamespecError` (SpecError: exit code 2, SolverError: 3); nothing here
+calls sys.exit.
+"""
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gamespec.errors import SpecError
+
+if TYPE_CHECKING:  # pragma: no cover - imports for annotations only (keep import cheap)
+    from gamespec.analysis import Classification
+    from gamespec.derive import Derivation
+    from gamespec.model import Model
+    from gamespec.result import Result
+
+__all__ = ["Game", "GameInfo", "MethodInfo", "derive_model", "game_info", "load", "loads",
+           "parse_value", "solve_model"]
+
+
+# ---------------------------------------------------------------------------- parameters
+def parse_value(name: str, value: Any) -> float:
+    """A parameter override as a finite float: a number, or text such as "0.5" or "30%"."""
+    if isinstance(value, bool):
+        raise SpecError(f"parameter {name}: {value!r} is not a number")
+    if isinstance(value, str):
+        text, scale = value.strip(), 1.0
+        if text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise SpecError(f"--set {name}: {value!r} is not a number") from None
+    else:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise SpecError(f"parameter {name}: {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise SpecError(f"--set {name}: {value!r} is not a finite number")
+    return number
+
+
+def _overrides(params: Mapping[str, Any]) -> dict[str, float]:
+    return {name: parse_value(name, value) for name, value in params.items()}
+
+
+# ---------------------------------------------------------------------------- loading
+def load(path: str | Path, *, allow_data: tuple[str, ...] = (), data_mirror: str | None = None,
+         **params: Any) -> Game:
+    """Read a .game file; keyword arguments override its scalar parameters.
+
+    >>> game = load("specs/prisoners_dilemma.game")          # doctest: +SKIP
+    >>> load("specs/trimming_one_round.game", T_hi=20)        # doctest: +SKIP
+    """
+    from gamespec.loader import load_model
+
+    start = time.perf_counter()
+    model = load_model(path, _overrides(params), tuple(allow_data), data_mirror)
+    return Game(model, time.perf_counter() - start, tuple(allow_data), data_mirror)
+
+
+def loads(text: str, *, path: str = "<string>", allow_data: tuple[str, ...] = (),
+          data_mirror: str | None = None, **params: Any) -> Game:
+    """Build a game from spec text. `path` names it in errors (and data paths in a
+    `csv(...)` are relative to its folder)."""
+    from gamespec.loader import model_from_string
+
+    if not isinstance(text, str):
+        raise SpecError(f"loads() takes the spec text as a str, got {type(text).__name__}",
+                        hint="use gamespec.load(path) for a file")
+    start = time.perf_counter()
+    model = model_from_string(text, path, _overrides(params), tuple(allow_data), data_mirror)
+    return Game(model, time.perf_counter() - start, tuple(allow_data), data_mirror)
+
+
+# ---------------------------------------------------------------------------- info
+@dataclass(frozen=True)
+class MethodInfo:
+    """One registered method: whether it applies to the game, and why not."""
+
+    name: str
+    applies: bool
+    reason: str
+    summary: str = ""
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "applies": self.applies, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class GameInfo:
+    """How gamespec classifies a game and which methods apply (`gamespec info`)."""
+
+    game: str
+    spec: str
+    classification: Classification = field(repr=False)
+    class_summary: str
+    methods: tuple[MethodInfo, ...]
+
+    @property
+    def applicable(self) -> tuple[str, ...]:
+        """The names of the methods that apply, in registry order (the first is the default
+        unless the spec says `solve using`)."""
+        return tuple(m.name for m in self.methods if m.applies)
+
+    def as_dict(self) -> dict:
+        """The object `gamespec info --json` prints."""
+        return {"game": self.game, "spec": self.spec,
+                "classification": self.classification.as_dict(),
+                "class": self.class_summary,
+                "methods": [m.as_dict() for m in self.methods]}
+
+    def _repr_markdown_(self) -> str:
+        cls = self.classification
+        lines = [f"**{_md(self.game)}** — {_md(self.class_summary)}", "",
+                 "| strategy | space |", "|---|---|"]
+        lines += [f"| {_md(k)} | {_md(v)} |" for k, v in cls.strategy_spaces.items()]
+        lines += ["", "| method | applies |", "|---|---|"]
+        lines += [f"| {m.name} | {'yes' if m.applies else 'no: ' + _md(m.reason)} |"
+                  for m in self.methods]
+        return "\n".join(lines)
+
+
+def game_info(model: Model) -> GameInfo:
+    """Classify the model and ask every registered method whether it applies."""
+    from gamespec.analysis import classify
+    from gamespec.solvers.registry import applicable, describe_class
+
+    cls = classify(model)
+    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary)
+                    for e, ok, reason in applicable(model, cls))
+    return GameInfo(model.title, model.path, cls, describe_class(cls), methods)
+
+
+# ---------------------------------------------------------------------------- derive
+def derive_model(model: Model, cls: Classification | None = None) -> Derivation:
+    """The symbolic derivation, with the derive hook of every method that applies."""
+    from gamespec.analysis import classify
+    from gamespec.derive import derive
+    from gamespec.solvers.registry import applicable
+
+    derivation = derive(model)
+    cls = cls if cls is not None else classify(model)
+    for entry, ok, _ in applicable(model, cls):
+        if ok and entry.derive is not None:
+            entry.derive(model, cls, derivation)
+    return derivation
+
+
+# ---------------------------------------------------------------------------- solve
+def solve_model(model: Model, method: str | None = None, seed: int = 0,
+                time_limit: float | None = None, options: Mapping[str, Any] | None = None,
+                *, load_seconds: float | None = None) -> Result:
+    """Plan, solve and certify; the Result carries timings, parameters and data provenance.
+
+    Options: the spec's `solve { ... }` options, then `seed` and `time_limit`, then
+    `options` (the last wins). A certificate that did not pass is *not* an exception:
+    check `result.certificate.ok` (the command line exits with 3 then).
+    """
+    from gamespec.analysis import classify
+    from gamespec.solvers.registry import plan
+
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise SpecError(f"seed must be an integer, got {seed!r}")
+    timing: dict[str, float] = {}
+    if load_seconds is not None:
+        timing["load"] = load_seconds
+    start = time.perf_counter()
+    cls = classify(model)
+    entry = plan(model, cls, method)
+    timing["analyse"] = time.perf_counter() - start
+    merged = {**model.solve_options, "seed": seed}
+    if time_limit is not None:
+        if not isinstance(time_limit, (int, float)) or not time_limit > 0:
+            raise SpecError("--time-limit must be positive")
+        merged["time_limit"] = float(time_limit)
+    merged.update(options or {})
+    t = time.perf_counter()
+    result = entry.solve(model, cls, merged)
+    timing["solve"] = time.perf_counter() - t
+    timing["total"] = time.perf_counter() - start + (load_seconds or 0.0)
+    result = result.with_timing(timing)
+    if not result.parameters:
+        result = result.with_parameters({p.name: p.value for p in model.params.values()
+                                         if not p.index_sets and p.value is not None})
+    data = data_provenance(model)
+    if data:
+        result = result.with_extra(data=data)
+    return result
+
+
+def data_provenance(model: Model) -> dict:
+    """Where each data table came from, with its notes (e.g. a synthetic stand-in)."""
+    out = {}
+    for name, table in model.data.items():
+        out[name] = {"source": getattr(table, "source", ""),
+                     "rows": getattr(table, "n_rows", None),
+                     "notes": list(getattr(table, "notes", ()))}
+    return out
+
+
+# ---------------------------------------------------------------------------- the facade
+class Game:
+    """A loaded game. `model` is the resolved Model; the methods run the pipeline on it."""
+
+    def __init__(self, model: Model, load_seconds: float | None = None,
+                 allow_data: tuple[str, ...] = (), data_mirror: str | None = None) -> None:
+        self.model = model
+        self._load_seconds = load_seconds
+        self._allow_data = allow_data
+        self._data_mirror = data_mirror
+
+    @property
+    def title(self) -> str:
+        return self.model.title
+
+    @property
+    def players(self) -> tuple[str, ...]:
+        return tuple(self.model.players)
+
+    @property
+    def params(self) -> dict[str, float | None]:
+        """Scalar parameters and their values (None: a free symbol)."""
+        return {p.name: p.value for p in self.model.params.values() if not p.index_sets}
+
+    def with_params(self, **params: Any) -> Game:
+        """The same spec rebuilt with other parameter values (earlier overrides kept)."""
+        return loads(self.model.source, path=self.model.path, allow_data=self._allow_data,
+                     data_mirror=self._data_mirror, **{**self.model.overrides, **params})
+
+    def solve(self, method: str | None = None, seed: int = 0, time_limit: float | None = None,
+              **options: Any) -> Result:
+        """Solve and certify (see `solve_model`); `method` as `gamespec solve --method`."""
+        return solve_model(self.model, method, seed, time_limit, options,
+                           load_seconds=self._load_seconds)
+
+    def derive(self) -> Derivation:
+        """Payoffs, definitions, constraints and the methods' equilibrium conditions."""
+        return derive_model(self.model)
+
+    def info(self) -> GameInfo:
+        """The classification and the methods that apply."""
+        return game_info(self.model)
+
+    def plot(self, kind: str | None = None, path: str | Path | None = None, *,
+             result: Result | None = None, **options: Any):
+        """A matplotlib Figure of `kind` (see gamespec.plots.KINDS; default: by method);
+        written to `path` as PNG (atomically) when given. Pass `result` to reuse a solve."""
+        from gamespec import plots
+
+        return plots.plot_game(self.model, kind, path, result=result, **options)
+
+    def __repr__(self) -> str:
+        players = ", ".join(self.model.players) or "no players"
+        return f"<gamespec.Game {self.model.title!r} ({players}) from {self.model.path}>"
+
+    def _repr_markdown_(self) -> str:
+        return self.info()._repr_markdown_()
+
+
+def _md(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
