@@ -210,9 +210,18 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         derivation.add("linear programs", [("not derived", exc.message)])
         return
     r = f.condition_sets[0].name if f.condition_sets else None
-    coefficient = " + ".join(sympy.sstr(sympy.Mul(*t.coefficient)) for t in terms[:4])
-    if len(terms) > 4:
-        coefficient += f" + ... ({len(terms)} terms)"
+    if all(not t.binders for t in terms):  # a payoff table: one coefficient per cell
+        cells = []
+        for t in terms[:9]:
+            index = ", ".join(sympy.sstr(i) for name in (f.name, h.name)
+                              for i in t.factors[name].indices)
+            cells.append(f"C[{index}] = {sympy.sstr(sympy.Mul(*t.coefficient))}")
+        coefficient = "; ".join(cells) + (f"; ... ({len(terms)} cells)" if len(terms) > 9
+                                          else "")
+    else:
+        coefficient = " + ".join(sympy.sstr(sympy.Mul(*t.coefficient)) for t in terms[:4])
+        if len(terms) > 4:
+            coefficient += f" + ... ({len(terms)} terms)"
     rs = f"{f.name}[r, s]" if r else f"{f.name}[s]"
     conditioned = bool(h.condition_sets)
     ha = f"{h.name}[s, a]" if conditioned else f"{h.name}[a]"
