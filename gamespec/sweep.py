@@ -20,6 +20,7 @@ import numpy as np
 from gamespec.errors import GamespecError, SpecError
 
 MAX_POINTS = 100_000
+MAX_STRATEGY_COLUMNS = 20
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,10 @@ def solve_point(task: tuple) -> dict:
     for player, value in result.values.items():
         if isinstance(value, (int, float)):
             row[f"value:{player}"] = float(value)
-    for player, strategy in result.strategies.items():
-        if isinstance(strategy, (int, float, str)):
-            row[f"strategy:{player}"] = strategy
+    if len(result.strategies) <= MAX_STRATEGY_COLUMNS:  # not one column per family member
+        for player, strategy in result.strategies.items():
+            if isinstance(strategy, (int, float, str)):
+                row[f"strategy:{player}"] = strategy
     for name, entry in result.compare.items():
         if isinstance(entry, dict):
             for key, value in entry.items():
