@@ -95,7 +95,8 @@ class Result:
         return render_html(self)
 
     def with_timing(self, timing: dict[str, float]) -> Result:
-        return Result(**{**self.__dict__, "timing": dict(timing)})
+        """Stage timings added to (not replacing) those a solver recorded itself."""
+        return Result(**{**self.__dict__, "timing": {**self.timing, **timing}})
 
     def with_parameters(self, parameters: dict) -> Result:
         return Result(**{**self.__dict__, "parameters": dict(parameters)})

@@ -264,6 +264,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     certificates: list[Certificate] = []
     extra: dict = {}
     derived: dict = {}
+    compare: dict = {}
+    timing: dict = {}
     if model.dynamics:
         v, s, cert, more = solve_dynamics(model, options)
         values.update(v)
@@ -308,6 +310,13 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             residual = max(abs(series[str(k).removesuffix("_star")][-1]
                                - float(v.xreplace(params))) for k, v in fixed.items())
             extra["distance_to_fixed_point_at_last_round"] = residual
+    if options.get("experiment") is not None:  # Section VI on real data (trimming_experiment)
+        from gamespec.solvers.trimming_experiment import section_vi
+
+        run = section_vi(model, options, series if model.updates else None)
+        compare["section_vi"], extra["section_vi"] = run.table, dict(run.info)
+        timing["section_vi"] = extra["section_vi"].pop("seconds", 0.0)
+        certificates.append(run.certificate)
     if not certificates:
         certificates.append(Certificate("exact symbolic solution", 0.0, True, 0.0))
     worst = max(certificates, key=lambda c: (not c.ok, c.residual))
@@ -318,7 +327,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     return Result(game=model.title, spec=model.path, spec_sha256=model.sha256,
                   method=ENTRY.name, status="solved" if certificate.ok else "not_certified",
                   values=values, strategies=strategies, certificate=certificate,
-                  derived=derived, extra=extra)
+                  derived=derived, compare=compare, extra=extra, timing=timing)
 
 
 def derive(model: Model, cls: Classification, derivation) -> None:
