@@ -29,33 +29,41 @@ from gamespec.stdlib.trimming import (
     standardize,
 )
 
-PAPER_FILES = {  # name -> (relative path, loader keyword arguments, clusters as in Table II)
-    "Control": ("uci_synthetic_control/synthetic_control.txt", {}, 6),
-    "Vehicle": ("uci_vehicle/vehicle.csv",
-                {"delimiter": ",", "skiprows": 1, "usecols": range(18)}, 4),
-    "Letter": ("uci_letter/letter-recognition.data",
-               {"delimiter": ",", "skiprows": 1, "usecols": range(1, 17)}, 26),
+PAPER_SETS = {  # name -> (registry name, numeric columns to drop, clusters as in Table II)
+    "Control": ("uci_synthetic_control", (), 6),
+    "Vehicle": ("uci_vehicle", ("class",), 4),
+    "Letter": ("uci_letter", ("letter",), 26),
 }
 
 
-def default_data_dir() -> Path:
+def default_data_dir() -> Path | None:
     """$GAMESPEC_DATA_MIRROR, else the shared data folder beside the repository."""
     env = os.environ.get("GAMESPEC_DATA_MIRROR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    folder = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "data"
+    return folder if folder.is_dir() else None
 
 
-def load_datasets(folder: Path) -> tuple[dict[str, tuple[np.ndarray, int]], str]:
-    """The paper's three UCI sets from `folder`, or bundled scikit-learn stand-ins."""
-    if all((folder / rel).is_file() for rel, _, _ in PAPER_FILES.values()):
-        sets = {name: (standardize(np.loadtxt(folder / rel, **kw)), k)
-                for name, (rel, kw, k) in PAPER_FILES.items()}
-        return sets, f"UCI data from {folder}"
+def _matrix(table, drop) -> np.ndarray:
+    names = [c for c in table.column_names if c not in drop]
+    return np.column_stack([table.numeric(c) for c in names])
+
+
+def load_datasets(folder: Path | None) -> tuple[dict[str, tuple[np.ndarray, int]], str]:
+    """The paper's three UCI sets through the data registry (hash-checked; the mirror
+    folder first), or bundled scikit-learn stand-ins when they are not available."""
+    from gamespec import data_registry
+    from gamespec.data_tables import load_dataset
+
+    if all(data_registry.available(name, folder) for name, _, _ in PAPER_SETS.values()):
+        sets = {label: (standardize(_matrix(load_dataset(name, mirror=folder), drop)), k)
+                for label, (name, drop, k) in PAPER_SETS.items()}
+        return sets, "UCI data through the data registry"
     from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 
     sets = {"digits": (standardize(load_digits().data), 10),
             "wine": (standardize(load_wine().data), 3),
             "breast_cancer": (standardize(load_breast_cancer().data), 2)}
-    return sets, "STAND-IN: scikit-learn bundled sets (UCI files not found)"
+    return sets, "STAND-IN: scikit-learn bundled sets (UCI files not available)"
 
 
 def print_scheme_table(rows: list) -> None:
