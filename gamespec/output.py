@@ -18,29 +18,12 @@ def _readable(fd: int) -> None:
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write text to path so that readers see the old file or the new one, never a part."""
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise SpecError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        _readable(fd)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write text (UTF-8) so that readers see the old file or the new one, never a part."""
+    write_atomic_bytes(path, text.encode("utf-8"))
 
 
 def write_atomic_bytes(path: str | Path, data: bytes) -> None:
-    """As write_atomic, for binary content (pictures)."""
+    """Write bytes to a temporary file in the target's folder, fsync, then rename."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
