@@ -160,6 +160,9 @@ def derive_model(model: Model, cls: Classification | None = None) -> Derivation:
 
 
 # ---------------------------------------------------------------------------- solve
+NATIVE_TIME_LIMIT = ("lp", "brd", "dynamics")
+
+
 def solve_model(model: Model, method: str | None = None, seed: int = 0,
                 time_limit: float | None = None, options: Mapping[str, Any] | None = None,
                 *, load_seconds: float | None = None) -> Result:
@@ -188,7 +191,14 @@ def solve_model(model: Model, method: str | None = None, seed: int = 0,
         merged["time_limit"] = float(time_limit)
     merged.update(options or {})
     t = time.perf_counter()
-    result = entry.solve(model, cls, merged)
+    from gamespec.limits import cpu_time_limit
+
+    # methods with their own limit (lp, brd, dynamics) end cleanly with a partial answer;
+    # the CPU-time backstop covers the others, with a margin so it never pre-empts them
+    backstop = None if time_limit is None else (
+        float(time_limit) * (1.0 if entry.name not in NATIVE_TIME_LIMIT else 3.0) + 1.0)
+    with cpu_time_limit(backstop):
+        result = entry.solve(model, cls, merged)
     timing["solve"] = time.perf_counter() - t
     timing["total"] = time.perf_counter() - start + (load_seconds or 0.0)
     result = result.with_timing(timing)

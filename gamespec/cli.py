@@ -38,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
                        metavar="NAME=VALUE", help="override a parameter")
         p.add_argument("--allow-data", action="append", default=[], metavar="PATH",
                        help="also allow data files under PATH")
+        p.add_argument("--limit", dest="limits", action="append", default=[],
+                       metavar="NAME=N", help="raise or lower a resource limit "
+                       "(set_size, table_entries, array_elements, pure_profiles, "
+                       "lp_coefficients, sweep_points, grid_cells)")
         p.add_argument("--data-mirror", metavar="DIR",
                        help="local folder of registered data sets (else $GAMESPEC_DATA_MIRROR)")
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -100,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_overrides(items: list[str]) -> dict[str, float]:
+def parse_overrides(items: list[str], what: str = "--set") -> dict[str, float]:
     from gamespec.api import parse_value
 
     overrides = {}
@@ -108,14 +112,16 @@ def parse_overrides(items: list[str]) -> dict[str, float]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
-            raise SpecError(f"--set expects NAME=VALUE, got {item!r}")
+            raise SpecError(f"{what} expects NAME=VALUE, got {item!r}")
         overrides[name] = parse_value(name, value)
     return overrides
 
 
 def _load(args, path):
+    from gamespec.limits import apply
     from gamespec.loader import load_model
 
+    apply(parse_overrides(getattr(args, "limits", []), what="--limit"))
     return load_model(path, parse_overrides(args.overrides), tuple(args.allow_data),
                       args.data_mirror)
 

@@ -90,3 +90,41 @@ def test_huge_grid_in_a_data_transform_is_refused(tmp_path):
     spec.write_text("data city = checkin_regions(nx = 99999999999, ny = 15, top = 30)\n")
     with pytest.raises(GamespecError, match="too large"):
         load_model(spec)
+
+
+def test_limits_are_overridable_from_the_command_line(tmp_path, capsys):
+    from gamespec import limits
+
+    spec = tmp_path / "g.game"
+    spec.write_text("set I = 1..5000\nparam x = card(I)\n")
+    before = limits.current()
+    try:
+        assert main(["check", str(spec), "--limit", "set_size=1000"]) == 2
+        assert "limit 1,000" in capsys.readouterr().err
+        assert main(["check", str(spec), "--limit", "set_size=10000"]) == 0
+        assert main(["check", str(spec), "--limit", "no_such=1"]) == 2
+    finally:
+        limits.apply(before)
+
+
+def test_cpu_time_backstop_ends_a_method_without_its_own_limit():
+    import time
+
+    from gamespec.errors import SolverError
+    from gamespec.limits import cpu_time_limit
+
+    with pytest.raises(SolverError, match="time limit"):
+        with cpu_time_limit(0.2):
+            end = time.process_time() + 5
+            while time.process_time() < end:
+                pass
+
+
+def test_time_limit_is_honoured_by_the_continuous_method(tmp_path, capsys):
+    from pathlib import Path
+
+    spec = Path(__file__).resolve().parents[1] / "specs" / "stackelberg_duopoly.game"
+    out = tmp_path / "r.json"
+    assert main(["solve", str(spec), "--time-limit", "0.2", "--out", str(out)]) == 3
+    assert "time limit" in capsys.readouterr().err
+    assert not out.exists()

@@ -1,0 +1,78 @@
+"""Resource limits, in one place, overridable (`--limit NAME=N` on the command line).
+
+Defaults are sized for a 24 GB, 2-core machine: a spec that would exceed one is refused
+before anything large is built, with the estimate in the message. Each limit lives as a
+constant in the module that enforces it; this table names them and sets them.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import signal
+from collections.abc import Iterator
+
+from gamespec.errors import SolverError, SpecError
+
+# name -> (module, constant, what it bounds)
+LIMITS: dict[str, tuple[str, str, str]] = {
+    "set_size": ("gamespec.model_builder", "MAX_SET_SIZE", "elements of a range lo..hi"),
+    "table_entries": ("gamespec.model_builder", "MAX_TABLE_ELEMENTS",
+                      "entries of an indexed parameter"),
+    "array_elements": ("gamespec.evaluate", "MAX_ELEMENTS",
+                       "elements of any array built while evaluating"),
+    "pure_profiles": ("gamespec.normal_form", "MAX_PROFILES",
+                      "pure profiles of a finite game's payoff tensor"),
+    "lp_coefficients": ("gamespec.solvers.lp", "MAX_ENTRIES",
+                        "coefficients of the LP method's payoff array"),
+    "sweep_points": ("gamespec.sweep", "MAX_POINTS", "points of a sweep grid"),
+    "grid_cells": ("gamespec.data_sources", "MAX_GRID_CELLS",
+                   "cells of checkin_regions' grid"),
+}
+
+
+def current() -> dict[str, int]:
+    """Every limit's value now."""
+    return {name: int(getattr(importlib.import_module(mod), const))
+            for name, (mod, const, _) in LIMITS.items()}
+
+
+def apply(overrides: dict[str, float]) -> None:
+    """Set limits by name (unknown names and non-positive values are bad arguments)."""
+    for name, value in overrides.items():
+        if name not in LIMITS:
+            raise SpecError(f"--limit {name}: unknown limit",
+                            hint="limits: " + ", ".join(LIMITS))
+        if not value >= 1:
+            raise SpecError(f"--limit {name}: must be at least 1")
+        module, const, _ = LIMITS[name]
+        setattr(importlib.import_module(module), const, int(value))
+
+
+@contextlib.contextmanager
+def cpu_time_limit(seconds: float | None) -> Iterator[None]:
+    """End the enclosed work with a SolverError (exit 3) after `seconds` of CPU time.
+
+    A backstop for methods without a time limit of their own. It uses the profiling
+    timer (SIGPROF), so it does not disturb the wall-clock alarms some solvers use
+    internally; outside the main thread, or where there is no SIGPROF, it does nothing.
+    """
+    usable = seconds is not None and hasattr(signal, "SIGPROF") and hasattr(signal, "setitimer")
+    if usable:
+        try:
+            previous = signal.signal(signal.SIGPROF, _expired)
+        except ValueError:  # not the main thread
+            usable = False
+    if not usable:
+        yield
+        return
+    signal.setitimer(signal.ITIMER_PROF, float(seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def _expired(signum, frame):
+    raise SolverError("time limit reached before the solver finished; nothing is certified",
+                      hint="raise --time-limit, or use a method with its own time limit")
