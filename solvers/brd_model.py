@@ -202,17 +202,22 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         potential=potential if grouped is None else None,  # O(n) per switch: plain only
         certify=grouped is None,
     )
-    if not result.converged:
+    if result.status == "cycle":
         raise BRDNotConverged(result)
     profile = result.profile
     certificate = _certificate(model, choice, result, tol)
+    if not result.converged:  # a pass or time limit: the best profile so far, not certified
+        certificate = Certificate(
+            f"NOT CERTIFIED: {result.describe()}; max unilateral gain at the last profile",
+            certificate.residual, False, tol, certificate.details)
     values = _values(plain, profile, grouped is not None)
     if grouped is not None and "common payoff" in values:  # weighted against plain
         certificate.details["grouped_payoff_minus_plain"] = (
             grouped.common_payoff(profile) - values["common payoff"])
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
-        status="equilibrium" if certificate.ok else "not_certified", values=values,
+        status=("equilibrium" if certificate.ok else "not_certified") if result.converged
+        else result.status, values=values,
         strategies=plain.label(profile), certificate=certificate,
         compare=compare_profiles(model, plain, profile),
         extra=_run_facts(choice, grouped, result, int(options.get("seed", 0))),

@@ -1,6 +1,7 @@
 """Untrusted specs: hostile payloads are ordinary located errors; data stays in its folder."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -72,7 +73,7 @@ def test_cli_exit_code_for_escape(tmp_path, capsys):
     assert f"{spec}:1:1: error:" in err and "Traceback" not in err
 
 
-def test_time_limit_ends_with_exit_3_and_no_output(tmp_path, capsys):
+def test_brd_time_limit_gives_the_last_profile_marked_not_certified(tmp_path, capsys):
     out = tmp_path / "r.json"
     spec = tmp_path / "g.game"
     spec.write_text("set I = 1..40\nplayers i in I { choose b in {0, 1, 2, 3} }\n"
@@ -80,8 +81,9 @@ def test_time_limit_ends_with_exit_3_and_no_output(tmp_path, capsys):
     code = main(["solve", str(spec), "--method", "brd", "--time-limit", "0.001",
                  "--out", str(out)])
     assert code == 3
-    assert "time limit" in capsys.readouterr().err
-    assert not out.exists()
+    assert "NOT CERTIFIED" in capsys.readouterr().out
+    result = json.loads(out.read_text())  # the best profile so far, clearly marked
+    assert result["status"] == "time_limit" and result["certificate"]["ok"] is False
 
 
 def test_huge_grid_in_a_data_transform_is_refused(tmp_path):
@@ -120,10 +122,22 @@ def test_cpu_time_backstop_ends_a_method_without_its_own_limit():
                 pass
 
 
-def test_time_limit_is_honoured_by_the_continuous_method(tmp_path, capsys):
+def test_time_limit_is_honoured_by_a_method_without_its_own(tmp_path, capsys, monkeypatch):
+    import dataclasses
+    import time
     from pathlib import Path
 
-    spec = Path(__file__).resolve().parents[1] / "specs" / "stackelberg_duopoly.game"
+    from gamespec.solvers import continuous_model
+
+    def slow_solve(model, cls, options):  # stands in for a long continuous solve
+        end = time.process_time() + 10
+        while time.process_time() < end:
+            pass
+        raise AssertionError("the time limit did not stop the solver")
+
+    monkeypatch.setattr(continuous_model, "ENTRY",
+                        dataclasses.replace(continuous_model.ENTRY, solve=slow_solve))
+    spec = Path(__file__).resolve().parents[1] / "specs" / "cournot.game"
     out = tmp_path / "r.json"
     assert main(["solve", str(spec), "--time-limit", "0.2", "--out", str(out)]) == 3
     assert "time limit" in capsys.readouterr().err
