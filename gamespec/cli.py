@@ -207,6 +207,7 @@ def cmd_solve(args) -> int:
     start = time.perf_counter()
     model = _load(args, args.file)
     result = solve_model(model, args.method, args.seed, args.time_limit,
+                         {"progress": True} if sys.stderr.isatty() else None,
                          load_seconds=time.perf_counter() - start)
     text = result.to_json()
     if args.out:

@@ -201,6 +201,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         time_limit=options.get("time_limit"),
         potential=potential if grouped is None else None,  # O(n) per switch: plain only
         certify=grouped is None,
+        on_progress=_progress_printer() if options.get("progress") else None,
     )
     if result.status == "cycle":
         raise BRDNotConverged(result)
@@ -222,6 +223,20 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         compare=compare_profiles(model, plain, profile),
         extra=_run_facts(choice, grouped, result, int(options.get("seed", 0))),
     )
+
+
+def _progress_printer():
+    """One line on stderr per pass, rewritten in place (the CLI asks for it on a terminal)."""
+    import sys
+
+    def show(info) -> None:
+        sys.stderr.write(f"\rbrd: pass {info.pass_index}, {info.switches} switches "
+                         f"({info.total_switches} in all), {info.elapsed:.1f} s")
+        if info.switches == 0:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
 
 
 def _certificate(model: Model, choice: OracleChoice, result, tol: float) -> Certificate:
