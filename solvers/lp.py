@@ -83,7 +83,12 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     conditional = conditional_game(game)
     time_limit = options.get("time_limit")
     which = str(options.get("lp", "both"))
+    if options.get("progress"):
+        _status(f"lp: solving the follower's LP and the leader's LP "
+                f"({conditional.payoff.size:,} payoff coefficients) ...")
     solution = solve_zero_sum(conditional, lp=which, time_limit=time_limit)
+    if options.get("progress"):
+        _status(f"lp: solved in {solution.timing.get('total', 0.0):.1f} s\n")
     cert = solution.certificate
     certificate = Certificate(
         "LP duality gap, follower's best-response gain, value recomputed with NumPy",
@@ -119,6 +124,14 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},
     )
+
+
+def _status(text: str) -> None:
+    """A status line on stderr (the CLI asks for it only on a terminal)."""
+    import sys
+
+    sys.stderr.write("\r" + text)
+    sys.stderr.flush()
 
 
 def _strategy_table(strategy, row_labels, column_labels, matrix: np.ndarray, conditioned: bool):
