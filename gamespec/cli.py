@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="stop the solver after this long (exit 3, nothing certified)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")
+    solve.add_argument("--csv", action="store_true",
+                       help="print the per-player table (values, strategies) as CSV")
     solve.add_argument("--out", metavar="PATH", help="write the JSON result to PATH (atomically)")
     solve.add_argument("--plot", metavar="PNG", help="also draw the answer (the default picture "
                        "for the method, or --plot-kind)")
@@ -214,6 +216,8 @@ def cmd_solve(args) -> int:
         write_atomic(args.out, text + "\n")
     if args.json:
         print(text)
+    elif args.csv:
+        print(result.to_csv(), end="")
     else:
         print(render_result(result, color=use_color(sys.stdout)))
     if args.plot:

@@ -72,17 +72,36 @@ class Result:
         holds it: a label, a number, or a dict of probabilities. For sweep tables use
         `gamespec.sweep_dataframe(rows)`.
         """
-        pd = _pandas()
+        columns, rows = self.table()
+        return _pandas().DataFrame(rows, columns=columns)
+
+    def table(self) -> tuple[list[str], list[dict]]:
+        """The rows behind to_dataframe and `--csv`: one per player (and equilibrium)."""
         equilibria = self.extra.get("equilibria")
         if equilibria is not None:
             rows = [{"equilibrium": k, "player": player, "value": eq["payoffs"].get(player),
                      "strategy": label}
                     for k, eq in enumerate(equilibria, 1) for player, label in eq["profile"].items()]
-            return pd.DataFrame(rows, columns=["equilibrium", "player", "value", "strategy"])
+            return ["equilibrium", "player", "value", "strategy"], rows
         players = list(dict.fromkeys([*self.values, *self.strategies]))
         rows = [{"player": p, "value": self.values.get(p), "strategy": self.strategies.get(p)}
                 for p in players]
-        return pd.DataFrame(rows, columns=["player", "value", "strategy"])
+        return ["player", "value", "strategy"], rows
+
+    def to_csv(self) -> str:
+        """The per-player table as CSV; a strategy that is a distribution is JSON text."""
+        import csv
+        import io
+
+        columns, rows = self.table()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: json.dumps(_clean(v), sort_keys=True)
+                             if isinstance(v, (dict, list)) else _clean(v)
+                             for k, v in row.items()})
+        return buffer.getvalue()
 
     def _repr_markdown_(self) -> str:
         from gamespec.render import render_markdown

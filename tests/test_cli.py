@@ -94,3 +94,15 @@ def test_console_script_runs_outside_the_repo(tmp_path):
     proc = subprocess.run([str(exe), "check", "missing.game"], cwd=tmp_path,
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_solve_csv_table(capsys):
+    import csv
+    import io
+
+    assert main(["solve", str(SPECS / "battle_of_the_sexes.game"), "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["equilibrium"], r["player"], r["strategy"]) for r in rows] == [
+        ("1", "alice", "Opera"), ("1", "bob", "Opera"),
+        ("2", "alice", "Football"), ("2", "bob", "Football")]
+    assert float(rows[0]["value"]) == 3.0
