@@ -97,6 +97,7 @@ def derive(model: Model) -> Derivation:
         payoffs.append(("common payoff", model.common_payoff))
     d.add("payoffs", payoffs)
     d.add("definitions", [(let.name, let.expr) for let in model.lets.values()])
+    d.add("definitions evaluated at the spec's data and parameters", data_values(model))
     constraints = [(c.name, c.relation) for p in model.players.values() for c in p.constraints]
     d.add("constraints", constraints)
     if _small_finite(model):
@@ -104,6 +105,33 @@ def derive(model: Model) -> Derivation:
         d.add("best-response conditions", br)
         d.add("pure equilibrium conditions", ne)
     return d
+
+
+def data_values(model: Model) -> list[tuple[str, str]]:
+    """The scalar lets that do not depend on any strategy, as numbers (e.g. a bound that a
+    theorem states in terms of the data)."""
+    from gamespec.errors import GamespecError
+    from gamespec.evaluate import evaluate
+    from gamespec.numeric import base_context
+
+    strategy_names = {s.name for s in model.strategies()}
+    strategy_names |= {f.name for p in model.players.values() for f in p.fields}
+    items = []
+    for let in model.lets.values():
+        if let.variables:
+            continue
+        expanded = model.expand_lets(let.expr)
+        used = {getattr(x, "name", None) for x in expanded.free_symbols}
+        used |= {i.base.label.name for i in expanded.atoms(sympy.Indexed)}
+        if used & strategy_names:
+            continue
+        try:
+            value = evaluate(let.symbol, base_context(model))
+        except GamespecError:
+            continue
+        if not value.axes:
+            items.append((let.name, f"{float(value.data):.6g}"))
+    return items
 
 
 def _small_finite(model: Model) -> bool:

@@ -106,3 +106,16 @@ def test_solve_csv_table(capsys):
         ("1", "alice", "Opera"), ("1", "bob", "Opera"),
         ("2", "alice", "Football"), ("2", "bob", "Football")]
     assert float(rows[0]["value"]) == 3.0
+
+
+def test_derive_evaluates_data_only_definitions(tmp_path, capsys):
+    spec = tmp_path / "bound.game"
+    spec.write_text("param n = 1307\nparam eps = 1\nset V = {0.2, 1}\n"
+                    "player p { choose b in V }\npayoff p = b\n"
+                    "let bound = 1 / ln(1 + (n - 1) * (exp(eps) - 1))\n"
+                    "let b_min = min(v in V) v\nlet uses_strategy = b * 2\n")
+    assert main(["derive", str(spec)]) == 0
+    out = capsys.readouterr().out
+    section = out.split("== definitions evaluated")[1]
+    assert "bound: 0.129" in section and "b_min: 0.2" in section  # 1/ln(1 + 1306 (e - 1))
+    assert "uses_strategy" not in section
