@@ -99,7 +99,7 @@ def solve_dynamics(model: Model, options: dict) -> tuple[dict, dict, Certificate
     certificate = Certificate(cert.kind + ": Euler-Lagrange residual, energy drift, "
                               "closed form", float(cert.residual), bool(cert.ok),
                               float(cert.tolerance),
-                              {k: v for k, v in cert.checks.items() if v is not None})
+                              {k: v for k, v in cert.details.items() if v is not None})
     times = np.linspace(span[0], span[1], 11)
     q, v = trajectory.at(times)
     strategies = {name: {f"{t:g}": float(x) for t, x in zip(times, q[k])}

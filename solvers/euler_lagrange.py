@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -26,6 +26,7 @@ from sympy.core.function import AppliedUndef
 from sympy.solvers.solveset import NonlinearError
 
 from gamespec.errors import SolverError, SpecError
+from gamespec.result import Certificate  # the one certificate type
 
 __all__ = [
     "Certificate",
@@ -300,27 +301,6 @@ def linear_normal_modes(
 
 
 # --------------------------------------------------------------------------- integration
-@dataclass(frozen=True)
-class Certificate:
-    """What was checked about a solution and the worst number found (DESIGN: certificates)."""
-
-    kind: str
-    residual: float
-    ok: bool
-    tolerance: float
-    checks: Mapping[str, float | None] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, object]:
-        """JSON-ready form: kind, residual, ok, tolerance and each named check."""
-        return {
-            "kind": self.kind,
-            "residual": self.residual,
-            "ok": self.ok,
-            "tolerance": self.tolerance,
-            "checks": dict(self.checks),
-        }
-
-
 @dataclass(frozen=True)
 class Trajectory:
     """A numerical solution: solver time points, q and q' there, dense output, certificate."""

@@ -125,9 +125,9 @@ def test_oscillator_numeric_matches_cosine_and_conserves_energy():
     assert np.max(np.abs(v[0] + omega * np.sin(omega * grid))) < 1e-8
     cert = traj.certificate
     assert cert.ok and cert.kind == "ode"
-    assert cert.checks["energy_drift"] < 1e-8
-    assert cert.checks["closed_form_deviation"] < 1e-8  # automatic modal solution
-    assert cert.checks["el_residual"] < 1e-6
+    assert cert.details["energy_drift"] < 1e-8
+    assert cert.details["closed_form_deviation"] < 1e-8  # automatic modal solution
+    assert cert.details["el_residual"] < 1e-6
 
 
 def test_pendulum_energy_and_residual():
@@ -136,9 +136,9 @@ def test_pendulum_energy_and_residual():
                      (0.0, 20.0))
     cert = traj.certificate
     assert cert.ok
-    assert cert.checks["energy_drift"] < 1e-8
-    assert cert.checks["el_residual"] < 1e-6
-    assert cert.checks["closed_form_deviation"] is None
+    assert cert.details["energy_drift"] < 1e-8
+    assert cert.details["el_residual"] < 1e-6
+    assert cert.details["closed_form_deviation"] is None
     # large amplitude: the period is longer than the small-angle 2 pi sqrt(l/g)
     crossings = traj.t[1:][np.diff(np.sign(traj.v[0])) != 0]
     assert np.min(np.diff(crossings)) * 2 > 2 * np.pi * np.sqrt(1 / 9.81) * 1.2
@@ -151,7 +151,7 @@ def test_coupled_masses_closed_form_agrees_with_numeric():
     traj = integrate(eom, None, None, {m_a: 1.0, m_c: 3.0, k: 2.0}, initial, (0.0, 25.0),
                      closed_form=form)
     assert traj.certificate.ok
-    assert traj.certificate.checks["closed_form_deviation"] < 1e-8
+    assert traj.certificate.details["closed_form_deviation"] < 1e-8
     # total momentum m_a u_a' + m_c u_c' stays at its initial value 0.5 - 0.6
     assert np.max(np.abs(1.0 * traj.v[0] + 3.0 * traj.v[1] + 0.1)) < 1e-9
 
@@ -162,7 +162,7 @@ def test_wrong_closed_form_is_caught_by_the_certificate():
     traj = integrate(eom, None, None, {m: 1.0, k: 1.0}, {x: (1.0, 0.0)}, (0.0, 20.0),
                      closed_form=wrong)
     assert not traj.certificate.ok
-    assert traj.certificate.checks["closed_form_deviation"] > 1e-2
+    assert traj.certificate.details["closed_form_deviation"] > 1e-2
 
 
 def test_integration_failures_are_solver_errors():
@@ -191,6 +191,6 @@ def test_missing_parameter_and_degenerate_lagrangian():
 def test_plain_equations_can_be_integrated_without_a_lagrangian():
     eqs = [sp.Eq(x.diff(t, 2), -x)]
     traj = integrate(eqs, [x], t, {}, {x: (0.0, 1.0)}, (0.0, 10.0))
-    assert traj.certificate.checks["energy_drift"] is None
+    assert traj.certificate.details["energy_drift"] is None
     q, _ = traj.at(np.array([np.pi / 2]))
     assert abs(q[0, 0] - 1.0) < 1e-8
