@@ -12,7 +12,7 @@ from gamespec.model import Model
 from gamespec.result import Result
 
 # Most specific first. Each module defines ENTRY (a SolverEntry).
-SOLVER_MODULES = ("pure_enumeration", "lp", "stackelberg_model", "continuous_model", "brd_model",
+SOLVER_MODULES = ("lp", "pure_enumeration", "stackelberg_model", "continuous_model", "brd_model",
                   "dynamics_model")
 
 

@@ -94,7 +94,7 @@ def test_lp_result_as_a_dataframe_and_in_a_notebook():
 
 
 def test_no_pure_equilibrium_shows_so():
-    result = gamespec.load(SPECS / "matching_pennies.game").solve()
+    result = gamespec.load(SPECS / "matching_pennies.game").solve(method="enumerate")
     assert "no pure equilibrium" in result._repr_markdown_()
     pytest.importorskip("pandas")
     assert result.to_dataframe().empty
