@@ -53,6 +53,7 @@ __all__ = [
     "best_response_index",
     "decision_slack",
     "max_unilateral_gain",
+    "pass_outcome",
     "profile_digest",
     "random_profile",
 ]
@@ -401,6 +402,22 @@ def _simultaneous_round(
     return switches
 
 
+def pass_outcome(profile: IntArray, passes: int, switches: int, timed_out: bool,
+                 seen: dict[bytes, int]) -> tuple[Status, int | None] | None:
+    """How a run ends after a pass, if it does: time limit (a partial pass is not a pass
+    boundary), converged (nothing changed), or a cycle (a profile seen at an earlier pass
+    boundary, with its length in passes). Records the profile in `seen` otherwise."""
+    if timed_out:
+        return "time_limit", None
+    if switches == 0:
+        return "converged", None
+    digest = profile_digest(profile)
+    if digest in seen:
+        return "cycle", passes - seen[digest]
+    seen[digest] = passes
+    return None
+
+
 def best_response_dynamics(
     oracle: FiniteGameOracle,
     *,
@@ -454,17 +471,10 @@ def best_response_dynamics(
         if on_progress is not None:
             on_progress(PassInfo(passes, switches, total, time.perf_counter() - start,
                                  monitor.value))
-        if timed_out:  # a partial pass: its profile is not a pass boundary
-            status = "time_limit"
+        ended = pass_outcome(profile, passes, switches, timed_out, seen)
+        if ended is not None:
+            status, cycle_length = ended
             break
-        if switches == 0:
-            status = "converged"
-            break
-        digest = profile_digest(profile)
-        if digest in seen:
-            status, cycle_length = "cycle", passes - seen[digest]
-            break
-        seen[digest] = passes
     certificate = max_unilateral_gain(oracle, profile) if certify else None
     return BRDResult(
         profile=profile,

@@ -62,6 +62,7 @@ from gamespec.solvers.brd import (
     best_response_dynamics,
     best_response_index,
     decision_slack,
+    pass_outcome,
     profile_digest,
     random_profile,
 )
@@ -423,17 +424,10 @@ def aggregative_brd(
         total += switches
         if on_progress is not None:
             on_progress(PassInfo(passes, switches, total, time.perf_counter() - start))
-        if timed_out:  # a partial pass: its profile is not a pass boundary
-            status = "time_limit"
+        ended = pass_outcome(run.profile, passes, switches, timed_out, seen)
+        if ended is not None:
+            status, cycle_length = ended
             break
-        if switches == 0:
-            status = "converged"
-            break
-        digest = profile_digest(run.profile)
-        if digest in seen:
-            status, cycle_length = "cycle", passes - seen[digest]
-            break
-        seen[digest] = passes
     profile = run.profile
     return BRDResult(
         profile=profile,
