@@ -83,7 +83,8 @@ import scipy.sparse as sp
 from gamespec.errors import SolverError, SpecError
 
 Sense = Literal["<=", ">=", "=="]
-Route = Literal["pyomo", "direct"]
+Route = Literal["pyomo", "pyomo-aml", "direct"]
+ROUTES = ("pyomo", "pyomo-aml", "direct")
 WhichLP = Literal["both", "leader", "follower"]
 Simplex = Literal["dual", "primal"]
 
@@ -367,131 +368,9 @@ def run_highs(
     )
 
 
-@dataclass(eq=False)
-class PyomoLP:
-    """A Pyomo model of a `LinearProgram` plus its columns and rows in the LP's order."""
-
-    model: Any
-    columns: list[Any]
-    rows: list[Any]
-
-
-def _pyomo_index(block: Block) -> list[Any]:
-    """Index list of a block: its labels, a range, or tuples in row-major order."""
-    if block.labels is not None:
-        return list(block.labels)
-    if len(block.shape) == 1:
-        return list(range(block.shape[0]))
-    return list(itertools.product(*(range(n) for n in block.shape)))
-
-
-def _finite_or_none(values: np.ndarray) -> list[float | None]:
-    """Bounds as Pyomo wants them: floats, with None for an infinite bound."""
-    return [v if math.isfinite(v) else None for v in np.asarray(values, dtype=float).tolist()]
-
-
-def build_pyomo_model(lp: LinearProgram) -> PyomoLP:
-    """Lower `lp` to a Pyomo ConcreteModel: one Var per column block, one Constraint per row block.
-
-    Rows are `LinearExpression`s made from the CSR arrays (no per-term arithmetic on Pyomo
-    objects) while the garbage collector is paused: Pyomo's fastest way to declare them.
-    """
-    import pyomo.environ as pyo
-    from pyomo.common.gc_manager import PauseGC
-    from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-
-    integer = np.zeros(lp.A.shape[1], dtype=bool) if lp.integrality is None else (
-        np.asarray(lp.integrality) != 0)
-    with PauseGC():
-        m = pyo.ConcreteModel(name=lp.name)
-        columns: list[Any] = []
-        for blk in lp.col_blocks:
-            var = pyo.Var(_pyomo_index(blk), dense=True, within=pyo.Reals)
-            m.add_component(blk.name, var)
-            columns.extend(var.values())
-        lows, highs = _finite_or_none(lp.col_lower), _finite_or_none(lp.col_upper)
-        for v, lo, hi, is_int in zip(columns, lows, highs, integer.tolist()):
-            if is_int:
-                v.domain = pyo.Integers
-            v.setlb(lo)
-            v.setub(hi)
-        csr = lp.A.tocsr()
-        indptr, data = csr.indptr.tolist(), csr.data.tolist()
-        terms = [columns[j] for j in csr.indices.tolist()]
-        row_lo, row_hi = _finite_or_none(lp.row_lower), _finite_or_none(lp.row_upper)
-
-        def row(i: int) -> tuple[Any, Any, Any]:
-            lo, hi = indptr[i], indptr[i + 1]
-            body = LinearExpression(
-                list(map(MonomialTermExpression, zip(data[lo:hi], terms[lo:hi]))))
-            return (row_lo[i], body, row_hi[i])
-
-        rows: list[Any] = []
-        for blk in lp.row_blocks:
-            index = _pyomo_index(blk)
-            bodies = {key: row(blk.start + k) for k, key in enumerate(index)}
-            con = pyo.Constraint(index, rule=lambda _m, *key, b=bodies: b[
-                key[0] if len(key) == 1 else key])
-            m.add_component(blk.name, con)
-            rows.extend(con[key] for key in index)
-        nz = np.flatnonzero(lp.c)
-        objective = LinearExpression(
-            [MonomialTermExpression((float(lp.c[j]), columns[j])) for j in nz.tolist()])
-        m.objective = pyo.Objective(expr=objective,
-                                    sense=pyo.maximize if lp.maximize else pyo.minimize)
-    return PyomoLP(m, columns, rows)
-
-
-def compile_pyomo_model(plp: PyomoLP, template: LinearProgram) -> LinearProgram:
-    """Compile a Pyomo model with LinearStandardFormCompiler back to arrays in `template`'s order.
-
-    Coefficients, bounds, objective and integrality are all read from what Pyomo compiled;
-    `template` only supplies the block layout (names and shapes) and the row/column order.
-    """
-    import pyomo.environ as pyo
-    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
-
-    info = LinearStandardFormCompiler().write(
-        plp.model, mixed_form=True, set_sense=None, column_order=plp.columns)
-    ncol, nrow = len(plp.columns), len(plp.rows)
-    col_pos = {id(v): k for k, v in enumerate(plp.columns)}
-    row_pos = {id(c): i for i, c in enumerate(plp.rows)}
-    col_map = np.fromiter((col_pos[id(v)] for v in info.columns), dtype=np.int64,
-                          count=len(info.columns))
-    row_lower, row_upper = np.full(nrow, -np.inf), np.full(nrow, np.inf)
-    row_map = np.empty(len(info.rows), dtype=np.int64)
-    keep = np.ones(len(info.rows), dtype=bool)
-    seen: set[int] = set()
-    for k, (con, bound_type) in enumerate(info.rows):
-        i = row_pos[id(con)]
-        row_map[k] = i
-        rhs = float(info.rhs[k])
-        if bound_type >= 0:
-            row_upper[i] = rhs
-        if bound_type <= 0:
-            row_lower[i] = rhs
-        keep[k] = i not in seen  # a ranged row compiles to two rows with the same body
-        seen.add(i)
-    A = sp.csc_array(info.A)
-    identity = (len(col_map) == ncol and np.array_equal(col_map, np.arange(ncol))
-                and len(row_map) == nrow and np.array_equal(row_map, np.arange(nrow)))
-    if not identity:
-        coo = A.tocoo()
-        mask = keep[coo.row]
-        A = sp.csc_array((coo.data[mask], (row_map[coo.row[mask]], col_map[coo.col[mask]])),
-                         shape=(nrow, ncol))
-    c = np.zeros(ncol)
-    c[col_map] = np.asarray(info.c.todense()).ravel()[: len(col_map)]
-    col_lower = np.array([-np.inf if v.lb is None else v.lb for v in plp.columns], dtype=float)
-    col_upper = np.array([np.inf if v.ub is None else v.ub for v in plp.columns], dtype=float)
-    integral = np.array([v.is_integer() for v in plp.columns], dtype=np.int32)
-    sense = info.objectives[0].sense if info.objectives else pyo.minimize
-    return LinearProgram(
-        A=A, c=c, col_lower=col_lower, col_upper=col_upper, row_lower=row_lower,
-        row_upper=row_upper, maximize=(sense == pyo.maximize),
-        col_blocks=template.col_blocks, row_blocks=template.row_blocks,
-        integrality=integral if integral.any() else None, name=template.name,
-    )
+def _check_route(route: str) -> None:
+    if route not in ROUTES:
+        raise SpecError(f"unknown LP route {route!r}", hint="use one of " + ", ".join(ROUTES))
 
 
 def solve_lp(
@@ -503,13 +382,12 @@ def solve_lp(
     simplex: Simplex = "dual",
 ) -> LPSolution:
     """Solve `lp` through Pyomo (build, compile, HiGHS) or directly; see the module docstring."""
-    if route not in ("pyomo", "direct"):
-        raise SpecError(f"unknown LP route {route!r}", hint="use 'pyomo' or 'direct'")
+    _check_route(route)
     t0 = time.perf_counter()
-    if route == "pyomo":
-        plp = build_pyomo_model(lp)
-        lp = compile_pyomo_model(plp, lp)
-        del plp  # free the Pyomo objects before HiGHS allocates its own copy
+    if route != "direct":
+        from gamespec.solvers.lp_pyomo import through_pyomo
+
+        lp = through_pyomo(lp, route)  # the Pyomo model is freed before HiGHS copies the LP
     return run_highs(lp, time_limit=time_limit, basis=basis, simplex=simplex, route=route,
                      build_seconds=time.perf_counter() - t0)
 
@@ -662,11 +540,12 @@ def game_lps(game: ConditionalGame, route: Route) -> tuple[LinearProgram, Linear
     """Both LPs of the game. On the Pyomo route the leader's LP is declared as a Pyomo model and
     compiled by Pyomo; the follower's LP is derived from that compiled form (one Pyomo model,
     not two: the dual is a transpose plus bound bookkeeping)."""
-    if route not in ("pyomo", "direct"):
-        raise SpecError(f"unknown LP route {route!r}", hint="use 'pyomo' or 'direct'")
+    _check_route(route)
     leader = leader_lp(game)
-    if route == "pyomo":
-        leader = compile_pyomo_model(build_pyomo_model(leader), leader)
+    if route != "direct":
+        from gamespec.solvers.lp_pyomo import through_pyomo
+
+        leader = through_pyomo(leader, route)
     return leader, follower_lp_of(leader)
 
 

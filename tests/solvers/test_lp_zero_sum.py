@@ -12,14 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamespec.errors import SolverError
+from gamespec.solvers.lp_pyomo import through_pyomo
 from gamespec.solvers.lp_zero_sum import (
     ConditionalGame,
     LinearProgram,
     SideConstraint,
     bayesian_stackelberg,
     best_response_closed_form,
-    build_pyomo_model,
-    compile_pyomo_model,
     dobss_milp,
     evaluate,
     follower_lp,
@@ -42,7 +41,7 @@ from gamespec.stdlib.location import (
     synthetic_city,
 )
 
-ROUTES = ["pyomo", "direct"]
+ROUTES = ["pyomo", "pyomo-aml", "direct"]
 
 
 def location_game(n: int, seed: int, qmax: float, hamming: bool = True) -> ConditionalGame:
@@ -105,10 +104,12 @@ def test_matrix_game_needs_pooled_signal() -> None:
 # ---- the two LPs ------------------------------------------------------------------------------
 
 
-def test_pyomo_compile_round_trip_reproduces_the_arrays() -> None:
+@pytest.mark.parametrize("route", ["pyomo", "pyomo-aml"])
+def test_pyomo_compile_round_trip_reproduces_the_arrays(route: str) -> None:
     game = location_game(6, seed=1, qmax=0.2)
     for lp in (leader_lp(game), follower_lp(game)):
-        back = compile_pyomo_model(build_pyomo_model(lp), lp)
+        back = through_pyomo(lp, route)
+        assert back.A.shape == lp.A.shape
         assert (abs(back.A - lp.A)).max() == 0
         for name in ("c", "col_lower", "col_upper", "row_lower", "row_upper"):
             np.testing.assert_array_equal(getattr(back, name), getattr(lp, name))
