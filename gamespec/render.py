@@ -54,6 +54,8 @@ def render_result(result: Result, color: bool = False) -> str:
             lines.append(paint(f"data {name}: {note}", "yellow", color))
     for name, entry in result.compare.items():
         lines.append(f"compare {name}:{_spaced(_summarise(entry))}")
+    for name, audit in result.extra.get("privacy_audit", {}).items():
+        lines.append(f"privacy audit {name}: {audit_line(audit)}")
     lines.append(paint(certificate_line(result), "green" if result.certificate.ok else "red bold",
                        color))
     if result.timing:
@@ -77,6 +79,17 @@ def _strategy_lines(strategies: dict) -> list[str]:
     if len(ranked) > TOP_ENTRIES:
         lines.append(f"  ... ({len(ranked) - TOP_ENTRIES} more strategies)")
     return lines
+
+
+def audit_line(audit: dict) -> str:
+    """One line for an independent per-instance DP audit (gamespec.solvers.privacy_audit)."""
+    if "error" in audit:
+        return f"could not run ({audit['error']})"
+    head = (f"{audit['mechanism']} masses recomputed for {audit['members']:,} members "
+            f"({audit['distinct_outputs']:,} distinct), max |ln Q/Q_-i| {_num(audit['max_loss'])}")
+    if "eps" not in audit:
+        return head
+    return head + f"; {audit['within_eps']:,} of {audit['members']:,} within eps = {_num(audit['eps'])}"
 
 
 def certificate_line(result: Result) -> str:

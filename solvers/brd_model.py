@@ -31,6 +31,7 @@ from gamespec.solvers.brd_grouped import (
     grouped_certificate,
     plan_grouping,
 )
+from gamespec.solvers.privacy_audit import audit_profile, find_mechanism
 from gamespec.solvers.registry import SolverEntry
 
 DEVIATION = "@deviation"
@@ -221,7 +222,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         else result.status, values=values,
         strategies=plain.label(profile), certificate=certificate,
         compare=compare_profiles(model, plain, profile),
-        extra=_run_facts(choice, grouped, result, int(options.get("seed", 0))),
+        extra=_run_facts(choice, grouped, result, int(options.get("seed", 0)))
+        | _privacy_audits(model, plain, profile),
     )
 
 
@@ -281,6 +283,22 @@ def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None, result,
 
 
 # --------------------------------------------------------------------------- compare
+
+
+def _privacy_audits(model: Model, oracle: ModelOracle, equilibrium: np.ndarray) -> dict:
+    """``{"privacy_audit": {profile: report}}`` when members publish through a stdlib
+    mechanism (`gamespec.solvers.privacy_audit`), else nothing."""
+    if find_mechanism(model) is None:
+        return {}
+    reports = {"equilibrium": audit_profile(model, oracle._bind(equilibrium, None))}
+    for name, fixed in model.profiles.items():
+        try:
+            chosen = profile_choices(model, oracle, fixed)
+        except GamespecError:
+            continue  # compare already records why the profile cannot be played
+        reports[name] = audit_profile(model, oracle._bind(chosen, None))
+    return {"privacy_audit": reports}
+
 
 
 def compare_profiles(model: Model, oracle: ModelOracle, equilibrium: np.ndarray) -> dict:
