@@ -3,13 +3,17 @@
 For each number of regions, one fresh subprocess per method (so peak RSS is per method):
   baseline  the leader's LP (eqs 16-20) as a NumPy/scipy.sparse CSC matrix handed to highspy
             `passModel`, HiGHS defaults (dual simplex): the reference every ratio divides by;
-  pyomo     `solve_zero_sum(route="pyomo")`: the leader's LP built as a Pyomo model, compiled
-            with LinearStandardFormCompiler, the follower's LP derived from the compiled matrix,
-            both solved by HiGHS (follower's LP cold, leader's LP warm-started), certificate;
+  pyomo     `solve_zero_sum(route="pyomo")`: the leader's LP built as a pyomo.kernel model
+            (variable lists, one matrix_constraint per row block), compiled back in bulk, the
+            follower's LP derived from the compiled matrix, both solved by HiGHS (follower's LP
+            cold, leader's LP warm-started), certificate (solvers/lp_pyomo.py);
+  pyomo-aml the same with a ConcreteModel of LinearExpression rows compiled by Pyomo's
+            LinearStandardFormCompiler (the previous default, kept for comparison);
   direct    `solve_zero_sum(route="direct")`: the same two solves without Pyomo;
   gamespec  the whole product: a .game spec (the same city written to a CSV beside it) parsed,
             built into a Model, classified, compiled to the LP's arrays from the symbolic
-            payoff, and solved by the `lp` method (the pyomo route), certificate included.
+            payoff, and solved by the `lp` method (the default pyomo route), certificate
+            included.
 Instance: `synthetic_city(n, seed)` (seeded stand-in), Euclidean dp, Hamming dq,
 Qmax = qmax_frac x the quality loss of the obfuscation LPPM with k = 3 (PERFORMANCE.md's setting).
 Times exclude imports (done before the clock starts); "cpu s" is the process's CPU time, a
@@ -26,7 +30,7 @@ import subprocess
 import sys
 import time
 
-METHODS = ("baseline", "pyomo", "direct", "gamespec")
+METHODS = ("baseline", "pyomo", "pyomo-aml", "direct", "gamespec")
 
 SPEC = """game "Location privacy benchmark"
 param Qmax = {qmax!r}
@@ -93,8 +97,10 @@ def build_game(n: int, seed: int, qmax_frac: float):  # -> ConditionalGame
 def run_worker(method: str, n: int, seed: int, qmax_frac: float) -> dict[str, float | str]:
     """Time one method on one size in this process; peak RSS is this process's maximum."""
     import pyomo.environ  # noqa: F401  (import cost is not part of the comparison)
+    import pyomo.kernel  # noqa: F401
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler  # noqa: F401
 
+    import gamespec.solvers.lp_pyomo  # noqa: F401
     from gamespec.solvers.lp_zero_sum import leader_lp, run_highs, solve_zero_sum
 
     if method == "gamespec":
@@ -161,7 +167,7 @@ def run_in_subprocess(method: str, n: int, seed: int, qmax_frac: float) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     """One line per (size, method) with ratios against the baseline of the same size."""
-    print(f"{'n':>4} {'method':<9} {'build s':>8} {'solve s':>8} {'total s':>8} {'cpu s':>8} "
+    print(f"{'n':>4} {'method':<10} {'build s':>8} {'solve s':>8} {'total s':>8} {'cpu s':>8} "
           f"{'peak MiB':>9} {'x total':>8} {'x cpu':>6} {'x mem':>6} {'value':>12}  notes")
     base = {r["n"]: r for r in rows if r["method"] == "baseline"}
     for r in rows:
@@ -170,7 +176,7 @@ def print_table(rows: list[dict]) -> None:
         rc = r["cpu"] / b["cpu"] if b else float("nan")
         rm = r["peak_mib"] / b["peak_mib"] if b else float("nan")
         nnz = f"nnz {r['nnz']:,} " if r["nnz"] >= 0 else ""
-        print(f"{r['n']:>4} {r['method']:<9} {r['build']:8.2f} {r['solve']:8.2f} "
+        print(f"{r['n']:>4} {r['method']:<10} {r['build']:8.2f} {r['solve']:8.2f} "
               f"{r['total']:8.2f} {r['cpu']:8.2f} {r['peak_mib']:9.0f} {rt:8.2f} {rc:6.2f} "
               f"{rm:6.2f} {r['value']:12.8f}  "
               f"{nnz}{r['extra']}", flush=True)

@@ -36,7 +36,7 @@ Values = Mapping[Any, float]  # Symbol (or its name) -> number
 # Kinds of candidate points for a maximum.
 ENDPOINT, STATIONARY, SWITCH, PROBE, REFINED = range(5)
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
-SELECTIONS = ("payoff", "lowest", "highest")
+SELECTIONS = ("payoff", "min_payoff", "lowest", "highest")
 
 
 # --------------------------------------------------------------------------- results
@@ -1096,7 +1096,8 @@ def mean_field_fixed_points(br_map: BestResponseMap, lo: float | None = None,
     in one batch; zeros on the grid are candidates, sign changes are bracketed and
     refined. A candidate is claimed only if the full best-response set there contains s
     within tol (a jump of BR across the diagonal goes to `jumps`, not to equilibria).
-    `selection`: "payoff" (highest member payoff), "lowest" or "highest" s.
+    `selection`: "payoff" (highest member payoff), "min_payoff" (lowest), "lowest" or
+    "highest" s.
     """
     return mean_field_equilibria(br_map, [others], field=field, aggregate=aggregate, lo=lo,
                                  hi=hi, selection=selection, grid=grid, tol=tol)[0]
@@ -1190,6 +1191,9 @@ def _select(points: list[FixedPoint], rule: str, tol: float) -> FixedPoint | Non
         return points[0]
     if rule == "highest":
         return points[-1]
+    if rule == "min_payoff":
+        worst = min(p.payoff for p in points)
+        return next(p for p in points if p.payoff <= worst + _tolerance(tol, worst))
     best = max(p.payoff for p in points)
     return next(p for p in points if p.payoff >= best - _tolerance(tol, best))
 

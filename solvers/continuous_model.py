@@ -9,7 +9,7 @@ from __future__ import annotations
 import sympy
 
 from gamespec.analysis import Classification
-from gamespec.errors import SolverError
+from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
 from gamespec.result import Certificate, Result
 from gamespec.solvers import continuous as cont
@@ -163,11 +163,22 @@ def _br_map(model: Model, params: dict, args):
 
 
 def _selection(model: Model) -> str:
+    """The fixed-point selection rule of the spec's `select` statement, in
+    `continuous.SELECTIONS` terms; rules it cannot honour are refused, not approximated."""
     rule = model.selection
     if rule is None or rule.kind == "first":
         return "payoff"
+    population, _, own = population_parts(model)
     if rule.payoff_of is not None:
-        return "payoff"
+        if rule.payoff_of != population.name:
+            raise SpecError(f"`select {rule.kind} payoff {rule.payoff_of}`: fixed points are "
+                            f"selected by the population's own payoff", span=rule.span,
+                            hint=f"write `select {rule.kind} payoff {population.name}`")
+        return "payoff" if rule.kind == "max" else "min_payoff"
+    if rule.target != own:
+        raise SpecError(f"`select {rule.kind} EXPR` selects by the population's strategy "
+                        f"`{own}` only", span=rule.span,
+                        hint=f"write `select {rule.kind} {own}` or select by payoff")
     return "highest" if rule.kind == "max" else "lowest"
 
 

@@ -56,6 +56,10 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     if model.free_params():
         return False, "parameters without values: " + ", ".join(model.free_params())
     leader, follower = roles(model)
+    if model.players[follower].constraints:
+        name = model.players[follower].constraints[0].name
+        return False, (f"`{follower}` (the follower) has a constraint (`{name}`): the LP "
+                       f"carries constraints on the leader's strategy only")
     size = 1
     for s in (model.players[leader].strategies[0], model.players[follower].strategies[0]):
         for c in s.condition_sets:
@@ -274,4 +278,5 @@ ENTRY = SolverEntry(
     can_solve=can_solve,
     solve=solve,
     derive=derive,
+    uses_constraints=True,
 )

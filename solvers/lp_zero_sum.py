@@ -28,21 +28,22 @@ for every s): if the follower saw s, the leader could only play pure strategies.
 Solving (interface choice, measured on this machine; see benchmarks/lp_scaling.py)
 --------------------------------------------------------------------------------------
 Every LP is first assembled as NumPy/scipy.sparse arrays (`LinearProgram`). The Pyomo route
-(the default) lowers it to a Pyomo `ConcreteModel` whose rows are `LinearExpression` objects
-built with the garbage collector paused, compiles that model with Pyomo's
-`LinearStandardFormCompiler` (mixed form, objective sense kept, our column order), and hands the
-resulting CSC matrix to highspy's numpy `passModel` overload (integrality array of length
-ncol). Why: of the Pyomo routes available in pyomo 6.10, this was the cheapest measured
-(PERFORMANCE.md: ~2.3x the direct build at <= 100 regions, ~1.2x at 300, against 5x for
-LinearExpression rows solved through the `appsi_highs`/`highs` persistent interfaces, whose
-per-constraint `generate_standard_repn` and element-wise loading dominate, and 11-15x for natural
-`sum()` rules). Templatized constraints (pyomo's experimental TEMPLATIZE_CONSTRAINTS) were
-slower still (a 1M-entry Param alone took 24 s), and pyomo kernel `matrix_constraint` models
-fail with both HiGHS interfaces. Going through highspy directly also gives us HiGHS's basis,
-which the warm start below needs. For a game, only the leader's LP is declared in Pyomo; the
-follower's LP is derived from Pyomo's compiled matrix by `lagrangian_dual` (a transpose plus
-bound bookkeeping), which halves the Pyomo cost. The Pyomo model is dropped once compiled.
-`route="direct"` skips Pyomo (same arrays, same HiGHS calls).
+(the default, `solvers/lp_pyomo.py`) declares it as a `pyomo.kernel` model whose row blocks are
+kernel `matrix_constraint`s (Pyomo's CSR-backed linear constraints: the payoff coefficients
+are handed over as one sparse matrix, no Pyomo expression per term), compiles it back to arrays
+in bulk, and hands them to highspy's numpy `passModel` overload. Why: it is the only Pyomo
+route measured whose cost does not grow with a Python visit per nonzero. With
+`python benchmarks/lp_scaling.py --sizes 30 50 100 200` (same run, synthetic city) the Pyomo
+share of the build is 0.15 s at 100 regions (1M nonzeros) and 1.9 s at 200 (8M), against
+1.4 s and 12.7 s for a ConcreteModel of `LinearExpression` rows compiled by Pyomo's
+`LinearStandardFormCompiler` (`route="pyomo-aml"`, the previous default; ~1 us per nonzero in
+its expression walk, 2.3x the direct build's memory at 200 regions against 1.13x). The
+`appsi_highs`/`highs` persistent interfaces were slower still (per-constraint standard repns
+and element-wise loading), and the AML `MatrixConstraint` breaks Pyomo 6.10's own compiler.
+Going through highspy directly also gives us HiGHS's basis, which the warm start below needs.
+For a game, only the leader's LP is declared in Pyomo; the follower's LP is derived from
+the compiled matrix by `lagrangian_dual` (a transpose plus bound bookkeeping). The Pyomo model
+is dropped once compiled. `route="direct"` skips Pyomo (same arrays, same HiGHS calls).
 
 Which LP first (the rule): cold-solve the follower's LP with HiGHS's dual simplex, then solve
 the leader's LP warm-started from the complementary basis (a follower column is basic exactly
@@ -53,7 +54,10 @@ dual simplex on the follower's LP was the fastest of {leader, follower} x {dual,
 almost every case (0.1-1.4 s at 100 regions) while dual simplex on the leader's LP took up to
 60 s (30k iterations) when Qmax is loose. Exception seen: 200 regions at Qmax = obfuscation
 loss, where primal simplex on the leader's LP (28 s) beat the follower's dual simplex (254 s);
-`lp="leader", simplex="primal"` reaches that path. Both LP values are always reported when both
+`lp="leader", simplex="primal"` reaches that path; and 300 regions at half that loss
+(benchmarks/lp_scaling.py's setting), where the follower's LP took 12,027 iterations (55 s)
+against 3,674 (26 s) for the leader's LP by dual simplex, so the rule costs 2x there
+(`lp="leader"`). Both LP values are always reported when both
 LPs are solved (`lp="both"`, the default); `lp="leader"` or `lp="follower"` solves one LP and
 reads the other player's strategy from its row duals (the other value is then None).
 

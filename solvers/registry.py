@@ -29,6 +29,18 @@ class SolverEntry:
     can_solve: Callable[[Model, Classification], tuple[bool, str]]
     solve: Callable[..., Result]
     derive: Callable | None = None
+    uses_constraints: bool = False  # False: a spec with `subject to` is refused, not ignored
+
+    def fits(self, model: Model, cls: Classification) -> tuple[bool, str]:
+        """Whether this method applies, and why not; constraints it would drop refuse it."""
+        ok, reason = self.can_solve(model, cls)
+        if ok and not self.uses_constraints:
+            constrained = [p for p in model.players.values() if p.constraints]
+            if constrained:
+                player = constrained[0]
+                return False, (f"`{player.name}` has a constraint (`{player.constraints[0].name}`)"
+                               f" and this method does not take constraints")
+        return ok, reason
 
 
 def registry() -> list[SolverEntry]:
@@ -37,7 +49,7 @@ def registry() -> list[SolverEntry]:
 
 
 def applicable(model: Model, cls: Classification) -> list[tuple[SolverEntry, bool, str]]:
-    return [(e, *e.can_solve(model, cls)) for e in registry()]
+    return [(e, *e.fits(model, cls)) for e in registry()]
 
 
 def plan(model: Model, cls: Classification, method: str | None = None) -> SolverEntry:
@@ -52,7 +64,7 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
             hint = f"did you mean `{close[0]}`? " if close else ""
             raise SpecError(f"unknown method `{wanted}`",
                             hint=hint + "methods: " + ", ".join(entries))
-        ok, reason = entries[wanted].can_solve(model, cls)
+        ok, reason = entries[wanted].fits(model, cls)
         if not ok:
             others = [e.name for e, fits, _ in applicable(model, cls) if fits]
             hint = ("methods that apply to this game: " + ", ".join(others)

@@ -94,3 +94,42 @@ def test_paper_regimes_beside_the_exact_answer():
     paper = result.compare["paper"]
     assert paper["regime_exact"] == 2 and paper["agrees_paper"] is True
     assert result.strategies["users"] == pytest.approx(100)
+
+
+CROWD = """
+population crowd of 50 {
+  choose x in [0, 1]
+  field m = mean x
+}
+payoff crowd = -(x - (3 * m^2 - 2 * m^3))^2 + m
+select RULE
+"""
+
+
+@pytest.mark.parametrize("rule, expected", [("max payoff crowd", 1.0), ("min payoff crowd", 0.0),
+                                            ("max x", 1.0), ("min x", 0.0)])
+def test_select_statement_picks_the_fixed_point(rule: str, expected: float) -> None:
+    # fixed points 0, 1/2, 1 with member payoffs 0, 1/2, 1 (the first term vanishes there)
+    result = run_model(model_from_string(CROWD.replace("RULE", rule), "t.game"))
+    assert result.strategies["crowd"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_select_by_an_expression_other_than_the_strategy_is_refused() -> None:
+    from gamespec.errors import SpecError
+
+    with pytest.raises(SpecError, match="population's strategy") as info:
+        run_model(model_from_string(CROWD.replace("RULE", "max m * 2"), "t.game"))
+    assert info.value.span is not None and info.value.span.line == 7
+
+
+def test_constrained_interval_player_is_refused_not_ignored() -> None:
+    from gamespec.solvers.continuous_model import ENTRY
+
+    model = model_from_string("""
+player a { choose x in [0, 1]  subject to cap: x <= 0.5 }
+player b { choose y in [0, 1] }
+payoff a = x*y - x^2
+payoff b = x*y - y^2
+""", "t.game")
+    ok, reason = ENTRY.fits(model, classify(model))
+    assert not ok and "`cap`" in reason

@@ -129,3 +129,17 @@ def test_infeasible_quality_bound_names_the_constraint():
     bad = model_from_string(text, "t.game")
     with pytest.raises(SolverError, match="quality"):
         run_model(bad)
+
+
+def test_follower_constraint_is_refused_not_ignored() -> None:
+    from gamespec.solvers.lp import can_solve
+
+    model = model_from_string("""
+set S = {H, T}
+player row { mixed p over S }
+player col { mixed q over S  subject to lean: q[H] <= 0.2 }
+payoff row = sum(s in S, t in S) p[s] * q[t] * (if s == t then 1 else -1)
+zero_sum
+""", "t.game")
+    ok, reason = can_solve(model, classify(model))
+    assert not ok and "`lean`" in reason and "follower" in reason
