@@ -10,7 +10,12 @@ its own):
   one function (no protocol, no method calls): the yardstick for "general backend
   within 2x";
 * ``plain``: `nvo_straightforward` (Algorithm 1 as printed: every candidate recomputes Q
-  and every instance's pDP from scratch) where n is small enough.
+  and every instance's pDP from scratch) where n is small enough;
+* ``spec``: the product's general path, up to ``--spec-max-n``: the same instance written as
+  a .game spec (`SPEC` below, data in a CSV beside it), loaded into a Model, and solved by
+  the BRD engine with the grouped oracle compiled from the Model (members grouped by data
+  bin and choice); timed from the oracle's construction to the end of the dynamics (the
+  model load is reported apart). This is the "general backend" of issue 5's goal.
 
 All three must end on the same profile (compared by digest). The pDP count is verified
 independently (masses gathered per instance, Q summed from scratch, stdlib `pdp_all` in
@@ -233,6 +238,66 @@ def handwritten_nvo_brd(inst: NVOInstance, initial: np.ndarray, tol: float = DEF
     return profile, passes, total
 
 
+# ------------------------------------------------------------------ the spec path
+
+SPEC = """game "NVO benchmark instance"
+param eps = {eps!r}
+param K = {K}
+data t = csv("data.csv")
+set I = t.rows
+param raw[i in I] = t.v[i]
+param n = card(I)
+param d[i in I] = (bin_of(raw[i], K) - 0.5) / K     # the bin mid-point (nvo_instance's type)
+set X = 1..K
+param q[x in X] = count(i in I : bin_of(raw[i], K) == x) / n
+set V = {{3, 2, 1, 0.33, 0.2}} / eps
+players instances[i in I] {{ choose b in V }}
+let m[i in I, x in X] = laplace_mass(d[i], b[i], x, K)
+let Q[x in X] = mean(j in I) m[j, x]
+let Q_without[i in I, x in X] = (n * Q[x] - m[i, x]) / (n - 1)
+let pdp[i in I] = [max(x in X) abs(ln(Q[x] / Q_without[i, x])) <= eps]
+let KL = sum(x in X : q[x] > 0) q[x] * ln(q[x] / Q[x])
+common payoff = sum(i in I) pdp[i] + 1 - KL / ln(K)
+"""
+
+
+def run_spec(n: int, eps: float, seed: int) -> dict:
+    """The spec path: write, load, then BRD with the Model-compiled grouped oracle."""
+    import tempfile
+    from pathlib import Path
+
+    from gamespec.loader import load_model
+    from gamespec.solvers.brd import best_response_dynamics
+    from gamespec.solvers.brd_grouped import GroupedOracle
+    from gamespec.solvers.brd_model import choose_oracle
+
+    data = mixture_data(n, seed)
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "data.csv").write_text(
+            "v\n" + "".join(f"{float(v)!r}\n" for v in data))
+        Path(folder, "nvo.game").write_text(SPEC.format(eps=float(eps), K=K))
+        model, load_wall, _ = _timed(lambda: load_model(Path(folder, "nvo.game")))
+
+    def dynamics():
+        choice = choose_oracle(model, {})
+        oracle = GroupedOracle(model, choice.grouping, tol=DEFAULT_TOL)
+        return best_response_dynamics(oracle, seed=seed, tol=DEFAULT_TOL, certify=False)
+
+    res, wall, cpu = _timed(dynamics)
+    values = model.players["instances"].strategies[0].domain.values()
+    scales = SCALES / eps
+    chosen = values[res.profile]
+    profile = np.argmin(np.abs(chosen[:, None] - scales[None, :]), axis=1)
+    start = random_profile(np.full(n, SCALES.size), seed)
+    same_start = np.array_equal(
+        np.argmin(np.abs(values[start][:, None] - scales[None, :]), axis=1), start)
+    return {"engine": "spec", "n": n, "eps": eps, "wall": wall, "cpu": cpu,
+            "load_wall": load_wall, "passes": res.passes, "switches": res.switches,
+            "status": res.status, "same_start": bool(same_start),
+            "digest": profile_digest(profile).hex(),
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 # ------------------------------------------------------------------ workers
 
 
@@ -248,6 +313,8 @@ def _timed(fn: Callable[[], object]) -> tuple[object, float, float]:
 
 def run_worker(engine: str, n: int, eps: float, seed: int, plain_limit: float) -> dict:
     """One (engine, n, eps) measurement; runs inside its own process."""
+    if engine == "spec":
+        return run_spec(n, eps, seed)
     inst = nvo_instance(mixture_data(n, seed), SCALES / eps, eps, K)
     start = random_profile(np.full(n, SCALES.size), seed)
     report: dict = {"engine": engine, "n": n, "eps": eps}
@@ -291,7 +358,7 @@ def _fmt_s(x: float | None) -> str:
     return f"{x:.3g}" if x < 100 else f"{x:.0f}"
 
 
-def table_row(fast: dict, hand: dict, plain: dict | None) -> str:
+def table_row(fast: dict, hand: dict, plain: dict | None, spec: dict | None) -> str:
     n, eps = fast["n"], fast["eps"]
     same_hand = hand["digest"] == fast["digest"]
     if plain is None:
@@ -303,19 +370,24 @@ def table_row(fast: dict, hand: dict, plain: dict | None) -> str:
         speedup = f"{ratio:,.0f}x" if finished else f">= {ratio:,.0f}x"
         same_plain = "yes" if finished and plain["digest"] == fast["digest"] else (
             "n/a" if not finished else "NO")
+    if spec is None:
+        spec_cells = "— | — | —"
+    else:
+        same_spec = "yes" if spec["digest"] == fast["digest"] else "NO"
+        spec_cells = f"{_fmt_s(spec['cpu'])} | {spec['cpu'] / hand['cpu']:,.0f} | {same_spec}"
     return (f"| {n:,} | {eps:g} | {_fmt_s(fast['wall'])} / {_fmt_s(fast['cpu'])} | "
             f"{fast['passes']} | {fast['switches']:,} | {fast['pdp_ok']:,} / {n:,} | "
             f"{fast['kl']:.4f} ({fast['laplace_kl']:.3f}) | {fast['certificate']:.1e} | "
             f"{fast['peak_mib']:.0f} | {_fmt_s(hand['cpu'])} | "
             f"{fast['cpu'] / hand['cpu']:.2f} | {'yes' if same_hand else 'NO'} | {plain_cell} | "
-            f"{speedup} | {same_plain} | {PAPER_MINUTES.get((n, eps), '—')} |")
+            f"{speedup} | {same_plain} | {spec_cells} | {PAPER_MINUTES.get((n, eps), '—')} |")
 
 
 HEADER = (
     "| n | eps | fast s (wall / CPU) | passes | switches | pDP ok (verified) | KL (Laplace) "
     "| max gain | peak MiB | hand-written CPU s | fast / hand | same | straightforward CPU s "
-    "| speed-up | same | paper |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| speed-up | same | spec path CPU s | spec / hand | same | paper |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -328,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="run the straightforward implementation up to this n (0: never)")
     ap.add_argument("--plain-time-limit", type=float, default=900.0,
                     help="seconds before the straightforward run stops (reported as a bound)")
+    ap.add_argument("--spec-max-n", type=int, default=1307,
+                    help="run the spec path (Model + grouped oracle) up to this n (0: never)")
     ap.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.worker:
@@ -346,8 +420,11 @@ def main(argv: list[str] | None = None) -> int:
             hand = spawn("hand", n, eps, args.seed, 0)
             plain = (spawn("plain", n, eps, args.seed, args.plain_time_limit)
                      if n <= args.plain_max_n else None)
-            print(table_row(fast, hand, plain), flush=True)
+            spec = spawn("spec", n, eps, args.seed, 0) if n <= args.spec_max_n else None
+            print(table_row(fast, hand, plain, spec), flush=True)
             failures += hand["digest"] != fast["digest"]
+            if spec is not None:
+                failures += spec["digest"] != fast["digest"]
             if plain is not None and plain["status"] == "converged":
                 failures += plain["digest"] != fast["digest"]
     if failures:

@@ -49,6 +49,7 @@ def render_result(result: Result, color: bool = False) -> str:
                 lines.append(f"  {player}: {_num(value)}")
         if result.strategies:
             lines += _strategy_lines(result.strategies)
+    lines += _lp_lines(result.extra.get("lp"))
     for name, info in result.extra.get("data", {}).items():
         for note in info.get("notes", []):
             lines.append(paint(f"data {name}: {note}", "yellow", color))
@@ -78,6 +79,28 @@ def _strategy_lines(strategies: dict) -> list[str]:
     lines += [f"  {label}: {n:,} agents" for label, n in ranked[:TOP_ENTRIES]]
     if len(ranked) > TOP_ENTRIES:
         lines.append(f"  ... ({len(ranked) - TOP_ENTRIES} more strategies)")
+    return lines
+
+
+def _lp_lines(lp: dict | None) -> list[str]:
+    """Both LP values with their gap, and each side constraint's level, bound and shadow
+    price (the paper's z for the location-privacy quality bound)."""
+    if not lp:
+        return []
+    follower = lp.get("follower_lp_value")
+    values = f"leader's LP {_num(lp['leader_lp_value'])}" if lp.get(
+        "leader_lp_value") is not None else "leader's LP not solved"
+    values += f", follower's LP {_num(follower)}" if follower is not None else ""
+    if lp.get("duality_gap") is not None:
+        values += f" (duality gap {_num(lp['duality_gap'])})"
+    lines = [f"lp: {values}"]
+    bounds = lp.get("constraint_bounds", {})
+    for name, price in lp.get("shadow_prices", {}).items():
+        level = lp.get("constraint_lhs", {}).get(name)
+        bound = bounds.get(name)
+        where = (f"{_num(level)} {bound['sense']} {_num(bound['bound'])}, "
+                 if level is not None and bound else "")
+        lines.append(f"constraint {name}: {where}shadow price {_num(price)}")
     return lines
 
 

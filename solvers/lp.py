@@ -114,8 +114,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             "shadow_prices": dict(solution.z),
             "constraint_lhs": dict(solution.constraint_lhs),
             "iterations": dict(solution.iterations),
-            "interface": "Pyomo model -> LinearStandardFormCompiler -> highspy passModel "
-                         "(dual simplex)",
+            "constraint_bounds": {c.name: {"sense": c.sense, "bound": float(c.bound)}
+                                  for c in conditional.constraints},
+            "interface": "pyomo.kernel model (matrix_constraint rows) -> bulk compile -> "
+                         "highspy passModel (dual simplex; follower's LP cold, leader's warm)",
             "solve_timing": dict(solution.timing),
         },
     }
