@@ -145,6 +145,7 @@ class ModelBuilder:
             elements=self.elements,
         )
         model.solve_method, model.solve_options = self._build_solve_hints()
+        model.spans.update(self._solve_option_spans())
         self._check_payoff_coverage(model)
         return model
 
@@ -931,6 +932,12 @@ class ModelBuilder:
         initial = tuple((r.target, self.builder.build(r.at), self.builder.build(r.value))
                         for r in stmt.initial)
         return UpdateRules(var, rounds, rules, initial, stmt.span)
+
+    def _solve_option_spans(self) -> dict:
+        """`"solve option NAME"` -> the option's span (for errors a solver finds in it)."""
+        stmts = self._stmts(ast.SolveStmt)
+        return {f"solve option {name}": span for name, _, span in stmts[-1].options} \
+            if stmts else {}
 
     def _build_solve_hints(self):
         stmts = self._stmts(ast.SolveStmt)

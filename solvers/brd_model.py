@@ -195,6 +195,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     potential = plain.common_payoff if model.common_payoff is not None else None
     result = best_response_dynamics(
         grouped if grouped is not None else plain,
+        initial=_start_profile(model, plain, options.get("start")),
         seed=int(options.get("seed", 0)),
         mode=mode,
         tol=tol,
@@ -223,8 +224,21 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         strategies=plain.label(profile), certificate=certificate,
         compare=compare_profiles(model, plain, profile),
         extra=_run_facts(choice, grouped, result, int(options.get("seed", 0)))
-        | _privacy_audits(model, plain, profile),
+        | {"start": options.get("start", "random")} | _privacy_audits(model, plain, profile),
     )
+
+
+def _start_profile(model: Model, plain: ModelOracle, start) -> np.ndarray | None:
+    """The named profile the `start` option asks the dynamics to begin from (None: a seeded
+    random profile)."""
+    if start is None:
+        return None
+    span = model.spans.get("solve option start")
+    if not isinstance(start, str) or start not in model.profiles:
+        known = ", ".join(f'"{name}"' for name in model.profiles) or "none declared"
+        raise SpecError(f"`start` must name a profile of the spec, not {start!r}", span=span,
+                        hint=f"profiles: {known} (declare one with `profile NAME {{ ... }}`)")
+    return profile_choices(model, plain, model.profiles[start])
 
 
 def _progress_printer():

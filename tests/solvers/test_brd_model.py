@@ -65,3 +65,29 @@ def test_common_payoff_family_climbs_to_the_optimum():
             trial = b.copy()
             trial[k] = alt
             assert potential(trial) <= potential(b) + 1e-12
+
+
+def test_start_option_begins_from_a_named_profile() -> None:
+    from gamespec.analysis import classify
+    from gamespec.errors import SpecError
+    from gamespec.loader import model_from_string
+    from gamespec.solvers.brd_model import solve
+
+    # two pure equilibria (all A pays 9, all B pays 6): each start is already an equilibrium
+    text = """
+players p[i in 1..3] { choose c in {A, B} }
+common payoff = count(i in 1..3 : c[i] == A) * count(i in 1..3 : c[i] == A)
+              + 2 * count(i in 1..3 : c[i] == B) * count(i in 1..3 : c[i] == B) / 3
+profile allA { c[i in 1..3] = A }
+profile allB { c[i in 1..3] = B }
+solve using brd { start = "START" }
+"""
+    for start in ("allA", "allB"):
+        model = model_from_string(text.replace("START", start), "t.game")
+        result = solve(model, classify(model), dict(model.solve_options))
+        assert set(result.strategies.values()) == {start[-1]}
+        assert result.extra["start"] == start and result.extra["switches"] == 0
+    model = model_from_string(text.replace("START", "allC"), "t.game")
+    with pytest.raises(SpecError, match="must name a profile") as info:
+        solve(model, classify(model), dict(model.solve_options))
+    assert info.value.span is not None and info.value.span.line == 7
