@@ -328,11 +328,14 @@ def max_unilateral_gain(oracle: FiniteGameOracle, profile: ArrayLike) -> Unilate
 
 
 class _PotentialMonitor:
-    """Evaluates the potential after every switch and insists it never decreases."""
+    """Evaluates the potential after every switch (or, with ``per_pass``, after every pass)
+    and insists it never decreases."""
 
-    def __init__(self, potential: Callable[[IntArray], float] | None, tol: float) -> None:
+    def __init__(self, potential: Callable[[IntArray], float] | None, tol: float,
+                 per_pass: bool = False) -> None:
         self.potential = potential
         self.tol = tol
+        self.per_pass = per_pass
         self.value: float | None = None
 
     def start(self, profile: IntArray) -> None:
@@ -340,14 +343,21 @@ class _PotentialMonitor:
             self.value = float(self.potential(profile))
 
     def after_switch(self, profile: IntArray, player: int) -> None:
+        if not self.per_pass:
+            self._check(profile, f"player {player} switched to a best response")
+
+    def after_pass(self, profile: IntArray, index: int) -> None:
+        if self.per_pass:
+            self._check(profile, f"pass {index} of best responses")
+
+    def _check(self, profile: IntArray, what: str) -> None:
         if self.potential is None:
             return
         new = float(self.potential(profile))
         assert self.value is not None
-        if new < self.value - self.tol:
+        if new < self.value - self.tol * max(1.0, abs(self.value)):
             raise PotentialDecreased(
-                f"potential fell from {self.value:.12g} to {new:.12g} when player {player} "
-                "switched to a best response",
+                f"potential fell from {self.value:.12g} to {new:.12g} in {what}",
                 hint="the game is not an exact/ordinal potential game for this potential",
             )
         self.value = new
@@ -430,6 +440,7 @@ def best_response_dynamics(
     time_limit: float | None = None,
     potential: Callable[[IntArray], float] | None = None,
     potential_tol: float = 1e-9,
+    potential_per_pass: bool = False,
     on_progress: Callable[[PassInfo], None] | None = None,
     certify: bool = True,
 ) -> BRDResult:
@@ -438,7 +449,10 @@ def best_response_dynamics(
     ``initial`` (else a random profile from ``seed``) is the start; ``order`` the order
     players move in (default ``0..n-1``). ``potential`` (sequential mode only: simultaneous
     moves may lower a potential legitimately) is evaluated after every switch and must
-    never fall by more than ``potential_tol`` (else `PotentialDecreased`). ``on_progress``
+    never fall by more than ``potential_tol`` (relative to max(1, |potential|); else
+    `PotentialDecreased`); with
+    ``potential_per_pass`` it is checked at the end of every pass instead (for potentials
+    too costly to evaluate per switch). ``on_progress``
     receives a `PassInfo` after every pass. With ``certify`` the result carries
     `max_unilateral_gain` of the final profile. Never raises for non-convergence: inspect
     ``result.status`` or call ``result.raise_for_status()``.
@@ -452,7 +466,8 @@ def best_response_dynamics(
     if sorted(players) != list(range(oracle.n_players)):
         raise SpecError(f"the move order must list every one of the {oracle.n_players} "
                         "players exactly once")
-    monitor = _PotentialMonitor(potential if mode == "sequential" else None, potential_tol)
+    monitor = _PotentialMonitor(potential if mode == "sequential" else None, potential_tol,
+                                potential_per_pass)
     monitor.start(profile)
     seen = {profile_digest(profile): 0}
     status: Status = "pass_limit"
@@ -468,6 +483,7 @@ def best_response_dynamics(
             switches = _simultaneous_round(oracle, profile, players, tol)
             timed_out = time.perf_counter() > deadline
         total += switches
+        monitor.after_pass(profile, passes)
         if on_progress is not None:
             on_progress(PassInfo(passes, switches, total, time.perf_counter() - start,
                                  monitor.value))

@@ -201,7 +201,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         tol=tol,
         max_passes=int(options.get("passes", 1000)),
         time_limit=options.get("time_limit"),
-        potential=potential if grouped is None else None,  # O(n) per switch: plain only
+        potential=potential if grouped is None else grouped.common_payoff,
+        potential_per_pass=grouped is not None,  # weighted evaluation: once per pass
         certify=grouped is None,
         on_progress=_progress_printer() if options.get("progress") else None,
     )
@@ -224,7 +225,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         strategies=plain.label(profile), certificate=certificate,
         compare=compare_profiles(model, plain, profile),
         extra=_run_facts(choice, grouped, result, int(options.get("seed", 0)))
-        | {"start": options.get("start", "random")} | _privacy_audits(model, plain, profile),
+        | {"start": options.get("start", "random"),
+           "potential_checked": "no" if potential is None or mode != "sequential"
+           else ("every pass" if grouped is not None else "every switch")}
+        | _privacy_audits(model, plain, profile),
     )
 
 

@@ -145,6 +145,23 @@ def test_a_potential_that_falls_is_rejected() -> None:
     assert info.value.exit_code == 3
 
 
+def test_a_potential_checked_per_pass_is_rejected_at_the_pass_end() -> None:
+    game, potential = congestion_game(4, [1.0, 2.0])
+    calls: list[int] = []
+
+    def falling(s):
+        calls.append(1)
+        return -potential(s)
+
+    with pytest.raises(PotentialDecreased, match="pass 1"):
+        best_response_dynamics(game, initial=(0, 0, 0, 0), potential=falling,
+                               potential_per_pass=True)
+    assert len(calls) == 2  # the start and the end of the first pass, not once per switch
+    result = best_response_dynamics(game, initial=(0, 0, 0, 0), potential=potential,
+                                    potential_per_pass=True)
+    assert result.potential == pytest.approx(potential(result.profile))
+
+
 def test_progress_is_reported_once_per_pass() -> None:
     game, _ = congestion_game(4, [1.0, 1.5, 2.5])
     seen: list[PassInfo] = []
