@@ -72,7 +72,9 @@ def solve_point(task: tuple) -> dict:
         model = load_model(path, overrides)
         cls = classify(model)
         entry = plan(model, cls, method)
+        started = time.perf_counter()
         result = entry.solve(model, cls, dict(options))
+        solve_seconds = time.perf_counter() - started
     except GamespecError as exc:
         row.update({"method": method or "", "status": "error", "certified": False,
                     "residual": float("nan"), "reason": exc.message})
@@ -92,7 +94,32 @@ def solve_point(task: tuple) -> dict:
             for key, value in entry.items():
                 if isinstance(value, (bool, int, float, str)):
                     row[f"compare:{name}:{key}"] = value
+    row.update(run_facts(result.extra))
+    row[f"{TIME_PREFIX}solve_s"] = round(solve_seconds, 6)
     return row
+
+
+TIME_PREFIX = "time:"
+"""Columns that vary from run to run (wall-clock); everything else is deterministic."""
+
+
+def run_facts(extra: dict, prefix: str = "run:", depth: int = 3) -> dict:
+    """The scalar facts a method reports beside its answer (passes, switches, LP values,
+    audits, ...), flattened to ``run:key:subkey`` columns; lists and timings are left out."""
+    out: dict = {}
+    for key, value in extra.items():
+        if "timing" in key or key in ("data",):
+            continue
+        if isinstance(value, (bool, int, float, str)):
+            out[f"{prefix}{key}"] = value
+        elif isinstance(value, dict) and depth > 1:
+            out.update(run_facts(value, f"{prefix}{key}:", depth - 1))
+    return out
+
+
+def without_timings(rows: list[dict]) -> list[dict]:
+    """The rows without their wall-clock columns (for comparing two runs of a sweep)."""
+    return [{k: v for k, v in r.items() if not k.startswith(TIME_PREFIX)} for r in rows]
 
 
 def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: str | None,

@@ -10,14 +10,14 @@ import pytest
 
 from gamespec.cli import main
 from gamespec.errors import SpecError
-from gamespec.sweep import parse_grid, run_sweep, to_csv
+from gamespec.sweep import parse_grid, run_sweep, to_csv, without_timings
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 SPEC = str(SPECS / "trimming_one_round.game")
 
 
 def _table(rows):
-    return to_csv(rows)
+    return to_csv(without_timings(rows))
 
 
 def test_grid_parsing():
@@ -61,3 +61,16 @@ def test_cli_sweep_writes_table_and_picture(tmp_path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (640, 480)
+
+
+def test_rows_carry_the_run_facts_and_a_separate_timing_column() -> None:
+    from gamespec.api import load
+
+    spec = str(SPECS / "congestion.game")
+    rows = run_sweep(spec, [parse_grid("long_cost=1.5,2.5")], {}, "brd", {}, workers=1)
+    for row in rows:
+        solved = load(spec, long_cost=row["long_cost"]).solve(method="brd")
+        assert row["run:passes"] == solved.extra["passes"]
+        assert row["run:switches"] == solved.extra["switches"]
+        assert row["time:solve_s"] >= 0
+    assert all(not k.startswith("time:") for r in without_timings(rows) for k in r)
