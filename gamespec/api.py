@@ -193,8 +193,9 @@ def solve_model(model: Model, method: str | None = None, seed: int = 0,
     t = time.perf_counter()
     from gamespec.limits import cpu_time_limit
 
-    # methods with their own limit (lp, brd, dynamics) end cleanly with a partial answer;
-    # the CPU-time backstop covers the others, with a margin so it never pre-empts them
+    # methods with their own limit stop themselves: brd returns its last profile, marked not
+    # certified; lp (HiGHS) and dynamics (the integrator) stop with an error. The CPU-time
+    # backstop covers the others, with a margin so it never pre-empts the native limits
     backstop = None if time_limit is None else (
         float(time_limit) * (1.0 if entry.name not in NATIVE_TIME_LIMIT else 3.0) + 1.0)
     with cpu_time_limit(backstop):

@@ -48,6 +48,7 @@ class Certificate:
     residual: float
     ok: bool
     details: tuple[tuple[str, float], ...] = ()
+    tolerance: float = math.nan  # the threshold `ok` compared `residual` with
 
     def as_dict(self) -> dict[str, Any]:
         """The result-contract form: {"kind", "residual", "ok", ...details}."""
@@ -1156,7 +1157,8 @@ def _row_result(residual: _PopulationResidual, row: int, candidates: list[float]
         ok = selected.residual <= tol_x and selected.gain <= _tolerance(tol, selected.payoff)
         certificate = Certificate(
             "mean-field fixed point", selected.residual, bool(ok),
-            (("max_deviation_gain", selected.gain), ("fixed_points", float(len(points)))))
+            (("max_deviation_gain", selected.gain), ("fixed_points", float(len(points))),
+             ("gain_tolerance", _tolerance(tol, selected.payoff))), tol_x)
     return MeanFieldResult(tuple(points), selected, selection, tuple(jumps), certificate)
 
 
@@ -1474,7 +1476,8 @@ def _leader_certificate(objective: _LeaderObjective, lo: float, hi: float, n: in
     return Certificate("leader grid check + follower residual", float(max(gain, 0.0)), bool(ok),
                        (("grid_points", float(check.size)), ("grid_gain", float(gain)),
                         ("follower_residual", float(follower_residual)),
-                        ("follower_gain", float(response.gain if response else math.inf))))
+                        ("follower_gain", float(response.gain if response else math.inf))),
+                       tol_v)
 
 
 # --------------------------------------------------------------------------- Nash / Cournot
@@ -1518,9 +1521,12 @@ def _nash_certificate(maps: list[BestResponseMap], variables: Sequence[sympy.Sym
                       point: dict[sympy.Symbol, float], tol: float) -> Certificate:
     gains = _unilateral_gains(maps, variables, point)
     values = [m.value(point[v], {s: point[s] for s in m.args}) for m, v in zip(maps, variables)]
-    ok = all(g <= _tolerance(tol, v) for g, v in zip(gains, values))
+    limits = [_tolerance(tol, v) for v in values]
+    ok = all(g <= limit for g, limit in zip(gains, limits))
+    worst = int(np.argmax(gains))  # the reported tolerance is that of the largest gain
     return Certificate("max unilateral gain", float(max(gains)), bool(ok),
-                       tuple((f"gain_{v.name}", float(g)) for v, g in zip(variables, gains)))
+                       tuple((f"gain_{v.name}", float(g)) for v, g in zip(variables, gains)),
+                       limits[worst])
 
 
 def _best_response_iteration(maps: list[BestResponseMap], variables: Sequence[sympy.Symbol],
@@ -1664,7 +1670,8 @@ def stackelberg_continuous(leader_payoff: sympy.Expr, follower_payoff: sympy.Exp
     chosen, agrees = _matching_closed_form(closed, params, strategies)
     residual = max(lead.certificate.residual, lead.follower.gain)
     certificate = Certificate("leader grid check + follower best-response gain", residual,
-                              lead.certificate.ok, lead.certificate.details)
+                              lead.certificate.ok and residual <= lead.certificate.tolerance,
+                              lead.certificate.details, lead.certificate.tolerance)
     return StackelbergResult(strategies, values, chosen, agrees, lead, certificate)
 
 

@@ -6,6 +6,8 @@ numbers; the numerical and symbolic work is solvers/continuous.py's.
 """
 from __future__ import annotations
 
+import math
+
 import sympy
 
 from gamespec.analysis import Classification
@@ -67,7 +69,9 @@ def _bounds(model: Model, player: Player) -> tuple[float, float]:
 
 
 def _certificate(cert: cont.Certificate, tolerance: float) -> Certificate:
-    return Certificate(cert.kind, float(cert.residual), bool(cert.ok), tolerance,
+    """The Result certificate; its tolerance is the one the check used, when it says."""
+    used = cert.tolerance if math.isfinite(cert.tolerance) else tolerance
+    return Certificate(cert.kind, float(cert.residual), bool(cert.ok), float(used),
                        {k: float(v) for k, v in cert.details})
 
 

@@ -241,20 +241,48 @@ def simulate_updates(model: Model) -> dict[str, list[float]]:
     return {name: [values[k] for k in sorted(values)] for name, values in series.items()}
 
 
-def update_fixed_point(model: Model) -> dict | None:
-    """Solve X* = rule(X*) for linear rules in the series' previous values."""
+def update_equations(model: Model) -> list[tuple[sympy.Symbol, sympy.Expr]]:
+    """(X*, rule(X*)) for every update rule, the series' values replaced by X*."""
     upd = model.updates
     stars = {name: sympy.Symbol(f"{name}_star") for name, _, _ in upd.rules}
-    equations = []
-    for target, _, value in upd.rules:
-        replaced = value.replace(lambda e: isinstance(e, sympy.Indexed),
-                                 lambda e: stars.get(e.base.label.name, e))
-        equations.append(sympy.Eq(stars[target], replaced))
+    return [(stars[target], value.replace(lambda e: isinstance(e, sympy.Indexed),
+                                          lambda e: stars.get(e.base.label.name, e)))
+            for target, _, value in upd.rules]
+
+
+def update_fixed_point(model: Model) -> dict | None:
+    """Solve X* = rule(X*) for linear rules in the series' previous values."""
+    pairs = update_equations(model)
+    equations = [sympy.Eq(star, rule) for star, rule in pairs]
     try:
-        solution = sympy.solve(equations, list(stars.values()), dict=True)
+        solution = sympy.solve(equations, [star for star, _ in pairs], dict=True)
     except Exception:  # noqa: BLE001 - no closed form is a normal outcome here
         return None
     return solution[0] if solution else None
+
+
+def _as_number(expr, params: dict) -> float | None:
+    """`expr` with the parameters put in, as a float, or None if symbols remain."""
+    value = expr.xreplace(params) if isinstance(expr, sympy.Basic) else expr
+    if isinstance(value, sympy.Basic) and value.free_symbols:
+        return None
+    return float(value)
+
+
+def _substitution_certificate(kind: str, equations, solution: dict, params: dict
+                              ) -> Certificate:
+    """max |lhs - rhs| of each equation with the solution substituted back: numerically at
+    the spec's parameters when they are all given, else 0 if SymPy simplifies it to 0."""
+    worst = 0.0
+    for lhs, rhs in equations:
+        gap = (lhs - rhs).xreplace(solution)
+        number = _as_number(gap, params)
+        if number is None:
+            number = 0.0 if sympy.simplify(gap) == 0 else float("inf")
+        worst = max(worst, abs(number))
+    tolerance = 1e-9 * max([1.0, *(abs(n) for v in solution.values()
+                                   if (n := _as_number(v, params)) is not None)])
+    return Certificate(kind, worst, worst <= tolerance, tolerance)
 
 
 # ---------------------------------------------------------------------------- entry points
@@ -298,8 +326,12 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                 {name: c["boundary"] for name, c in checks.items()}))
         params = _params(model)
         for k, v in solutions.items():
-            values[str(k)] = float(v.xreplace(params)) if not v.xreplace(params).free_symbols \
-                else sympy.sstr(v)
+            number = _as_number(v, params)
+            values[str(k)] = number if number is not None else sympy.sstr(v)
+        recursions = [(v, model.expand_lets(rhs)) for v, rhs in model.repeated.values]
+        certificates.append(_substitution_certificate(
+            "value recursions hold at their solution (substituted back)", recursions,
+            solutions, params))
     if model.updates:
         series = simulate_updates(model)
         strategies.update({name: list(vals) for name, vals in series.items()})
@@ -310,6 +342,13 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             residual = max(abs(series[str(k).removesuffix("_star")][-1]
                                - float(v.xreplace(params))) for k, v in fixed.items())
             extra["distance_to_fixed_point_at_last_round"] = residual
+            certificates.append(_substitution_certificate(
+                "update fixed point satisfies its rules (substituted back)",
+                update_equations(model), fixed, params))
+        else:
+            certificates.append(Certificate(
+                "update rules simulated as written (no closed-form fixed point to check)",
+                0.0, True, 0.0))
     if options.get("experiment") is not None:  # Section VI on real data (trimming_experiment)
         from gamespec.solvers.trimming_experiment import section_vi
 
@@ -318,7 +357,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         timing["section_vi"] = extra["section_vi"].pop("seconds", 0.0)
         certificates.append(run.certificate)
     if not certificates:
-        certificates.append(Certificate("exact symbolic solution", 0.0, True, 0.0))
+        raise SolverError("the dynamics method found nothing to solve in this spec",
+                          hint="add `dynamics`, `repeated` or `update` statements")
     worst = max(certificates, key=lambda c: (not c.ok, c.residual))
     certificate = Certificate(" + ".join(c.kind for c in certificates),
                               max(c.residual for c in certificates),

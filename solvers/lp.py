@@ -117,7 +117,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             "constraint_bounds": {c.name: {"sense": c.sense, "bound": float(c.bound)}
                                   for c in conditional.constraints},
             "interface": "pyomo.kernel model (matrix_constraint rows) -> bulk compile -> "
-                         "highspy passModel (dual simplex; follower's LP cold, leader's warm)",
+                         "highspy passModel (dual simplex; " + _SOLVE_ORDER[which] + ")",
             "solve_timing": dict(solution.timing),
         },
     }
@@ -130,6 +130,13 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},
     )
+
+
+_SOLVE_ORDER = {
+    "both": "follower's LP cold, then the leader's warm-started from its basis",
+    "leader": "the leader's LP only; the follower's strategy from its row duals",
+    "follower": "the follower's LP only; the leader's strategy from its row duals",
+}
 
 
 def _status(text: str) -> None:

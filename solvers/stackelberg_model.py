@@ -186,8 +186,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         values[f"{follower.name}[{t}]" if follower.types else follower.name] = float(v)
     cert = sol.certificate
     certificate = Certificate(
-        "strong Stackelberg: follower best responses, leader value recomputed, "
-        "commitment optimal among response profiles", float(cert.residual), bool(cert.ok),
+        "strong Stackelberg: follower best responses, leader value recomputed, no sampled "
+        "commitment better", float(cert.residual), bool(cert.ok),
         float(cert.tolerance), {k: float(v) for k, v in cert.checks.items()})
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,

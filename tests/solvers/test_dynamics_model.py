@@ -73,3 +73,33 @@ def test_elastic_update_rule_series_and_fixed_point():
     values = model.scalar_values()
     t_star = float(fixed[sympy.Symbol("T_star")].xreplace(values))
     assert T[-1] == pytest.approx(t_star, abs=1e-6)  # contraction by k = 0.5 per round
+
+
+def test_a_value_that_is_a_parameter_is_solved_and_checked() -> None:
+    # regression: V = c + 0 V solves to the parameter c, which once crashed the value report
+    model = model_from_string("""
+param c = 2
+param d = 0.9 in [0, 1]
+repeated {
+  discount d
+  value V_d = c + 0 * V_d
+}
+""", "t.game")
+    result = solve(model, classify(model), {})
+    assert result.values["V_d"] == 2.0
+    assert "value recursions hold" in result.certificate.kind and result.certificate.ok
+
+
+def test_update_rules_certify_their_fixed_point_by_substitution() -> None:
+    model = model_from_string("""
+param k = 0.5
+update over i in 1..20 {
+  x[i + 1] = (1 - k) * x[i] + k * 3
+  initial x[1] = 0
+}
+""", "t.game")
+    result = solve(model, classify(model), {})
+    assert float(result.derived["update fixed point"]["x_star"]) == 3.0
+    assert "update fixed point satisfies its rules" in result.certificate.kind
+    assert result.certificate.ok and result.certificate.residual <= 1e-12
+    assert result.extra["distance_to_fixed_point_at_last_round"] == pytest.approx(3 * 0.5**20)

@@ -372,3 +372,18 @@ def test_dobss_milp_marks_only_q_integer() -> None:
     assert milp.integrality is not None
     assert milp.integrality[milp.col("q").slice].all()
     assert not milp.integrality[milp.col("z").slice].any()
+
+
+def test_sampled_commitment_check_rejects_a_suboptimal_commitment() -> None:
+    from gamespec.solvers.lp_zero_sum import _stackelberg_result, sampled_commitment_value
+
+    prior, L, F = _security_game()
+    best = bayesian_stackelberg(prior, L, F, method="multiple_lps")
+    assert sampled_commitment_value(prior, L, F) <= best.leader_value + 1e-9
+    # commit to the pure strategy 0 with the responses it induces: a worse commitment
+    x = np.array([1.0, 0.0])
+    responses = [int(np.argmax(x @ F[t])) for t in range(len(prior))]
+    worse = _stackelberg_result(prior, L, F, x, responses, "test", 1)
+    assert worse.leader_value < best.leader_value - 1e-3
+    assert not worse.certificate.ok
+    assert worse.certificate.checks["sampled_commitment_gain"] > 1e-3
