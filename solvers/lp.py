@@ -25,7 +25,7 @@ from gamespec.solvers.lp_zero_sum import (
     solve_zero_sum,
 )
 from gamespec.solvers.lp_zero_sum import evaluate as evaluate_value
-from gamespec.solvers.registry import SolverEntry
+from gamespec.solvers.registry import Refusal, SolverEntry
 
 MAX_ENTRIES = 60_000_000
 
@@ -52,14 +52,17 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         if len(player.strategies[0].condition_sets) > 1:
             return False, f"`{player.name}`'s strategy is conditioned on more than one index"
     if cls.linearity not in ("bilinear", "linear"):
-        return False, f"the payoff is {cls.linearity} in the strategies, not bilinear"
+        stated = [p for p in model.payoffs.values() if not p.implied]
+        return False, Refusal(f"the payoff is {cls.linearity} in the strategies, not bilinear",
+                              stated[0].span if stated else None)
     if model.free_params():
         return False, "parameters without values: " + ", ".join(model.free_params())
     leader, follower = roles(model)
     if model.players[follower].constraints:
-        name = model.players[follower].constraints[0].name
-        return False, (f"`{follower}` (the follower) has a constraint (`{name}`): the LP "
-                       f"carries constraints on the leader's strategy only")
+        constraint = model.players[follower].constraints[0]
+        return False, Refusal(f"`{follower}` (the follower) has a constraint "
+                              f"(`{constraint.name}`): the LP carries constraints on the "
+                              f"leader's strategy only", constraint.span)
     size = 1
     for s in (model.players[leader].strategies[0], model.players[follower].strategies[0]):
         for c in s.condition_sets:

@@ -8,12 +8,23 @@ from dataclasses import dataclass
 
 from gamespec.analysis import Classification
 from gamespec.errors import SolverError, SpecError
-from gamespec.model import Model
+from gamespec.model import Model, Span
 from gamespec.result import Result
 
 # Most specific first. Each module defines ENTRY (a SolverEntry).
 SOLVER_MODULES = ("lp", "pure_enumeration", "stackelberg_model", "continuous_model", "brd_model",
                   "dynamics_model")
+
+
+class Refusal(str):
+    """A reason a method does not apply, with the place in the spec it is about (or None)."""
+
+    span: Span | None
+
+    def __new__(cls, text: str, span: Span | None = None) -> Refusal:
+        refusal = super().__new__(cls, text)
+        refusal.span = span
+        return refusal
 
 
 @dataclass(frozen=True)
@@ -37,9 +48,10 @@ class SolverEntry:
         if ok and not self.uses_constraints:
             constrained = [p for p in model.players.values() if p.constraints]
             if constrained:
-                player = constrained[0]
-                return False, (f"`{player.name}` has a constraint (`{player.constraints[0].name}`)"
-                               f" and this method does not take constraints")
+                constraint = constrained[0].constraints[0]
+                return False, Refusal(f"`{constrained[0].name}` has a constraint "
+                                      f"(`{constraint.name}`) and this method does not take "
+                                      f"constraints", constraint.span)
         return ok, reason
 
 
@@ -70,7 +82,8 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
             hint = ("methods that apply to this game: " + ", ".join(others)
                     + " (drop --method to use the first)") if others else (
                 "no method applies to this game; `gamespec info FILE` says why")
-            raise SolverError(f"method `{wanted}` does not apply: {reason}", hint=hint)
+            raise SolverError(f"method `{wanted}` does not apply: {reason}", hint=hint,
+                              span=getattr(reason, "span", None))
         return entries[wanted]
     if not model.players and not cls.dynamic:
         raise SolverError(

@@ -143,3 +143,18 @@ zero_sum
 """, "t.game")
     ok, reason = can_solve(model, classify(model))
     assert not ok and "`lean`" in reason and "follower" in reason
+
+
+def test_forced_lp_on_a_nonbilinear_payoff_points_at_the_payoff() -> None:
+    from gamespec.solvers.registry import plan
+
+    model = model_from_string("""
+set S = {H, T}
+player a { mixed x over S }
+player b { mixed y over S }
+payoff a = sum(s in S, t in S) x[s] * x[s] * y[t] * (if s == t then 1 else -1)
+zero_sum
+""", "t.game")
+    with pytest.raises(SolverError, match="not bilinear") as info:
+        plan(model, classify(model), "lp")
+    assert info.value.span is not None and info.value.span.line == 5
