@@ -15,7 +15,8 @@ from pathlib import Path
 from gamespec.data_tables import WHITESPACE, RowFix
 from gamespec.errors import Span, SpecError
 
-__all__ = ["DATASETS", "MIRROR_ENV", "DatasetEntry", "available", "fetch", "get", "sha256_of"]
+__all__ = ["DATASETS", "MIRROR_ENV", "DatasetEntry", "available", "fetch", "find_mirror", "get",
+           "sha256_of"]
 
 MIRROR_ENV = "GAMESPEC_DATA_MIRROR"
 CACHE_NAME = "gamespec"
@@ -294,6 +295,14 @@ def get(name: str, *, span: Span | None = None) -> DatasetEntry:
             span=span,
             hint=f"{hint}registered data sets: {', '.join(sorted(DATASETS))}",
         ) from None
+
+
+def find_mirror(*fallbacks: str | Path) -> Path | None:
+    """The mirror folder: $GAMESPEC_DATA_MIRROR if set, else the first fallback folder that
+    exists (tests pass ../shared/data beside the repository), else None."""
+    env = os.environ.get(MIRROR_ENV)
+    candidates = [Path(env).expanduser()] if env else [Path(f) for f in fallbacks]
+    return next((c for c in candidates if c.is_dir()), None)
 
 
 def _mirror_dir(mirror: str | Path | None) -> Path | None:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -15,13 +14,7 @@ from gamespec.errors import Span, SpecError
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _mirror() -> Path | None:
-    env = os.environ.get(data_registry.MIRROR_ENV)
-    folder = Path(env) if env else REPO.parent / "shared" / "data"
-    return folder if folder.is_dir() else None
-
-
-MIRROR = _mirror()
+MIRROR = data_registry.find_mirror(REPO.parent / "shared" / "data")
 needs_mirror = pytest.mark.skipif(
     MIRROR is None,
     reason=f"no data mirror: set {data_registry.MIRROR_ENV} or put shared/data beside the repo",
@@ -222,3 +215,15 @@ def test_mirror_copy_wins_over_download(monkeypatch, offline, tmp_path):
     assert available("toy")
     assert fetch("toy") == mirror / "toy" / "values.csv"
     assert not calls
+
+
+def test_find_mirror_prefers_the_environment_then_the_fallbacks(tmp_path, monkeypatch) -> None:
+    there = tmp_path / "mirror"
+    there.mkdir()
+    monkeypatch.setenv(data_registry.MIRROR_ENV, str(there))
+    assert data_registry.find_mirror(tmp_path / "elsewhere") == there
+    monkeypatch.setenv(data_registry.MIRROR_ENV, str(tmp_path / "missing"))
+    assert data_registry.find_mirror(there) is None  # a set but wrong variable is not ignored
+    monkeypatch.delenv(data_registry.MIRROR_ENV)
+    assert data_registry.find_mirror(tmp_path / "missing", there) == there
+    assert data_registry.find_mirror(tmp_path / "missing") is None

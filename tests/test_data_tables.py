@@ -3,7 +3,6 @@ for bad files."""
 from __future__ import annotations
 
 import gzip
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +15,7 @@ from gamespec.errors import Span, SpecError
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _mirror() -> Path | None:
-    env = os.environ.get(data_registry.MIRROR_ENV)
-    folder = Path(env) if env else REPO.parent / "shared" / "data"
-    return folder if folder.is_dir() else None
-
-
-MIRROR = _mirror()
+MIRROR = data_registry.find_mirror(REPO.parent / "shared" / "data")
 needs_mirror = pytest.mark.skipif(
     MIRROR is None,
     reason=f"no data mirror: set {data_registry.MIRROR_ENV} or put shared/data beside the repo",
