@@ -1020,7 +1020,8 @@ def _multiple_lps(prior: np.ndarray, L: np.ndarray, F: np.ndarray, *, route: Rou
     T, _, n = L.shape
     if n ** T > max_combinations:
         raise SpecError(f"{n}^{T} = {n ** T} response profiles exceed max_combinations="
-                        f"{max_combinations}", hint="use method='dobss'")
+                        f"{max_combinations}",
+                        hint='solve it as a MILP: `solve using stackelberg { stackelberg = "dobss" }`')
     profiles = np.array(list(itertools.product(range(n), repeat=T)), dtype=np.int64)
     bounds = np.einsum("t,ptm->pm", prior, L[np.arange(T)[None, :], :, profiles]).max(axis=1)
     started, solved = time.perf_counter(), 0

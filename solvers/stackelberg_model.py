@@ -19,7 +19,7 @@ from gamespec.model import FiniteSet, Model, Strategy
 from gamespec.numeric import base_context
 from gamespec.result import Certificate, Result
 from gamespec.solvers.lp_zero_sum import bayesian_stackelberg, strong_stackelberg
-from gamespec.solvers.registry import SolverEntry
+from gamespec.solvers.registry import Refusal, SolverEntry
 
 LEADER_AXIS = "@leader"
 MAX_TYPE_PROFILES = 4096
@@ -47,9 +47,19 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         return False, "the follower's strategy must be finite"
     if s.condition_sets:
         if follower.types is None or s.condition_sets[0].elements != follower.types[1].elements:
-            return False, "a conditioned follower strategy must be conditioned on its types"
+            return False, Refusal("a conditioned follower strategy must be conditioned on its "
+                                  "types", follower.span)
+    elif follower.types is not None:
+        var, types, _ = follower.types
+        return False, Refusal(
+            f"`{follower.name}` has types but one choice for all of them: a typed follower "
+            f"chooses per type (`choose {s.name}[{var} in {types.name}] in ...`)", follower.span)
     if model.free_params():
         return False, "parameters without values: " + ", ".join(model.free_params())
+    n_types = len(follower.types[1]) if follower.types else 1
+    if len(s.domain) ** n_types > MAX_TYPE_PROFILES:
+        return False, Refusal(f"{len(s.domain)}^{n_types} type-response profiles are too many "
+                              f"to tabulate (at most {MAX_TYPE_PROFILES:,})", follower.span)
     return True, ""
 
 
@@ -82,10 +92,13 @@ def payoff_tensors(model: Model):
         for k, p in enumerate(parts))
     if np.max(np.abs(rebuilt - full), initial=0.0) > 1e-9 * max(1.0, np.max(np.abs(full))):
         raise SolverError("the leader's payoff is not additive over the follower's types",
-                          hint="write it as an expectation: sum over types of prior * payoff")
+                          hint="write it as an expectation: sum over types of prior * payoff",
+                          span=model.payoffs[leader.name].span
+                          if leader.name in model.payoffs else None)
     prior = _prior(model, follower, types, ctx)
     if np.any(prior <= 0):
-        raise SolverError("every follower type needs a positive prior probability")
+        raise SolverError("every follower type needs a positive prior probability",
+                          span=follower.span)
     L = np.stack([(parts[k] + base[:, None] / n_t) / prior[k] for k in range(n_t)])
     F = _follower_payoffs(model, follower, a, types, ctx, axes, n_m, n_n)
     return prior, L, F
@@ -130,7 +143,8 @@ def _prior(model: Model, follower, types: FiniteSet, ctx) -> np.ndarray:
     inner = ctx.child(index_sets={**ctx.index_sets, var: types})
     value = _align(evaluate(prior, inner), (var.name,), (len(types),))
     if abs(value.sum() - 1) > 1e-9:
-        raise SolverError(f"the prior over {types.name} sums to {value.sum():g}, not 1")
+        raise SolverError(f"the prior over {types.name} sums to {value.sum():g}, not 1",
+                          span=follower.span, hint="make the prior's values add up to 1")
     return value
 
 

@@ -56,3 +56,37 @@ order leader -> follower
     assert result.values["leader"] == pytest.approx(3.5, abs=1e-7)
     assert result.strategies["leader"] == pytest.approx({"U": 0.5, "D": 0.5})
     assert result.strategies["follower"] == "R"
+
+
+TYPED = """
+set K = {A, B}
+set T = {Gate, Vault}
+param prior[k in K] = if k == A then PA else 0.5
+player d { mixed x over T }
+player att { types k in K with prior[k]  choose CHOICE in T }
+payoff d = sum(t in T) [a == t] * (2 * x[t] - 1)
+payoff att[k in K] = sum(t in T) [a == t] * (1 - x[t])
+order d -> att
+"""
+
+
+def test_a_typed_follower_with_one_choice_for_all_types_is_refused_with_its_place() -> None:
+    from gamespec.solvers.stackelberg_model import can_solve
+
+    model = model_from_string(TYPED.replace("PA", "0.5").replace("CHOICE", "a"), "t.game")
+    ok, reason = can_solve(model, classify(model))
+    assert not ok and "chooses per type" in reason
+    assert reason.span is not None and reason.span.line == 6
+
+
+def test_a_prior_that_does_not_sum_to_one_is_located() -> None:
+    from gamespec.errors import SolverError
+
+    text = TYPED.replace("PA", "0.6").replace("CHOICE", "a[k in K]").replace(
+        "[a == t]", "[a[k] == t]").replace(
+        "payoff d = sum(t in T) [a[k] == t] * (2 * x[t] - 1)",
+        "payoff d = sum(k in K, t in T) prior[k] * [a[k] == t] * (2 * x[t] - 1)")
+    model = model_from_string(text, "t.game")
+    with pytest.raises(SolverError, match="sums to 1.1") as info:
+        solve(model, classify(model), {})
+    assert info.value.span is not None and info.value.span.line == 6
