@@ -741,6 +741,12 @@ class ModelBuilder:
         given = [n for n in names if n in payoffs]
         if not given:
             raise SpecError("zero_sum needs the payoff of one player", span=stmt.span)
+        if len(given) == 2:
+            second = max((payoffs[n] for n in given), key=lambda p: (p.span.line, p.span.column))
+            raise SpecError("with zero_sum give the payoff of one player only: the other's is "
+                            "minus it", span=second.span,
+                            hint=f"delete `payoff {second.player} = ...` (or `zero_sum`, if the "
+                                 f"payoffs do not add up to zero)")
         if len(given) == 1:
             other = names[1] if given[0] == names[0] else names[0]
             first = payoffs[given[0]]
