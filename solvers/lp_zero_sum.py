@@ -77,7 +77,7 @@ import itertools
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import highspy
@@ -677,7 +677,8 @@ def solve_zero_sum(
         raise SpecError(f"unknown lp choice {lp!r}", hint="use 'both', 'leader' or 'follower'")
     check_side_constraints(game)
     started = time.perf_counter()
-    L, F = game_lps(game, route)
+    scale = payoff_scale(game.payoff)  # HiGHS sees payoffs of size 1 (its tolerances are 1e-7)
+    L, F = game_lps(replace(game, payoff=game.payoff / scale) if scale != 1.0 else game, route)
     timing: dict[str, float] = {"build": time.perf_counter() - started}
     fsol = lsol = None
     if lp != "leader":
@@ -690,7 +691,7 @@ def solve_zero_sum(
         lsol = _solve_or_explain(game, L, _remaining(time_limit, started), basis, simplex)
         timing["leader_solve"] = lsol.solve_seconds
     result = _assemble_zero_sum(game, L, F if fsol else None, lsol, fsol, f"lp:{lp}:{route}",
-                                timing)
+                                timing, scale)
     timing["total"] = time.perf_counter() - started
     return result
 
@@ -718,10 +719,18 @@ def _as_distribution(M: np.ndarray) -> np.ndarray:
     return np.where(sums > 0, M / np.where(sums > 0, sums, 1.0), uniform)
 
 
+def payoff_scale(C: np.ndarray) -> float:
+    """The largest |payoff| (1 for an all-zero game): the LPs are solved in these units."""
+    largest = float(np.max(np.abs(C), initial=0.0))
+    return largest if largest > 0 and math.isfinite(largest) else 1.0
+
+
 def _assemble_zero_sum(game: ConditionalGame, L: LinearProgram, F: LinearProgram | None,
                        lsol: LPSolution | None, fsol: LPSolution | None,
-                       method: str, timing: dict[str, float]) -> ZeroSumSolution:
-    """Strategies from the primal of each solved LP (or the duals of the one solved) + checks."""
+                       method: str, timing: dict[str, float], scale: float = 1.0
+                       ) -> ZeroSumSolution:
+    """Strategies from the primal of each solved LP (or the duals of the one solved) + checks;
+    values, multipliers and shadow prices are taken back from the LPs' units (payoff / scale)."""
     R, S, A = game.shape
     n_obs = game.n_observations
     if lsol is not None:
@@ -739,8 +748,9 @@ def _assemble_zero_sum(game: ConditionalGame, L: LinearProgram, F: LinearProgram
     f = _as_distribution(f_raw.reshape(R, S))
     h = _as_distribution(h_raw.reshape(n_obs, A))
     names = [c.name for c in game.constraints]
-    lv = lsol.objective if lsol is not None else None
-    fv = fsol.objective if fsol is not None else None
+    x, y, z_raw = x * scale, y * scale, z_raw * scale
+    lv = lsol.objective * scale if lsol is not None else None
+    fv = fsol.objective * scale if fsol is not None else None
     gap = abs(lv - fv) if lv is not None and fv is not None else None
     value = lv if lv is not None else float(fv)  # type: ignore[arg-type]
     cert = certify_zero_sum(game, f, h, z_raw, value, gap)
@@ -833,7 +843,7 @@ def certify_zero_sum(game: ConditionalGame, f: np.ndarray, h: np.ndarray, z: np.
     if duality_gap is not None:
         checks["duality_gap"] = duality_gap
     residual = max(abs(v) for v in checks.values())
-    tol = tolerance * max(1.0, abs(value))
+    tol = tolerance * max(abs(value), payoff_scale(C))  # relative to the payoffs' size
     return Certificate("lp_duality+best_response", residual, residual <= tol, checks, tol)
 
 
@@ -878,11 +888,12 @@ def optimal_response(C: np.ndarray, f: np.ndarray, signal: np.ndarray | None = N
     C, f = np.asarray(C, dtype=float), np.asarray(f, dtype=float)
     if f.shape != C.shape[:2]:
         raise SpecError(f"leader strategy has shape {f.shape}, expected {C.shape[:2]}")
-    lp = response_lp(observation_payoff(C, f, signal))
+    scale = payoff_scale(C)
+    lp = response_lp(observation_payoff(C, f, signal) / scale)
     sol = require_optimal(solve_lp(lp, route=route, time_limit=time_limit), lp.name,
                           hint="the payoff must be finite")
     h = _as_distribution(sol.x.reshape(lp.col("h").shape))
-    return Response(h, sol.objective, f"lp:{route}")
+    return Response(h, sol.objective * scale, f"lp:{route}")
 
 
 # ---- matrix games -----------------------------------------------------------------------------

@@ -387,3 +387,13 @@ def test_sampled_commitment_check_rejects_a_suboptimal_commitment() -> None:
     assert worse.leader_value < best.leader_value - 1e-3
     assert not worse.certificate.ok
     assert worse.certificate.checks["sampled_commitment_gain"] > 1e-3
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1e12])
+def test_a_scaled_game_has_the_same_strategies_and_a_certificate(scale: float) -> None:
+    rps = np.array([[0.0, -1.0, 1.0], [1.0, 0.0, -1.0], [-1.0, 1.0, 0.0]])
+    sol = solve_matrix_game(scale * rps)
+    np.testing.assert_allclose(sol.row_strategy, [1 / 3] * 3, atol=1e-9)
+    np.testing.assert_allclose(sol.column_strategy, [1 / 3] * 3, atol=1e-9)
+    assert abs(sol.value) <= 1e-6 * scale
+    assert sol.certificate.ok
