@@ -75,10 +75,12 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 def conditional_game(game: BilinearGame, bounds: dict[str, float] | None = None
                      ) -> ConditionalGame:
+    """The LP form of the game; `bounds` replaces constraints' right sides (as written)."""
     bounds = bounds or {}
     constraints = tuple(
-        SideConstraint(name, weights, sense, bounds.get(name, bound))
-        for name, weights, sense, bound in game.constraints
+        SideConstraint(name, weights, sense,
+                       bounds[name] - offset if name in bounds else bound, offset)
+        for name, weights, sense, bound, offset in game.constraints
     )
     signal = None if game.conditioned else np.zeros(game.payoff.shape[1], dtype=np.int64)
     return ConditionalGame(game.payoff, constraints, signal)
@@ -117,7 +119,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             "shadow_prices": dict(solution.z),
             "constraint_lhs": dict(solution.constraint_lhs),
             "iterations": dict(solution.iterations),
-            "constraint_bounds": {c.name: {"sense": c.sense, "bound": float(c.bound)}
+            "constraint_bounds": {c.name: {"sense": c.sense, "bound": c.written_bound}
                                   for c in conditional.constraints},
             "interface": "pyomo.kernel model (matrix_constraint rows) -> bulk compile -> "
                          "highspy passModel (dual simplex; " + _SOLVE_ORDER[which] + ")",
@@ -208,7 +210,7 @@ def _compare_profile(model, game, conditional, name, time_limit) -> dict:
         return {"error": "the profile's rows are not probability distributions",
                 "row_sums": rows.tolist()}
     response = optimal_response(conditional.payoff, f, conditional.signal, time_limit=time_limit)
-    lhs = {c.name: float(np.sum(c.weights * f)) for c in conditional.constraints}
+    lhs = {c.name: c.level(f) for c in conditional.constraints}
     entry = {"value_against_optimal_response": response.value, "constraint_lhs": lhs}
     h = profile_matrix(model, game, name, game.follower, leader_matrix=f)
     if h is not None:

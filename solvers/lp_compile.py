@@ -173,7 +173,7 @@ class BilinearGame:
     follower: Strategy
     payoff: np.ndarray
     conditioned: bool  # follower observes the leader's choice s
-    constraints: tuple[tuple[str, np.ndarray, str, float], ...]
+    constraints: tuple[tuple[str, np.ndarray, str, float, float], ...]  # ... bound, offset
     state_labels: tuple
     choice_labels: tuple
     answer_labels: tuple
@@ -229,10 +229,13 @@ def _side_constraint(model: Model, constraint, leader: Strategy):
     sense = {sympy.LessThan: "<=", sympy.GreaterThan: ">=", sympy.Equality: "=="}.get(type(rel))
     if sense is None:
         raise SolverError(f"constraint `{constraint.name}` must be <=, >= or ==")
-    expr = rel.lhs - rel.rhs
     strategies = {leader.name: leader}
+    lhs, rhs = model.expand_lets(rel.lhs), model.expand_lets(rel.rhs)
+    if _mentions(rhs, strategies) and not _mentions(lhs, strategies):
+        lhs, rhs = rhs, lhs  # `0.3 >= x[H]` is reported as `x[H] <= 0.3`
+        sense = {"<=": ">=", ">=": "<=", "==": "=="}[sense]
     linear, constant = [], sympy.Integer(0)
-    for term in sympy.Add.make_args(sympy.expand_mul(model.expand_lets(expr))):
+    for term in sympy.Add.make_args(sympy.expand_mul(lhs - rhs)):
         if _mentions(term, strategies):
             linear.append(term)
         else:
@@ -243,8 +246,11 @@ def _side_constraint(model: Model, constraint, leader: Strategy):
     weights = coefficient_array(model, terms, [leader], targets, shape)
     if not leader.condition_sets:
         weights = weights[np.newaxis]
-    bound = -float(evaluate(constant, base_context(model)).data) if constant != 0 else 0.0
-    return constraint.name, weights, sense, bound
+    ctx = base_context(model)
+    bound = -float(evaluate(constant, ctx).data) if constant != 0 else 0.0
+    written_rhs = float(evaluate(rhs, ctx).data) if not _mentions(rhs, strategies) else bound
+    # the written left side is weights . f + offset, its right side bound + offset
+    return constraint.name, weights, sense, bound, written_rhs - bound
 
 
 def _single_mixed(model: Model, player: str) -> Strategy:

@@ -415,12 +415,25 @@ def _remaining(time_limit: float | None, started: float) -> float | None:
 
 @dataclass(frozen=True, eq=False)
 class SideConstraint:
-    """A named linear constraint on the leader: sum_{r,s} weights[r,s] f[r,s] (sense) bound."""
+    """A named linear constraint on the leader: sum_{r,s} weights[r,s] f[r,s] (sense) bound.
+
+    `offset` is for reports only: the constraint as written reads
+    (weights . f + offset) (sense) (bound + offset), e.g. `1 - x[T] <= 0.3` has offset 1.
+    """
 
     name: str
     weights: np.ndarray
     sense: Sense
     bound: float
+    offset: float = 0.0
+
+    def level(self, f: np.ndarray) -> float:
+        """The written left side at the leader strategy f."""
+        return float(np.sum(self.weights * f)) + self.offset
+
+    @property
+    def written_bound(self) -> float:
+        return self.bound + self.offset
 
 
 @dataclass(frozen=True, eq=False)
@@ -625,17 +638,18 @@ def side_constraint_problem(game: ConditionalGame, tol: float = 1e-9) -> SolverE
     for con in game.constraints:
         lo, hi = side_constraint_range(game, con)
         slack = tol * max(1.0, abs(con.bound))
+        low, high, bound = lo + con.offset, hi + con.offset, con.written_bound  # as written
         if con.sense in ("<=", "==") and lo > con.bound + slack:
             return SolverError(
                 f"the leader's LP is infeasible: side constraint '{con.name}' needs its left side "
-                f"<= {con.bound:.6g}, but its minimum over all leader strategies is {lo:.6g}",
-                hint=f"raise the bound of '{con.name}' to at least {lo:.6g}",
+                f"<= {bound:.6g}, but its minimum over all leader strategies is {low:.6g}",
+                hint=f"raise the bound of '{con.name}' to at least {low:.6g}",
             )
         if con.sense in (">=", "==") and hi < con.bound - slack:
             return SolverError(
                 f"the leader's LP is infeasible: side constraint '{con.name}' needs its left side "
-                f">= {con.bound:.6g}, but its maximum over all leader strategies is {hi:.6g}",
-                hint=f"lower the bound of '{con.name}' to at most {hi:.6g}",
+                f">= {bound:.6g}, but its maximum over all leader strategies is {high:.6g}",
+                hint=f"lower the bound of '{con.name}' to at most {high:.6g}",
             )
     return None
 
@@ -759,7 +773,7 @@ def _assemble_zero_sum(game: ConditionalGame, L: LinearProgram, F: LinearProgram
         value=value, leader_lp_value=lv, follower_lp_value=fv, duality_gap=gap, f=f, h=h,
         x=np.asarray(x, dtype=float), y=np.asarray(y, dtype=float),
         z={n: float(v) + 0.0 for n, v in zip(names, z_raw)},  # + 0.0: no "-0.0" in output
-        constraint_lhs={c.name: float(np.sum(c.weights * f)) for c in game.constraints},
+        constraint_lhs={c.name: c.level(f) for c in game.constraints},
         certificate=cert, method=method, iterations=iterations, timing=timing,
     )
 

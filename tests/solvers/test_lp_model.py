@@ -67,8 +67,8 @@ def test_location_privacy_extraction_matches_the_formula():
     game = bilinear_game(model, "user_lppm", "adversary")
     psi, dp, dq = (model.params[k].array for k in ("psi", "dp", "dq"))
     assert np.allclose(game.payoff, psi[:, None, None] * dp.T[:, None, :])
-    name, weights, sense, bound = game.constraints[0]
-    assert (name, sense, bound) == ("quality", "<=", pytest.approx(0.869))
+    name, weights, sense, bound, offset = game.constraints[0]
+    assert (name, sense, bound, offset) == ("quality", "<=", pytest.approx(0.869), 0.0)
     assert np.allclose(weights, psi[:, None] * dq.T)
 
 
@@ -158,3 +158,24 @@ zero_sum
     with pytest.raises(SolverError, match="not bilinear") as info:
         plan(model, classify(model), "lp")
     assert info.value.span is not None and info.value.span.line == 5
+
+
+@pytest.mark.parametrize("written, level, sense, bound", [
+    ("0.3 >= x[H]", 0.3, "<=", 0.3),          # strategies on the right: reported flipped
+    ("1 - x[T] <= 0.3", 0.3, "<=", 0.3),      # a constant beside the strategies: kept
+    ("x[H] + 2 <= 2.3", 2.3, "<=", 2.3),
+])
+def test_constraints_are_reported_as_written(written, level, sense, bound) -> None:
+    model = model_from_string(f"""
+set S = {{H, T}}
+player a {{ mixed x over S  subject to cap: {written} }}
+player b {{ mixed y over S }}
+payoff a = sum(s in S, t in S) x[s] * y[t] * (if s == t then 1 else -1)
+zero_sum
+""", "t.game")
+    result = run_model(model)
+    lp = result.extra["lp"]
+    assert lp["constraint_lhs"]["cap"] == pytest.approx(level, abs=1e-9)
+    assert lp["constraint_bounds"]["cap"] == {"sense": sense, "bound": pytest.approx(bound)}
+    assert result.strategies["a"]["H"] == pytest.approx(0.3, abs=1e-9)  # the bound binds
+    assert lp["shadow_prices"]["cap"] > 0  # relaxing a binding <= helps the leader
