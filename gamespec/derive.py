@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from gamespec.model import FiniteSet, Model
+from gamespec.printing import spec_str
 from gamespec.symbols import SetAggregate, safe_simplify
 
 MAX_SYMBOLIC_PROFILES = 512
@@ -28,7 +29,7 @@ class Derivation:
         for title, items in self.sections:
             out.append(f"== {title}")
             for label, obj in items:
-                text = obj if isinstance(obj, str) else sympy.sstr(obj)
+                text = spec_str(obj)
                 out.append(f"  {label}: {text}" if label else f"  {text}")
         return "\n".join(out)
 
@@ -68,7 +69,7 @@ class Derivation:
     def as_dict(self) -> dict:
         return {
             title: [
-                {"label": label, "plain": obj if isinstance(obj, str) else sympy.sstr(obj),
+                {"label": label, "plain": spec_str(obj),
                  "latex": obj if isinstance(obj, str) else sympy.latex(obj)}
                 for label, obj in items
             ]

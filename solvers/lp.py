@@ -16,6 +16,7 @@ from gamespec.errors import GamespecError, SolverError
 from gamespec.evaluate import Table, evaluate
 from gamespec.model import Model
 from gamespec.numeric import base_context
+from gamespec.printing import spec_str
 from gamespec.result import Certificate, Result
 from gamespec.solvers.lp_compile import BilinearGame, bilinear_game, split_terms
 from gamespec.solvers.lp_zero_sum import (
@@ -241,48 +242,59 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         derivation.add("linear programs", [("not derived", exc.message)])
         return
     r = f.condition_sets[0].name if f.condition_sets else None
-    if all(not t.binders for t in terms):  # a payoff table: one coefficient per cell
-        cells = []
-        for t in terms[:9]:
-            index = ", ".join(sympy.sstr(i) for name in (f.name, h.name)
-                              for i in t.factors[name].indices)
-            cells.append(f"C[{index}] = {sympy.sstr(sympy.Mul(*t.coefficient))}")
-        coefficient = "; ".join(cells) + (f"; ... ({len(terms)} cells)" if len(terms) > 9
-                                          else "")
-    else:
-        coefficient = " + ".join(sympy.sstr(sympy.Mul(*t.coefficient)) for t in terms[:4])
-        if len(terms) > 4:
-            coefficient += f" + ... ({len(terms)} terms)"
-    rs = f"{f.name}[r, s]" if r else f"{f.name}[s]"
     conditioned = bool(h.condition_sets)
+    rs = f"{f.name}[r, s]" if r else f"{f.name}[s]"
     ha = f"{h.name}[s, a]" if conditioned else f"{h.name}[a]"
-    side = [c for c in model.players[leader].constraints]
-    items = [
-        ("payoff coefficient C (leader's payoff = sum C * " + rs + " * " + ha + ")", coefficient),
-    ]
-    if conditioned:
+    C = "C[r, s, a]" if r else "C[s, a]"
+    G = "G_k[r, s]" if r else "G_k[s]"
+    items = [("payoff coefficient (leader's payoff = sum " + f"{C} {rs} {ha})",
+              _coefficient_text(terms, f, h, bool(r)))]
+    if conditioned:  # v[s]: the leader's guaranteed payoff after the follower sees s
         items += [
-            ("leader's LP", f"maximise sum_s x[s] over {f.name} >= 0, x free"),
-            ("  best-response rows", f"x[s] <= sum_r C[r, s, a] {rs}   for all s, a"),
+            ("leader's LP", f"maximise sum_s v[s] over {f.name} >= 0, v free"),
+            ("  best-response rows", f"v[s] <= {'sum_r ' if r else ''}{C} {rs}   for all s, a"),
         ]
     else:
         items += [
             ("leader's LP", f"maximise v over {f.name} >= 0, v free"),
-            ("  best-response rows", f"v <= sum_s C[s, a] {rs}   for all a"),
+            ("  best-response rows", f"v <= sum_{'r,s' if r else 's'} {C} {rs}   for all a"),
         ]
     items.append(("  distributions", f"sum_s {rs} = 1" + ("   for all r" if r else "")))
-    for c in side:
-        items.append((f"  {c.name}", sympy.sstr(c.relation) + f"   [dual: z_{c.name}]"))
+    for c in model.players[leader].constraints:
+        items.append((f"  {c.name}", spec_str(c.relation) + f"   [dual: z_{c.name}]"))
+    u = "u[r]" if r else "u"
     items += [
         ("follower's LP (the Lagrangian dual)",
-         "minimise sum_r y[r] + sum_k bound_k z_k over " + h.name + " >= 0, y free, "
+         f"minimise {'sum_r u[r]' if r else 'u'} + sum_k bound_k z_k over {h.name} >= 0, u free, "
          "z_k >= 0 for <=, <= 0 for >="),
-        ("  rows", f"y[r] >= sum_a C[r, s, a] {ha} - sum_k z_k G_k[r, s]   for all r, s"),
+        ("  rows", f"{u} >= sum_a {C} {ha} - sum_k z_k {G}   for all {'r, s' if r else 's'}"),
         ("  distributions", f"sum_a {ha} = 1" + ("   for all s" if conditioned else "")),
         ("note", "the sign of z_k G_k follows from the Lagrangian: PAPERS.md records that the "
                  "location-privacy paper prints eq (26) with '+', which is not the dual"),
     ]
     derivation.add("linear programs (built by the LP method)", items)
+
+
+def _coefficient_text(terms, f, h, has_state: bool, shown: int = 6) -> str:
+    """Each payoff term's contribution to C at its own indices, e.g. `C[s, s] += 1`;
+    terms without one of the strategies are spread over the rows that sum to 1."""
+    parts = []
+    for term in terms[:shown]:
+        coef = spec_str(sympy.Mul(*term.coefficient)) if term.coefficient else "1"
+        lead = term.factors.get(f.name)
+        follow = term.factors.get(h.name)
+        index = []
+        if has_state:
+            index.append(sympy.sstr(lead.indices[0]) if lead is not None else "r")
+        index.append(sympy.sstr(lead.indices[-1]) if lead is not None else "s")
+        index.append(sympy.sstr(follow.indices[-1]) if follow is not None else "a")
+        share = "" if lead is not None else (" / R" if has_state else "")
+        sums = ", ".join(f"{v} in {fs.name}" for v, fs in term.binders)
+        parts.append(f"C[{', '.join(index)}] += {coef}{share}" + (f" (sum {sums})" if sums
+                                                                    else ""))
+    if len(terms) > shown:
+        parts.append(f"... ({len(terms)} terms)")
+    return "; ".join(parts)
 
 
 ENTRY = SolverEntry(

@@ -59,11 +59,12 @@ def _flatten(model: Model, expr, binders, strategies) -> list[Term]:
     factors = sympy.Mul.make_args(expr)
     aggregates = [f for f in factors if isinstance(f, SetAggregate)]
     if aggregates:
-        if len(aggregates) > 1:
-            raise SolverError("a product of two sums over strategies is not bilinear in this form",
-                              hint="write one sum over all indices")
-        rest = sympy.Mul(*[f for f in factors if f is not aggregates[0]])
+        # (sum_s a x[s]) * (sum_t b y[t]) is sum_s sum_t a b x[s] y[t]: nest the first sum
+        # around the rest, renaming the others' indices where they would clash
         agg = aggregates[0]
+        taken = {v for v, _ in binders} | set(agg.variables)
+        rest = sympy.Mul(*[_fresh_indices(f, taken) if isinstance(f, SetAggregate) else f
+                           for f in factors if f is not agg])
         return _flatten(model, SetAggregate(agg.kind, rest * agg.body, agg.variables,
                                             agg.set_names, agg.condition), binders, strategies)
     found: dict = {}
@@ -81,6 +82,23 @@ def _flatten(model: Model, expr, binders, strategies) -> list[Term]:
                                   "coefficient * leader strategy * follower strategy")
             coefficient.append(factor)
     return [Term(tuple(binders), tuple(coefficient), found)]
+
+
+def _fresh_indices(agg: SetAggregate, taken: set) -> SetAggregate:
+    """`agg` with any index variable in `taken` renamed to an unused one."""
+    mapping = {}
+    for v in agg.variables:
+        if v in taken:
+            k = 2
+            while sympy.Symbol(f"{v.name}_{k}") in taken:
+                k += 1
+            mapping[v] = sympy.Symbol(f"{v.name}_{k}")
+            taken = taken | {mapping[v]}
+    if not mapping:
+        return agg
+    return SetAggregate(agg.kind, agg.body.xreplace(mapping),
+                        tuple(mapping.get(v, v) for v in agg.variables), agg.set_names,
+                        agg.condition.xreplace(mapping))
 
 
 def _mentions(expr, strategies) -> bool:
@@ -127,8 +145,9 @@ def coefficient_array(model: Model, terms: list[Term], order: list[Strategy],
         if stray:
             raise SolverError(f"the payoff depends on `{stray[0]}`, which is not summed over")
         letters = {name: chr(ord("a") + k) for k, name in enumerate(full_axes)}
-        out_letters, placements = [], []
-        for axis, (name, position) in enumerate(targets):
+        kept: list[str] = []  # the term's letters that reach a target, each once
+        placements: list[str | int] = []  # per target: its letter, or a fixed position
+        for name, position in targets:
             index = term.factors[name].indices[position]
             target_set = _target_sets(by_name[name])[position]
             if isinstance(index, sympy.Symbol) and index.name in letters:
@@ -136,23 +155,21 @@ def coefficient_array(model: Model, terms: list[Term], order: list[Strategy],
                 if source.elements != target_set.elements:
                     raise SolverError(f"index `{index}` of `{name}` ranges over {source.name}, "
                                       f"not {target_set.name}")
-                if letters[index.name] in out_letters:
-                    raise SolverError(f"index `{index}` is used twice among the LP's axes")
-                out_letters.append(letters[index.name])
-                placements.append(None)
+                letter = letters[index.name]
+                if letter not in kept:
+                    kept.append(letter)
+                placements.append(letter)
             else:
                 value = evaluate(index, inner)
                 if value.axes:
                     raise SolverError(f"index {index} of `{name}` is not a constant")
-                element = value.data.item()
-                pos = _position(target_set, element)
-                placements.append((axis, pos))
-        spec = "".join(letters[a] for a in full_axes) + "->" + "".join(out_letters)
+                placements.append(_position(target_set, value.data.item()))
+        spec = "".join(letters[a] for a in full_axes) + "->" + "".join(kept)
         reduced = np.einsum(spec, data)
-        index = []
-        for placement in placements:
-            index.append(slice(None) if placement is None else placement[1])
-        total[tuple(index)] += reduced
+        # an index shared by two targets (sum(s in S) x[s] * y[s]) lands on their diagonal
+        grids = np.ix_(*(np.arange(reduced.shape[k]) for k in range(len(kept)))) if kept else ()
+        total[tuple(p if isinstance(p, int) else grids[kept.index(p)] for p in placements)] \
+            += reduced
     return total
 
 
@@ -193,7 +210,8 @@ def bilinear_game(model: Model, leader_name: str, follower_name: str) -> Bilinea
             f"`{follower.name}` is conditioned on {follower.condition_sets[0].name}, but the "
             f"leader chooses from {leader.domain.name}",
             hint="the follower observes the leader's choice: condition it on that set")
-    for term in terms:
+    both = [t for t in terms if len(t.factors) == 2]
+    for term in both:
         if conditioned:
             observed = term.factors[follower.name].indices[0]
             chosen = term.factors[leader.name].indices[-1]
@@ -209,9 +227,10 @@ def bilinear_game(model: Model, leader_name: str, follower_name: str) -> Bilinea
     targets.append((follower.name, len(follower.condition_sets)))
     shape = ((n_state,) if leader.condition_sets else ()) + (len(leader.domain),
                                                             len(follower.domain))
-    payoff = coefficient_array(model, terms, [leader, follower], targets, shape)
+    payoff = coefficient_array(model, both, [leader, follower], targets, shape)
     if not leader.condition_sets:
         payoff = payoff[np.newaxis]
+    payoff += _partial_terms(model, terms, leader, follower, targets, payoff.shape)
     constraints = []
     for c in model.players[leader_name].constraints:
         if c.variables:
@@ -222,6 +241,38 @@ def bilinear_game(model: Model, leader_name: str, follower_name: str) -> Bilinea
         tuple(leader.condition_sets[0].elements) if leader.condition_sets else ("*",),
         tuple(leader.domain.elements), tuple(follower.domain.elements),
     )
+
+
+def _partial_terms(model: Model, terms: list[Term], leader: Strategy, follower: Strategy,
+                   targets: list[tuple[str, int]], shape: tuple[int, int, int]) -> np.ndarray:
+    """Terms with one strategy or none, made bilinear with the rows that sum to 1.
+
+    Every row of the leader's f[r, .] and of the follower's h[o, .] is a distribution, so
+    sum f[r, s] c[r, s] = sum c[r, s] f[r, s] h[o(s), a] (summed over a too), a constant c
+    is sum (c / R) f h, and, for a follower that does not observe the leader's choice,
+    sum c[a] h[a] = sum (c[a] / R) f[r, s] h[a]. A follower-only term of a follower who
+    observes s has no such form and is refused.
+    """
+    R = shape[0]
+    extra = np.zeros(shape)
+    lead = [t for t in terms if set(t.factors) == {leader.name}]
+    if lead:
+        own = [tg for tg in targets if tg[0] == leader.name]
+        part = coefficient_array(model, lead, [leader], own, shape[:-1] if leader.condition_sets
+                                 else shape[1:2])
+        extra += part.reshape(shape[:-1] + (1,)) if part.ndim == 2 else part[None, :, None]
+    follow = [t for t in terms if set(t.factors) == {follower.name}]
+    if follow:
+        if follower.condition_sets:
+            raise SolverError(f"a payoff term with `{follower.name}` but not `{leader.name}` is "
+                              f"not bilinear when `{follower.name}` observes the leader's choice",
+                              hint=f"multiply it by `{leader.name}` inside the sum, or drop it")
+        part = coefficient_array(model, follow, [follower], [targets[-1]], shape[-1:])
+        extra += part[None, None, :] / R
+    constant = [t for t in terms if not t.factors]
+    if constant:
+        extra += float(coefficient_array(model, constant, [], [], ())) / R
+    return extra
 
 
 def _side_constraint(model: Model, constraint, leader: Strategy):
@@ -243,11 +294,14 @@ def _side_constraint(model: Model, constraint, leader: Strategy):
     terms = split_terms(model, sympy.Add(*linear), strategies)
     targets = [(leader.name, k) for k in range(len(leader.condition_sets) + 1)]
     shape = tuple(len(s) for s in _target_sets(leader))
-    weights = coefficient_array(model, terms, [leader], targets, shape)
+    weights = coefficient_array(model, [t for t in terms if t.factors], [leader], targets, shape)
     if not leader.condition_sets:
         weights = weights[np.newaxis]
     ctx = base_context(model)
+    inner_constant = [t for t in terms if not t.factors]  # sum(r) psi[r] * (1 - f[r, r])
     bound = -float(evaluate(constant, ctx).data) if constant != 0 else 0.0
+    if inner_constant:
+        bound -= float(coefficient_array(model, inner_constant, [], [], ()))
     written_rhs = float(evaluate(rhs, ctx).data) if not _mentions(rhs, strategies) else bound
     # the written left side is weights . f + offset, its right side bound + offset
     return constraint.name, weights, sense, bound, written_rhs - bound

@@ -179,3 +179,56 @@ zero_sum
     assert lp["constraint_bounds"]["cap"] == {"sense": sense, "bound": pytest.approx(bound)}
     assert result.strategies["a"]["H"] == pytest.approx(0.3, abs=1e-9)  # the bound binds
     assert lp["shadow_prices"]["cap"] > 0  # relaxing a binding <= helps the leader
+
+
+MP = """
+set S = {H, T}
+param w[s in S] = if s == H then 1 else 2
+player a { mixed x over S }
+player b { mixed y over S }
+payoff a = PAYOFF
+zero_sum
+"""
+
+
+@pytest.mark.parametrize("payoff, value, p_heads", [
+    # the diagonal written with a shared index; matching pennies: value 0, uniform
+    ("sum(s in S) x[s] * y[s] - sum(s in S, t in S : s != t) x[s] * y[t]", 0.0, 0.5),
+    # a constant: the rows of x and y sum to 1, so it just shifts the value
+    ("5 + sum(s in S, t in S) x[s] * y[t] * (2 * [s == t] - 1)", 5.0, 0.5),
+    # a term in x alone: C = [[1.5, -0.5], [-1, 1]], value 0.25 at x = (1/2, 1/2)
+    ("sum(s in S) (if s == H then 0.5 else 0) * x[s] + sum(s in S, t in S) x[s] * y[t] * "
+     "(2 * [s == t] - 1)", 0.25, 0.5),
+    # a term in y alone: C = [[1, -0.5], [-1, 1.5]]: value 0.25 at x = (5/8, 3/8)
+    ("sum(t in S) (if t == T then 0.5 else 0) * y[t] + sum(s in S, t in S) x[s] * y[t] * "
+     "(2 * [s == t] - 1)", 0.25, 0.625),
+    # a product of two sums: C[s, t] = w[s] w[t] - 2.25 [s = t = H]: a plays T, value 2
+    ("(sum(s in S) w[s] * x[s]) * (sum(t in S) w[t] * y[t]) - 2.25 * x[H] * y[H]", 2.0, 0.0),
+    # the same with the same index name in both sums: (x_H - x_T)(y_H - y_T) after w -> +-1
+    ("(sum(s in S) (3 - 2 * w[s]) * x[s]) * (sum(s in S) (3 - 2 * w[s]) * y[s])", 0.0, 0.5),
+])
+def test_bilinear_payoffs_in_any_written_form(payoff: str, value: float, p_heads: float) -> None:
+    result = run_model(model_from_string(MP.replace("PAYOFF", payoff), "t.game"))
+    assert result.values["a"] == pytest.approx(value, abs=1e-9)
+    assert result.strategies["a"].get("H", 0.0) == pytest.approx(p_heads, abs=1e-9)
+    assert result.certificate.ok
+
+
+def test_a_follower_only_term_is_refused_when_the_follower_sees_the_choice() -> None:
+    model = model_from_string("""
+set S = {H, T}
+player a { mixed x over S }
+player b { mixed y[s in S] over S }
+payoff a = sum(s in S, t in S) x[s] * y[s, t] * [s == t] + sum(s in S, t in S) y[s, t]
+zero_sum
+order a -> b
+""", "t.game")
+    with pytest.raises(SolverError, match="not bilinear when `y` observes"):
+        run_model(model)
+
+
+def test_derive_places_each_term_at_its_own_indices() -> None:
+    from gamespec.api import loads
+
+    text = loads(MP.replace("PAYOFF", "sum(s in S) x[s] * y[s]")).derive().plain()
+    assert "C[s, s] += 1 (sum s in S)" in text
