@@ -163,7 +163,31 @@ def derive_model(model: Model, cls: Classification | None = None) -> Derivation:
 NATIVE_TIME_LIMIT = ("lp", "brd", "dynamics")
 
 
-def solve_model(model: Model, method: str | None = None, seed: int = 0,
+# option -> (integer?, smallest allowed value, whether that value is allowed)
+NUMERIC_OPTIONS = {
+    "seed": (True, 0, True), "passes": (True, 1, True), "tolerance": (False, 0, False),
+    "time_limit": (False, 0, False), "rtol": (False, 0, False), "atol": (False, 0, False),
+    "rounds": (True, 1, True), "repetitions": (True, 1, True), "clusters": (True, 1, True),
+}
+
+
+def check_numeric_options(model: Model, options: Mapping[str, Any]) -> None:
+    """A numeric solve option with a string or an out-of-range value is a located error."""
+    for name, (integer, low, inclusive) in NUMERIC_OPTIONS.items():
+        if name not in options:
+            continue
+        value = options[name]
+        span = model.spans.get(f"solve option {name}")
+        kind = "a whole number" if integer else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                integer and float(value) != int(value)) or value != value:
+            raise SpecError(f"solve option `{name}` must be {kind}, not {value!r}", span=span)
+        if value < low or (value == low and not inclusive):
+            bound = f">= {low}" if inclusive else f"> {low}"
+            raise SpecError(f"solve option `{name}` must be {bound}, not {value!r}", span=span)
+
+
+def solve_model(model: Model, method: str | None = None, seed: int | None = None,
                 time_limit: float | None = None, options: Mapping[str, Any] | None = None,
                 *, load_seconds: float | None = None) -> Result:
     """Plan, solve and certify; the Result carries timings, parameters and data provenance.
@@ -175,7 +199,7 @@ def solve_model(model: Model, method: str | None = None, seed: int = 0,
     from gamespec.analysis import classify
     from gamespec.solvers.registry import plan
 
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise SpecError(f"seed must be an integer, got {seed!r}")
     timing: dict[str, float] = {}
     if load_seconds is not None:
@@ -184,12 +208,15 @@ def solve_model(model: Model, method: str | None = None, seed: int = 0,
     cls = classify(model)
     entry = plan(model, cls, method)
     timing["analyse"] = time.perf_counter() - start
-    merged = {**model.solve_options, "seed": seed}
+    merged = {"seed": 0, **model.solve_options}
+    if seed is not None:  # the command line (or the caller) wins over the spec's `seed`
+        merged["seed"] = seed
     if time_limit is not None:
         if not isinstance(time_limit, (int, float)) or not time_limit > 0:
             raise SpecError("--time-limit must be positive")
         merged["time_limit"] = float(time_limit)
     merged.update(options or {})
+    check_numeric_options(model, merged)
     t = time.perf_counter()
     from gamespec.limits import cpu_time_limit
 
@@ -251,8 +278,8 @@ class Game:
         return loads(self.model.source, path=self.model.path, allow_data=self._allow_data,
                      data_mirror=self._data_mirror, **{**self.model.overrides, **params})
 
-    def solve(self, method: str | None = None, seed: int = 0, time_limit: float | None = None,
-              **options: Any) -> Result:
+    def solve(self, method: str | None = None, seed: int | None = None,
+              time_limit: float | None = None, **options: Any) -> Result:
         """Solve and certify (see `solve_model`); `method` as `gamespec solve --method`."""
         return solve_model(self.model, method, seed, time_limit, options,
                            load_seconds=self._load_seconds)

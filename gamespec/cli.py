@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     solve = sub.add_parser("solve", help="solve the game and certify the answer")
     common(solve)
     solve.add_argument("--method", help="force a solver (see `gamespec info`)")
-    solve.add_argument("--seed", type=int, default=0)
+    solve.add_argument("--seed", type=int, default=None,
+                       help="the seed of random starts (default: the spec's `seed`, else 0)")
     solve.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="stop the solver after this long (exit 3, nothing certified)")
     solve.add_argument("--json", action="store_true", help="print the result as JSON")

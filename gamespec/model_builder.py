@@ -616,6 +616,9 @@ class ModelBuilder:
             if not isinstance(member_set, FiniteSet):
                 raise SpecError("a family of players needs a finite index set",
                                 span=stmt.family.domain.span)
+            if len(member_set) == 0:
+                raise SpecError(f"the family `{stmt.name}` has no members: "
+                                f"{member_set.name} is empty", span=stmt.family.domain.span)
             member_var = index_symbol(stmt.family.var)
         if stmt.kind == "population":
             size = self.builder.build(stmt.population_size)
@@ -654,6 +657,9 @@ class ModelBuilder:
         if kind == "mixed" and not isinstance(domain, FiniteSet):
             raise SpecError("a mixed strategy is over a finite set, not an interval",
                             span=item.domain.span)
+        if isinstance(domain, FiniteSet) and len(domain) == 0:
+            raise SpecError(f"`{item.name}` chooses from an empty set", span=item.domain.span,
+                            hint="a strategy needs at least one option")
         _, condition_sets, _ = self._binders(item.binders)
         if stmt.kind == "population" and (condition_sets or kind == "mixed"):
             raise SpecError("a population member chooses one value", span=item.span)
@@ -707,6 +713,7 @@ class ModelBuilder:
                 raise SpecError(f"a second payoff for `{stmt.player}`", span=stmt.span)
             player = self.players[stmt.player]
             variables, sets, scope = self._binders(stmt.binders)
+            self._check_payoff_index(player, stmt, sets)
             if player.member_var is not None and not variables:
                 scope = scope.with_binders([(player.member_var, player.member_set)])
             expr = self.builder.build(stmt.value, scope)
@@ -731,6 +738,19 @@ class ModelBuilder:
         if zero_sum:
             payoffs = self._zero_sum(payoffs)
         return payoffs, common, zero_sum, bool(tables)
+
+    def _check_payoff_index(self, player: Player, stmt: ast.PayoffStmt, sets) -> None:
+        """`payoff P[k in K]` must run over P's members (a family) or its types."""
+        if not sets:
+            return
+        allowed = [s for s in (player.member_set, player.types[1] if player.types else None)
+                   if s is not None]
+        if len(sets) != 1 or not any(sets[0].elements == s.elements for s in allowed):
+            what = " or ".join(s.name for s in allowed) if allowed else "nothing (not a family)"
+            raise SpecError(f"payoff {stmt.player}[...] must be indexed by {what}",
+                            span=stmt.span,
+                            hint=f"write `payoff {stmt.player} = ...`" if not allowed else
+                            f"index it by `{allowed[0].name}`")
 
     def _zero_sum(self, payoffs: dict[str, Payoff]) -> dict[str, Payoff]:
         stmt = self._stmts(ast.ZeroSumStmt)[0]

@@ -34,6 +34,7 @@ import numpy as np
 import sympy
 from numpy.typing import NDArray
 
+from gamespec.errors import SpecError
 from gamespec.evaluate import Context, LArray, Table, evaluate
 from gamespec.model import FiniteSet, LetDef, Model, Player, Strategy
 from gamespec.numeric import base_context
@@ -488,6 +489,10 @@ class GroupedOracle:
             value = _over_decisions(evaluate(term, ctx), len(rows), self.C)
             total += value - value[picks, current][:, None]
         total[picks, current] = 0.0
+        if not np.all(np.isfinite(total)):
+            raise SpecError("the common payoff is not finite (NaN or infinity) at a profile the "
+                            "dynamics reached",
+                            hint="guard divisions and logarithms, or shrink the strategy set")
         return total
 
     def common_payoff(self, profile: np.ndarray) -> float:

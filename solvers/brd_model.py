@@ -130,7 +130,12 @@ class ModelOracle:
             raise SolverError(f"the payoff of `{self.agents[player].name}` still depends on "
                               f"`{stray[0]}`")
         n = self.n_choices(player)
-        return np.broadcast_to(np.asarray(value.aligned((DEVIATION,)), dtype=float), (n,)).copy()
+        out = np.broadcast_to(np.asarray(value.aligned((DEVIATION,)), dtype=float), (n,)).copy()
+        if not np.all(np.isfinite(out)):
+            raise SpecError(f"the payoff of `{self.agents[player].name}` is not finite (NaN or "
+                            f"infinity) at a profile the dynamics reached",
+                            hint="guard divisions and logarithms, or shrink the strategy set")
+        return out
 
     def common_payoff(self, profile: np.ndarray) -> float:
         ctx = self._bind(np.asarray(profile), None)

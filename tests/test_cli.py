@@ -119,3 +119,28 @@ def test_derive_evaluates_data_only_definitions(tmp_path, capsys):
     section = out.split("== definitions evaluated")[1]
     assert "bound: 0.129" in section and "b_min: 0.2" in section  # 1/ln(1 + 1306 (e - 1))
     assert "uses_strategy" not in section
+
+
+def test_spec_seed_applies_unless_the_command_line_gives_one(tmp_path, capsys) -> None:
+    import json
+
+    spec = tmp_path / "s.game"
+    spec.write_text("set I = 1..6\nplayers p[i in I] { choose x in {0, 1, 2} }\n"
+                    "payoff p = -(x[i] - 1)^2\nsolve using brd { seed = 7 }\n")
+    assert main(["solve", str(spec), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 7
+    assert main(["solve", str(spec), "--json", "--seed", "3"]) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 3
+
+
+@pytest.mark.parametrize("option, message", [('passes = "many"', "must be a whole number"),
+                                             ('tolerance = "x"', "must be a number"),
+                                             ("tolerance = -1", "must be > 0"),
+                                             ("passes = 2.5", "must be a whole number")])
+def test_bad_numeric_solve_options_are_located(tmp_path, capsys, option, message) -> None:
+    spec = tmp_path / "s.game"
+    spec.write_text("set I = 1..3\nplayers p[i in I] { choose x in {0, 1} }\n"
+                    f"payoff p = x[i]\nsolve using brd {{ {option} }}\n")
+    assert main(["solve", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert f"{spec}:4:19: error: solve option" in err and message in err

@@ -91,3 +91,11 @@ solve using brd { start = "START" }
     with pytest.raises(SpecError, match="must name a profile") as info:
         solve(model, classify(model), dict(model.solve_options))
     assert info.value.span is not None and info.value.span.line == 7
+
+
+def test_a_payoff_that_is_not_finite_is_an_error_not_an_equilibrium(tmp_path) -> None:
+    from gamespec.cli import main
+
+    spec = tmp_path / "inf.game"
+    spec.write_text("player a { choose x in {0, 1} }\npayoff a = 1 / x\n")
+    assert main(["solve", str(spec), "--method", "brd"]) == 2
