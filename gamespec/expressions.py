@@ -321,9 +321,12 @@ class ExpressionBuilder:
 
     def build_condition(self, node: ast.Expr, scope: Scope):
         value = self.build(node, scope)
-        if isinstance(value, (sympy.logic.boolalg.Boolean, sympy.Rel)):
+        boolalg = sympy.logic.boolalg
+        # not plain Boolean: a SymPy Symbol is one too, and `if x then` is not a condition
+        if isinstance(value, (boolalg.BooleanFunction, boolalg.BooleanAtom, sympy.Rel)):
             return value
-        raise SpecError("expected a condition (a comparison such as x > 0)", span=node.span)
+        raise SpecError("expected a condition (a comparison such as x > 0)", span=node.span,
+                        hint="compare it with something: `x == 1`, `x > 0`")
 
     def build_relation(self, node: ast.Expr, scope: Scope):
         """A constraint: lhs <= rhs, lhs >= rhs or lhs == rhs."""
