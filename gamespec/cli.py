@@ -354,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupted)
+    from gamespec import limits
+
+    before = limits.current()  # --limit holds for this command only (main may be called again)
     try:
         return COMMANDS[args.command](args)
     except GamespecError as exc:
@@ -381,6 +384,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gamespec: internal error: {type(exc).__name__}: {exc}\n"
               "hint: rerun with --debug and report it", file=sys.stderr)
         return 70
+    finally:
+        limits.apply(before)
 
 
 if __name__ == "__main__":  # pragma: no cover

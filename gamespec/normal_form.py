@@ -70,14 +70,16 @@ def _strategy_count(s: Strategy) -> int | None:
     return len(s.domain) ** rows
 
 
-def build_normal_form(model: Model, limit: int = MAX_PROFILES) -> NormalForm:
+def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
     count = pure_strategy_count(model)
     if count is None:
         raise SpecError("the game is not finite: some strategy is an interval or a population")
+    limit = MAX_PROFILES if limit is None else limit  # read now: --limit may have changed it
     if count > limit:
         raise SpecError(
             f"the game has {count:,} pure profiles (limit {limit:,})",
-            hint="use a method for large games (e.g. --method brd) or raise --max-profiles",
+            hint="use a method for large games (e.g. --method brd) or raise the limit with "
+                 "--limit pure_profiles=N",
         )
     ctx = base_context(model)
     agents: list[str] = []

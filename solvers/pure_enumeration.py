@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gamespec.analysis import ENUMERATION_LIMIT, Classification
+from gamespec import normal_form
+from gamespec.analysis import Classification
 from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form, profile_label
@@ -28,7 +29,7 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         return False, "the order of play is sequential (a leader commits first)"
     if model.free_params():
         return False, "parameters without values: " + ", ".join(model.free_params())
-    if cls.pure_profiles is None or cls.pure_profiles > ENUMERATION_LIMIT * 100:
+    if cls.pure_profiles is None or cls.pure_profiles > normal_form.MAX_PROFILES:
         count = cls.pure_profiles
         shown = f"{count:,}" if count is not None and count < 10**18 else "more than 10^18"
         return False, f"too many pure profiles ({shown})"

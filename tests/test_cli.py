@@ -144,3 +144,19 @@ def test_bad_numeric_solve_options_are_located(tmp_path, capsys, option, message
     assert main(["solve", str(spec)]) == 2
     err = capsys.readouterr().err
     assert f"{spec}:4:19: error: solve option" in err and message in err
+
+
+def test_limit_pure_profiles_reaches_the_enumeration(capsys) -> None:
+    spec = str(Path(__file__).resolve().parents[1] / "specs" / "congestion.game")
+    assert main(["solve", spec, "--method", "enumerate", "--limit", "pure_profiles=4"]) == 3
+    assert "too many pure profiles (8)" in capsys.readouterr().err
+    assert main(["solve", spec, "--method", "enumerate", "--limit", "pure_profiles=8"]) == 0
+
+
+def test_a_limit_holds_for_one_command_only() -> None:
+    from gamespec import limits
+
+    before = limits.current()
+    spec = str(Path(__file__).resolve().parents[1] / "specs" / "congestion.game")
+    main(["check", spec, "--limit", "pure_profiles=4"])
+    assert limits.current() == before
