@@ -87,3 +87,20 @@ def test_every_reported_profile_has_zero_gain_and_others_positive(seed):
     for idx in np.ndindex(3, 3):
         gain, _ = max_unilateral_gain(nf, idx)
         assert (gain <= 1e-9) == (idx in found)
+
+
+def test_no_pure_equilibrium_is_proved_on_each_players_own_scale() -> None:
+    from gamespec.analysis import classify
+    from gamespec.loader import model_from_string
+    from gamespec.solvers.pure_enumeration import solve
+
+    model = model_from_string("""
+player a { choose x in {H, T} }
+player b { choose y in {H, T} }
+payoff a = 1000000 * ([x == y] - [x != y])
+payoff b = 0.000001 * ([x != y] - [x == y])
+""", "t.game")
+    result = solve(model, classify(model), {})
+    assert result.status == "no_pure_equilibrium" and result.certificate.ok
+    assert result.certificate.residual == pytest.approx(2e-6)
+    assert result.certificate.tolerance == pytest.approx(1e-9)
