@@ -206,3 +206,20 @@ def test_theorem1_bound_values() -> None:
     assert pv.theorem1_bmin(30, 0.5) == pytest.approx(0.334859, abs=1e-6)
     # more data or a looser eps allow less noise
     assert pv.theorem1_bmin(10_000, 1.0) < pv.theorem1_bmin(1307, 1.0) < pv.theorem1_bmin(1307, 0.5)
+
+
+def test_spec_functions_keep_far_tails_and_refuse_bad_arguments() -> None:
+    from gamespec.errors import SpecError
+    from gamespec.stdlib.functions import bin_of, gaussian_mass, laplace_mass
+
+    # the upper tail as precisely as the lower (the mirror image)
+    assert gaussian_mass(0.1, 0.05, 5, 5) == pytest.approx(gaussian_mass(0.9, 0.05, 1, 5),
+                                                           rel=1e-9)
+    assert gaussian_mass(0.1, 0.05, 5, 5) == pytest.approx(7.97496840263533e-45, rel=1e-6)
+    assert gaussian_mass(-3.0, 0.1, 1, 5) == pytest.approx(1.0)  # [0, 1] 30 sd away
+    # exact decimals on a bin edge land where the written number says
+    assert bin_of(0.29, 100) == 30 and bin_of(0.57, 100) == 58
+    for bad in (lambda: laplace_mass(0.5, -1, 1, 2), lambda: laplace_mass(0.5, 0.2, 0, 2),
+                lambda: gaussian_mass(0.5, 0.0, 1, 2), lambda: bin_of(0.5, 0)):
+        with pytest.raises(SpecError):
+            bad()

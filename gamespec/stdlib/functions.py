@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from gamespec.errors import SpecError
 from gamespec.evaluate import combine
 
 # name in the spec -> (arity, SymPy constructor)
@@ -27,14 +28,48 @@ def register(name: str, arity: int, numeric, doc: str) -> None:
     DOCS[name] = doc
 
 
-def _laplace_interval(lo, hi, centre, scale):
-    """P(lo < centre + Lap(scale) < hi), computed on the small side of each tail so that
-    far bins keep their relative precision."""
-    a, b = (lo - centre) / scale, (hi - centre) / scale
-    above = 0.5 * (np.exp(-np.maximum(a, 0)) - np.exp(-np.maximum(b, 0)))
-    below = 0.5 * (np.exp(np.minimum(b, 0)) - np.exp(np.minimum(a, 0)))
-    straddle = 1.0 - 0.5 * np.exp(-np.maximum(b, 0)) - 0.5 * np.exp(np.minimum(a, 0))
+def _log_diff(log_big, log_small):
+    """log(exp(log_big) - exp(log_small)) for log_big >= log_small, without cancellation."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return log_big + np.log1p(-np.exp(log_small - log_big))
+
+
+def _log_interval(a, b, log_upper, log_lower):
+    """log P(a < Z < b) for a standardised Z with log tails log_upper(t) = log P(Z > t) and
+    log_lower(t) = log P(Z < t), each used on the side where it is small, so bins far in a
+    tail keep their relative precision (and do not underflow to 0)."""
+    above = _log_diff(log_upper(np.maximum(a, 0)), log_upper(np.maximum(b, 0)))
+    below = _log_diff(log_lower(np.minimum(b, 0)), log_lower(np.minimum(a, 0)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        straddle = np.log1p(-np.exp(log_upper(np.maximum(b, 0)))
+                            - np.exp(log_lower(np.minimum(a, 0))))
     return np.where(a >= 0, above, np.where(b <= 0, below, straddle))
+
+
+def _laplace_tails():
+    half = np.log(0.5)
+    return (lambda t: half - t), (lambda t: half + t)
+
+
+def _gaussian_tails():
+    from scipy.special import log_ndtr
+
+    return (lambda t: log_ndtr(-t)), log_ndtr
+
+
+def _truncated_bin_mass(name, d, scale, x, k, tails):
+    """Mass of bin x (1..k) of [0, 1] under d + scale * Z, truncated to [0, 1]."""
+    d, scale, x, k = (np.asarray(v, dtype=float) for v in (d, scale, x, k))
+    if np.any(~(scale > 0)):
+        raise SpecError(f"{name}: the noise scale must be positive")
+    if np.any(~(k >= 1)) or np.any(k != np.round(k)):
+        raise SpecError(f"{name}: the number of bins K must be a whole number >= 1")
+    if np.any(x != np.round(x)) or np.any(x < 1) or np.any(x > k):
+        raise SpecError(f"{name}: the bin x must be a whole number in 1..K")
+    upper, lower = tails()
+    log_bin = _log_interval(((x - 1) / k - d) / scale, (x / k - d) / scale, upper, lower)
+    log_all = _log_interval((0.0 - d) / scale, (1.0 - d) / scale, upper, lower)
+    return np.exp(log_bin - log_all)
 
 
 def laplace_mass(d, b, x, k):
@@ -42,27 +77,33 @@ def laplace_mass(d, b, x, k):
 
     Discretisation: the probability of the bin [(x-1)/k, x/k] (x = 1..k), divided by the
     probability of [0, 1]; exact for the truncated continuous mechanism (the same rule as
-    gamespec.stdlib.privacy.laplace_bin_masses).
+    gamespec.stdlib.privacy.laplace_bin_masses), computed from log tail probabilities.
     """
-    d, b, x, k = (np.asarray(v, dtype=float) for v in (d, b, x, k))
-    lo, hi = (x - 1) / k, x / k
-    return _laplace_interval(lo, hi, d, b) / _laplace_interval(0.0, 1.0, d, b)
+    return _truncated_bin_mass("laplace_mass", d, b, x, k, _laplace_tails)
 
 
 def gaussian_mass(d, s, x, k):
     """As laplace_mass for d + N(0, s^2)."""
-    from scipy.special import ndtr
-
-    d, s, x, k = (np.asarray(v, dtype=float) for v in (d, s, x, k))
-    lo, hi = (x - 1) / k, x / k
-    inside = ndtr((1.0 - d) / s) - ndtr((0.0 - d) / s)
-    return (ndtr((hi - d) / s) - ndtr((lo - d) / s)) / inside
+    return _truncated_bin_mass("gaussian_mass", d, s, x, k, _gaussian_tails)
 
 
 def bin_of(v, k):
-    """The 1-based bin of a value in [0, 1] cut into k uniform bins (1 stays in bin k)."""
+    """The 1-based bin of a value in [0, 1] cut into k uniform bins (1 stays in bin k).
+
+    A value within 1e-9 (relative) of a bin edge counts as on it, so exact decimals such as
+    0.29 with k = 100 land in bin 30 as written, not in 29 through float rounding."""
     v, k = np.asarray(v, dtype=float), np.asarray(k, dtype=float)
-    return np.clip(np.floor(v * k) + 1, 1, k)
+    if np.any(~(k >= 1)) or np.any(k != np.round(k)):
+        raise SpecError("bin_of: the number of bins K must be a whole number >= 1")
+    return np.clip(snapped_floor(v * k) + 1, 1, k)
+
+
+def snapped_floor(r):
+    """floor(r), except that r within 1e-9 (relative) of an integer counts as that integer."""
+    r = np.asarray(r, dtype=float)
+    nearest = np.round(r)
+    return np.where(np.abs(r - nearest) <= 1e-9 * np.maximum(1.0, np.abs(r)), nearest,
+                    np.floor(r))
 
 
 def mod(a, b):

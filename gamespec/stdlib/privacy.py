@@ -83,7 +83,9 @@ def bin_index(values: ArrayLike, K: int) -> NDArray[np.int64]:
             "values must lie in [0, 1] to be binned",
             hint="min-max normalise the data first (minmax_normalise)",
         )
-    return np.minimum(np.floor(v * K).astype(np.int64), K - 1)
+    from gamespec.stdlib.functions import snapped_floor  # the rule bin_of uses in specs
+
+    return np.minimum(snapped_floor(v * K).astype(np.int64), K - 1)
 
 
 def _bin_masses_from_tails(
