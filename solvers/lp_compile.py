@@ -13,7 +13,8 @@ Shapes produced:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy
@@ -233,9 +234,8 @@ def bilinear_game(model: Model, leader_name: str, follower_name: str) -> Bilinea
     payoff += _partial_terms(model, terms, leader, follower, targets, payoff.shape)
     constraints = []
     for c in model.players[leader_name].constraints:
-        if c.variables:
-            raise SolverError(f"indexed constraint `{c.name}` is not supported by the LP method")
-        constraints.append(_side_constraint(model, c, leader))
+        for single in _one_per_element(c):
+            constraints.append(_side_constraint(model, single, leader))
     return BilinearGame(
         leader, follower, payoff, conditioned, tuple(constraints),
         tuple(leader.condition_sets[0].elements) if leader.condition_sets else ("*",),
@@ -273,6 +273,27 @@ def _partial_terms(model: Model, terms: list[Term], leader: Strategy, follower: 
     if constant:
         extra += float(coefficient_array(model, constant, [], [], ())) / R
     return extra
+
+
+def _element_expr(element) -> sympy.Expr:
+    """A set element as it appears in an index: a symbol for a name, else a number."""
+    if isinstance(element, str):
+        return sympy.Symbol(element)
+    return sympy.Integer(int(element)) if float(element).is_integer() else sympy.Float(element)
+
+
+def _one_per_element(constraint):
+    """An indexed constraint `cap[r in R]: ...` as one constraint `cap[1]`, `cap[2]`, ...
+    per element (the index replaced by the element); an unindexed one as itself."""
+    if not constraint.variables:
+        return [constraint]
+    out = []
+    for elements in itertools.product(*(fs.elements for fs in constraint.index_sets)):
+        mapping = dict(zip(constraint.variables, map(_element_expr, elements)))
+        label = ", ".join(str(e) for e in elements)
+        out.append(replace(constraint, name=f"{constraint.name}[{label}]", variables=(),
+                           index_sets=(), relation=constraint.relation.xreplace(mapping)))
+    return out
 
 
 def _side_constraint(model: Model, constraint, leader: Strategy):

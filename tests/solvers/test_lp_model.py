@@ -232,3 +232,47 @@ def test_derive_places_each_term_at_its_own_indices() -> None:
 
     text = loads(MP.replace("PAYOFF", "sum(s in S) x[s] * y[s]")).derive().plain()
     assert "C[s, s] += 1 (sum s in S)" in text
+
+
+def test_an_indexed_constraint_is_one_side_constraint_per_element() -> None:
+    from scipy.optimize import linprog
+
+    model = model_from_string("""
+set R = 1..4
+param psi[r in R] = r / 10
+param dp[a in R, b in R] = abs(a - b) + [a == 1 and b == 4] * 2
+player u {
+  mixed f[r in R] over R
+  subject to cap[r in R]: sum(s in R) f[r, s] * [s != r] <= 0.3
+}
+player adv { mixed h[s in R] over R }
+payoff u = sum(r in R, s in R, a in R) psi[r] * f[r, s] * h[s, a] * dp[a, r]
+zero_sum
+order u -> adv
+""", "t.game")
+    result = run_model(model)
+    assert set(result.extra["lp"]["shadow_prices"]) == {"cap[1]", "cap[2]", "cap[3]", "cap[4]"}
+    # the same LP written out for scipy: max sum_s v_s, v_s <= sum_r psi dp f, rows of f sum
+    # to 1, and sum_{s != r} f[r, s] <= 0.3 for every r
+    n = 4
+    psi = np.arange(1, 5) / 10
+    dp = np.array([[abs(a - b) + 2 * (a == 1 and b == 4) for b in range(1, 5)]
+                   for a in range(1, 5)], dtype=float)
+    c = np.r_[np.zeros(n * n), -np.ones(n)]
+    A, b = [], []
+    for s in range(n):
+        for a in range(n):
+            row = np.zeros(n * n + n)
+            row[n * n + s] = 1
+            row[[r * n + s for r in range(n)]] -= psi * dp[a]
+            A.append(row), b.append(0.0)
+    for r in range(n):
+        row = np.zeros(n * n + n)
+        row[[r * n + s for s in range(n) if s != r]] = 1
+        A.append(row), b.append(0.3)
+    eq = np.zeros((n, n * n + n))
+    for r in range(n):
+        eq[r, r * n:(r + 1) * n] = 1
+    ref = linprog(c, A_ub=A, b_ub=b, A_eq=eq, b_eq=np.ones(n),
+                  bounds=[(0, None)] * (n * n) + [(None, None)] * n)
+    assert result.values["u"] == pytest.approx(-ref.fun, abs=1e-9)
