@@ -362,10 +362,14 @@ def profile_choices(model: Model, oracle: ModelOracle, fixed: FixedProfile) -> n
     """A named profile as the choice index of every agent."""
     profile = np.full(oracle.n_players, -1, dtype=np.int64)
     owners = {p.strategies[0].name: p for p in model.players.values()}
+    seen: set[str] = set()
     for target, variables, sets, expr in fixed.assignments:
+        if target in seen:
+            raise SpecError(f"profile `{fixed.name}` sets `{target}` twice", span=fixed.span)
+        seen.add(target)
         player = owners.get(target)
         if player is None or player.strategies[0].kind != "choice":
-            raise SolverError(f"profile `{fixed.name}`: `{target}` is not a pure choice",
+            raise SpecError(f"profile `{fixed.name}`: `{target}` is not a pure choice",
                               span=fixed.span)
         ctx = base_context(model)
         ctx.index_sets.update(dict(zip(variables, sets)))
@@ -376,7 +380,7 @@ def profile_choices(model: Model, oracle: ModelOracle, fixed: FixedProfile) -> n
             own = tuple(v.name for v in variables)
             if len(own) > 1 or any(a not in own for a in value.axes) or (
                     own and len(sets[0]) != n):
-                raise SolverError(f"profile `{fixed.name}` must set `{target}` per member "
+                raise SpecError(f"profile `{fixed.name}` must set `{target}` per member "
                                   f"of {player.member_set.name}", span=fixed.span)
             chosen = np.broadcast_to(np.asarray(value.aligned(own)).reshape(-1), (n,))
         else:
@@ -385,7 +389,7 @@ def profile_choices(model: Model, oracle: ModelOracle, fixed: FixedProfile) -> n
                                                      fixed)
     missing = [a.name for a, c in zip(oracle.agents, profile) if c < 0]
     if missing:
-        raise SolverError(f"profile `{fixed.name}` does not fix `{missing[0]}`", span=fixed.span)
+        raise SpecError(f"profile `{fixed.name}` does not fix `{missing[0]}`", span=fixed.span)
     return profile
 
 
@@ -395,14 +399,14 @@ def _domain_positions(domain: FiniteSet, chosen: np.ndarray, fixed: FixedProfile
         lookup = {e: k for k, e in enumerate(domain.elements)}
         keys = [lookup.get(str(v)) for v in chosen.tolist()]
         if any(k is None for k in keys):
-            raise SolverError(f"profile `{fixed.name}` picks a value outside {domain.name}",
+            raise SpecError(f"profile `{fixed.name}` picks a value outside {domain.describe()}",
                               span=fixed.span)
         return np.asarray(keys, dtype=np.int64)
     values = domain.values()
     close = np.isclose(np.asarray(chosen, dtype=float)[:, None], values[None, :],
                        rtol=1e-9, atol=1e-12)
     if not close.any(axis=1).all():
-        raise SolverError(f"profile `{fixed.name}` picks a value outside {domain.name}",
+        raise SpecError(f"profile `{fixed.name}` picks a value outside {domain.describe()}",
                           span=fixed.span)
     return np.argmax(close, axis=1).astype(np.int64)
 

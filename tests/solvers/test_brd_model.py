@@ -99,3 +99,17 @@ def test_a_payoff_that_is_not_finite_is_an_error_not_an_equilibrium(tmp_path) ->
     spec = tmp_path / "inf.game"
     spec.write_text("player a { choose x in {0, 1} }\npayoff a = 1 / x\n")
     assert main(["solve", str(spec), "--method", "brd"]) == 2
+
+
+@pytest.mark.parametrize("profile, message", [("{ x[i in I] = 3 }", "outside {1, 2}"),
+                                              ("{ x[i in I] = 1  x[i in I] = 2 }", "twice")])
+def test_profile_mistakes_are_spec_errors_at_the_profile(tmp_path, capsys, profile,
+                                                         message) -> None:
+    from gamespec.cli import main
+
+    spec = tmp_path / "p.game"
+    spec.write_text("set I = 1..3\nplayers p[i in I] { choose x in {1, 2} }\npayoff p = x[i]\n"
+                    f"profile bad {profile}\nsolve using brd {{ start = \"bad\" }}\n")
+    assert main(["solve", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert f"{spec}:4:1: error: profile `bad`" in err and message in err
