@@ -145,6 +145,8 @@ def _eval(expr, ctx: Context) -> LArray:  # noqa: C901 - one dispatch over node 
         return _eval_aggregate(expr, ctx)
     if isinstance(expr, sympy.Piecewise):
         return _eval_piecewise(expr, ctx)
+    if isinstance(expr, sympy.ITE):
+        return _eval_ite(expr, ctx)
     if isinstance(expr, sympy.Rel):
         return _eval_relational(expr, ctx)
     if isinstance(expr, (sympy.And, sympy.Or, sympy.Not)):
@@ -434,14 +436,28 @@ def _weighted_sum_fast(kind: str, body: LArray, weight: LArray, own: tuple[str, 
 def _eval_piecewise(expr: sympy.Piecewise, ctx: Context) -> LArray:
     values = [_eval(e, ctx) for e, _ in expr.args]
     conds = [_eval(c, ctx) for _, c in expr.args]
+    return _choose(values, conds)
+
+
+def _eval_ite(expr: sympy.ITE, ctx: Context) -> LArray:
+    """`if c then A else B` over set elements (SymPy writes it as ITE, not Piecewise)."""
+    cond, then, otherwise = expr.args
+    return _choose([_eval(then, ctx), _eval(otherwise, ctx)],
+                   [_eval(cond, ctx), LArray.scalar(True)])
+
+
+def _choose(values: list[LArray], conds: list[LArray]) -> LArray:
+    """The first value whose condition holds, elementwise (the last condition is `True`);
+    numbers stay floats, set elements stay labels."""
     everything = values + conds
     axes = union_axes(*everything)
     _guard_size(everything, axes)
     shape = np.broadcast_shapes(*(a.aligned(axes).shape for a in everything))
-    result = np.broadcast_to(np.asarray(values[-1].aligned(axes), dtype=float), shape).copy()
+    kind = object if any(np.asarray(v.data).dtype == object for v in values) else float
+    result = np.broadcast_to(np.asarray(values[-1].aligned(axes), dtype=kind), shape).copy()
     for value, cond in reversed(list(zip(values[:-1], conds[:-1]))):
         c = np.broadcast_to(np.asarray(cond.aligned(axes), dtype=bool), shape)
-        v = np.broadcast_to(np.asarray(value.aligned(axes), dtype=float), shape)
+        v = np.broadcast_to(np.asarray(value.aligned(axes), dtype=kind), shape)
         result = np.where(c, v, result)
     return LArray(result, axes)
 

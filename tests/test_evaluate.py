@@ -107,3 +107,17 @@ def test_unweighted_context_has_no_weights():
     m = model("set I = 1..3\nparam a[i in I] = i\nlet s = sum(i in I) a[i]")
     ctx = base_context(m)
     assert ctx.weights == {} and float(evaluate(m.lets["s"].symbol, ctx).data) == 6.0
+
+
+def test_if_choosing_between_set_elements_evaluates(tmp_path) -> None:
+    from gamespec.analysis import classify
+    from gamespec.loader import model_from_string
+    from gamespec.solvers.pure_enumeration import solve
+
+    model = model_from_string("""
+set I = 1..2
+players p[i in I] { choose x in {A, B} }
+payoff p = [x[i] == (if i == 1 then A else B)]
+""", "t.game")
+    result = solve(model, classify(model), {})
+    assert [e["profile"] for e in result.extra["equilibria"]] == [{"p[1]": "A", "p[2]": "B"}]
