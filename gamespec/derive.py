@@ -3,13 +3,14 @@ equilibrium conditions, derived symbolically (plain text and LaTeX)."""
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import sympy
 
 from gamespec.model import FiniteSet, Model
 from gamespec.printing import spec_str
-from gamespec.symbols import SetAggregate, safe_simplify
+from gamespec.symbols import SetAggregate, indicator, safe_simplify
 
 MAX_SYMBOLIC_PROFILES = 512
 
@@ -160,8 +161,52 @@ def _value_at(model: Model, expr, strategies, profile) -> sympy.Expr:
     subs = {}
     for strategy, element in zip(strategies, profile):
         subs.update(_point(strategy, element))
-    expanded = resolve_element_equalities(model.expand_lets(expr).xreplace(subs), model)
+    unrolled = unroll_aggregates(model.expand_lets(expr), model)
+    expanded = resolve_element_equalities(unrolled.xreplace(subs), model)
     return expanded if expanded.has(SetAggregate) else safe_simplify(expanded)
+
+
+MAX_UNROLLED_TERMS = 256
+
+
+def _element_expr(element) -> sympy.Expr:
+    if isinstance(element, str):
+        return sympy.Symbol(element)
+    return sympy.Integer(int(element)) if float(element).is_integer() else sympy.Float(element)
+
+
+def unroll_aggregates(expr, model: Model):
+    """Sums, counts, means, maxima and minima over small finite sets written out element by
+    element, so that a strategy indexed by the summed variable (`sum(s in S) f[s] * ...`)
+    meets the point masses of a pure profile. Larger aggregates stay as they are."""
+
+    def unroll(agg: SetAggregate):
+        sets = [model.sets.get(n) for n in agg.set_names]
+        if any(fs is None for fs in sets) or math.prod(len(fs) for fs in sets) > MAX_UNROLLED_TERMS:
+            return agg
+        terms, weights = [], []
+        for elements in itertools.product(*(fs.elements for fs in sets)):
+            mapping = dict(zip(agg.variables, map(_element_expr, elements)))
+            cond = resolve_element_equalities(agg.condition.xreplace(mapping), model)
+            if cond is sympy.false:
+                continue
+            if cond is not sympy.true and agg.kind in ("max", "min"):
+                return agg
+            weight = sympy.Integer(1) if cond is sympy.true else indicator(cond)
+            body = unroll_aggregates(agg.body.xreplace(mapping), model)
+            terms.append(body)
+            weights.append(weight)
+        if agg.kind == "count":
+            return sympy.Add(*weights)
+        if agg.kind == "sum":
+            return sympy.Add(*(w * t for w, t in zip(weights, terms)))
+        if agg.kind == "mean":
+            return sympy.Add(*(w * t for w, t in zip(weights, terms))) / sympy.Add(*weights)
+        if agg.kind in ("max", "min") and terms:
+            return (sympy.Max if agg.kind == "max" else sympy.Min)(*terms)
+        return agg
+
+    return expr.replace(lambda e: isinstance(e, SetAggregate), unroll)
 
 
 def finite_conditions(model: Model):

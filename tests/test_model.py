@@ -107,3 +107,19 @@ def test_family_and_population_players():
     assert m.players["i"].kind == "family" and len(m.players["i"].member_set) == 3
     assert m.players["users"].population_size == 10
     assert m.players["users"].fields[0].body == sympy.Symbol("s", real=True) ** 2
+
+
+def test_derive_takes_a_mixed_player_at_point_masses_inside_sums() -> None:
+    from gamespec.api import loads
+
+    text = loads("""
+set S = {A, B, C}
+player a { mixed f over S }
+player b { choose y in S }
+payoff a = sum(s in S) f[s] * ([s == y] * 2 + [s == C])
+payoff b = sum(s in S) f[s] * ([s == y] + [y == A] * 0.5)
+""").derive().plain()
+    holds = {line.split(")")[0].strip(" (") for line in text.splitlines()
+             if "is an equilibrium iff: True" in line}
+    assert holds == {"A, A", "B, B", "C, C"}  # as enumeration finds
+    assert "is an equilibrium iff: False" in text
