@@ -488,5 +488,8 @@ def _eval_function(expr, ctx: Context) -> LArray:
                 return combine(lambda x, b: np.log(x) / np.log(b), *args)
             return LArray(numpy_fn(np.asarray(args[0].data, float)), args[0].axes)
     if name in ctx.functions:
-        return ctx.functions[name](ctx, expr, args)
+        try:
+            return ctx.functions[name](ctx, expr, args)
+        except SpecError as exc:  # a library function's complaint, placed where it is known
+            raise exc if exc.span is not None or ctx.span is None else exc.located(ctx.span)
     raise SpecError(f"function `{name}` cannot be evaluated numerically here", span=ctx.span)
