@@ -491,5 +491,5 @@ def _eval_function(expr, ctx: Context) -> LArray:
         try:
             return ctx.functions[name](ctx, expr, args)
         except SpecError as exc:  # a library function's complaint, placed where it is known
-            raise exc if exc.span is not None or ctx.span is None else exc.located(ctx.span)
+            raise exc.located(ctx.span) from None
     raise SpecError(f"function `{name}` cannot be evaluated numerically here", span=ctx.span)

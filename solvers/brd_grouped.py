@@ -312,6 +312,34 @@ class WeightedEvaluator:
                 evaluate(let.symbol, ctx)
         return {k: v for k, v in ctx.let_cache.items() if k not in dynamic}
 
+    def restricted(self, active: IntArray) -> WeightedEvaluator:
+        """The same evaluator over the pairs `active` only (those with some weight): every
+        pair-indexed table, let and cached let is cut to them. Pairs of weight zero add
+        nothing to weighted sums and are skipped by `max`/`min`, so the values are equal."""
+        full = self.pairs
+        sub = object.__new__(WeightedEvaluator)
+        sub.model, sub.grouping = self.model, self.grouping
+        sub.pairs = FiniteSet(full.name, tuple(range(len(active))), full.span)
+
+        def cut(table: Table) -> Table:
+            array = table.array
+            for axis, fs in enumerate(table.index_sets):
+                if fs == full:
+                    array = np.take(array, active, axis=axis)
+            return Table(array, tuple(sub.pairs if fs == full else fs
+                                      for fs in table.index_sets), table.extra_axes)
+
+        lets = {name: replace(let, index_sets=tuple(sub.pairs if fs == full else fs
+                                                    for fs in let.index_sets))
+                if any(fs == full for fs in let.index_sets) else let
+                for name, let in self.base.lets.items()}
+        sub.base = self.base.child(
+            tables={name: cut(t) for name, t in self.base.tables.items()},
+            sets={**self.base.sets, self.grouping.member_set.name: sub.pairs}, lets=lets)
+        sub.static_cache = {key: cut(v) if isinstance(v, Table) else v
+                            for key, v in self.static_cache.items()}
+        return sub
+
     def context(self, weights: np.ndarray, extra_axes: tuple[str, ...] = ()) -> Context:
         """A context in which the pairs carry ``weights`` (shape ``(|U|, *extra)``)."""
         table = Table(np.asarray(weights, dtype=float), (self.pairs,), extra_axes)
@@ -347,6 +375,10 @@ def additive_terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
 
 
 # --------------------------------------------------------------------------- the oracle
+
+
+ACTIVE_SHARE = 0.6
+"""Evaluate over the pairs with weight only when they are fewer than this share of all."""
 
 
 class GroupedOracle:
@@ -481,7 +513,12 @@ class GroupedOracle:
         for each, the sum over additive payoff terms of (term at c') - (term at c)."""
         self.evaluations += 1
         self.decisions_priced += len(rows)
-        ctx = self.evaluator.context(self.decision_weights(rows), (DECISION, DEVIATION))
+        weights = self.decision_weights(rows)
+        active = np.flatnonzero(weights.reshape(weights.shape[0], -1).any(axis=1))
+        evaluator = self.evaluator
+        if active.size < ACTIVE_SHARE * weights.shape[0]:  # most pairs empty: skip them
+            evaluator, weights = self.evaluator.restricted(active), weights[active]
+        ctx = evaluator.context(weights, (DECISION, DEVIATION))
         current = np.array([pair % self.C for _, pair in rows])
         picks = np.arange(len(rows))
         total = np.zeros((len(rows), self.C))

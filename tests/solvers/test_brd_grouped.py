@@ -81,8 +81,12 @@ def relative_gains(oracle, k: int, profile: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize(CASE_NAMES, CASES)
-def test_grouped_and_plain_oracles_give_identical_runs(tmp_path, n, K, eps, seed, scales,
-                                                       outliers):
+@pytest.mark.parametrize("active_share", [0.0, 1.1])  # never / always cut to weighted pairs
+def test_grouped_and_plain_oracles_give_identical_runs(tmp_path, monkeypatch, active_share, n,
+                                                       K, eps, seed, scales, outliers):
+    import gamespec.solvers.brd_grouped as brd_grouped
+
+    monkeypatch.setattr(brd_grouped, "ACTIVE_SHARE", active_share)
     model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
     grouping, reason = plan_grouping(model)
     assert grouping is not None, reason
