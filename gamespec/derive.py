@@ -15,6 +15,25 @@ from gamespec.symbols import SetAggregate, indicator, safe_simplify
 MAX_SYMBOLIC_PROFILES = 512
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A derivation item written by hand in both forms (e.g. a linear program's rows)."""
+
+    plain: str
+    latex: str
+
+
+def _plain(obj) -> str:
+    return obj.plain if isinstance(obj, Formula) else spec_str(obj)
+
+
+def _latex(obj) -> str | None:
+    """LaTeX of an item, or None for prose (shown as text)."""
+    if isinstance(obj, Formula):
+        return obj.latex
+    return None if isinstance(obj, str) else sympy.latex(obj)
+
+
 @dataclass
 class Derivation:
     """Sections of (title, [(label, sympy object or str)])."""
@@ -30,7 +49,7 @@ class Derivation:
         for title, items in self.sections:
             out.append(f"== {title}")
             for label, obj in items:
-                text = spec_str(obj)
+                text = _plain(obj)
                 out.append(f"  {label}: {text}" if label else f"  {text}")
         return "\n".join(out)
 
@@ -39,7 +58,7 @@ class Derivation:
         for title, items in self.sections:
             out.append(f"% {title}")
             for label, obj in items:
-                body = obj if isinstance(obj, str) else sympy.latex(obj)
+                body = _latex(obj) or f"\\text{{{_tex_text(obj)}}}"
                 tag = label.replace("_", r"\_")
                 out.append(f"\\text{{{tag}}}: \\quad {body} \\\\" if label else f"{body} \\\\")
         return "\n".join(out)
@@ -51,7 +70,7 @@ class Derivation:
         for title, items in self.sections:
             out += [f"**{title}**", ""]
             for label, obj in items:
-                body = _md_escape(obj) if isinstance(obj, str) else f"${sympy.latex(obj)}$"
+                body = _md_escape(obj) if _latex(obj) is None else f"${_latex(obj)}$"
                 out.append(f"- {_md_escape(label)}: {body}" if label else f"- {body}")
             out.append("")
         return "\n".join(out).rstrip() + "\n"
@@ -62,7 +81,7 @@ class Derivation:
         for title, items in self.sections:
             rows.append(f"&\\textbf{{{_tex_text(title)}}}")
             for label, obj in items:
-                body = f"\\text{{{_tex_text(obj)}}}" if isinstance(obj, str) else sympy.latex(obj)
+                body = f"\\text{{{_tex_text(obj)}}}" if _latex(obj) is None else _latex(obj)
                 rows.append(f"\\text{{{_tex_text(label)}}}: &\\quad {body}" if label
                             else f"&\\quad {body}")
         return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
@@ -70,8 +89,7 @@ class Derivation:
     def as_dict(self) -> dict:
         return {
             title: [
-                {"label": label, "plain": spec_str(obj),
-                 "latex": obj if isinstance(obj, str) else sympy.latex(obj)}
+                {"label": label, "plain": _plain(obj), "latex": _latex(obj) or obj}
                 for label, obj in items
             ]
             for title, items in self.sections

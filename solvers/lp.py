@@ -12,6 +12,7 @@ import numpy as np
 import sympy
 
 from gamespec.analysis import Classification
+from gamespec.derive import Formula
 from gamespec.errors import GamespecError, SolverError
 from gamespec.evaluate import Table, evaluate
 from gamespec.model import Model
@@ -241,60 +242,87 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     except GamespecError as exc:
         derivation.add("linear programs", [("not derived", exc.message)])
         return
-    r = f.condition_sets[0].name if f.condition_sets else None
+    r = bool(f.condition_sets)
     conditioned = bool(h.condition_sets)
-    rs = f"{f.name}[r, s]" if r else f"{f.name}[s]"
-    ha = f"{h.name}[s, a]" if conditioned else f"{h.name}[a]"
-    C = "C[r, s, a]" if r else "C[s, a]"
-    G = "G_k[r, s]" if r else "G_k[s]"
-    items = [("payoff coefficient (leader's payoff = sum " + f"{C} {rs} {ha})",
-              _coefficient_text(terms, f, h, bool(r)))]
+    fn, hn = f.name, h.name
+    rs, rs_tex = (f"{fn}[r, s]", f"{fn}_{{r,s}}") if r else (f"{fn}[s]", f"{fn}_{{s}}")
+    ha, ha_tex = (f"{hn}[s, a]", f"{hn}_{{s,a}}") if conditioned else (f"{hn}[a]", f"{hn}_{{a}}")
+    C, C_tex = ("C[r, s, a]", "C_{r,s,a}") if r else ("C[s, a]", "C_{s,a}")
+    G, G_tex = ("G_k[r, s]", "G_{k,r,s}") if r else ("G_k[s]", "G_{k,s}")
+    sum_r, sum_r_tex = ("sum_r ", "\\sum_{r} ") if r else ("", "")
+    items = [(f"payoff coefficient (leader's payoff = sum {C} {rs} {ha})",
+              _coefficient_text(terms, f, h, r))]
     if conditioned:  # v[s]: the leader's guaranteed payoff after the follower sees s
         items += [
-            ("leader's LP", f"maximise sum_s v[s] over {f.name} >= 0, v free"),
-            ("  best-response rows", f"v[s] <= {'sum_r ' if r else ''}{C} {rs}   for all s, a"),
+            ("leader's LP", Formula(f"maximise sum_s v[s] over {fn} >= 0, v free",
+                                    f"\\max \\sum_{{s}} v_{{s}} \\text{{ over }} {fn} \\ge 0,"
+                                    f"\\ v \\text{{ free}}")),
+            ("  best-response rows",
+             Formula(f"v[s] <= {sum_r}{C} {rs}   for all s, a",
+                     f"v_{{s}} \\le {sum_r_tex}{C_tex}\\, {rs_tex} \\quad \\forall s, a")),
         ]
     else:
+        over = "r,s" if r else "s"
         items += [
-            ("leader's LP", f"maximise v over {f.name} >= 0, v free"),
-            ("  best-response rows", f"v <= sum_{'r,s' if r else 's'} {C} {rs}   for all a"),
+            ("leader's LP", Formula(f"maximise v over {fn} >= 0, v free",
+                                    f"\\max v \\text{{ over }} {fn} \\ge 0,\\ v \\text{{ free}}")),
+            ("  best-response rows",
+             Formula(f"v <= sum_{over} {C} {rs}   for all a",
+                     f"v \\le \\sum_{{{over}}} {C_tex}\\, {rs_tex} \\quad \\forall a")),
         ]
-    items.append(("  distributions", f"sum_s {rs} = 1" + ("   for all r" if r else "")))
+    items.append(("  distributions",
+                  Formula(f"sum_s {rs} = 1" + ("   for all r" if r else ""),
+                          f"\\sum_{{s}} {rs_tex} = 1" + (" \\quad \\forall r" if r else ""))))
     for c in model.players[leader].constraints:
-        items.append((f"  {c.name}", spec_str(c.relation) + f"   [dual: z_{c.name}]"))
-    u = "u[r]" if r else "u"
+        items.append((f"  {c.name}",
+                      Formula(spec_str(c.relation) + f"   [dual: z_{c.name}]",
+                              sympy.latex(c.relation)
+                              + f" \\quad [\\text{{dual }} z_{{\\text{{{c.name}}}}}]")))
+    u, u_tex = ("u[r]", "u_{r}") if r else ("u", "u")
     items += [
         ("follower's LP (the Lagrangian dual)",
-         f"minimise {'sum_r u[r]' if r else 'u'} + sum_k bound_k z_k over {h.name} >= 0, u free, "
-         "z_k >= 0 for <=, <= 0 for >="),
-        ("  rows", f"{u} >= sum_a {C} {ha} - sum_k z_k {G}   for all {'r, s' if r else 's'}"),
-        ("  distributions", f"sum_a {ha} = 1" + ("   for all s" if conditioned else "")),
+         Formula(f"minimise {'sum_r u[r]' if r else 'u'} + sum_k bound_k z_k over {hn} >= 0, "
+                 "u free, z_k >= 0 for <=, <= 0 for >=",
+                 f"\\min {sum_r_tex}{u_tex} + \\sum_{{k}} b_{{k}} z_{{k}} \\text{{ over }} {hn} "
+                 "\\ge 0,\\ u \\text{ free},\\ z_{k} \\ge 0 \\ (\\le),\\ z_{k} \\le 0 "
+                 "\\ (\\ge)")),
+        ("  rows", Formula(f"{u} >= sum_a {C} {ha} - sum_k z_k {G}   for all "
+                           f"{'r, s' if r else 's'}",
+                           f"{u_tex} \\ge \\sum_{{a}} {C_tex}\\, {ha_tex} - \\sum_{{k}} z_{{k}} "
+                           f"{G_tex} \\quad \\forall {'r, s' if r else 's'}")),
+        ("  distributions", Formula(f"sum_a {ha} = 1" + ("   for all s" if conditioned else ""),
+                                    f"\\sum_{{a}} {ha_tex} = 1"
+                                    + (" \\quad \\forall s" if conditioned else ""))),
         ("note", "the sign of z_k G_k follows from the Lagrangian: PAPERS.md records that the "
                  "location-privacy paper prints eq (26) with '+', which is not the dual"),
     ]
     derivation.add("linear programs (built by the LP method)", items)
 
 
-def _coefficient_text(terms, f, h, has_state: bool, shown: int = 6) -> str:
+def _coefficient_text(terms, f, h, has_state: bool, shown: int = 6) -> Formula:
     """Each payoff term's contribution to C at its own indices, e.g. `C[s, s] += 1`;
     terms without one of the strategies are spread over the rows that sum to 1."""
-    parts = []
+    plain, tex = [], []
     for term in terms[:shown]:
-        coef = spec_str(sympy.Mul(*term.coefficient)) if term.coefficient else "1"
-        lead = term.factors.get(f.name)
-        follow = term.factors.get(h.name)
+        coef = sympy.Mul(*term.coefficient) if term.coefficient else sympy.Integer(1)
+        lead, follow = term.factors.get(f.name), term.factors.get(h.name)
         index = []
         if has_state:
             index.append(sympy.sstr(lead.indices[0]) if lead is not None else "r")
         index.append(sympy.sstr(lead.indices[-1]) if lead is not None else "s")
         index.append(sympy.sstr(follow.indices[-1]) if follow is not None else "a")
-        share = "" if lead is not None else (" / R" if has_state else "")
+        share = "" if lead is not None or not has_state else " / R"
         sums = ", ".join(f"{v} in {fs.name}" for v, fs in term.binders)
-        parts.append(f"C[{', '.join(index)}] += {coef}{share}" + (f" (sum {sums})" if sums
-                                                                    else ""))
+        plain.append(f"C[{', '.join(index)}] += {spec_str(coef)}{share}"
+                     + (f" (sum {sums})" if sums else ""))
+        sums_tex = sums.replace(" in ", " \\in ")
+        tex.append(f"C_{{{','.join(index)}}} \\mathrel{{+}}= {sympy.latex(coef)}"
+                   + ("/R" if share else "")
+                   + (f" \\quad (\\text{{sum }} {sums_tex})" if sums else ""))
     if len(terms) > shown:
-        parts.append(f"... ({len(terms)} terms)")
-    return "; ".join(parts)
+        plain.append(f"... ({len(terms)} terms)")
+        tex.append(f"\\ldots\\ ({len(terms)} \\text{{ terms}})")
+    return Formula("; ".join(plain), ";\\ ".join(tex))
 
 
 ENTRY = SolverEntry(

@@ -276,3 +276,15 @@ order u -> adv
     ref = linprog(c, A_ub=A, b_ub=b, A_eq=eq, b_eq=np.ones(n),
                   bounds=[(0, None)] * (n * n) + [(None, None)] * n)
     assert result.values["u"] == pytest.approx(-ref.fun, abs=1e-9)
+
+
+def test_derive_gives_the_linear_programs_in_latex_too() -> None:
+    from gamespec.api import load
+
+    derivation = load(SPECS / "matching_pennies.game").derive()
+    tex = derivation.latex()
+    assert r"\max v \text{ over }" in tex and r"\sum_{a}" in tex and "C_{s,a}" in tex
+    items = derivation.as_dict()["linear programs (built by the LP method)"]
+    rows = {item["label"].strip(): item for item in items}
+    assert rows["best-response rows"]["plain"].startswith("v <= sum_s C[s, a]")
+    assert rows["best-response rows"]["latex"].startswith(r"v \le \sum_{s} C_{s,a}")
