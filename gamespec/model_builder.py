@@ -146,6 +146,8 @@ class ModelBuilder:
         )
         model.solve_method, model.solve_options = self._build_solve_hints()
         model.spans.update(self._solve_option_spans())
+        if getattr(self, "common_span", None) is not None:
+            model.spans["common payoff"] = self.common_span
         self._check_payoff_coverage(model)
         return model
 
@@ -727,6 +729,7 @@ class ModelBuilder:
                 raise SpecError("a common payoff and per-player payoffs cannot be mixed",
                                 span=commons[0].span)
             common = self.builder.build(commons[0].value)
+            self.common_span = commons[0].span
         tables = self._stmts(ast.TableStmt)
         if len(tables) > 1:
             raise SpecError("a second payoff table", span=tables[1].span)

@@ -70,6 +70,19 @@ def _strategy_count(s: Strategy) -> int | None:
     return len(s.domain) ** rows
 
 
+def _player_tensors(model: Model, player, ctx, all_axes, shape) -> list[np.ndarray]:
+    """The payoff tensor of the player, or one per member of a family."""
+    expr = model.payoff_of(player.name)
+    if player.types is not None and player.name in model.payoffs \
+            and model.payoffs[player.name].variables:
+        return [_full(_expected_over_types(model, player, expr, ctx), all_axes, shape)]
+    if player.kind == "family":
+        value = _evaluate_family_payoff(model, player, expr, ctx)
+        return [_full(_slice_member(value, player, k), all_axes, shape)
+                for k in range(len(player.member_set))]
+    return [_full(evaluate(expr, ctx), all_axes, shape)]
+
+
 def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
     count = pure_strategy_count(model)
     if count is None:
@@ -101,17 +114,12 @@ def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
     all_axes = tuple("@" + a for a in agents)
     shape = tuple(len(lab) for lab in labels)
     for player in model.players.values():
-        expr = model.payoff_of(player.name)
-        if player.types is not None and player.name in model.payoffs \
-                and model.payoffs[player.name].variables:
-            tensors.append(_full(_expected_over_types(model, player, expr, ctx), all_axes, shape))
-        elif player.kind == "family":
-            value = _evaluate_family_payoff(model, player, expr, ctx)
-            for k in range(len(player.member_set)):
-                sliced = _slice_member(value, player, k)
-                tensors.append(_full(sliced, all_axes, shape))
-        else:
-            tensors.append(_full(evaluate(expr, ctx), all_axes, shape))
+        try:
+            tensors += _player_tensors(model, player, ctx, all_axes, shape)
+        except SpecError as exc:  # e.g. a library function's complaint: at the payoff
+            payoff = model.payoffs.get(player.name)
+            raise exc.located(payoff.span if payoff is not None
+                              else model.spans.get("common payoff")) from None
     if not tensors:
         raise SpecError("the game has no players with payoffs")
     payoffs = np.stack(tensors).astype(float)

@@ -106,6 +106,16 @@ class ModelOracle:
         return ctx
 
     def _payoff(self, agent: Agent, ctx) -> LArray:
+        """The agent's payoff; an error inside it (e.g. a library function's) points at the
+        payoff statement."""
+        try:
+            return self._payoff_value(agent, ctx)
+        except SpecError as exc:
+            payoff = self.model.payoffs.get(agent.player.name)
+            raise exc.located(payoff.span if payoff is not None
+                              else self.model.spans.get("common payoff")) from None
+
+    def _payoff_value(self, agent: Agent, ctx) -> LArray:
         player = agent.player
         expr = self.model.payoff_of(player.name)
         if agent.member is None:

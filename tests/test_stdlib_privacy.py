@@ -223,3 +223,14 @@ def test_spec_functions_keep_far_tails_and_refuse_bad_arguments() -> None:
                 lambda: gaussian_mass(0.5, 0.0, 1, 2), lambda: bin_of(0.5, 0)):
         with pytest.raises(SpecError):
             bad()
+
+
+@pytest.mark.parametrize("method", ["enumerate", "brd"])
+def test_a_privacy_function_error_points_at_the_payoff(tmp_path, capsys, method) -> None:
+    from gamespec.cli import main
+
+    spec = tmp_path / "neg.game"
+    spec.write_text("player a { choose x in {1, 2} }\npayoff a = laplace_mass(0.5, -1, x, 2)\n")
+    assert main(["solve", str(spec), "--method", method]) == 2
+    assert f"{spec}:2:1: error: laplace_mass: the noise scale must be positive" in \
+        capsys.readouterr().err
