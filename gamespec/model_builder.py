@@ -624,6 +624,7 @@ class ModelBuilder:
             member_var = index_symbol(stmt.family.var)
         if stmt.kind == "population":
             size = self.builder.build(stmt.population_size)
+            self._check_population_size(size, stmt)
         strategies = []
         for item in stmt.items:
             if isinstance(item, (ast.ChooseItem, ast.MixedItem)):
@@ -651,6 +652,18 @@ class ModelBuilder:
                                         item.span))
         return Player(stmt.name, stmt.kind, tuple(strategies), (), member_var, member_set, size,
                       types, tuple(fields), stmt.span)
+
+    def _check_population_size(self, size, stmt: ast.PlayerStmt) -> None:
+        """A population has a whole number of members, at least 2 (a member's mean field is
+        over the others); a size still waiting for a parameter value is checked later."""
+        span = getattr(stmt.population_size, "span", stmt.span)
+        try:
+            value = self.numeric_scalar(size, span)
+        except SpecError:
+            return
+        if not (value >= 2 and float(value).is_integer()):
+            raise SpecError(f"a population needs a whole number of at least 2 members, "
+                            f"not {value:g}", span=span)
 
     def _strategy_from(self, stmt: ast.PlayerStmt, item) -> Strategy:
         domain = self.resolve_set(item.domain)

@@ -15,7 +15,7 @@ from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
 from gamespec.result import Certificate, Result
 from gamespec.solvers import continuous as cont
-from gamespec.solvers.registry import SolverEntry
+from gamespec.solvers.registry import Refusal, SolverEntry
 
 
 def _interval_player(player: Player) -> bool:
@@ -48,6 +48,13 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         return False, "the game is dynamic"
     if model.free_params():
         return False, "parameters without values: " + ", ".join(model.free_params())
+    strategy_symbols = {st.symbol for st in model.strategies()}
+    for player in model.players.values():
+        domain = player.strategies[0].domain
+        if isinstance(domain, IntervalDomain) and (
+                (domain.low.free_symbols | domain.high.free_symbols) & strategy_symbols):
+            return False, Refusal(f"the interval of `{player.name}` depends on another "
+                                  f"player's strategy", player.strategies[0].span)
     if shape_of(model) is None:
         return False, ("supported: two players (Nash or leader -> follower), a leader -> a "
                        "population with one mean field, or a population alone")
@@ -64,7 +71,8 @@ def _bounds(model: Model, player: Player) -> tuple[float, float]:
     low = float(domain.low.xreplace(values))
     high = float(domain.high.xreplace(values))
     if not low < high:
-        raise SolverError(f"the interval of `{player.name}` is empty: [{low:g}, {high:g}]")
+        raise SpecError(f"the interval of `{player.name}` is empty: [{low:g}, {high:g}]",
+                        span=player.strategies[0].span)
     return low, high
 
 

@@ -11,11 +11,13 @@ and update rules over rounds.
 """
 from __future__ import annotations
 
+import difflib
+
 import numpy as np
 import sympy
 
 from gamespec.analysis import Classification
-from gamespec.errors import GamespecError, SolverError
+from gamespec.errors import GamespecError, SolverError, SpecError
 from gamespec.model import Model
 from gamespec.result import Certificate, Result
 from gamespec.solvers import euler_lagrange as el
@@ -156,6 +158,12 @@ def conditions(model: Model, solve_for: str | None = None) -> list[tuple[str, ob
             continue
         prefer, other = (rel.lhs, rel.rhs) if isinstance(
             rel, (sympy.StrictGreaterThan, sympy.GreaterThan)) else (rel.rhs, rel.lhs)
+        if solve_for and solve_for not in model.params:
+            close = difflib.get_close_matches(str(solve_for), list(model.params), n=1)
+            raise SpecError(f"solve option `solve_for`: `{solve_for}` is not a parameter",
+                            span=model.spans.get("solve option solve_for"),
+                            hint=f"did you mean `{close[0]}`?" if close else
+                            "name a parameter of the condition")
         candidates = [model.params[solve_for].symbol] if solve_for else [
             p.symbol for p in model.params.values()
             if not p.index_sets and p.symbol in (prefer - other).free_symbols]
@@ -261,6 +269,18 @@ def update_fixed_point(model: Model) -> dict | None:
     return solution[0] if solution else None
 
 
+def _check_discount(model: Model) -> None:
+    """A numeric discount must lie in (0, 1): at 1 the value recursions have no solution."""
+    discount = model.repeated.discount
+    if discount is None:
+        return
+    value = _as_number(discount, _params(model))
+    if value is not None and not 0.0 < value < 1.0:
+        raise SpecError(f"the discount must be in (0, 1), got {value:g}",
+                        span=model.repeated.span,
+                        hint="at 1 the discounted values are infinite; use e.g. 0.99")
+
+
 def _as_number(expr, params: dict) -> float | None:
     """`expr` with the parameters put in, as a float, or None if symbols remain."""
     value = expr.xreplace(params) if isinstance(expr, sympy.Basic) else expr
@@ -307,6 +327,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             }
         extra["dynamics"] = more
     if model.repeated:
+        _check_discount(model)
         solutions = value_solutions(model)
         derived["values"] = {str(k): sympy.sstr(v) for k, v in solutions.items()}
         checks = {}
@@ -314,6 +335,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             text = sympy.sstr(condition.relation if isinstance(condition, rep.Condition)
                               else condition)
             derived[f"condition {name}"] = text
+            if not isinstance(condition, rep.Condition):  # said, not silently left as is
+                extra.setdefault("unsolved_conditions", []).append(name)
+                derived[f"condition {name}"] = text + "   (not solved for a parameter)"
             check = monte_carlo_check(model, condition, int(options.get("seed", 0)))
             if check is not None:
                 checks[name] = check

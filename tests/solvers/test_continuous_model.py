@@ -133,3 +133,20 @@ payoff b = x*y - y^2
 """, "t.game")
     ok, reason = ENTRY.fits(model, classify(model))
     assert not ok and "`cap`" in reason
+
+
+def test_interval_mistakes_are_refused_or_located() -> None:
+    from gamespec.errors import SpecError
+    from gamespec.solvers.continuous_model import ENTRY
+
+    dependent = model_from_string("player p1 { choose x in [0, 1] }\n"
+                                  "player p2 { choose y in [0, x] }\n"
+                                  "payoff p1 = x * y\npayoff p2 = -(y - 0.5)^2\n", "t.game")
+    ok, reason = ENTRY.fits(dependent, classify(dependent))
+    assert not ok and "depends on another player's strategy" in reason
+    empty = model_from_string("player p1 { choose x in [1, 0] }\n"
+                              "player p2 { choose y in [0, 1] }\n"
+                              "payoff p1 = x * y\npayoff p2 = -(y - 0.5)^2\n", "t.game")
+    with pytest.raises(SpecError, match="is empty") as info:
+        run_model(empty)
+    assert info.value.span is not None and info.value.span.line == 1

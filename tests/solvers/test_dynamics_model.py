@@ -103,3 +103,36 @@ update over i in 1..20 {
     assert "update fixed point satisfies its rules" in result.certificate.kind
     assert result.certificate.ok and result.certificate.residual <= 1e-12
     assert result.extra["distance_to_fixed_point_at_last_round"] == pytest.approx(3 * 0.5**20)
+
+
+REPEATED = """
+param d = 0.9 in [0, 1]
+param g = 5
+param p = 0.2
+param delta = 1
+repeated { discount d
+  value V_comply = g - delta + d * V_comply
+  value V_defect = g + d * p * V_defect
+  condition comply: V_comply > V_defect }
+solve using dynamics { solve_for = "FOR" }
+"""
+
+
+def test_repeated_play_mistakes_are_located(tmp_path, capsys) -> None:
+    from gamespec.cli import main
+
+    spec = tmp_path / "r.game"
+    spec.write_text(REPEATED.replace("FOR", "nosuch"))
+    assert main(["solve", str(spec)]) == 2
+    assert ":10:24: error: solve option `solve_for`: `nosuch` is not a parameter" in \
+        capsys.readouterr().err
+    spec.write_text(REPEATED.replace("FOR", "g"))
+    assert main(["solve", str(spec), "--set", "d=1"]) == 2
+    assert ":6:1: error: the discount must be in (0, 1), got 1" in capsys.readouterr().err
+
+
+def test_a_condition_that_is_not_solved_says_so() -> None:
+    model = model_from_string(REPEATED.replace("FOR", "d"), "t.game")
+    result = solve(model, classify(model), dict(model.solve_options))
+    assert result.extra["unsolved_conditions"] == ["comply"]
+    assert result.derived["condition comply"].endswith("(not solved for a parameter)")
