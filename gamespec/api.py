@@ -212,8 +212,8 @@ def solve_model(model: Model, method: str | None = None, seed: int | None = None
     if seed is not None:  # the command line (or the caller) wins over the spec's `seed`
         merged["seed"] = seed
     if time_limit is not None:
-        if not isinstance(time_limit, (int, float)) or not time_limit > 0:
-            raise SpecError("--time-limit must be positive")
+        if not isinstance(time_limit, (int, float)) or not 0 < time_limit < math.inf:
+            raise SpecError("--time-limit must be a positive number of seconds (not inf)")
         merged["time_limit"] = float(time_limit)
     merged.update(options or {})
     check_numeric_options(model, merged)

@@ -116,7 +116,12 @@ def parse_overrides(items: list[str], what: str = "--set") -> dict[str, float]:
         name = name.strip()
         if not sep or not name.isidentifier():
             raise SpecError(f"{what} expects NAME=VALUE, got {item!r}")
-        overrides[name] = parse_value(name, value)
+        try:
+            overrides[name] = parse_value(name, value)
+        except SpecError as exc:
+            raise SpecError(exc.message.replace("--set ", f"{what} ", 1)) from None
+        if what == "--limit" and not float(overrides[name]).is_integer():
+            raise SpecError(f"--limit {name}: {value!r} is not a whole number")
     return overrides
 
 
@@ -274,7 +279,8 @@ def cmd_sweep(args) -> int:
     if not args.grid:
         raise SpecError("sweep needs at least one --grid NAME=START:STOP:COUNT")
     axes = [parse_grid(g) for g in args.grid]
-    _load(args, args.file)  # a bad spec fails once, here, with its located error
+    model = _load(args, args.file)  # a bad spec fails once, here, with its located error
+    _check_grid_names(axes, model)
     workers = args.workers or os.cpu_count() or 1
     rows = run_sweep(str(Path(args.file).resolve()), axes, parse_overrides(args.overrides),
                      args.method, {}, workers=workers, scheduler=args.scheduler,
@@ -285,11 +291,33 @@ def cmd_sweep(args) -> int:
     else:
         print(to_csv(rows), end="")
     if args.plot:
+        if args.color is not None and all(args.color not in r for r in rows):
+            raise SpecError(f"the table has no column `{args.color}`",
+                            hint="columns: " + ", ".join(sorted({k for r in rows for k in r})))
         plot_sweep(rows, axes, args.plot, args.color)
     failed = sum(1 for r in rows if r["status"] == "error" or not r["certified"])
     if failed:
         print(f"sweep: {failed} of {len(rows)} points not certified", file=sys.stderr)
     return EXIT_OK
+
+
+def _check_grid_names(axes, model) -> None:
+    """Each grid axis names a scalar parameter of the spec, once."""
+    import difflib
+
+    seen: set[str] = set()
+    for axis in axes:
+        if axis.name in seen:
+            raise SpecError(f"--grid {axis.name} is given twice",
+                            hint="give one axis per parameter (NAME=v1,v2,... lists values)")
+        seen.add(axis.name)
+        param = model.params.get(axis.name)
+        if param is None or param.index_sets:
+            close = difflib.get_close_matches(axis.name, [n for n, p in model.params.items()
+                                                          if not p.index_sets], n=1)
+            raise SpecError(f"--grid {axis.name}: not a scalar parameter of the spec",
+                            hint=f"did you mean `{close[0]}`?" if close else
+                            "grid over a `param` of the spec")
 
 
 def cmd_import(args) -> int:
@@ -358,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
 
     before = limits.current()  # --limit holds for this command only (main may be called again)
     try:
+        if getattr(args, "out", None) == "":
+            raise SpecError("--out needs a file path, not an empty string")
         return COMMANDS[args.command](args)
     except GamespecError as exc:
         if args.debug:

@@ -68,11 +68,19 @@ def cpu_time_limit(seconds: float | None) -> Iterator[None]:
     signal.setitimer(signal.ITIMER_PROF, float(seconds))
     try:
         yield
+    except _CpuTimeExpired:
+        raise SolverError("time limit reached before the solver finished; nothing is certified",
+                          hint="raise --time-limit, or use a method with its own time limit"
+                          ) from None
     finally:
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
 
 
+class _CpuTimeExpired(BaseException):
+    """Raised by the SIGPROF handler; a BaseException so that solvers' broad `except
+    Exception` around symbolic work (a normal "no closed form" outcome) cannot swallow it."""
+
+
 def _expired(signum, frame):
-    raise SolverError("time limit reached before the solver finished; nothing is certified",
-                      hint="raise --time-limit, or use a method with its own time limit")
+    raise _CpuTimeExpired()

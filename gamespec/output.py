@@ -25,10 +25,16 @@ def write_atomic(path: str | Path, text: str) -> None:
 def write_atomic_bytes(path: str | Path, data: bytes) -> None:
     """Write bytes to a temporary file in the target's folder, fsync, then rename."""
     target = Path(path)
+    if not str(path) or target.is_dir():
+        raise SpecError(f"cannot write {str(path)!r}: give a file name",
+                        hint="--out needs a file path, not a folder or an empty string")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise SpecError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise SpecError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         _readable(fd)
         with os.fdopen(fd, "wb") as handle:
@@ -36,9 +42,11 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise SpecError(f"cannot write {path}: {exc.strerror or exc}") from None
         raise

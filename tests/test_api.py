@@ -78,7 +78,7 @@ def test_errors_are_exceptions_not_exits():
     with pytest.raises(SolverError) as info:
         game.solve(method="continuous")
     assert info.value.exit_code == 3 and isinstance(info.value, GamespecError)
-    with pytest.raises(SpecError, match="time-limit must be positive"):
+    with pytest.raises(SpecError, match="time-limit must be a positive number"):
         game.solve(time_limit=0)
 
 

@@ -160,3 +160,40 @@ def test_a_limit_holds_for_one_command_only() -> None:
     spec = str(Path(__file__).resolve().parents[1] / "specs" / "congestion.game")
     main(["check", spec, "--limit", "pure_profiles=4"])
     assert limits.current() == before
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--out", "/proc/gamespec-test.json"], "cannot write /proc/gamespec-test.json"),
+    (["--out", ""], "--out needs a file path"),
+    (["--time-limit", "inf"], "--time-limit must be a positive number"),
+    (["--limit", "set_size=abc"], "--limit set_size: 'abc' is not a number"),
+])
+def test_bad_command_line_values_are_exit_2(capsys, args, message) -> None:
+    spec = str(Path(__file__).resolve().parents[1] / "specs" / "trimming_one_round.game")
+    assert main(["solve", spec, *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("grids, message", [
+    (["--grid", "T_hi=1:2:2", "--grid", "T_hi=3:4:2"], "--grid T_hi is given twice"),
+    (["--grid", "T_hx=1:2:2"], "did you mean `T_hi`?"),
+])
+def test_bad_sweep_grids_are_exit_2(capsys, grids, message) -> None:
+    spec = str(Path(__file__).resolve().parents[1] / "specs" / "trimming_one_round.game")
+    assert main(["sweep", spec, *grids, "--workers", "1"]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_cpu_backstop_is_not_swallowed_by_a_solvers_broad_except() -> None:
+    import pytest as _pytest
+
+    from gamespec.errors import SolverError
+    from gamespec.limits import cpu_time_limit
+
+    with _pytest.raises(SolverError, match="time limit reached"):
+        with cpu_time_limit(0.05):
+            while True:
+                try:
+                    sum(i * i for i in range(10_000))
+                except Exception:  # noqa: BLE001 - what a symbolic solver's fallback does
+                    pass
