@@ -30,8 +30,9 @@ __all__ = ["Game", "GameInfo", "MethodInfo", "derive_model", "game_info", "load"
 
 
 # ---------------------------------------------------------------------------- parameters
-def parse_value(name: str, value: Any) -> float:
-    """A parameter override as a finite float: a number, or text such as "0.5" or "30%"."""
+def parse_value(name: str, value: Any, what: str = "--set") -> float:
+    """A parameter override as a finite float: a number, or text such as "0.5" or "30%";
+    `what` names the option in messages (`--set`, `--limit`)."""
     if isinstance(value, bool):
         raise SpecError(f"parameter {name}: {value!r} is not a number")
     if isinstance(value, str):
@@ -41,14 +42,14 @@ def parse_value(name: str, value: Any) -> float:
         try:
             number = float(text) * scale
         except ValueError:
-            raise SpecError(f"--set {name}: {value!r} is not a number") from None
+            raise SpecError(f"{what} {name}: {value!r} is not a number") from None
     else:
         try:
             number = float(value)
         except (TypeError, ValueError):
             raise SpecError(f"parameter {name}: {value!r} is not a number") from None
     if not math.isfinite(number):
-        raise SpecError(f"--set {name}: {value!r} is not a finite number")
+        raise SpecError(f"{what} {name}: {value!r} is not a finite number")
     return number
 
 

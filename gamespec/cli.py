@@ -116,10 +116,7 @@ def parse_overrides(items: list[str], what: str = "--set") -> dict[str, float]:
         name = name.strip()
         if not sep or not name.isidentifier():
             raise SpecError(f"{what} expects NAME=VALUE, got {item!r}")
-        try:
-            overrides[name] = parse_value(name, value)
-        except SpecError as exc:
-            raise SpecError(exc.message.replace("--set ", f"{what} ", 1)) from None
+        overrides[name] = parse_value(name, value, what)
         if what == "--limit" and not float(overrides[name]).is_integer():
             raise SpecError(f"--limit {name}: {value!r} is not a whole number")
     return overrides

@@ -10,7 +10,7 @@ import sympy
 
 from gamespec.model import FiniteSet, Model
 from gamespec.printing import spec_str
-from gamespec.symbols import SetAggregate, indicator, safe_simplify
+from gamespec.symbols import SetAggregate, element_expr, indicator, safe_simplify
 
 MAX_SYMBOLIC_PROFILES = 512
 
@@ -167,12 +167,10 @@ def _small_finite(model: Model) -> bool:
 
 
 def _point(strategy, element):
-    value = sympy.Symbol(element) if isinstance(element, str) else sympy.Integer(element) \
-        if isinstance(element, int) else sympy.Float(element)
     if strategy.kind == "mixed":
-        return {strategy.symbol[e if not isinstance(e, str) else sympy.Symbol(e)]:
-                (1 if e == element else 0) for e in strategy.domain.elements}
-    return {strategy.symbol: value}
+        return {strategy.symbol[element_expr(e)]: (1 if e == element else 0)
+                for e in strategy.domain.elements}
+    return {strategy.symbol: element_expr(element)}
 
 
 def _value_at(model: Model, expr, strategies, profile) -> sympy.Expr:
@@ -187,12 +185,6 @@ def _value_at(model: Model, expr, strategies, profile) -> sympy.Expr:
 MAX_UNROLLED_TERMS = 256
 
 
-def _element_expr(element) -> sympy.Expr:
-    if isinstance(element, str):
-        return sympy.Symbol(element)
-    return sympy.Integer(int(element)) if float(element).is_integer() else sympy.Float(element)
-
-
 def unroll_aggregates(expr, model: Model):
     """Sums, counts, means, maxima and minima over small finite sets written out element by
     element, so that a strategy indexed by the summed variable (`sum(s in S) f[s] * ...`)
@@ -204,7 +196,7 @@ def unroll_aggregates(expr, model: Model):
             return agg
         terms, weights = [], []
         for elements in itertools.product(*(fs.elements for fs in sets)):
-            mapping = dict(zip(agg.variables, map(_element_expr, elements)))
+            mapping = dict(zip(agg.variables, map(element_expr, elements)))
             cond = resolve_element_equalities(agg.condition.xreplace(mapping), model)
             if cond is sympy.false:
                 continue

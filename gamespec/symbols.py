@@ -90,6 +90,13 @@ class SetAggregate(sympy.Expr):
         return f"{op}_{{{under}}} \\left({printer._print(self.body)}\\right)"
 
 
+def element_expr(element) -> sympy.Expr:
+    """A set element as it appears in an index: a symbol for a name, else a number."""
+    if isinstance(element, str):
+        return sympy.Symbol(element)
+    return sympy.Integer(int(element)) if float(element).is_integer() else sympy.Float(element)
+
+
 def indicator(condition) -> sympy.Expr:
     """[cond] as a Piecewise: 1 where the condition holds, else 0."""
     if condition is sympy.true:

@@ -31,7 +31,7 @@ from gamespec.solvers.brd_grouped import (
     grouped_certificate,
     plan_grouping,
 )
-from gamespec.solvers.privacy_audit import audit_profile, find_mechanism
+from gamespec.solvers.privacy_audit import audit_profile
 from gamespec.solvers.registry import SolverEntry
 
 DEVIATION = "@deviation"
@@ -321,9 +321,10 @@ def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None, result,
 def _privacy_audits(model: Model, oracle: ModelOracle, equilibrium: np.ndarray) -> dict:
     """``{"privacy_audit": {profile: report}}`` when members publish through a stdlib
     mechanism (`gamespec.solvers.privacy_audit`), else nothing."""
-    if find_mechanism(model) is None:
+    at_equilibrium = audit_profile(model, oracle._bind(equilibrium, None))
+    if at_equilibrium is None:
         return {}
-    reports = {"equilibrium": audit_profile(model, oracle._bind(equilibrium, None))}
+    reports = {"equilibrium": at_equilibrium}
     for name, fixed in model.profiles.items():
         try:
             chosen = profile_choices(model, oracle, fixed)

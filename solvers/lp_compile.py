@@ -23,7 +23,7 @@ from gamespec.errors import SolverError, SpecError
 from gamespec.evaluate import LArray, evaluate
 from gamespec.model import FiniteSet, Model, Strategy
 from gamespec.numeric import base_context
-from gamespec.symbols import SetAggregate
+from gamespec.symbols import SetAggregate, element_expr
 
 
 @dataclass(frozen=True)
@@ -275,13 +275,6 @@ def _partial_terms(model: Model, terms: list[Term], leader: Strategy, follower: 
     return extra
 
 
-def _element_expr(element) -> sympy.Expr:
-    """A set element as it appears in an index: a symbol for a name, else a number."""
-    if isinstance(element, str):
-        return sympy.Symbol(element)
-    return sympy.Integer(int(element)) if float(element).is_integer() else sympy.Float(element)
-
-
 def _one_per_element(constraint):
     """An indexed constraint `cap[r in R]: ...` as one constraint `cap[1]`, `cap[2]`, ...
     per element (the index replaced by the element); an unindexed one as itself."""
@@ -289,7 +282,7 @@ def _one_per_element(constraint):
         return [constraint]
     out = []
     for elements in itertools.product(*(fs.elements for fs in constraint.index_sets)):
-        mapping = dict(zip(constraint.variables, map(_element_expr, elements)))
+        mapping = dict(zip(constraint.variables, map(element_expr, elements)))
         label = ", ".join(str(e) for e in elements)
         out.append(replace(constraint, name=f"{constraint.name}[{label}]", variables=(),
                            index_sets=(), relation=constraint.relation.xreplace(mapping)))
