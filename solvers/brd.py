@@ -48,6 +48,7 @@ __all__ = [
     "PassInfo",
     "PayoffTensorGame",
     "PotentialDecreased",
+    "PotentialMonitor",
     "UnilateralGain",
     "best_response_dynamics",
     "best_response_index",
@@ -327,7 +328,7 @@ def max_unilateral_gain(oracle: FiniteGameOracle, profile: ArrayLike) -> Unilate
     return best
 
 
-class _PotentialMonitor:
+class PotentialMonitor:
     """Evaluates the potential after every switch (or, with ``per_pass``, after every pass)
     and insists it never decreases."""
 
@@ -383,7 +384,7 @@ def _sequential_pass(
     profile: IntArray,
     order: Sequence[int],
     tol: float,
-    monitor: _PotentialMonitor,
+    monitor: PotentialMonitor,
     deadline: float,
 ) -> tuple[int, bool]:
     """One pass of players in turn; returns (switches, timed_out)."""
@@ -466,7 +467,7 @@ def best_response_dynamics(
     if sorted(players) != list(range(oracle.n_players)):
         raise SpecError(f"the move order must list every one of the {oracle.n_players} "
                         "players exactly once")
-    monitor = _PotentialMonitor(potential if mode == "sequential" else None, potential_tol,
+    monitor = PotentialMonitor(potential if mode == "sequential" else None, potential_tol,
                                 potential_per_pass)
     monitor.start(profile)
     seen = {profile_digest(profile): 0}

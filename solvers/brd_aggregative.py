@@ -57,6 +57,7 @@ from gamespec.solvers.brd import (
     BRDResult,
     PassInfo,
     PotentialDecreased,
+    PotentialMonitor,
     Status,
     UnilateralGain,
     best_response_dynamics,
@@ -399,19 +400,24 @@ def aggregative_brd(
     check_potential: bool = False,
     potential_tol: float = 1e-9,
     certify: bool = True,
+    potential: Callable[[IntArray], float] | None = None,
 ) -> BRDResult:
     """Sequential BRD (players in ``order``, default ``0..n-1``) on an aggregative game.
 
     Same start (``initial`` or ``random_profile(seed)``), tolerance, tie-breaking and
     statuses as `gamespec.solvers.brd.best_response_dynamics`. ``check_potential``
-    re-evaluates ``Phi`` from scratch around every switch (slow; for tests). With
-    ``certify`` the result carries `aggregative_max_gain` (plain evaluation).
+    re-evaluates ``Phi`` from scratch around every switch (slow; for tests);
+    ``potential``, an independent evaluation of the common payoff, is checked never to
+    fall from one pass end to the next. With ``certify`` the result carries
+    `aggregative_max_gain` (plain evaluation).
     """
     start = time.perf_counter()
     deadline = start + time_limit if time_limit is not None else math.inf
     payoff.prepare(game)
     run = _Run(game, payoff, _start_profile(game, initial, seed), tol)
     players = range(game.n) if order is None else _check_order(order, game.n)
+    monitor = PotentialMonitor(potential, potential_tol, per_pass=True)
+    monitor.start(run.profile)
     seen = {profile_digest(run.profile): 0}
     status: Status = "pass_limit"
     cycle_length = None
@@ -422,8 +428,10 @@ def aggregative_brd(
         switches, timed_out = run.sequential_pass(players, deadline, check_potential,
                                                   potential_tol)
         total += switches
+        monitor.after_pass(run.profile, passes)
         if on_progress is not None:
-            on_progress(PassInfo(passes, switches, total, time.perf_counter() - start))
+            on_progress(PassInfo(passes, switches, total, time.perf_counter() - start,
+                                 monitor.value))
         ended = pass_outcome(run.profile, passes, switches, timed_out, seen)
         if ended is not None:
             status, cycle_length = ended

@@ -8,8 +8,12 @@ re-evaluation of every agent's every alternative.
 
 A large family under a common payoff is solved with the grouped oracle instead
 (`gamespec.solvers.brd_grouped`: members with equal data and equal choices are priced
-together on type-choice pairs with counts) when grouping is exact for the spec; the result
-says which oracle ran and why. Every scalar `let` and the common payoff are reported at the
+together on type-choice pairs with counts) when grouping is exact for the spec. When the
+payoff is moreover a function of aggregates over the members (`brd_aggregate_plan`),
+sequential runs go through the aggregative engine with a payoff compiled from the Model
+(`brd_aggregate_payoff`): one difference row per switch, statuses held by proven
+windows, cached decisions with proven drift budgets. The result says which oracle ran and
+why. Every scalar `let` and the common payoff are reported at the
 equilibrium and at each named profile of the spec (`compare`).
 """
 from __future__ import annotations
@@ -24,7 +28,11 @@ from gamespec.evaluate import LArray, Table, evaluate
 from gamespec.model import FiniteSet, FixedProfile, Model, Player
 from gamespec.numeric import base_context
 from gamespec.result import Certificate, Result
+from gamespec.solvers.array_program import Unsupported
 from gamespec.solvers.brd import BRDNotConverged, best_response_dynamics
+from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
+from gamespec.solvers.brd_aggregate_plan import AggregatePlan, plan_aggregates
+from gamespec.solvers.brd_aggregative import aggregative_brd
 from gamespec.solvers.brd_grouped import (
     GroupedOracle,
     Grouping,
@@ -170,32 +178,54 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     return True, ""
 
 
+ORACLES = ("auto", "plain", "grouped", "aggregative")
+
+
 @dataclass(frozen=True)
 class OracleChoice:
-    """Which oracle BRD runs on (``plain`` or ``grouped``) and why."""
+    """Which oracle BRD runs on (``plain``, ``grouped`` or ``aggregative``) and why."""
 
     name: str
     reason: str
     grouping: Grouping | None = None
+    plan: AggregatePlan | None = None
 
 
 def choose_oracle(model: Model, options: dict) -> OracleChoice:
-    """The grouped oracle for a large family under a common payoff when grouping is exact,
-    else the plain one; ``options["oracle"]`` (auto, plain, grouped) overrides."""
+    """The aggregative engine for a large family under a common payoff of aggregates
+    (sequential moves), else the grouped oracle when grouping is exact, else the plain
+    one; ``options["oracle"]`` (auto, plain, grouped, aggregative) overrides."""
     wanted = str(options.get("oracle", "auto"))
-    if wanted not in ("auto", "plain", "grouped"):
-        raise SpecError(f"unknown BRD oracle `{wanted}`", hint="use auto, plain or grouped")
+    if wanted not in ORACLES:
+        raise SpecError(f"unknown BRD oracle `{wanted}`",
+                        span=model.spans.get("solve option oracle"),
+                        hint="use " + ", ".join(ORACLES))
     if wanted == "plain":
         return OracleChoice("plain", "requested (oracle = plain)")
     grouping, reason = plan_grouping(model)
     if grouping is None:
-        if wanted == "grouped":
-            raise SolverError(f"the grouped oracle does not apply: {reason}")
+        if wanted in ("grouped", "aggregative"):
+            raise SolverError(f"the {wanted} oracle does not apply: {reason}")
         return OracleChoice("plain", f"grouping does not apply: {reason}")
     if wanted == "auto" and grouping.n_members <= GROUPING_MIN_MEMBERS:
         return OracleChoice("plain", f"{grouping.n_members} members: plain evaluation is "
                             f"cheap (grouping is used above {GROUPING_MIN_MEMBERS})")
-    return OracleChoice("grouped", f"members grouped by type: {reason}", grouping)
+    grouped_reason = f"members grouped by type: {reason}"
+    if wanted == "grouped":
+        return OracleChoice("grouped", grouped_reason, grouping)
+    if options.get("mode") == "simultaneous":
+        if wanted == "aggregative":
+            raise SolverError("the aggregative oracle moves members one at a time",
+                              hint="drop mode = \"simultaneous\" or use oracle = \"grouped\"")
+        return OracleChoice("grouped", grouped_reason + "; simultaneous moves", grouping)
+    try:
+        plan = plan_aggregates(model, grouping)
+    except Unsupported as exc:
+        if wanted == "aggregative":
+            raise SolverError(f"the aggregative oracle does not apply: {exc}") from None
+        return OracleChoice("grouped", f"{grouped_reason}; not aggregative: {exc}", grouping)
+    return OracleChoice("aggregative", f"{grouped_reason}; payoff of aggregates: "
+                        f"{plan.describe()}", grouping, plan)
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
@@ -208,19 +238,29 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         grouped = GroupedOracle(model, choice.grouping, tol=tol,
                                 lookahead=None if mode == "sequential" else 1)
     potential = plain.common_payoff if model.common_payoff is not None else None
-    result = best_response_dynamics(
-        grouped if grouped is not None else plain,
+    run = dict(
         initial=_start_profile(model, plain, options.get("start")),
         seed=int(options.get("seed", 0)),
-        mode=mode,
         tol=tol,
         max_passes=int(options.get("passes", 1000)),
         time_limit=options.get("time_limit"),
-        potential=potential if grouped is None else grouped.common_payoff,
-        potential_per_pass=grouped is not None,  # weighted evaluation: once per pass
-        certify=grouped is None,
         on_progress=_progress_printer() if options.get("progress") else None,
     )
+    payoff = None
+    if choice.plan is not None:
+        payoff = PlanPayoff(choice.plan)
+        with np.errstate(all="ignore"):  # the payoff checks finiteness where it matters
+            result = aggregative_brd(choice.plan.game, payoff, certify=False,
+                                     potential=grouped.common_payoff, **run)
+    else:
+        result = best_response_dynamics(
+            grouped if grouped is not None else plain,
+            mode=mode,
+            potential=potential if grouped is None else grouped.common_payoff,
+            potential_per_pass=grouped is not None,  # weighted evaluation: once per pass
+            certify=grouped is None,
+            **run,
+        )
     if result.status == "cycle":
         raise BRDNotConverged(result)
     profile = result.profile
@@ -239,7 +279,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         else result.status, values=values,
         strategies=plain.label(profile), certificate=certificate,
         compare=compare_profiles(model, plain, profile),
-        extra=_run_facts(choice, grouped, result, int(options.get("seed", 0)))
+        extra=_run_facts(choice, grouped, payoff, result, int(options.get("seed", 0)))
         | {"start": options.get("start", "random"),
            "potential_checked": "no" if potential is None or mode != "sequential"
            else ("every pass" if grouped is not None else "every switch")}
@@ -302,14 +342,21 @@ def _values(plain: ModelOracle, profile: np.ndarray, common_only: bool) -> dict[
     return values
 
 
-def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None, result,
-               seed: int) -> dict:
-    """What the Result's extra says about the run: oracle and why, types, passes, switches."""
+def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None,
+               payoff: PlanPayoff | None, result, seed: int) -> dict:
+    """What the Result's extra says about the run: oracle and why, types, passes, switches,
+    and the oracle's own work counts."""
     facts = {"oracle": choice.name, "oracle_reason": choice.reason,
              "types": choice.grouping.n_types if choice.grouping is not None else None,
              "passes": result.passes, "switches": result.switches, "seed": seed}
-    if grouped is not None:
+    if choice.grouping is not None:
         facts["type_data"] = list(choice.grouping.type_tables)
+    if payoff is not None:
+        facts["aggregates"] = list(choice.plan.slots)
+        facts["decisions_priced"] = payoff.decisions
+        facts["exact_moves"] = payoff.exact_moves
+        facts["window_refreshes"] = payoff.refreshes
+    elif grouped is not None:
         facts["grouped_evaluations"] = grouped.evaluations
         facts["decisions_priced"] = grouped.decisions_priced
     return facts

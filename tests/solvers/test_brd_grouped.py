@@ -211,11 +211,14 @@ def test_types_come_from_every_member_indexed_parameter_the_payoff_uses():
     assert grouping.type_tables == ("a", "e")  # c is not used: it defines nothing
     assert grouping.n_types == 2 * 4
     choice = choose_oracle(model, {})
-    assert choice.name == "grouped"
+    assert choice.name == "aggregative"  # one aggregate: sum(i in I) s[i]
     result = solve(model, classify(model), {"seed": 1})
+    grouped = solve(model, classify(model), {"seed": 1, "oracle": "grouped"})
     plain = solve(model, classify(model), {"seed": 1, "oracle": "plain"})
-    assert result.extra["oracle"] == "grouped" and plain.extra["oracle"] == "plain"
-    assert result.strategies == plain.strategies and result.certificate.ok
+    assert [r.extra["oracle"] for r in (result, grouped, plain)] == [
+        "aggregative", "grouped", "plain"]
+    assert result.strategies == grouped.strategies == plain.strategies
+    assert result.certificate.ok and grouped.certificate.ok
 
 
 def test_a_data_column_used_directly_defines_the_types(tmp_path):
@@ -252,7 +255,7 @@ def test_a_small_family_keeps_the_plain_oracle_and_says_why(tmp_path):
 def test_real_nba_spec_solves_with_every_instance_private(mirror):
     model = load_model(SPECS / "nvo_pdp.game")
     result = solve(model, classify(model), {"seed": 0, **model.solve_options})
-    assert result.extra["oracle"] == "grouped" and result.extra["types"] < 200
+    assert result.extra["oracle"] == "aggregative" and result.extra["types"] < 200
     assert result.certificate.ok and result.certificate.residual <= 1e-12
     profile = _choices(model, result)
     direct = _numpy_lets(model, profile)

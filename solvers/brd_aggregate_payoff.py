@@ -1,0 +1,314 @@
+"""The aggregative engine's payoff object for any `AggregatePlan` compiled from a Model.
+
+`PlanPayoff` prices a member's deviation ``c -> c'`` from the plan alone, with no
+knowledge of the game it came from:
+
+* **smooth terms** are evaluated at ``S`` and at ``S + d(c')`` for every ``c'`` in one
+  batched program call;
+* **member terms** ``sum_u N[u] g(u, S)`` change by ``g(u') - g(u)`` of the mover alone
+  whenever no pair's ``g`` can change between ``S`` and ``S + d(c')``. That is proved by
+  a *window*: at a refresh, interval arithmetic over the box ``S_ref * e^[-tau, tau]``
+  shows every pair's ``g`` constant on it (a status such as eps-pDP that no nearby
+  aggregate flips), for the largest ``tau`` tried. A move whose end leaves the window is
+  priced exactly (``g`` of every pair at ``S + d(c')``) and refreshes the window when it
+  is taken.
+
+Moves are measured on a multiplicative *drift clock*: a move changing every entry of
+``S`` by a relative amount of at most ``r`` advances it by ``-ln(1 - r)``, so after an
+advance ``tau`` every entry lies within ``S * e^[-tau, tau]``.
+
+**Cached decisions** survive while the clock advances less than `drift_budget`: the
+window must still contain every alternative's end point, and every smooth term's
+deviation differences may move by less than the decision's slack. The latter follows
+from the mean-value theorem: ``F(S' + d) - F(S') - (F(S + d) - F(S))`` is at most
+``sum_j |d_j| * width(dF/dS_j)`` over a box holding ``S, S', S + d, S' + d``. The
+derivative's enclosure is computed by interval arithmetic once for a ladder of boxes
+around a reference aggregate ``S_0`` (`_Sensitivity`) and reused, widened by the clock
+distance to ``S_0``, by every decision until that distance grows too large: a decision's
+budget then costs one small matrix product.
+
+Everything here is exact up to rounding: a decision is the one a fresh evaluation would
+give, so this payoff and the grouped oracle reach the same profile.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from gamespec.errors import SolverError
+from gamespec.solvers.brd_aggregate_plan import AggregatePlan, batch_rows
+from gamespec.solvers.brd_aggregative import AggregateState, AggregativeGame, AggregativePayoff
+
+WINDOW_START = 1e-2     # first window tried (then the last one found, doubled)
+WINDOW_FLOOR = 1e-9     # below this the window is 0: every member term priced exactly
+BUDGET_LADDER = 0.3 * 0.5 ** np.arange(14)  # box radii around S_0 for the derivative bounds
+SENSITIVITY_REUSE = 0.02  # recompute the derivative bounds once S is this far from S_0
+BUDGET_SAFETY = 1.0 - 1e-6
+
+
+def relative_drift(d: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """Clock advance ``-ln(1 - max_k |d_k| / |S_k|)`` of each row of moves ``d`` from
+    ``S`` (``inf`` when a move reaches zero or changes an entry that is 0)."""
+    ratio = np.abs(d) / np.abs(S)
+    worst = ratio.max(axis=-1)
+    if np.isnan(worst).any():  # 0 / 0: an entry that is 0 and stays 0
+        worst = np.where(d == 0, 0.0, ratio).max(axis=-1)
+    return np.where(worst < 1.0, -np.log1p(-np.minimum(worst, 1.0)), np.inf)
+
+
+def drift_box(S: np.ndarray, tau) -> tuple[np.ndarray, np.ndarray]:
+    """Every aggregate within clock distance ``tau`` of ``S``: ``S * e^[-tau, tau]``
+    entrywise (``tau`` broadcasts against the rows)."""
+    a, b = S * np.exp(-tau), S * np.exp(tau)
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def _clock(ratio: float) -> float:
+    """Clock advance of a move whose largest relative change is ``ratio``."""
+    return -math.log1p(-ratio) if ratio < 1.0 else math.inf
+
+
+class _Sensitivity:
+    """For the ladder of box radii ``R`` around ``S_0``: ``|S_0| * max |F''|`` per
+    aggregate entry, summed over the smooth terms (``scaled_T``, shape (K, L)), NaN or
+    ``inf`` where unbounded."""
+
+    def __init__(self, plan: AggregatePlan, S0: np.ndarray, clock: float) -> None:
+        self.clock = clock
+        lo, hi = drift_box(S0[None], BUDGET_LADDER[:, None])
+        curvature = np.zeros((BUDGET_LADDER.shape[0], S0.shape[0]))
+        with np.errstate(all="ignore"):
+            for term in plan.smooth_terms:
+                c = term.curvature
+                curvature[:, c.cols] += c.magnitude(lo[:, c.cols], hi[:, c.cols])
+            self.scaled_T = np.ascontiguousarray((curvature * np.abs(S0)).T)
+
+
+class PlanPayoff(AggregativePayoff):
+    """`AggregativePayoff` of an `AggregatePlan` (see the module docstring)."""
+
+    def __init__(self, plan: AggregatePlan) -> None:
+        self.plan = plan
+        self.members = plan.member_terms
+        self.smooth = plan.smooth_terms
+        self.bounded = all(t.curvature is not None for t in self.smooth)
+        self.window_tau = 0.0
+        self.decisions = 0       # deltas calls
+        self.exact_moves = 0     # deviations priced by evaluating every pair's g
+        self.refreshes = 0
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def prepare(self, game: AggregativeGame) -> None:
+        self.C = game.n_choices
+        self.D = game.difference_rows.reshape(game.n_types * self.C, self.C, game.dim)
+        zero = np.zeros((self.D.shape[0], 1, game.dim))
+        self.D_from_zero = np.concatenate((zero, self.D), axis=1)
+        self.absD = np.abs(self.D)
+        self.inverse_S: np.ndarray | None = None
+        self.positive = False
+        self.frozen: list[np.ndarray] = []
+        self.tau_since_refresh = 0.0
+        self.clock = 0.0  # the payoff's own drift clock (never reset within a run)
+        self.S_seen: np.ndarray | None = None
+        self.sensitivity: _Sensitivity | None = None
+        self.key_ratios: dict[int, tuple[float, list[float]]] = {}
+        self.last: tuple | None = None
+
+    def reset(self, state: AggregateState) -> float:
+        """Refresh at the pass's freshly summed ``S``; the clock advances by the jump
+        from the ``S`` tracked so far."""
+        S = state.S
+        if not np.all(np.isfinite(S)):
+            raise SolverError("an aggregate of the payoff is not finite")
+        jump = math.inf if self.S_seen is None else \
+            float(relative_drift((S - self.S_seen)[None], S)[0])
+        self.S_seen = S
+        self.inverse_S = None
+        if jump == math.inf:
+            self.clock, self.key_ratios, self.sensitivity = 0.0, {}, None
+        else:
+            self.clock += jump
+        self._refresh(S)
+        return jump
+
+    # -- windows -------------------------------------------------------------------------
+
+    def _refresh(self, S: np.ndarray) -> None:
+        """Exact ``g`` of every pair at ``S`` and the widest window that provably keeps
+        all of them."""
+        self.refreshes += 1
+        rows = S[None]
+        with np.errstate(all="ignore"):
+            self.frozen = [t.per_pair(rows)[0].copy() for t in self.members]
+        self.tau_since_refresh = 0.0
+        if not self.members:
+            self.window_tau = math.inf
+            return
+        tau = max(2.0 * self.window_tau, WINDOW_START) if self.window_tau < math.inf \
+            else WINDOW_START
+        while tau >= WINDOW_FLOOR:
+            if self._window_holds(S, tau):
+                self.window_tau = tau
+                return
+            tau /= 4.0
+        self.window_tau = 0.0
+
+    def _window_holds(self, S: np.ndarray, tau: float) -> bool:
+        """Whether every pair's ``g`` is constant (and equal to its value at ``S``) on
+        the box of clock radius ``tau`` around ``S``."""
+        lo, hi = drift_box(S[None], tau)
+        with np.errstate(all="ignore"):
+            for term, g in zip(self.members, self.frozen):
+                a, b = term.program.interval(lo, hi)
+                n = g.shape[0]
+                a = batch_rows(a, term.rank, 1, n)[0] * term.mask
+                b = batch_rows(b, term.rank, 1, n)[0] * term.mask
+                if not np.all((a == g) & (b == g)):
+                    return False
+        return True
+
+    # -- the engine's hooks --------------------------------------------------------------
+
+    def deltas(self, state: AggregateState, theta: int, c: int) -> Sequence[float]:
+        self.decisions += 1
+        k = theta * self.C + c
+        S = state.S
+        rows = S + self.D_from_zero[k]  # S, then S + d(c') for every c'
+        out = np.zeros(self.C)
+        for term in self.smooth:
+            v = term.value(rows)
+            out += v[1:] - v[0]
+        ratios = self._ratios(S, k)
+        exact = False
+        if self.members:
+            drift = [_clock(r) for r in ratios]
+            base = theta * self.C
+            for term, g in zip(self.members, self.frozen):
+                out += term.coefficient * (g[base:base + self.C] - g[k])
+            room = self.window_tau - self.tau_since_refresh
+            outside = [j for j in range(self.C) if j != c and drift[j] > room]
+            if outside:
+                exact = True
+                self._price_exactly(state, k, base, np.array(outside), out)
+        self.last = (S, k, ratios, exact)
+        out[c] = 0.0
+        values = out.tolist()
+        if not math.isfinite(sum(values)):
+            raise SolverError("the common payoff is not finite (NaN or infinity) at a profile "
+                              "the dynamics reached")
+        return values
+
+    def _ratios(self, S: np.ndarray, k: int) -> list[float]:
+        """``max_j |d_j| / |S_j|`` of each move of key ``k`` from ``S`` (remembered with
+        the clock for `on_switch`)."""
+        if self.inverse_S is None:
+            self.positive = bool(S.min() > 0)
+            with np.errstate(divide="ignore"):
+                self.inverse_S = 1.0 / S if self.positive else 1.0 / np.abs(S)
+        if self.positive:
+            ratios = (self.absD[k] * self.inverse_S).max(axis=1).tolist()
+        else:
+            ratios = [1.0 - math.exp(-t) for t in relative_drift(self.D[k], S).tolist()]
+        self.key_ratios[k] = (self.clock, ratios)
+        return ratios
+
+    def _price_exactly(self, state: AggregateState, k: int, base: int,
+                       outside: np.ndarray, out: np.ndarray) -> None:
+        """Replace the member-term part of ``out`` at the alternatives ``outside`` the
+        window by its exact value: every pair's ``g`` at ``S`` and at ``S + d(c')``."""
+        self.exact_moves += outside.size
+        S = state.S
+        rows = np.vstack((S[None], S + self.D[k][outside]))
+        N = state.N.reshape(-1).astype(float)
+        for term, g in zip(self.members, self.frozen):
+            with np.errstate(all="ignore"):
+                values = term.per_pair(rows)
+            now, after = values[0], values[1:]
+            for row, alt in zip(after, outside.tolist()):
+                new_key = base + alt
+                exact = N @ (row - now) + row[new_key] - row[k]
+                out[alt] += term.coefficient * (exact - (g[new_key] - g[k]))
+
+    def drift_budget(self, slack: float) -> float:
+        """How far the clock may advance before the last deltas could move by ``slack``."""
+        if self.last is None or not slack > 0:
+            return 0.0
+        S, k, ratios, exact = self.last
+        if exact or not self.bounded:
+            return 0.0
+        budget = math.inf
+        if self.members:  # every end point S' + d(c') must stay in the window
+            room = self.window_tau - self.tau_since_refresh
+            if room < math.inf:
+                grown = max(ratios) * math.exp(room)
+                budget = room - _clock(grown) if grown < 1.0 else 0.0
+                if budget <= 0:
+                    return 0.0
+        if self.smooth:
+            budget = min(budget, self._smooth_budget(S, k, max(ratios), slack))
+        return max(0.0, budget * BUDGET_SAFETY) if budget < math.inf else math.inf
+
+    def _smooth_budget(self, S: np.ndarray, k: int, ratio: float, slack: float) -> float:
+        """The largest clock advance ``tau`` after which every smooth term's deviation
+        differences provably moved by less than ``slack``.
+
+        For a separable term, ``Delta(S') - Delta(S)`` is ``sum_j d_j * int_0^1
+        (F_j'(S'_j + t d_j) - F_j'(S_j + t d_j)) dt``, at most ``sum_j |d_j| *
+        max|F_j''| * |S'_j - S_j|`` with ``|S'_j - S_j| <= (e^tau - 1) |S_j|`` and
+        ``|S_j| <= |S_0j| e^sigma`` (``sigma``: clock distance from ``S_0``). Every point
+        involved lies in the box of radius ``sigma + tau + rho(tau)`` around ``S_0``
+        (``rho``: the clock length of a move ``d`` after drifting ``tau``), so each
+        ladder radius ``R`` gives ``tau <= R - sigma - rho(R)`` and
+        ``(e^tau - 1) * B_R < slack``."""
+        sens = self.sensitivity
+        if sens is None or self.clock - sens.clock > SENSITIVITY_REUSE:
+            sens = self.sensitivity = _Sensitivity(self.plan, S.copy(), self.clock)
+        sigma = self.clock - sens.clock
+        growth = math.exp(sigma)
+        best = 0.0
+        for radius, B in zip(BUDGET_LADDER.tolist(),
+                             (self.absD[k] @ sens.scaled_T).max(axis=0).tolist()):
+            grown = ratio * math.exp(radius)
+            reach = radius - sigma - _clock(grown) if grown < 1.0 else 0.0
+            if reach <= best:
+                continue
+            B *= growth
+            if B > 0:
+                reach = min(reach, math.log1p(slack / B)) if B < math.inf else 0.0
+            elif B != 0:  # NaN: no bound at this radius
+                reach = 0.0
+            best = max(best, reach)
+        return best
+
+    def on_switch(self, state: AggregateState, theta: int, c: int, c_new: int) -> float:
+        """The clock advances by the move's relative change (from the key's last ratios,
+        widened by the drift since, while that is small); the window shrinks or, when the
+        move leaves it, is refreshed at the new aggregate."""
+        k = theta * self.C + c
+        known = self.key_ratios.get(k)
+        if known is not None and self.clock - known[0] <= 0.1:
+            drift = _clock(known[1][c_new] * math.exp(self.clock - known[0]))
+        else:
+            drift = _clock(self._ratios(state.S, k)[c_new])
+        self.inverse_S = None
+        self.clock += drift
+        if self.tau_since_refresh + drift <= self.window_tau:
+            self.tau_since_refresh += drift
+        else:
+            self._refresh(state.S + self.D[k, c_new])
+        return drift
+
+    def terms(self, state: AggregateState) -> tuple[float, ...]:
+        rows = state.S[None]
+        N = state.N.reshape(-1).astype(float)
+        with np.errstate(all="ignore"):
+            values = [self.plan.constant]
+            values += [float(t.value(rows)[0]) for t in self.smooth]
+            values += [t.coefficient * float(N @ t.per_pair(rows)[0]) for t in self.members]
+        return tuple(values)
+
+
+__all__ = ["PlanPayoff", "drift_box", "relative_drift"]
