@@ -112,8 +112,12 @@ class Leaf(Node):
         self.order = [0] + [1 + k for k in np.argsort(positions)]
         self.shape = layout.shape_with(dict(zip(slot.variables, slot.sizes)))
         self.sizes = slot.sizes
+        # one entry axis that already sits last in the layout: a column slice is enough
+        self.direct = len(slot.sizes) == 1 and positions == [len(layout.variables) - 1]
 
     def _place(self, S: FloatArray) -> np.ndarray:
+        if self.direct:
+            return S[:, self.cols]
         block = S[:, self.cols].reshape((S.shape[0],) + self.sizes)
         if self.order != sorted(self.order):
             block = block.transpose(self.order)
@@ -131,8 +135,11 @@ class Add(Node):
         self.parts = parts
 
     def point(self, S):
-        total = self.parts[0].point(S)
-        for p in self.parts[1:]:
+        parts = self.parts
+        if len(parts) == 2:
+            return parts[0].point(S) + parts[1].point(S)
+        total = parts[0].point(S)
+        for p in parts[1:]:
             total = total + p.point(S)
         return total
 
@@ -149,34 +156,57 @@ class Mul(Node):
         self.parts = parts
 
     def point(self, S):
-        total = self.parts[0].point(S)
-        for p in self.parts[1:]:
+        parts = self.parts
+        if len(parts) == 2:
+            return parts[0].point(S) * parts[1].point(S)
+        total = parts[0].point(S)
+        for p in parts[1:]:
             total = total * p.point(S)
         return total
 
     def interval(self, lo, hi):
-        first = self.parts[0]
-        if isinstance(first, Const) and first.sign and len(self.parts) == 2:
-            a, b = self.parts[1].interval(lo, hi)  # a constant of one sign: two products
+        first, parts = self.parts[0], self.parts
+        signed = isinstance(first, Const) and first.sign != 0
+        if signed:  # a constant of one sign goes last: two products
+            parts = parts[1:]
+        a, b = parts[0].interval(lo, hi)
+        for p in parts[1:]:
+            a, b = interval_product(a, b, *p.interval(lo, hi))
+        if signed:
             k = first.value
             return (a * k, b * k) if first.sign > 0 else (b * k, a * k)
-        a, b = first.interval(lo, hi)
-        for p in self.parts[1:]:
-            a, b = interval_product(a, b, *p.interval(lo, hi))
         return a, b
 
 
 def interval_product(a, b, c, d) -> Interval:
-    """``[a, b] * [c, d]`` (a point factor costs two products instead of four)."""
+    """``[a, b] * [c, d]`` (a point factor, or two nonnegative intervals, cost two
+    products instead of four)."""
     if c is d:
         return np.where(c >= 0, a * c, b * c), np.where(c >= 0, b * c, a * c)
     if a is b:
         return np.where(a >= 0, a * c, a * d), np.where(a >= 0, a * d, a * c)
+    if np.min(a) >= 0 and np.min(c) >= 0:
+        return a * c, b * d
     products = (a * c, a * d, b * c, b * d)
     return (np.minimum(np.minimum(products[0], products[1]),
                        np.minimum(products[2], products[3])),
             np.maximum(np.maximum(products[0], products[1]),
                        np.maximum(products[2], products[3])))
+
+
+class Quotient(Node):
+    """``k / x`` for a constant ``k >= 0`` (a product of a constant and a reciprocal)."""
+
+    def __init__(self, constant: Const, denominator: Node) -> None:
+        self.k, self.den = constant.value, denominator
+        self.reciprocal = Power(denominator, -1.0)
+
+    def point(self, S):
+        return self.k / self.den.point(S)
+
+    def interval(self, lo, hi):
+        a, b = self.reciprocal.interval(lo, hi)
+        return a * self.k, b * self.k
 
 
 class Power(Node):
@@ -245,6 +275,8 @@ class Absolute(Node):
 
     def interval(self, lo, hi):
         a, b = self.arg.interval(lo, hi)
+        if np.min(a) >= 0:
+            return a, b
         low = np.where(a >= 0, a, np.where(b <= 0, -b, 0.0))
         return low, np.maximum(np.abs(a), np.abs(b))
 
@@ -459,7 +491,11 @@ class ProgramCompiler:
         if isinstance(expr, sympy.Add):
             return Add(self._parts(expr, scope))
         if isinstance(expr, sympy.Mul):
-            return Mul(self._parts(expr, scope))
+            parts = self._parts(expr, scope)
+            if len(parts) == 2 and isinstance(parts[0], Const) and parts[0].sign > 0 \
+                    and isinstance(parts[1], Power) and parts[1].p == -1.0:
+                return Quotient(parts[0], parts[1].base)
+            return Mul(parts)
         if isinstance(expr, sympy.Pow):
             if not expr.exp.is_number:
                 raise Unsupported("a power with a dynamic or symbolic exponent")

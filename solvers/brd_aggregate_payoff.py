@@ -41,9 +41,11 @@ from gamespec.errors import SolverError
 from gamespec.solvers.brd_aggregate_plan import AggregatePlan, batch_rows
 from gamespec.solvers.brd_aggregative import AggregateState, AggregativeGame, AggregativePayoff
 
-WINDOW_START = 1e-2     # first window tried (then the last one found, doubled)
+WINDOW_START = 1e-2     # first window tried (then 1.5 times the last one found)
 WINDOW_FLOOR = 1e-9     # below this the window is 0: every member term priced exactly
 BUDGET_LADDER = 0.3 * 0.5 ** np.arange(14)  # box radii around S_0 for the derivative bounds
+LADDER = BUDGET_LADDER.tolist()
+LADDER_EXP = np.exp(BUDGET_LADDER).tolist()
 SENSITIVITY_REUSE = 0.02  # recompute the derivative bounds once S is this far from S_0
 BUDGET_SAFETY = 1.0 - 1e-6
 
@@ -131,7 +133,10 @@ class PlanPayoff(AggregativePayoff):
             self.clock, self.key_ratios, self.sensitivity = 0.0, {}, None
         else:
             self.clock += jump
-        self._refresh(S)
+        if jump < math.inf and self.tau_since_refresh + jump <= self.window_tau:
+            self.tau_since_refresh += jump  # the recount stays inside the window
+        else:
+            self._refresh(S)
         return jump
 
     # -- windows -------------------------------------------------------------------------
@@ -147,13 +152,17 @@ class PlanPayoff(AggregativePayoff):
         if not self.members:
             self.window_tau = math.inf
             return
-        tau = max(2.0 * self.window_tau, WINDOW_START) if self.window_tau < math.inf \
-            else WINDOW_START
+        last = self.window_tau
+        tau = 1.5 * last if 0 < last < math.inf else WINDOW_START
+        if self._window_holds(S, tau):
+            self.window_tau = tau
+            return
+        tau = 0.75 * last if 0 < last < math.inf else tau / 4.0
         while tau >= WINDOW_FLOOR:
             if self._window_holds(S, tau):
                 self.window_tau = tau
                 return
-            tau /= 4.0
+            tau /= 2.0
         self.window_tau = 0.0
 
     def _window_holds(self, S: np.ndarray, tau: float) -> bool:
@@ -176,11 +185,7 @@ class PlanPayoff(AggregativePayoff):
         self.decisions += 1
         k = theta * self.C + c
         S = state.S
-        rows = S + self.D_from_zero[k]  # S, then S + d(c') for every c'
-        out = np.zeros(self.C)
-        for term in self.smooth:
-            v = term.value(rows)
-            out += v[1:] - v[0]
+        out = self._smooth_part(S, k)
         ratios = self._ratios(S, k)
         exact = False
         if self.members:
@@ -190,6 +195,12 @@ class PlanPayoff(AggregativePayoff):
                 out += term.coefficient * (g[base:base + self.C] - g[k])
             room = self.window_tau - self.tau_since_refresh
             outside = [j for j in range(self.C) if j != c and drift[j] > room]
+            if outside and self.tau_since_refresh > 0:  # a window centred here may hold them
+                self._refresh(S)
+                out = self._smooth_part(S, k)
+                for term, g in zip(self.members, self.frozen):
+                    out += term.coefficient * (g[base:base + self.C] - g[k])
+                outside = [j for j in range(self.C) if j != c and drift[j] > self.window_tau]
             if outside:
                 exact = True
                 self._price_exactly(state, k, base, np.array(outside), out)
@@ -200,6 +211,15 @@ class PlanPayoff(AggregativePayoff):
             raise SolverError("the common payoff is not finite (NaN or infinity) at a profile "
                               "the dynamics reached")
         return values
+
+    def _smooth_part(self, S: np.ndarray, k: int) -> np.ndarray:
+        """Every smooth term at ``S + d(c')`` minus at ``S``, for each ``c'``."""
+        rows = S + self.D_from_zero[k]  # S, then S + d(c') for every c'
+        out = np.zeros(self.C)
+        for term in self.smooth:
+            v = term.value(rows)
+            out += v[1:] - v[0]
+        return out
 
     def _ratios(self, S: np.ndarray, k: int) -> list[float]:
         """``max_j |d_j| / |S_j|`` of each move of key ``k`` from ``S`` (remembered with
@@ -268,18 +288,18 @@ class PlanPayoff(AggregativePayoff):
             sens = self.sensitivity = _Sensitivity(self.plan, S.copy(), self.clock)
         sigma = self.clock - sens.clock
         growth = math.exp(sigma)
+        bounds = (self.absD[k] @ sens.scaled_T).max(axis=0).tolist()
         best = 0.0
-        for radius, B in zip(BUDGET_LADDER.tolist(),
-                             (self.absD[k] @ sens.scaled_T).max(axis=0).tolist()):
-            grown = ratio * math.exp(radius)
+        for radius, wide, B in zip(LADDER, LADDER_EXP, bounds):  # widest box first
+            grown = ratio * wide
             reach = radius - sigma - _clock(grown) if grown < 1.0 else 0.0
             if reach <= best:
-                continue
+                break  # smaller boxes reach less
             B *= growth
+            if not B >= 0:  # NaN: no bound at this radius
+                continue
             if B > 0:
                 reach = min(reach, math.log1p(slack / B)) if B < math.inf else 0.0
-            elif B != 0:  # NaN: no bound at this radius
-                reach = 0.0
             best = max(best, reach)
         return best
 
@@ -300,6 +320,13 @@ class PlanPayoff(AggregativePayoff):
         else:
             self._refresh(state.S + self.D[k, c_new])
         return drift
+
+    def potential(self, game: AggregativeGame):
+        """The common payoff of a profile from its exact counts (for pass-end checks)."""
+        def value(profile: np.ndarray) -> float:
+            N = game.counts(profile)
+            return self.value(AggregateState(game.aggregate_from_counts(N), N, game.n))
+        return value
 
     def terms(self, state: AggregateState) -> tuple[float, ...]:
         rows = state.S[None]

@@ -233,34 +233,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     plain = ModelOracle(model)
     tol = float(options.get("tolerance", 1e-12))
     mode = "simultaneous" if options.get("mode") == "simultaneous" else "sequential"
-    grouped = None
-    if choice.grouping is not None:  # look-ahead only pays off for sequential moves
-        grouped = GroupedOracle(model, choice.grouping, tol=tol,
-                                lookahead=None if mode == "sequential" else 1)
+    result, grouped, payoff = run_dynamics(model, choice, options, plain)
+    if grouped is None and choice.grouping is not None:  # to compare weighted with plain
+        grouped = GroupedOracle(model, choice.grouping, tol=tol)
     potential = plain.common_payoff if model.common_payoff is not None else None
-    run = dict(
-        initial=_start_profile(model, plain, options.get("start")),
-        seed=int(options.get("seed", 0)),
-        tol=tol,
-        max_passes=int(options.get("passes", 1000)),
-        time_limit=options.get("time_limit"),
-        on_progress=_progress_printer() if options.get("progress") else None,
-    )
-    payoff = None
-    if choice.plan is not None:
-        payoff = PlanPayoff(choice.plan)
-        with np.errstate(all="ignore"):  # the payoff checks finiteness where it matters
-            result = aggregative_brd(choice.plan.game, payoff, certify=False,
-                                     potential=grouped.common_payoff, **run)
-    else:
-        result = best_response_dynamics(
-            grouped if grouped is not None else plain,
-            mode=mode,
-            potential=potential if grouped is None else grouped.common_payoff,
-            potential_per_pass=grouped is not None,  # weighted evaluation: once per pass
-            certify=grouped is None,
-            **run,
-        )
     if result.status == "cycle":
         raise BRDNotConverged(result)
     profile = result.profile
@@ -285,6 +261,46 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
            else ("every pass" if grouped is not None else "every switch")}
         | _privacy_audits(model, plain, profile),
     )
+
+
+def run_dynamics(model: Model, choice: OracleChoice, options: dict,
+                 plain: ModelOracle | None = None):
+    """Best-response dynamics with the chosen oracle; returns the engine's result, the
+    grouped oracle (None for plain runs) and the compiled payoff (aggregative runs only).
+    The common payoff is checked never to fall: after every switch (plain oracle) or at
+    every pass end (grouped: by weighted evaluation; aggregative: by the compiled terms at
+    the aggregate summed from exact counts)."""
+    plain = plain if plain is not None else ModelOracle(model)
+    tol = float(options.get("tolerance", 1e-12))
+    mode = "simultaneous" if options.get("mode") == "simultaneous" else "sequential"
+    grouped = None
+    if choice.grouping is not None and choice.plan is None:  # look-ahead: sequential only
+        grouped = GroupedOracle(model, choice.grouping, tol=tol,
+                                lookahead=None if mode == "sequential" else 1)
+    run = dict(
+        initial=_start_profile(model, plain, options.get("start")),
+        seed=int(options.get("seed", 0)),
+        tol=tol,
+        max_passes=int(options.get("passes", 1000)),
+        time_limit=options.get("time_limit"),
+        on_progress=_progress_printer() if options.get("progress") else None,
+    )
+    if choice.plan is not None:
+        payoff = PlanPayoff(choice.plan)
+        with np.errstate(all="ignore"):  # the payoff checks finiteness where it matters
+            result = aggregative_brd(choice.plan.game, payoff, certify=False,
+                                     potential=payoff.potential(choice.plan.game), **run)
+        return result, grouped, payoff
+    potential = plain.common_payoff if model.common_payoff is not None else None
+    result = best_response_dynamics(
+        grouped if grouped is not None else plain,
+        mode=mode,
+        potential=potential if grouped is None else grouped.common_payoff,
+        potential_per_pass=grouped is not None,  # weighted evaluation: once per pass
+        certify=grouped is None,
+        **run,
+    )
+    return result, grouped, None
 
 
 def _start_profile(model: Model, plain: ModelOracle, start) -> np.ndarray | None:
