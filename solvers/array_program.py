@@ -112,8 +112,8 @@ class Leaf(Node):
         self.order = [0] + [1 + k for k in np.argsort(positions)]
         self.shape = layout.shape_with(dict(zip(slot.variables, slot.sizes)))
         self.sizes = slot.sizes
-        # one entry axis that already sits last in the layout: a column slice is enough
-        self.direct = len(slot.sizes) == 1 and positions == [len(layout.variables) - 1]
+        # the layout is the slot's one entry axis: a column slice is enough
+        self.direct = len(slot.sizes) == 1 and len(layout.variables) == 1
 
     def _place(self, S: FloatArray) -> np.ndarray:
         if self.direct:

@@ -1,4 +1,5 @@
-"""The grouped BRD oracle (members priced by type and choice) against the plain one."""
+"""The grouped BRD oracle (members priced by type and choice) and the aggregative engine on
+a payoff compiled from the Model, against the plain oracle."""
 from __future__ import annotations
 
 import math
@@ -8,6 +9,7 @@ import numpy as np
 import pytest
 
 from gamespec.analysis import classify
+from gamespec.errors import SolverError
 from gamespec.loader import load_model, model_from_string
 from gamespec.solvers.brd import best_response_dynamics, max_unilateral_gain, random_profile
 from gamespec.solvers.brd_grouped import GroupedOracle, grouped_certificate, plan_grouping
@@ -314,3 +316,144 @@ def test_solve_reports_the_audit_at_the_equilibrium_and_each_profile(tmp_path) -
 def test_no_audit_without_a_mechanism() -> None:
     model = load_model(SPECS / "congestion.game")
     assert "privacy_audit" not in solve(model, classify(model), {}).extra
+
+
+# ---- the aggregative engine on a payoff compiled from the Model ------------------------------
+
+
+def _aggregative(model, seed: int, **options):
+    """Aggregative BRD on the model's compiled plan: (result, payoff)."""
+    from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
+    from gamespec.solvers.brd_aggregate_plan import plan_aggregates
+    from gamespec.solvers.brd_aggregative import aggregative_brd
+
+    plan = plan_aggregates(model, plan_grouping(model)[0])
+    payoff = PlanPayoff(plan)
+    with np.errstate(all="ignore"):
+        result = aggregative_brd(plan.game, payoff, seed=seed, tol=TOL, **options)
+    return result, payoff
+
+
+@pytest.mark.parametrize(CASE_NAMES, CASES)
+def test_aggregative_and_plain_runs_are_identical(tmp_path, n, K, eps, seed, scales, outliers):
+    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
+    plain = best_response_dynamics(ModelOracle(model), seed=seed, tol=TOL)
+    result, payoff = _aggregative(model, seed, check_potential=True, potential_tol=1e-12)
+    np.testing.assert_array_equal(result.profile, plain.profile)
+    assert (result.passes, result.switches) == (plain.passes, plain.switches)
+    assert result.certificate.value <= TOL  # the engine's own plain re-pricing of the plan
+    assert payoff.decisions < n * result.passes  # cached decisions were reused
+    common = ModelOracle(model).common_payoff(result.profile)
+    assert result.potential == pytest.approx(common, rel=1e-12)
+
+
+@pytest.mark.parametrize("payoff", [
+    # an inline aggregate under a square: no drift bound, decisions recomputed after a switch
+    "-(sum(i in I) c[i] * b[i] - 9)^2 + 0.1 * sum(i in I) b[i]",
+    # aggregates that pass through zero and turn negative: the clock cannot be used
+    "-(sum(i in I) (b[i] - 0.5))^2 - sum(x in X) (mean(i in I) w[i, x] * b[i] - 0.2 * x)^2",
+    # a member term that is smooth in the aggregate: every deviation priced exactly
+    "sum(i in I) c[i] * b[i] * ln(1 + mean(j in I) b[j]) - 0.3 * sum(i in I) b[i]",
+    # a filtered count, a max over a set, a Piecewise member term
+    "count(i in I : b[i] == 1) - max(x in X) abs(sum(i in I) w[i, x] * b[i] - 3)"
+    " + sum(i in I) [sum(j in I) b[j] >= 20] * b[i] / 7",
+])
+def test_other_aggregative_payoffs_match_the_plain_oracle(payoff):
+    spec = ("set I = 1..60\nset X = 1..4\nparam c[i in I] = 1 + (i - 4 * floor(i / 4)) / 4\n"
+            "param w[i in I, x in X] = ((i * x) - 7 * floor(i * x / 7)) / 7\n"
+            "players pl[i in I] { choose b in {0, 1} }\n"
+            f"common payoff = {payoff}\n")
+    model = model_from_string(spec, "t.game")
+    assert choose_oracle(model, {}).name == "aggregative"
+    for seed in range(3):
+        plain = best_response_dynamics(ModelOracle(model), seed=seed, tol=TOL)
+        result, _ = _aggregative(model, seed, check_potential=True, potential_tol=1e-12)
+        np.testing.assert_array_equal(result.profile, plain.profile)
+        assert result.switches == plain.switches
+
+
+def test_solve_uses_the_aggregative_oracle_and_certifies_independently(tmp_path):
+    n, K, eps, seed, scales, outliers = CASES[3]
+    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
+    result = solve(model, classify(model), {"seed": seed})
+    grouped = solve(model, classify(model), {"seed": seed, "oracle": "grouped"})
+    extra = result.extra
+    assert extra["oracle"] == "aggregative" and "payoff of aggregates" in extra["oracle_reason"]
+    assert extra["aggregates"] == ["mean(j in I) (m[j, x])"]
+    assert extra["potential_checked"] == "every pass" and extra["decisions_priced"] > 0
+    assert result.strategies == grouped.strategies
+    assert result.certificate.ok and "fresh weighted" in result.certificate.kind
+    assert abs(result.certificate.details["grouped_payoff_minus_plain"]) < 1e-9
+
+
+@pytest.mark.parametrize(("payoff", "why"), [
+    ("prod(i in I) (1 + b[i])", "`prod` over the members"),
+    ("mean(i in I : c[i] > 1) b[i] * sum(j in I) b[j]", "filtered mean"),
+    ("sum(i in I) b[i] * sum(j in I : c[j] == c[i]) b[j]", "pairwise"),
+])
+def test_payoffs_that_are_not_aggregative_keep_the_grouped_oracle(payoff, why):
+    model = model_from_string(
+        "set I = 1..60\nparam c[i in I] = 1 + (i - 2 * floor(i / 2))\n"
+        f"players pl[i in I] {{ choose b in {{0, 1}} }}\ncommon payoff = {payoff}\n", "t.game")
+    choice = choose_oracle(model, {})
+    assert choice.name == "grouped" and why in choice.reason
+    with pytest.raises(SolverError, match="aggregative oracle does not apply"):
+        choose_oracle(model, {"oracle": "aggregative"})
+
+
+def test_simultaneous_moves_keep_the_grouped_oracle(tmp_path):
+    model = nvo_like(tmp_path, 60, 15, 0.5, 2)
+    assert choose_oracle(model, {"mode": "simultaneous"}).name == "grouped"
+    with pytest.raises(SolverError, match="one at a time"):
+        choose_oracle(model, {"mode": "simultaneous", "oracle": "aggregative"})
+
+
+@pytest.mark.parametrize(CASE_NAMES, [CASES[1], CASES[2], CASES[3]])
+def test_a_cached_decision_outlives_no_move_that_could_change_it(
+        tmp_path, n, K, eps, seed, scales, outliers):
+    # the drift budget's promise, checked directly: after any moves whose clock advances
+    # add up to less than the budget, fresh deltas differ from the cached ones by less than
+    # the decision's slack
+    from gamespec.solvers.brd import best_response_index, decision_slack
+    from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
+    from gamespec.solvers.brd_aggregate_plan import plan_aggregates
+    from gamespec.solvers.brd_aggregative import AggregateState
+
+    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
+    plan = plan_aggregates(model, plan_grouping(model)[0])
+    game, payoff = plan.game, PlanPayoff(plan)
+    payoff.prepare(game)
+    rng = np.random.default_rng(seed)
+    profile = random_profile([game.n_choices] * n, seed)
+    N = game.counts(profile)
+    state = AggregateState(game.aggregate_from_counts(N), N, n)
+    payoff.reset(state)
+    checked = 0
+    with np.errstate(all="ignore"):
+        for _ in range(150):
+            i = int(rng.integers(n))
+            theta, c = int(game.types[i]), int(profile[i])
+            before = np.array(payoff.deltas(state, theta, c))
+            j = best_response_index(before, c, TOL)
+            slack = decision_slack(before, c, j, TOL)
+            budget = payoff.drift_budget(slack)
+            spent = 0.0
+            for _ in range(int(rng.integers(1, 30))):  # random moves of other members
+                mover = int(rng.integers(n))
+                t, old, new = int(game.types[mover]), int(profile[mover]), int(rng.integers(5))
+                if new == old:
+                    continue
+                step = payoff.on_switch(state, t, old, new)
+                if spent + step >= budget:
+                    break
+                spent += step
+                state.S += game.contributions[t, new] - game.contributions[t, old]
+                state.N[t, old] -= 1
+                state.N[t, new] += 1
+                profile[mover] = new
+            if spent == 0.0:
+                continue
+            after = np.array(payoff.deltas(state, theta, c))
+            assert np.max(np.abs(after - before)) < slack
+            checked += 1
+    assert checked > 20

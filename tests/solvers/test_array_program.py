@@ -1,0 +1,128 @@
+"""Array programs compiled from Model expressions: points agree with the evaluator, and
+interval enclosures contain every value over their box."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy
+
+from gamespec.loader import model_from_string
+from gamespec.model import FiniteSet
+from gamespec.solvers.array_program import (
+    Absolute,
+    Choice,
+    Const,
+    Layout,
+    Leaf,
+    Monotone,
+    Mul,
+    Power,
+    Quotient,
+    Relation,
+    Slot,
+)
+from gamespec.solvers.brd import random_profile
+from gamespec.solvers.brd_aggregate_payoff import PlanPayoff, drift_box
+from gamespec.solvers.brd_aggregate_plan import batch_rows, plan_aggregates
+from gamespec.solvers.brd_aggregative import AggregateState
+from gamespec.solvers.brd_grouped import plan_grouping
+from gamespec.solvers.brd_model import ModelOracle
+
+BASE = ("set I = 1..50\nset X = 1..6\nparam c[i in I] = 1 + (i - 3 * floor(i / 3)) / 3\n"
+        "param w[i in I, x in X] = 0.05 + ((i * x) - 5 * floor(i * x / 5)) / 5\n"
+        "players pl[i in I] { choose b in {0, 1, 2} }\n")
+PAYOFFS = [
+    "-sum(x in X : x > 1) (mean(i in I) w[i, x] * b[i])"
+    " * ln(mean(i in I) w[i, x] * (b[i] + 1))",
+    "-(sum(i in I) c[i] * b[i] - 9)^2 + sqrt(1 + sum(i in I) b[i]) - exp(-mean(i in I) b[i])",
+    "(sum(i in I) [max(x in X) abs(ln((mean(j in I) w[j, x] * (b[j] + 1)) / w[i, x])) <= 1.5])"
+    " - (min(x in X) (sum(i in I) w[i, x] * b[i] - 2 * x)^2) / 50",
+    "0.1 * count(i in I : b[i] == 2) + (sum(i in I) c[i] * b[i] * ln(1 + mean(j in I) b[j]))",
+]
+
+
+def _plan(payoff: str):
+    model = model_from_string(BASE + f"common payoff = {payoff}\n", "t.game")
+    return model, plan_aggregates(model, plan_grouping(model)[0])
+
+
+@pytest.mark.parametrize("payoff", PAYOFFS)
+def test_compiled_terms_add_up_to_the_common_payoff(payoff):
+    model, plan = _plan(payoff)
+    payoff_object = PlanPayoff(plan)
+    plain = ModelOracle(model)
+    for seed in range(4):
+        profile = random_profile([3] * 50, seed)
+        N = plan.game.counts(profile)
+        state = AggregateState(plan.game.aggregate_from_counts(N), N, 50)
+        with np.errstate(all="ignore"):
+            got = payoff_object.value(state)
+        assert got == pytest.approx(plain.common_payoff(profile), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("payoff", PAYOFFS)
+def test_enclosures_contain_the_values_at_sampled_points_of_their_box(payoff):
+    _, plan = _plan(payoff)
+    rng = np.random.default_rng(0)
+    programs = [(t.program, t.rank) for t in plan.smooth_terms + plan.member_terms]
+    programs += [(t.curvature.program, t.curvature.rank) for t in plan.smooth_terms
+                 if t.curvature is not None]
+    checked = 0
+    with np.errstate(all="ignore"):
+        for _ in range(5):
+            profile = rng.integers(0, 3, 50)
+            N = plan.game.counts(profile)
+            S = plan.game.aggregate_from_counts(N)
+            for tau in (1e-3, 0.05, 0.5):
+                lo, hi = drift_box(S[None], tau)
+                inside = lo + rng.random((40, S.shape[0])) * (hi - lo)
+                for program, rank in programs:
+                    a, b = program.interval(lo, hi)
+                    points = np.asarray(program.point(inside), dtype=float)
+                    if points.ndim == rank:  # a constant: no batch axis
+                        points = points[None]
+                    width = points.reshape(points.shape[0], -1).shape[1]
+                    a, b = batch_rows(a, rank, 1, width), batch_rows(b, rank, 1, width)
+                    points = batch_rows(points, rank, 40, width)
+                    slack = 1e-9 * (1 + np.abs(points))
+                    ok = ~np.isfinite(points) | ((a - slack <= points) & (points <= b + slack))
+                    assert ok.all()
+                    checked += 1
+    assert checked >= 15
+
+
+def _leaf():
+    x = sympy.Symbol("x")
+    return Leaf(Slot(0, (x,), (1,)), Layout((x,), (FiniteSet("X", (1,), None),)))
+
+
+@pytest.mark.parametrize(("node", "lo", "hi", "want"), [
+    (Power(_leaf(), 2.0), -1.0, 2.0, (0.0, 4.0)),         # a square straddling zero
+    (Power(_leaf(), -1.0), -1.0, 2.0, (-np.inf, np.inf)),  # a reciprocal through zero
+    (Power(_leaf(), -1.0), 0.5, 2.0, (0.5, 2.0)),
+    (Power(_leaf(), 3.0), -2.0, 1.0, (-8.0, 1.0)),
+    (Absolute(_leaf()), -3.0, 1.0, (0.0, 3.0)),
+    (Monotone(np.log, _leaf()), 1.0, np.e, (0.0, 1.0)),
+    (Mul([_leaf(), _leaf()]), -2.0, 3.0, (-6.0, 9.0)),    # no dependency tracking: sound
+    (Mul([Const(np.array([-2.0])), _leaf()]), 1.0, 3.0, (-6.0, -2.0)),
+    (Quotient(Const(np.array([3.0])), _leaf()), 1.0, 3.0, (1.0, 3.0)),
+])
+def test_interval_rules(node, lo, hi, want):
+    with np.errstate(all="ignore"):
+        a, b = node.interval(np.array([[lo]]), np.array([[hi]]))
+    assert (float(np.ravel(a)[0]), float(np.ravel(b)[0])) == pytest.approx(want)
+
+
+@pytest.mark.parametrize(("lo", "hi", "surely", "possibly"), [
+    (0.0, 0.9, True, True), (1.1, 2.0, False, False), (0.5, 1.5, False, True),
+])
+def test_relations_and_piecewise_are_decided_only_when_the_whole_box_agrees(
+        lo, hi, surely, possibly):
+    relation = Relation(sympy.Le, _leaf(), Const(np.array([1.0])))
+    s, p = relation.interval(np.array([[lo]]), np.array([[hi]]))
+    assert (bool(np.ravel(s)[0]), bool(np.ravel(p)[0])) == (surely, possibly)
+    from gamespec.solvers.array_program import Always
+    bracket = Choice([Const(np.array([1.0])), Const(np.array([0.0]))], [relation, Always()])
+    a, b = bracket.interval(np.array([[lo]]), np.array([[hi]]))
+    decided = float(np.ravel(a)[0]) == float(np.ravel(b)[0])
+    assert decided == (surely or not possibly)
