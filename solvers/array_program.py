@@ -423,6 +423,24 @@ class Always(Node):
         return np.bool_(True), np.bool_(True)
 
 
+def scaled(node: Node, factor: Const) -> Node:
+    """``factor * node`` with the constant folded into the node where that saves an
+    operation: into a sum's body, a product's constant, or a reciprocal."""
+    k = np.asarray(factor.value)
+    if k.size == 1 and isinstance(node, Reduce) and node.kind in ("sum", "mean"):
+        return Reduce(node.kind, scaled(node.body, factor), node.mask, node.axes)
+    if k.size == 1 and isinstance(node, Mul) and isinstance(node.parts[0], Const):
+        first = node.parts[0]
+        merged = Const(np.asarray(first.value) * k.reshape(()))
+        return scaled(node.parts[1], merged) if len(node.parts) == 2 \
+            else Mul([merged] + node.parts[1:])
+    if k.size == 1 and isinstance(node, Quotient) and factor.sign > 0:
+        return Quotient(Const(node.k * k.reshape(())), node.den)
+    if factor.sign > 0 and isinstance(node, Power) and node.p == -1.0:
+        return Quotient(factor, node.base)
+    return Mul([factor, node])
+
+
 # --------------------------------------------------------------------------- compiler
 
 
@@ -492,9 +510,8 @@ class ProgramCompiler:
             return Add(self._parts(expr, scope))
         if isinstance(expr, sympy.Mul):
             parts = self._parts(expr, scope)
-            if len(parts) == 2 and isinstance(parts[0], Const) and parts[0].sign > 0 \
-                    and isinstance(parts[1], Power) and parts[1].p == -1.0:
-                return Quotient(parts[0], parts[1].base)
+            if len(parts) == 2 and isinstance(parts[0], Const):
+                return scaled(parts[1], parts[0])
             return Mul(parts)
         if isinstance(expr, sympy.Pow):
             if not expr.exp.is_number:

@@ -111,7 +111,8 @@ class PlanPayoff(AggregativePayoff):
         self.absD = np.abs(self.D)
         self.inverse_S: np.ndarray | None = None
         self.positive = False
-        self.frozen: list[np.ndarray] = []
+        self.frozen: list[np.ndarray] = []  # coefficient * g of every pair at the window
+        self.exact_g: list[np.ndarray] = []
         self.tau_since_refresh = 0.0
         self.clock = 0.0  # the payoff's own drift clock (never reset within a run)
         self.S_seen: np.ndarray | None = None
@@ -147,7 +148,8 @@ class PlanPayoff(AggregativePayoff):
         self.refreshes += 1
         rows = S[None]
         with np.errstate(all="ignore"):
-            self.frozen = [t.per_pair(rows)[0].copy() for t in self.members]
+            self.exact_g = [t.per_pair(rows)[0] for t in self.members]
+        self.frozen = [t.coefficient * g for t, g in zip(self.members, self.exact_g)]
         self.tau_since_refresh = 0.0
         if not self.members:
             self.window_tau = math.inf
@@ -170,12 +172,13 @@ class PlanPayoff(AggregativePayoff):
         the box of clock radius ``tau`` around ``S``."""
         lo, hi = drift_box(S[None], tau)
         with np.errstate(all="ignore"):
-            for term, g in zip(self.members, self.frozen):
+            for term, g in zip(self.members, self.exact_g):
                 a, b = term.program.interval(lo, hi)
                 n = g.shape[0]
                 a = batch_rows(a, term.rank, 1, n)[0] * term.mask
                 b = batch_rows(b, term.rank, 1, n)[0] * term.mask
-                if not np.all((a == g) & (b == g)):
+                constant = a == b  # exactly: g cannot change on the box
+                if not (constant.all() and np.allclose(a, g, rtol=1e-12, atol=1e-300)):
                     return False
         return True
 
@@ -189,18 +192,16 @@ class PlanPayoff(AggregativePayoff):
         ratios = self._ratios(S, k)
         exact = False
         if self.members:
-            drift = [_clock(r) for r in ratios]
             base = theta * self.C
-            for term, g in zip(self.members, self.frozen):
-                out += term.coefficient * (g[base:base + self.C] - g[k])
-            room = self.window_tau - self.tau_since_refresh
-            outside = [j for j in range(self.C) if j != c and drift[j] > room]
+            for g in self.frozen:  # coefficient * g per pair
+                out += g[base:base + self.C] - g[k]
+            outside = self._outside(ratios, c, self.window_tau - self.tau_since_refresh)
             if outside and self.tau_since_refresh > 0:  # a window centred here may hold them
                 self._refresh(S)
                 out = self._smooth_part(S, k)
-                for term, g in zip(self.members, self.frozen):
-                    out += term.coefficient * (g[base:base + self.C] - g[k])
-                outside = [j for j in range(self.C) if j != c and drift[j] > self.window_tau]
+                for g in self.frozen:
+                    out += g[base:base + self.C] - g[k]
+                outside = self._outside(ratios, c, self.window_tau)
             if outside:
                 exact = True
                 self._price_exactly(state, k, base, np.array(outside), out)
@@ -211,6 +212,12 @@ class PlanPayoff(AggregativePayoff):
             raise SolverError("the common payoff is not finite (NaN or infinity) at a profile "
                               "the dynamics reached")
         return values
+
+    def _outside(self, ratios: list[float], c: int, room: float) -> list[int]:
+        """The alternatives whose move would leave a window with ``room`` left."""
+        if _clock(max(ratios)) <= room:
+            return []
+        return [j for j, r in enumerate(ratios) if j != c and _clock(r) > room]
 
     def _smooth_part(self, S: np.ndarray, k: int) -> np.ndarray:
         """Every smooth term at ``S + d(c')`` minus at ``S``, for each ``c'``."""
@@ -250,7 +257,7 @@ class PlanPayoff(AggregativePayoff):
             for row, alt in zip(after, outside.tolist()):
                 new_key = base + alt
                 exact = N @ (row - now) + row[new_key] - row[k]
-                out[alt] += term.coefficient * (exact - (g[new_key] - g[k]))
+                out[alt] += term.coefficient * exact - (g[new_key] - g[k])
 
     def drift_budget(self, slack: float) -> float:
         """How far the clock may advance before the last deltas could move by ``slack``."""

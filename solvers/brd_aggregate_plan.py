@@ -90,7 +90,10 @@ class SmoothTerm:
 
     def value(self, S: np.ndarray) -> np.ndarray:
         """The term at every row of ``S``: shape (B,)."""
-        return batch_rows(self.program.point(S), self.rank, S.shape[0], 1)[:, 0]
+        v = self.program.point(S)
+        if v.ndim == 2 and v.shape == (S.shape[0], 1):  # the usual case: one axis, reduced
+            return v[:, 0]
+        return batch_rows(v, self.rank, S.shape[0], 1)[:, 0]
 
 
 def batch_rows(value, rank: int, rows: int, width: int) -> np.ndarray:
