@@ -185,7 +185,7 @@ def interval_product(a, b, c, d) -> Interval:
         return np.where(c >= 0, a * c, b * c), np.where(c >= 0, b * c, a * c)
     if a is b:
         return np.where(a >= 0, a * c, a * d), np.where(a >= 0, a * d, a * c)
-    if np.min(a) >= 0 and np.min(c) >= 0:
+    if a.min() >= 0 and c.min() >= 0:
         return a * c, b * d
     products = (a * c, a * d, b * c, b * d)
     return (np.minimum(np.minimum(products[0], products[1]),
@@ -275,7 +275,7 @@ class Absolute(Node):
 
     def interval(self, lo, hi):
         a, b = self.arg.interval(lo, hi)
-        if np.min(a) >= 0:
+        if a.min() >= 0:
             return a, b
         low = np.where(a >= 0, a, np.where(b <= 0, -b, 0.0))
         return low, np.maximum(np.abs(a), np.abs(b))
@@ -310,13 +310,16 @@ class Reduce(Node):
         self.where = True if mask.all() else mask
 
     def _fold(self, values: np.ndarray) -> np.ndarray:
+        # ufunc.reduce: the np.sum/np.max wrappers cost more than the work on small arrays
         kind, where = self.kind, self.where
         if kind in ("sum", "count", "mean"):
-            total = np.sum(values, axis=self.axes, keepdims=True, where=where)
+            total = np.add.reduce(values, axis=self.axes, keepdims=True, where=where)
             return total / self.count if kind == "mean" else total
         if kind == "max":
-            return np.max(values, axis=self.axes, keepdims=True, where=where, initial=-np.inf)
-        return np.min(values, axis=self.axes, keepdims=True, where=where, initial=np.inf)
+            return np.maximum.reduce(values, axis=self.axes, keepdims=True, where=where,
+                                     initial=-np.inf)
+        return np.minimum.reduce(values, axis=self.axes, keepdims=True, where=where,
+                                 initial=np.inf)
 
     def point(self, S):
         return self._fold(self.body.point(S))
