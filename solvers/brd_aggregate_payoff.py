@@ -48,6 +48,7 @@ LADDER = BUDGET_LADDER.tolist()
 LADDER_EXP = np.exp(BUDGET_LADDER).tolist()
 SENSITIVITY_REUSE = 0.02  # recompute the derivative bounds once S is this far from S_0
 BUDGET_SAFETY = 1.0 - 1e-6
+MIN_DRIFT = 1e-12  # every switch advances the clock, even one that leaves S unchanged
 
 
 def relative_drift(d: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -114,7 +115,7 @@ class PlanPayoff(AggregativePayoff):
         self.frozen: list[np.ndarray] = []  # coefficient * g of every pair at the window
         self.exact_g: list[np.ndarray] = []
         self.tau_since_refresh = 0.0
-        self.clock = 0.0  # the payoff's own drift clock (never reset within a run)
+        self.clock = 0.0  # the payoff's own drift clock (restarted when the engine forgets)
         self.S_seen: np.ndarray | None = None
         self.sensitivity: _Sensitivity | None = None
         self.key_ratios: dict[int, tuple[float, list[float]]] = {}
@@ -222,11 +223,11 @@ class PlanPayoff(AggregativePayoff):
     def _smooth_part(self, S: np.ndarray, k: int) -> np.ndarray:
         """Every smooth term at ``S + d(c')`` minus at ``S``, for each ``c'``."""
         rows = S + self.D_from_zero[k]  # S, then S + d(c') for every c'
-        out = np.zeros(self.C)
+        out = None
         for term in self.smooth:
             v = term.value(rows)
-            out += v[1:] - v[0]
-        return out
+            out = v[1:] - v[0] if out is None else out + (v[1:] - v[0])
+        return np.zeros(self.C) if out is None else out
 
     def _ratios(self, S: np.ndarray, k: int) -> list[float]:
         """``max_j |d_j| / |S_j|`` of each move of key ``k`` from ``S`` (remembered with
@@ -321,6 +322,7 @@ class PlanPayoff(AggregativePayoff):
         else:
             drift = _clock(self._ratios(state.S, k)[c_new])
         self.inverse_S = None
+        drift = max(drift, MIN_DRIFT)  # the counts moved: a decision with no budget expires
         self.clock += drift
         if self.tau_since_refresh + drift <= self.window_tau:
             self.tau_since_refresh += drift

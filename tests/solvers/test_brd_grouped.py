@@ -457,3 +457,29 @@ def test_a_cached_decision_outlives_no_move_that_could_change_it(
             assert np.max(np.abs(after - before)) < slack
             checked += 1
     assert checked > 20
+
+
+def test_a_switch_that_leaves_the_aggregate_unchanged_still_expires_unbudgeted_decisions():
+    # choices 1 and 2 add the same to the only aggregate, and the member term is priced
+    # exactly (its decisions carry no budget): the counts still moved, so the clock must
+    from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
+    from gamespec.solvers.brd_aggregate_plan import plan_aggregates
+    from gamespec.solvers.brd_aggregative import AggregateState
+
+    model = model_from_string(
+        "set I = 1..60\nparam c[i in I] = 1 + (i - 4 * floor(i / 4)) / 4\n"
+        "players pl[i in I] { choose b in {0, 1, 2} }\ncommon payoff = sum(i in I) c[i] * "
+        "(b[i] - 1.2)^2 * ln(0.5 + mean(j in I) [b[j] >= 1])\n", "t.game")
+    plan = plan_aggregates(model, plan_grouping(model)[0])
+    payoff = PlanPayoff(plan)
+    payoff.prepare(plan.game)
+    N = plan.game.counts(random_profile([3] * 60, 0))
+    state = AggregateState(plan.game.aggregate_from_counts(N), N, 60)
+    payoff.reset(state)
+    payoff.deltas(state, 0, 1)
+    assert payoff.drift_budget(1.0) == 0.0  # priced exactly
+    assert payoff.on_switch(state, 1, 1, 2) > 0.0
+    for seed in range(6):
+        plain = best_response_dynamics(ModelOracle(model), seed=seed, tol=TOL)
+        result, _ = _aggregative(model, seed)
+        np.testing.assert_array_equal(result.profile, plain.profile)
