@@ -293,14 +293,18 @@ def decision_slack(payoffs: Sequence[float], current: int, choice: int, tol: flo
 
     Staying: ``tol - max_{k != current} p[k] + p[current]``. Switching to ``j``:
     ``min(p[j] - p[current] - tol, (p[j] - p[k] - tol)/2 for k < j, (p[j] - p[k] + tol)/2
-    for k > j)`` over ``k != current``. A perturbation strictly below the slack leaves the
-    decision unchanged (used by caches that tolerate bounded drift).
+    for k > j)`` over ``k != current``, less a few units in the last place of the largest
+    entry (a perturbed entry is rounded). A perturbation strictly below the slack leaves
+    the decision unchanged (used by caches that tolerate bounded drift).
     """
     values = [float(v) for v in payoffs]
     base = values[current]
     others = [k for k in range(len(values)) if k != current]
+    if not others:
+        return math.inf
+    rounding = 4.0 * math.ulp(max(abs(v) for v in values))  # moved entries are rounded
     if choice == current:
-        return math.inf if not others else tol - max(values[k] for k in others) + base
+        return tol - max(values[k] for k in others) + base - rounding
     top = values[choice]
     slack = top - base - tol
     for k in others:
@@ -308,7 +312,7 @@ def decision_slack(payoffs: Sequence[float], current: int, choice: int, tol: flo
             continue
         margin = top - values[k] - tol if k < choice else top - values[k] + tol
         slack = min(slack, margin / 2.0)
-    return slack
+    return slack - rounding
 
 
 def max_unilateral_gain(oracle: FiniteGameOracle, profile: ArrayLike) -> UnilateralGain:

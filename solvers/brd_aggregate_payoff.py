@@ -234,8 +234,11 @@ class PlanPayoff(AggregativePayoff):
         the clock for `on_switch`)."""
         if self.inverse_S is None:
             self.positive = bool(S.min() > 0)
-            with np.errstate(divide="ignore"):
-                self.inverse_S = 1.0 / S if self.positive else 1.0 / np.abs(S)
+            if self.positive:
+                self.inverse_S = 1.0 / S
+            else:
+                with np.errstate(divide="ignore"):
+                    self.inverse_S = 1.0 / np.abs(S)
         if self.positive:
             ratios = (self.absD[k] * self.inverse_S).max(axis=1).tolist()
         else:

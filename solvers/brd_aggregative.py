@@ -348,36 +348,39 @@ class _Run:
         cache.expiry[k] = cache.clock + budget
         return cache.best[k]
 
-    def switch(self, i: int, k: int, b: int) -> None:
-        """Player ``i`` moves from key ``k`` to key ``b`` (same type)."""
-        theta, c = divmod(k, self.C)
-        c_new = b - theta * self.C
-        self.cache.advance(self.payoff.on_switch(self.state, theta, c, c_new))
-        self.state.S += self.D[k, c_new]
-        self.N_flat[k] -= 1
-        self.N_flat[b] += 1
-        self.keys[i] = b
-        self.profile[i] = c_new
-
     def sequential_pass(self, players: Sequence[int] | range, deadline: float,
                         check_potential: bool, potential_tol: float) -> tuple[int, bool]:
-        """One pass of players in turn; returns (switches, timed_out). The hot loop."""
-        keys, cache = self.keys, self.cache
+        """One pass of players in turn; returns (switches, timed_out). The hot loop: the
+        cache's epoch and clock change only at switches, so they are read back only
+        then; a switch tells the payoff (`on_switch`, before the state moves), then moves
+        ``S`` by one difference row and the counts by one."""
+        keys, cache, profile, N_flat, C = self.keys, self.cache, self.profile, self.N_flat, self.C
         best, epoch_of, expiry = cache.best, cache.epoch_of, cache.expiry
+        decide, on_switch, D, state = self.decide, self.payoff.on_switch, self.D, self.state
+        S = state.S  # updated in place; a new array only at pass starts
+        epoch, clock = cache.epoch, cache.clock
         switches = 0
         for i in players:
             k = keys[i]
-            if epoch_of[k] != cache.epoch or cache.clock > expiry[k]:
-                b = self.decide(k)
+            if epoch_of[k] != epoch or clock > expiry[k]:
+                b = decide(k)
             else:
                 b = best[k]
             if b == k:
                 continue
             before = self._snapshot() if check_potential else None
-            self.switch(i, k, b)
+            theta, c = divmod(k, C)
+            c_new = b - theta * C
+            cache.advance(on_switch(state, theta, c, c_new))
+            S += D[k, c_new]
+            N_flat[k] -= 1
+            N_flat[b] += 1
+            keys[i] = b
+            profile[i] = c_new
+            epoch, clock = cache.epoch, cache.clock
             switches += 1
             if before is not None:
-                _check_potential(self.payoff, before, self.state, potential_tol, i)
+                _check_potential(self.payoff, before, state, potential_tol, i)
             if time.perf_counter() > deadline:
                 return switches, True
         return switches, False
