@@ -106,8 +106,14 @@ def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
     from gamespec import data_registry
     from gamespec.stdlib import location
 
-    nx, ny = int(options.get("nx", 20)), int(options.get("ny", 15))
-    top, user = int(options.get("top", 30)), int(options.get("user", 1))
+    whole = {}
+    for name, default in (("nx", 20), ("ny", 15), ("top", 30), ("user", 1), ("seed", 0)):
+        value = options.get(name, default)
+        if not float(value).is_integer():
+            raise SpecError(f"checkin_regions: `{name}` must be a whole number, not {value:g}",
+                            span=stmt.span)
+        whole[name] = int(value)
+    nx, ny, top, user = whole["nx"], whole["ny"], whole["top"], whole["user"]
     if nx < 1 or ny < 1 or top < 1 or user < 1 or top > nx * ny:
         raise SpecError("checkin_regions needs nx, ny, top, user >= 1 and top <= nx * ny",
                         span=stmt.span)
@@ -141,7 +147,7 @@ def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
                  f"{grid.width_km:.2f} x {grid.height_km:.2f} km; user rank {user} "
                  f"(id {profiles.users[user - 1]})",)
     else:
-        city = location.synthetic_city(top, seed=int(options.get("seed", 0)))
+        city = location.synthetic_city(top, seed=whole["seed"])
         centres, psi = city.centres, city.psi
         visits_row = np.round(psi * 1000)
         source = "synthetic city"

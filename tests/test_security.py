@@ -94,6 +94,13 @@ def test_huge_grid_in_a_data_transform_is_refused(tmp_path):
         load_model(spec)
 
 
+def test_a_fractional_count_in_a_data_transform_is_refused_not_truncated(tmp_path):
+    spec = tmp_path / "g.game"
+    spec.write_text("param n = 2.5\ndata city = checkin_regions(nx = 20, ny = 15, top = n)\n")
+    with pytest.raises(GamespecError, match="`top` must be a whole number, not 2.5"):
+        load_model(spec)
+
+
 def test_limits_are_overridable_from_the_command_line(tmp_path, capsys):
     from gamespec import limits
 
