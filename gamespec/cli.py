@@ -59,9 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the seed of random starts (default: the spec's `seed`, else 0)")
     solve.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="stop the solver after this long (exit 3, nothing certified)")
-    solve.add_argument("--json", action="store_true", help="print the result as JSON")
-    solve.add_argument("--csv", action="store_true",
-                       help="print the per-player table (values, strategies) as CSV")
+    formats = solve.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true", help="print the result as JSON")
+    formats.add_argument("--csv", action="store_true",
+                         help="print the per-player table (values, strategies) as CSV")
     solve.add_argument("--out", metavar="PATH", help="write the JSON result to PATH (atomically)")
     solve.add_argument("--plot", metavar="PNG", help="also draw the answer (the default picture "
                        "for the method, or --plot-kind)")
@@ -69,8 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the picture --plot draws: " + ", ".join(PLOT_KINDS))
     derive = sub.add_parser("derive", help="equilibrium conditions, symbolically")
     common(derive)
-    derive.add_argument("--latex", action="store_true")
-    derive.add_argument("--json", action="store_true")
+    derive_formats = derive.add_mutually_exclusive_group()
+    derive_formats.add_argument("--latex", action="store_true", help="print LaTeX")
+    derive_formats.add_argument("--json", action="store_true",
+                                help="print JSON (plain text and LaTeX of every item)")
     derive.add_argument("--out", metavar="PATH")
     sweep = sub.add_parser("sweep", help="solve on every point of a parameter grid")
     common(sweep)
@@ -209,6 +212,8 @@ def cmd_solve(args) -> int:
     from gamespec.output import write_atomic
     from gamespec.render import render_result, use_color
 
+    if args.plot_kind and not args.plot:
+        raise SpecError("--plot-kind chooses the picture --plot draws: give --plot PNG too")
     start = time.perf_counter()
     model = _load(args, args.file)
     result = solve_model(model, args.method, args.seed, args.time_limit,
@@ -275,6 +280,8 @@ def cmd_sweep(args) -> int:
 
     if not args.grid:
         raise SpecError("sweep needs at least one --grid NAME=START:STOP:COUNT")
+    if args.workers is not None and args.workers < 1:
+        raise SpecError(f"--workers must be at least 1, not {args.workers}")
     axes = [parse_grid(g) for g in args.grid]
     model = _load(args, args.file)  # a bad spec fails once, here, with its located error
     _check_grid_names(axes, model)

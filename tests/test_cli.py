@@ -108,6 +108,21 @@ def test_solve_csv_table(capsys):
     assert float(rows[0]["value"]) == 3.0
 
 
+@pytest.mark.parametrize(("argv", "message"), [
+    (["solve", "--json", "--csv"], "not allowed with argument"),
+    (["derive", "--latex", "--json"], "not allowed with argument"),
+    (["solve", "--plot-kind", "payoff-table"], "give --plot PNG too"),
+    (["sweep", "--grid", "T_hi=1:2:2", "--workers", "0"], "at least 1"),
+])
+def test_options_that_would_be_ignored_are_refused(argv, message, capsys):
+    spec = str(SPECS / "trimming_one_round.game")
+    try:
+        code = main([argv[0], spec, *argv[1:]])
+    except SystemExit as exc:  # argparse refuses conflicting flags itself
+        code = exc.code
+    assert code == 2 and message in capsys.readouterr().err
+
+
 def test_derive_evaluates_data_only_definitions(tmp_path, capsys):
     spec = tmp_path / "bound.game"
     spec.write_text("param n = 1307\nparam eps = 1\nset V = {0.2, 1}\n"
