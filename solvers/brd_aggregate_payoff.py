@@ -37,12 +37,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from gamespec.errors import SolverError
+from gamespec.errors import SpecError
 from gamespec.solvers.brd_aggregate_plan import AggregatePlan, batch_rows
 from gamespec.solvers.brd_aggregative import AggregateState, AggregativeGame, AggregativePayoff
 
 WINDOW_START = 1e-2     # first window tried (then 1.5 times the last one found)
 WINDOW_FLOOR = 1e-9     # below this the window is 0: every member term priced exactly
+WINDOW_MAX = 1.0        # wider boxes (S within a factor e of S_ref) prove nothing useful
 BUDGET_LADDER = 0.3 * 0.5 ** np.arange(14)  # box radii around S_0 for the derivative bounds
 LADDER = BUDGET_LADDER.tolist()
 LADDER_EXP = np.exp(BUDGET_LADDER).tolist()
@@ -84,8 +85,8 @@ class _Sensitivity:
         curvature = np.zeros((BUDGET_LADDER.shape[0], S0.shape[0]))
         with np.errstate(all="ignore"):
             for term in plan.smooth_terms:
-                c = term.curvature
-                curvature[:, c.cols] += c.magnitude(lo[:, c.cols], hi[:, c.cols])
+                c = term.curvature  # its program reads its own columns of the box
+                curvature[:, c.cols] += c.magnitude(lo, hi)
             self.scaled_T = np.ascontiguousarray((curvature * np.abs(S0)).T)
 
 
@@ -126,7 +127,8 @@ class PlanPayoff(AggregativePayoff):
         from the ``S`` tracked so far."""
         S = state.S
         if not np.all(np.isfinite(S)):
-            raise SolverError("an aggregate of the payoff is not finite")
+            raise SpecError("an aggregate of the common payoff is not finite",
+                            hint="guard divisions and logarithms in what the members add up")
         jump = math.inf if self.S_seen is None else \
             float(relative_drift((S - self.S_seen)[None], S)[0])
         self.S_seen = S
@@ -156,7 +158,7 @@ class PlanPayoff(AggregativePayoff):
             self.window_tau = math.inf
             return
         last = self.window_tau
-        tau = 1.5 * last if 0 < last < math.inf else WINDOW_START
+        tau = min(1.5 * last, WINDOW_MAX) if 0 < last < math.inf else WINDOW_START
         if self._window_holds(S, tau):
             self.window_tau = tau
             return
@@ -194,24 +196,24 @@ class PlanPayoff(AggregativePayoff):
         exact = False
         if self.members:
             base = theta * self.C
-            for g in self.frozen:  # coefficient * g per pair
-                out += g[base:base + self.C] - g[k]
             outside = self._outside(ratios, c, self.window_tau - self.tau_since_refresh)
             if outside and self.tau_since_refresh > 0:  # a window centred here may hold them
                 self._refresh(S)
-                out = self._smooth_part(S, k)
-                for g in self.frozen:
-                    out += g[base:base + self.C] - g[k]
                 outside = self._outside(ratios, c, self.window_tau)
+            member = np.zeros(self.C)
+            for g in self.frozen:  # coefficient * g per pair, held by the window
+                member += g[base:base + self.C] - g[k]
             if outside:
                 exact = True
-                self._price_exactly(state, k, base, np.array(outside), out)
+                member[outside] = self._price_exactly(state, k, base, outside)
+            out += member
         self.last = (S, k, ratios, exact)
         out[c] = 0.0
         values = out.tolist()
         if not math.isfinite(sum(values)):
-            raise SolverError("the common payoff is not finite (NaN or infinity) at a profile "
-                              "the dynamics reached")
+            raise SpecError("the common payoff is not finite (NaN or infinity) at a profile "
+                            "the dynamics reached",
+                            hint="guard divisions and logarithms, or shrink the strategy set")
         return values
 
     def _outside(self, ratios: list[float], c: int, room: float) -> list[int]:
@@ -247,21 +249,26 @@ class PlanPayoff(AggregativePayoff):
         return ratios
 
     def _price_exactly(self, state: AggregateState, k: int, base: int,
-                       outside: np.ndarray, out: np.ndarray) -> None:
-        """Replace the member-term part of ``out`` at the alternatives ``outside`` the
-        window by its exact value: every pair's ``g`` at ``S`` and at ``S + d(c')``."""
-        self.exact_moves += outside.size
+                       outside: list[int]) -> np.ndarray:
+        """The member terms' change for each alternative ``outside`` the window, exactly:
+        every pair's ``g`` at ``S`` and at ``S + d(c')``, the others weighted by their
+        counts, plus the mover's own ``g`` after minus before."""
+        self.exact_moves += len(outside)
         S = state.S
         rows = np.vstack((S[None], S + self.D[k][outside]))
-        N = state.N.reshape(-1).astype(float)
-        for term, g in zip(self.members, self.frozen):
+        stay = state.N.reshape(-1).astype(float)  # the others: the mover leaves pair k
+        stay[k] -= 1.0
+        empty = stay == 0  # pairs nobody else plays add nothing, even where g is infinite
+        total = np.zeros(len(outside))
+        for term in self.members:
             with np.errstate(all="ignore"):
                 values = term.per_pair(rows)
-            now, after = values[0], values[1:]
-            for row, alt in zip(after, outside.tolist()):
-                new_key = base + alt
-                exact = N @ (row - now) + row[new_key] - row[k]
-                out[alt] += term.coefficient * exact - (g[new_key] - g[k])
+            now = values[0]
+            for r, (row, alt) in enumerate(zip(values[1:], outside)):
+                change = row - now
+                change[empty] = 0.0
+                total[r] += term.coefficient * (stay @ change + row[base + alt] - now[k])
+        return total
 
     def drift_budget(self, slack: float) -> float:
         """How far the clock may advance before the last deltas could move by ``slack``."""
@@ -326,7 +333,10 @@ class PlanPayoff(AggregativePayoff):
             drift = _clock(self._ratios(state.S, k)[c_new])
         self.inverse_S = None
         drift = max(drift, MIN_DRIFT)  # the counts moved: a decision with no budget expires
-        self.clock += drift
+        if drift == math.inf:  # the engine forgets every decision: start the clock afresh
+            self.clock, self.key_ratios, self.sensitivity = 0.0, {}, None
+        else:
+            self.clock += drift
         if self.tau_since_refresh + drift <= self.window_tau:
             self.tau_since_refresh += drift
         else:
@@ -346,7 +356,9 @@ class PlanPayoff(AggregativePayoff):
         with np.errstate(all="ignore"):
             values = [self.plan.constant]
             values += [float(t.value(rows)[0]) for t in self.smooth]
-            values += [t.coefficient * float(N @ t.per_pair(rows)[0]) for t in self.members]
+            occupied = N > 0  # pairs nobody plays add nothing, even where g is infinite
+            values += [t.coefficient * float(N[occupied] @ t.per_pair(rows)[0][occupied])
+                       for t in self.members]
         return tuple(values)
 
 

@@ -149,7 +149,7 @@ class _Planner:
         self.dynamic = weighted_lets(model, self.member_name)
         self._static_memo: dict[sympy.Basic, bool] = {}
         self.slot_exprs: list[SetAggregate] = []
-        self.slots: dict[SetAggregate, Slot] = {}
+        self.slots: dict[tuple, Slot] = {}  # (aggregate, its free indices and their sets)
         self.columns: list[np.ndarray] = []
         self.width = 0
 
@@ -180,13 +180,18 @@ class _Planner:
                 let = lets[name]
                 body = let.expr.xreplace(dict(zip(let.variables, item.indices)))
                 mapping[item] = self.inline(body)
-        return expr.xreplace(mapping) if mapping else expr
+        if not mapping:
+            return expr
+        with sympy.evaluate(False):  # keep conditions as written: SymPy would rearrange
+            return expr.xreplace(mapping)  # A >= 10 d + 40 into d <= A/10 - 4 (other ties)
 
     # -- slots ---------------------------------------------------------------------------
 
     def slot_of(self, agg: SetAggregate, scope: dict) -> Slot:
         """The slot of a member aggregate with a fixed body (registered on first use)."""
-        known = self.slots.get(agg)
+        free = [v for v in scope if v in agg.free_symbols]
+        key = (agg, tuple((v, scope[v]) for v in free))  # the same text over other sets differs
+        known = self.slots.get(key)
         if known is not None:
             return known
         if agg.kind not in SLOT_KINDS or len(agg.variables) != 1:
@@ -198,7 +203,6 @@ class _Planner:
         if not all(self.is_static(p) for p in inner_parts):
             raise Unsupported("an aggregate over the members of something that itself "
                               "moves with the members' choices")
-        free = [v for v in scope if v in agg.free_symbols]
         if any(scope[v] is self.evaluator.pairs for v in free):
             raise Unsupported("an aggregate over members inside a per-member expression "
                               "(pairwise terms)")
@@ -206,7 +210,7 @@ class _Planner:
         slot = Slot(self.width, tuple(free), tuple(len(s) for s in sets))
         self.columns.append(self._contributions(agg, free, sets))
         self.width += slot.size
-        self.slots[agg] = slot
+        self.slots[key] = slot
         self.slot_exprs.append(agg)
         return slot
 

@@ -483,3 +483,58 @@ def test_a_switch_that_leaves_the_aggregate_unchanged_still_expires_unbudgeted_d
         plain = best_response_dynamics(ModelOracle(model), seed=seed, tol=TOL)
         result, _ = _aggregative(model, seed)
         np.testing.assert_array_equal(result.profile, plain.profile)
+
+
+QA_SPECS = {  # found by QA; each used to differ from the plain oracle or to crash
+    # one aggregate read over two different sets (the slot was shared by its text)
+    "set over two sets": "set X = 1..8\nset Y = 3..5\nplayers pl[i in I] { choose b in X }\n"
+    "let L[x in X] = count(i in I : b[i] == x)\n"
+    "common payoff = -sum(x in X) L[x]^2 + 3 * sum(x in Y) L[x]",
+    "shifted index": "param w[i in I] = mod(i * 37, 101) / 101\nset X = 1..8\nset X2 = 2..8\n"
+    "players pl[i in I] { choose b in {1, 2, 5, 8} }\n"
+    "let Q[x in X] = sum(i in I) w[i] * [b[i] == x]\n"
+    "common payoff = -sum(x in X2) (Q[x] - Q[x - 1])^2 - 0.5 * sum(x in X) x * Q[x]",
+    # a drift-bounded term whose aggregate is not the first slot
+    "second slot": "set I = 1..150\nparam n = card(I)\nparam d[i in I] = mod(i, 5) / 5\n"
+    "set X = 1..2\n"
+    "players pl[i in I] { choose b in X }\nlet A = sum(j in I) b[j]\n"
+    "let L[x in X] = count(j in I : b[j] == x)\ncommon payoff = 0.001*sum(i in I) "
+    "[A >= 1000000 + d[i]*10] + sum(x in X) -L[x]^4 * (x*x) / n^3 - 0.1 * sum(i in I) "
+    "d[i] * b[i]",
+    "two bounded terms": "param d[i in I] = mod(i * 37, 11) / 11\nset X = 1..8\nparam K = 8\n"
+    "param n = card(I)\nparam q[x in X] = count(i in I : bin_of(d[i], K) == x) / n\n"
+    "players inst[i in I] { choose b in {2, 1, 0.5} }\n"
+    "let Q[x in X] = mean(j in I) laplace_mass(d[j], b[j], x, K)\n"
+    "let R[x in X] = mean(j in I) gaussian_mass(d[j], b[j], x, K)\n"
+    "common payoff = -sum(x in X) q[x] * ln(q[x] / Q[x]) - sum(x in X) q[x] * ln(q[x] / R[x])",
+    # a tie on a condition SymPy would have rewritten (A >= 10 d + 40 as d <= A/10 - 4)
+    "condition as written": "param d[i in I] = 0.3\nplayers pl[i in I] { choose b in {0, 1} }\n"
+    "let A = sum(j in I) b[j]\ncommon payoff = sum(i in I) [A >= 10 * d[i] + 40] - 0.1 * A",
+    # an infinite g on pairs nobody plays
+    "infinite where unplayed": "param w[i in I] = mod(i * 37, 101) / 101\n"
+    "players pl[i in I] { choose b in {0, 1, 2} }\nlet A = count(j in I : b[j] == 2)\n"
+    "common payoff = sum(i in I) (if b[i] == 2 then ln(A) else 0) + 0.1 * sum(i in I) w[i] * b[i]"
+    "\nprofile zero { b[i in I] = 0 }\nsolve using brd { start = \"zero\" }",
+    # aggregates that reach zero: the window must not grow without bound
+    "window growth": "param w[i in I] = mod(i * 37, 101) / 101\nparam g[i in I] = 1 + mod(i, 3)\n"
+    "set X = 1..4\nset Y = 1..3\nparam cxy[x in X, y in Y] = mod(x * 7 + y * 3, 5) / 5\n"
+    "players pl[i in I] { choose b in X }\n"
+    "let M[x in X, y in Y] = sum(j in I) w[j] * [b[j] == x] * [g[j] == y]\n"
+    "common payoff = sum(x in X, y in Y) ln(M[x, y] + 1) * cxy[x, y] - 0.05 * sum(i in I) b[i]",
+}
+
+
+@pytest.mark.parametrize("name", list(QA_SPECS))
+def test_qa_found_aggregative_payoffs_match_the_plain_oracle(name):
+    text = QA_SPECS[name]
+    if not text.startswith("set I"):
+        text = "set I = 1..120\n" + text
+    model = model_from_string(text + "\n", "t.game")
+    assert choose_oracle(model, {}).name == "aggregative"
+    for seed in (1, 3):
+        options = {"seed": seed, **model.solve_options}
+        got = solve(model, classify(model), options)
+        want = solve(model, classify(model), {**options, "oracle": "plain"})
+        assert got.strategies == want.strategies
+        assert got.extra["switches"] == want.extra["switches"]
+        assert got.certificate.ok and want.certificate.ok
