@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sympy
 from sympy.core.symbol import Str
+from sympy.functions.elementary.piecewise import ExprCondPair
 
 AGGREGATE_KINDS = ("sum", "prod", "max", "min", "mean", "count")
 
@@ -97,13 +98,41 @@ def element_expr(element) -> sympy.Expr:
     return sympy.Integer(int(element)) if float(element).is_integer() else sympy.Float(element)
 
 
+class Piecewise(sympy.Piecewise):
+    """A SymPy Piecewise kept as written (the name must stay `Piecewise`: SymPy's printers
+    and lambdify dispatch on it). SymPy's own Piecewise folds any Piecewise it finds in
+    a condition outward (`piecewise_fold`), also out of an aggregate's body: in
+    ``[sum(j in I) w[j] * [b[j] == r] > 3]`` that would free the bound ``j``. This one is
+    built, and rebuilt (e.g. by `xreplace`), without that step."""
+
+    def __new__(cls, *args, **options):
+        pairs = [getattr(arg, "args", arg) for arg in args]
+        if not any(_folds_out_of_an_aggregate(cond) for _, cond in pairs):
+            return sympy.Piecewise(*args, **options)  # SymPy's own: it also evaluates
+        kept = []
+        for expr, cond in pairs:
+            cond = sympy.true if cond is True else (sympy.false if cond is False else cond)
+            expr = sympy.Integer(expr) if isinstance(expr, int) else expr
+            kept.append(sympy.Tuple.__new__(ExprCondPair, expr, cond))
+        return sympy.Basic.__new__(cls, *kept)
+
+
+def _folds_out_of_an_aggregate(cond) -> bool:
+    """Whether SymPy would fold a Piecewise out of an aggregate inside ``cond``."""
+    if not isinstance(cond, sympy.Basic):
+        return False
+    return any(a.body.has(sympy.Piecewise) or (
+        a.condition is not sympy.true and a.condition.has(sympy.Piecewise))
+        for a in cond.atoms(SetAggregate))
+
+
 def indicator(condition) -> sympy.Expr:
-    """[cond] as a Piecewise: 1 where the condition holds, else 0."""
+    """[cond]: 1 where the condition holds, else 0 (a `Piecewise` kept as written)."""
     if condition is sympy.true:
         return sympy.Integer(1)
     if condition is sympy.false:
         return sympy.Integer(0)
-    return sympy.Piecewise((sympy.Integer(1), condition), (sympy.Integer(0), True))
+    return Piecewise((sympy.Integer(1), condition), (sympy.Integer(0), sympy.true))
 
 
 def plain(expr) -> str:

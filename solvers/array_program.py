@@ -533,6 +533,10 @@ class ProgramCompiler:
         if isinstance(expr, (sympy.And, sympy.Or, sympy.Not)):
             kind = {sympy.And: "and", sympy.Or: "or", sympy.Not: "not"}[type(expr)]
             return Logic(kind, [self._node(a, scope) for a in expr.args])
+        if isinstance(expr, sympy.ITE):  # if-then-else between numbers, as SymPy folds it
+            cond, then, otherwise = expr.args
+            return Choice([self._node(then, scope), self._node(otherwise, scope)],
+                          [self._node(cond, scope), Always()])
         if isinstance(expr, sympy.Piecewise):
             values = [self._node(v, scope) for v, _ in expr.args]
             conds = [Always() if c is sympy.true else self._node(c, scope) for _, c in expr.args]

@@ -168,22 +168,26 @@ class _Planner:
         return known
 
     def inline(self, expr: sympy.Basic) -> sympy.Basic:
-        """``expr`` with every moving let written out (recursively)."""
+        """``expr`` with every moving let written out (recursively). SymPy must not
+        evaluate while it substitutes: it would rearrange conditions (``A >= 10 d + 40``
+        into ``d <= A/10 - 4``, which rounds differently at ties) and fold an indicator
+        inside an aggregate out of it (its index then escapes the binder)."""
+        with sympy.evaluate(False):
+            return self._inline(expr)
+
+    def _inline(self, expr: sympy.Basic) -> sympy.Basic:
         lets = self.model.lets
         mapping: dict[sympy.Basic, sympy.Basic] = {}
         for sym in expr.atoms(sympy.Symbol):
             if sym.name in self.dynamic and not lets[sym.name].variables:
-                mapping[sym] = self.inline(lets[sym.name].expr)
+                mapping[sym] = self._inline(lets[sym.name].expr)
         for item in expr.atoms(sympy.Indexed):
             name = item.base.label.name
             if name in self.dynamic:
                 let = lets[name]
                 body = let.expr.xreplace(dict(zip(let.variables, item.indices)))
-                mapping[item] = self.inline(body)
-        if not mapping:
-            return expr
-        with sympy.evaluate(False):  # keep conditions as written: SymPy would rearrange
-            return expr.xreplace(mapping)  # A >= 10 d + 40 into d <= A/10 - 4 (other ties)
+                mapping[item] = self._inline(body)
+        return expr.xreplace(mapping) if mapping else expr
 
     # -- slots ---------------------------------------------------------------------------
 
@@ -252,7 +256,9 @@ class _Planner:
             else:
                 smooth.append(self._smooth_term(term))
         if not self.columns:
-            raise Unsupported("the payoff has no aggregate over the members")
+            raise Unsupported("the payoff is a plain sum over the members of what each one "
+                              "chooses (no aggregate links them): the grouped oracle prices "
+                              "it directly")
         W = np.concatenate(self.columns, axis=1)
         if not np.all(np.isfinite(W)):
             raise Unsupported("a member's contribution to an aggregate is not finite")

@@ -364,6 +364,8 @@ class _Run:
             k = keys[i]
             if epoch_of[k] != epoch or clock > expiry[k]:
                 b = decide(k)
+                if b == k and time.perf_counter() > deadline:
+                    return switches, True
             else:
                 b = best[k]
             if b == k:

@@ -515,6 +515,12 @@ QA_SPECS = {  # found by QA; each used to differ from the plain oracle or to cra
     "players pl[i in I] { choose b in {0, 1, 2} }\nlet A = count(j in I : b[j] == 2)\n"
     "common payoff = sum(i in I) (if b[i] == 2 then ln(A) else 0) + 0.1 * sum(i in I) w[i] * b[i]"
     "\nprofile zero { b[i in I] = 0 }\nsolve using brd { start = \"zero\" }",
+    # an indicator inside an aggregate inside a condition: SymPy folded it out of the
+    # aggregate, freeing `j` (every oracle then failed: "`j` has no numeric value")
+    "nested indicator": "param w[i in I] = mod(i * 37, 101) / 101\nset R = 1..4\n"
+    "players pl[i in I] { choose b in R }\nlet L[r in R] = sum(j in I) w[j] * [b[j] == r]\n"
+    "common payoff = sum(i in I) [sum(j in I) w[j] * [b[j] == 2] > 3 * w[i]]"
+    " - sum(r in R) L[r]^2",
     # aggregates that reach zero: the window must not grow without bound
     "window growth": "param w[i in I] = mod(i * 37, 101) / 101\nparam g[i in I] = 1 + mod(i, 3)\n"
     "set X = 1..4\nset Y = 1..3\nparam cxy[x in X, y in Y] = mod(x * 7 + y * 3, 5) / 5\n"
