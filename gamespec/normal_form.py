@@ -18,6 +18,7 @@ from gamespec.model import FiniteSet, Model, Player, Strategy
 from gamespec.numeric import base_context
 
 MAX_PROFILES = 20_000_000
+MAX_AGENTS = 30  # one NumPy axis per agent (NumPy allows 32 or 64 in all, by version)
 MANY = 10**18  # pure_strategy_count saturates here: "at least this many"
 
 
@@ -83,6 +84,11 @@ def _player_tensors(model: Model, player, ctx, all_axes, shape) -> list[np.ndarr
     return [_full(evaluate(expr, ctx), all_axes, shape)]
 
 
+def agent_count(model: Model) -> int:
+    """Single players plus every member of every family."""
+    return sum(len(p.member_set) if p.kind == "family" else 1 for p in model.players.values())
+
+
 def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
     count = pure_strategy_count(model)
     if count is None:
@@ -94,6 +100,11 @@ def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
             hint="use a method for large games (e.g. --method brd) or raise the limit with "
                  "--limit pure_profiles=N",
         )
+    n_agents = agent_count(model)
+    if n_agents > MAX_AGENTS:
+        raise SpecError(
+            f"the game has {n_agents:,} agents: a normal form keeps one array axis per agent "
+            f"(at most {MAX_AGENTS})", hint="use a method for large games (e.g. --method brd)")
     ctx = base_context(model)
     agents: list[str] = []
     labels: list[tuple[str, ...]] = []

@@ -33,6 +33,9 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         count = cls.pure_profiles
         shown = f"{count:,}" if count is not None and count < 10**18 else "more than 10^18"
         return False, f"too many pure profiles ({shown})"
+    agents = normal_form.agent_count(model)
+    if agents > normal_form.MAX_AGENTS:
+        return False, f"{agents:,} agents (a normal form holds at most {normal_form.MAX_AGENTS})"
     return True, ""
 
 

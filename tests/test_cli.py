@@ -213,3 +213,14 @@ def test_the_cpu_backstop_is_not_swallowed_by_a_solvers_broad_except() -> None:
                     sum(i * i for i in range(10_000))
                 except Exception:  # noqa: BLE001 - what a symbolic solver's fallback does
                     pass
+
+
+def test_a_family_too_wide_for_a_normal_form_goes_to_brd(tmp_path, capsys) -> None:
+    # 40 agents with one choice each: one profile, but one NumPy axis per agent (it crashed)
+    spec = tmp_path / "g.game"
+    spec.write_text("set I = 1..40\nplayers pl[i in I] { choose b in {1} }\n"
+                    "common payoff = -(sum(i in I) b[i] - 3)^2\n")
+    assert main(["solve", str(spec)]) == 0
+    assert "method: brd" in capsys.readouterr().out
+    assert main(["solve", str(spec), "--method", "enumerate"]) == 3
+    assert "40 agents" in capsys.readouterr().err
