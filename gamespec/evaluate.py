@@ -252,9 +252,30 @@ def _gather(table: Table, index_args, ctx: Context) -> LArray:
         view = np.asarray(table.array).view()
         view.flags.writeable = False
         return LArray(view, axes + table.extra_axes)
+    shared = [a for a in table.extra_axes if a in axes]
+    if shared:
+        return _gather_shared(table, positions, shared)
     idx = tuple(p.aligned(axes) for p in positions)
     data = table.array[idx] if idx else table.array
     return LArray(np.asarray(data), axes + table.extra_axes)
+
+
+def _gather_shared(table: Table, positions: list[LArray], shared: list[str]) -> LArray:
+    """A gather whose indices carry a batch axis the table has too (e.g. ``M[b[i], y]``
+    with the deviating strategy along ``@deviation`` in both): that axis is one, so the
+    table is read along its diagonal rather than crossed with itself."""
+    n_pos = len(table.index_sets)
+    extra = list(table.extra_axes)
+    array = np.asarray(table.array)
+    for k, name in enumerate(shared):  # the shared extra axes right after the positions
+        array = np.moveaxis(array, n_pos + extra.index(name), n_pos + k)
+        extra.remove(name)
+        extra.insert(k, name)
+    ranges = [LArray(np.arange(array.shape[n_pos + k]), (name,))
+              for k, name in enumerate(shared)]
+    axes = union_axes(*positions, *ranges)
+    idx = tuple(p.aligned(axes) for p in positions + ranges)
+    return LArray(np.asarray(array[idx]), axes + tuple(extra[len(shared):]))
 
 
 def _whole_table(index_args, table: Table, ctx: Context) -> bool:

@@ -121,3 +121,27 @@ payoff p = [x[i] == (if i == 1 then A else B)]
 """, "t.game")
     result = solve(model, classify(model), {})
     assert [e["profile"] for e in result.extra["equilibria"]] == [{"p[1]": "A", "p[2]": "B"}]
+
+
+def test_a_let_indexed_by_the_deviating_strategy_is_read_along_its_diagonal():
+    # M depends on the deviation (batch axis) and is indexed by b[i], which has it too:
+    # "axes don't match array" before; now each alternative equals a plain evaluation
+    import numpy as np
+
+    from gamespec.loader import model_from_string
+    from gamespec.solvers.brd_model import ModelOracle
+
+    model = model_from_string(
+        "set I = 1..6\nset Y = 1..3\nset R = 1..4\nplayers pl[i in I] { choose b in R }\n"
+        "let M[x in R, y in Y] = sum(j in I) [b[j] == x] * y * (1 + mod(j, 3))\n"
+        "common payoff = sum(i in I) max(y in Y) M[b[i], y]"
+        " - sum(x in R) (sum(j in I) [b[j] == x])^2\n", "t.game")
+    oracle = ModelOracle(model)
+    profile = np.array([0, 1, 2, 3, 0, 1])
+    for agent in (0, 3):
+        want = []
+        for choice in range(4):
+            moved = profile.copy()
+            moved[agent] = choice
+            want.append(oracle.common_payoff(moved))
+        np.testing.assert_allclose(oracle.gains(agent, profile), want, rtol=1e-12)
