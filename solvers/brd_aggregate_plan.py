@@ -201,8 +201,9 @@ class _Planner:
         if agg.kind not in SLOT_KINDS or len(agg.variables) != 1:
             raise Unsupported(f"`{agg.kind}` over the members of more than a plain sum, mean "
                               "or count")
-        if agg.kind == "mean" and agg.condition is not sympy.true:
-            raise Unsupported("a filtered mean over the members (its divisor moves)")
+        if agg.kind == "mean" and self._moves(agg.condition):
+            raise Unsupported("a mean over the members filtered by their choices (its "
+                              "divisor moves)")
         inner_parts = [agg.body] + ([agg.condition] if agg.condition is not sympy.true else [])
         if not all(self.is_static(p) for p in inner_parts):
             raise Unsupported("an aggregate over the members of something that itself "
@@ -228,12 +229,29 @@ class _Planner:
                                  let_cache=dict(self.context.let_cache))
         body = np.ones(shape) if agg.kind == "count" else \
             np.broadcast_to(np.asarray(evaluate(agg.body, ctx).aligned(axes), float), shape)
+        keep = np.ones(shape, dtype=bool)
         if agg.condition is not sympy.true:
-            keep = np.asarray(evaluate(agg.condition, ctx).aligned(axes), dtype=bool)
-            body = np.where(np.broadcast_to(keep, shape), body, 0.0)
-        if agg.kind == "mean":
-            body = body / self.grouping.n_members
+            keep = np.broadcast_to(np.asarray(evaluate(agg.condition, ctx).aligned(axes),
+                                              dtype=bool), shape)
+            body = np.where(keep, body, 0.0)
+        if agg.kind == "mean":  # over the members the (fixed) filter keeps
+            body = body / self._members_kept(keep)
         return np.asarray(body, dtype=float).reshape(self.n_pairs, -1)
+
+    def _moves(self, condition) -> bool:
+        """Whether a member filter depends on the members' choices."""
+        if condition is sympy.true:
+            return False
+        name = self.grouping.strategy.name
+        return not self.is_static(condition) or any(
+            i.base.label.name == name for i in condition.atoms(sympy.Indexed))
+
+    def _members_kept(self, keep: np.ndarray) -> np.ndarray:
+        """How many members a fixed filter keeps (per entry of the other indices): the
+        filter per pair, read at each type's first choice, weighted by the type sizes."""
+        per_type = keep.reshape((self.grouping.n_types, self.C) + keep.shape[1:])[:, 0]
+        sizes = np.bincount(self.grouping.types, minlength=self.grouping.n_types)
+        return np.tensordot(sizes.astype(float), per_type.astype(float), axes=(0, 0))
 
     # -- terms ---------------------------------------------------------------------------
 
@@ -293,8 +311,9 @@ class _Planner:
     def _member_term(self, coefficient: float, agg: SetAggregate, term) -> MemberTerm:
         if len(agg.variables) != 1 or agg.kind not in SLOT_KINDS:
             raise Unsupported(f"a `{agg.kind}` over the members in the payoff")
-        if agg.kind == "mean" and agg.condition is not sympy.true:
-            raise Unsupported("a filtered mean over the members (its divisor moves)")
+        if agg.kind == "mean" and self._moves(agg.condition):
+            raise Unsupported("a mean over the members filtered by their choices (its "
+                              "divisor moves)")
         var = agg.variables[0]
         scope = {var: self.evaluator.pairs}
         body = sympy.Integer(1) if agg.kind == "count" else agg.body
@@ -308,7 +327,7 @@ class _Planner:
             else:
                 body = sympy.Piecewise((body, agg.condition), (sympy.Integer(0), True))
         program, layout = self.compiler().compile(body, scope)
-        scale = 1.0 / self.grouping.n_members if agg.kind == "mean" else 1.0
+        scale = 1.0 / float(self._members_kept(mask > 0)) if agg.kind == "mean" else 1.0
         return MemberTerm(program, len(layout.variables), coefficient * scale, mask,
                           sympy.sstr(term))
 

@@ -388,7 +388,7 @@ def test_solve_uses_the_aggregative_oracle_and_certifies_independently(tmp_path)
 
 @pytest.mark.parametrize(("payoff", "why"), [
     ("prod(i in I) (1 + b[i])", "`prod` over the members"),
-    ("mean(i in I : c[i] > 1) b[i] * sum(j in I) b[j]", "filtered mean"),
+    ("mean(i in I : b[i] > 0) c[i] * sum(j in I) b[j]", "filtered by their choices"),
     ("sum(i in I) b[i] * sum(j in I : c[j] == c[i]) b[j]", "pairwise"),
 ])
 def test_payoffs_that_are_not_aggregative_keep_the_grouped_oracle(payoff, why):
@@ -521,6 +521,12 @@ QA_SPECS = {  # found by QA; each used to differ from the plain oracle or to cra
     "players pl[i in I] { choose b in R }\nlet L[r in R] = sum(j in I) w[j] * [b[j] == r]\n"
     "common payoff = sum(i in I) [sum(j in I) w[j] * [b[j] == 2] > 3 * w[i]]"
     " - sum(r in R) L[r]^2",
+    # means over a fixed subset of the members (the divisor does not move)
+    "fixed-filter mean": "set X = 1..3\nparam w[i in I] = mod(i * 37, 101) / 101\n"
+    "players pl[i in I] { choose b in {0, 1, 2} }\n"
+    "common payoff = -(mean(i in I : w[i] > 0.5) b[i] - 0.7)^2 * 100 - sum(x in X) "
+    "(mean(i in I : w[i] > 0.3 * x) b[i] * w[i] - 0.1 * x)^2 + 10 * mean(i in I : w[i] > 0.3)"
+    " [sum(j in I) b[j] > 40 * w[i] + b[i]]",
     # aggregates that reach zero: the window must not grow without bound
     "window growth": "param w[i in I] = mod(i * 37, 101) / 101\nparam g[i in I] = 1 + mod(i, 3)\n"
     "set X = 1..4\nset Y = 1..3\nparam cxy[x in X, y in Y] = mod(x * 7 + y * 3, 5) / 5\n"
