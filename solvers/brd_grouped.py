@@ -522,9 +522,10 @@ class GroupedOracle:
         current = np.array([pair % self.C for _, pair in rows])
         picks = np.arange(len(rows))
         total = np.zeros((len(rows), self.C))
-        for term in self.terms:
-            value = _over_decisions(evaluate(term, ctx), len(rows), self.C)
-            total += value - value[picks, current][:, None]
+        with np.errstate(invalid="ignore"):  # inf - inf: reported just below
+            for term in self.terms:
+                value = _over_decisions(evaluate(term, ctx), len(rows), self.C)
+                total += value - value[picks, current][:, None]
         total[picks, current] = 0.0
         if not np.all(np.isfinite(total)):
             raise SpecError("the common payoff is not finite (NaN or infinity) at a profile the "
