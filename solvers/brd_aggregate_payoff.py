@@ -19,13 +19,16 @@ advance ``tau`` every entry lies within ``S * e^[-tau, tau]``.
 
 **Cached decisions** survive while the clock advances less than `drift_budget`: the
 window must still contain every alternative's end point, and every smooth term's
-deviation differences may move by less than the decision's slack. The latter follows
-from the mean-value theorem: ``F(S' + d) - F(S') - (F(S + d) - F(S))`` is at most
-``sum_j |d_j| * width(dF/dS_j)`` over a box holding ``S, S', S + d, S' + d``. The
-derivative's enclosure is computed by interval arithmetic once for a ladder of boxes
-around a reference aggregate ``S_0`` (`_Sensitivity`) and reused, widened by the clock
-distance to ``S_0``, by every decision until that distance grows too large: a decision's
-budget then costs one small matrix product.
+deviation differences may move by less than the decision's slack. For a smooth term
+that is a sum over entries of a function of one entry (``F = sum_j f_j(S_j)``), the
+mean-value theorem bounds ``F(S' + d) - F(S') - (F(S + d) - F(S))`` by
+``sum_j |d_j| * max|f_j''| * |S'_j - S_j|``, the maximum taken over a box holding
+``S, S', S + d, S' + d``. The second derivative's bound is computed by interval
+arithmetic once for a ladder of boxes around a reference aggregate ``S_0``
+(`_Sensitivity`) and reused, the boxes widened by the clock distance to ``S_0``, by every
+decision until that distance grows too large: a decision's budget then costs one small
+matrix product. A smooth term of any other form gets no budget (its decisions last
+until the next switch).
 
 Everything here is exact up to rounding: a decision is the one a fresh evaluation would
 give, so this payoff and the grouped oracle reach the same profile.

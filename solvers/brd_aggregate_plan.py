@@ -11,9 +11,10 @@ payoff's additive terms then fall into three kinds:
 * **member terms** ``coef * sum(i in I [: cond]) g(i, S)`` (also ``mean``/``count``):
   a value per (type, choice) pair, weighted by the pair counts ``N``;
 * **smooth terms**: any other expression of ``S``; when one is a sum over an index set
-  of a function of that index's aggregate entries (``sum(x in X) q[x] ln(q[x] / Q[x])``),
-  its derivative in each entry is compiled as well, which bounds how far its deviation
-  differences can drift (mean-value theorem, interval arithmetic);
+  of a function of that index's entry of one aggregate (``sum(x in X) q[x] ln(q[x] /
+  Q[x])``), its second derivative in each entry is compiled as well (by SymPy), which
+  bounds how far its deviation differences can drift (mean-value theorem, interval
+  arithmetic);
 * **constants**.
 
 `plan_aggregates` returns the plan, or `Unsupported` with the reason the model does not
@@ -21,7 +22,7 @@ fit (the caller then keeps the grouped oracle).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy
@@ -117,7 +118,6 @@ class AggregatePlan:
     smooth_terms: tuple[SmoothTerm, ...]
     constant: float
     n_pairs: int
-    notes: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
         """One line for the result: what the plan found."""
