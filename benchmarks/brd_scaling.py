@@ -397,7 +397,7 @@ def table_row(fast: dict, hand: dict, plain: dict | None, spec: dict | None) -> 
         spec_cells = "— | — | —"
     else:
         same_spec = "yes" if spec["digest"] == fast["digest"] else "NO"
-        spec_cells = (f"{_fmt_s(spec['cpu'])} ({spec['oracle']}) | "
+        spec_cells = (f"{_fmt_s(spec['cpu'])} ({spec['oracle']}, {spec['peak_mib']:.0f} MiB) | "
                       f"{spec['cpu'] / hand['cpu']:.2f} | {same_spec}")
     return (f"| {n:,} | {eps:g} | {_fmt_s(fast['wall'])} / {_fmt_s(fast['cpu'])} | "
             f"{fast['passes']} | {fast['switches']:,} | {fast['pdp_ok']:,} / {n:,} | "
@@ -410,7 +410,7 @@ def table_row(fast: dict, hand: dict, plain: dict | None, spec: dict | None) -> 
 HEADER = (
     "| n | eps | fast s (wall / CPU) | passes | switches | pDP ok (verified) | KL (Laplace) "
     "| max gain | peak MiB | hand-written CPU s | fast / hand | same | straightforward CPU s "
-    "| speed-up | same | spec path CPU s | spec / hand | same | paper |\n"
+    "| speed-up | same | spec path CPU s (oracle, peak) | spec / hand | same | paper |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
