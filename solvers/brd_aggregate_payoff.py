@@ -55,13 +55,21 @@ BUDGET_SAFETY = 1.0 - 1e-6
 MIN_DRIFT = 1e-12  # every switch advances the clock, even one that leaves S unchanged
 
 
-def relative_drift(d: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """Clock advance ``-ln(1 - max_k |d_k| / |S_k|)`` of each row of moves ``d`` from
-    ``S`` (``inf`` when a move reaches zero or changes an entry that is 0)."""
-    ratio = np.abs(d) / np.abs(S)
+def relative_change(d: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """``max_k |d_k| / |S_k|`` of each row of moves ``d`` from ``S`` (``inf`` where a
+    move changes an entry that is 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.abs(d) / np.abs(S)
     worst = ratio.max(axis=-1)
     if np.isnan(worst).any():  # 0 / 0: an entry that is 0 and stays 0
         worst = np.where(d == 0, 0.0, ratio).max(axis=-1)
+    return worst
+
+
+def relative_drift(d: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """Clock advance ``-ln(1 - max_k |d_k| / |S_k|)`` of each row of moves ``d`` from
+    ``S`` (``inf`` when a move reaches zero or changes an entry that is 0)."""
+    worst = relative_change(d, S)
     return np.where(worst < 1.0, -np.log1p(-np.minimum(worst, 1.0)), np.inf)
 
 
@@ -247,7 +255,7 @@ class PlanPayoff(AggregativePayoff):
         if self.positive:
             ratios = (self.absD[k] * self.inverse_S).max(axis=1).tolist()
         else:
-            ratios = [1.0 - math.exp(-t) for t in relative_drift(self.D[k], S).tolist()]
+            ratios = relative_change(self.D[k], S).tolist()
         self.key_ratios[k] = (self.clock, ratios)
         return ratios
 
@@ -365,4 +373,4 @@ class PlanPayoff(AggregativePayoff):
         return tuple(values)
 
 
-__all__ = ["PlanPayoff", "drift_box", "relative_drift"]
+__all__ = ["PlanPayoff", "drift_box", "relative_change", "relative_drift"]
