@@ -351,11 +351,12 @@ class Relation(Node):
         if op in (sympy.Le, sympy.Lt, sympy.Ge, sympy.Gt):
             gap = RELATION_MARGIN * np.maximum(np.abs(b), np.abs(c))
             strict = op in (sympy.Lt, sympy.Gt)
+            # written so that a NaN bound (nothing known) leaves the relation undecided
             surely = (b + gap < c) if strict else (b + gap <= c)
-            possibly = (a - gap < d) if strict else (a - gap <= d)
+            possibly = ~(a - gap >= d) if strict else ~(a - gap > d)
             return surely, possibly
         equal_points = (a == b) & (c == d) & (a == c)
-        overlap = (a <= d) & (c <= b)
+        overlap = ~((a > d) | (c > b))
         if op is sympy.Eq:
             return equal_points, overlap
         return ~overlap, ~equal_points

@@ -125,7 +125,6 @@ class PlanPayoff(AggregativePayoff):
         self.inverse_S: np.ndarray | None = None
         self.positive = False
         self.frozen: list[np.ndarray] = []  # coefficient * g of every pair at the window
-        self.exact_g: list[np.ndarray] = []
         self.tau_since_refresh = 0.0
         self.clock = 0.0  # the payoff's own drift clock (restarted when the engine forgets)
         self.S_seen: np.ndarray | None = None
@@ -157,44 +156,45 @@ class PlanPayoff(AggregativePayoff):
     # -- windows -------------------------------------------------------------------------
 
     def _refresh(self, S: np.ndarray) -> None:
-        """Exact ``g`` of every pair at ``S`` and the widest window that provably keeps
-        all of them."""
+        """``g`` of every pair at ``S`` and the widest window that provably keeps all of
+        them (``g`` read off the proof where one holds: constant on a box holding ``S``;
+        evaluated at ``S`` only when no window does)."""
         self.refreshes += 1
-        rows = S[None]
-        with np.errstate(all="ignore"):
-            self.exact_g = [t.per_pair(rows)[0] for t in self.members]
-        self.frozen = [t.coefficient * g for t, g in zip(self.members, self.exact_g)]
         self.tau_since_refresh = 0.0
         if not self.members:
-            self.window_tau = math.inf
+            self.frozen, self.window_tau = [], math.inf
             return
         last = self.window_tau
         tau = min(1.5 * last, WINDOW_MAX) if 0 < last < math.inf else WINDOW_START
-        if self._window_holds(S, tau):
-            self.window_tau = tau
-            return
-        tau = 0.75 * last if 0 < last < math.inf else tau / 4.0
-        while tau >= WINDOW_FLOOR:
-            if self._window_holds(S, tau):
-                self.window_tau = tau
-                return
-            tau /= 2.0
-        self.window_tau = 0.0
+        held = self._window_values(S, tau)
+        if held is None:
+            tau = 0.75 * last if 0 < last < math.inf else tau / 4.0
+            while tau >= WINDOW_FLOOR and held is None:
+                held = self._window_values(S, tau)
+                if held is None:
+                    tau /= 2.0
+        if held is None:
+            tau = 0.0
+            with np.errstate(all="ignore"):
+                held = [t.per_pair(S[None])[0] for t in self.members]
+        self.window_tau = tau
+        self.frozen = [t.coefficient * g for t, g in zip(self.members, held)]
 
-    def _window_holds(self, S: np.ndarray, tau: float) -> bool:
-        """Whether every pair's ``g`` is constant (and equal to its value at ``S``) on
-        the box of clock radius ``tau`` around ``S``."""
+    def _window_values(self, S: np.ndarray, tau: float) -> list[np.ndarray] | None:
+        """Every pair's ``g`` (mask applied) if each is constant on the box of clock
+        radius ``tau`` around ``S``, else None."""
         lo, hi = drift_box(S[None], tau)
+        values = []
         with np.errstate(all="ignore"):
-            for term, g in zip(self.members, self.exact_g):
+            for term in self.members:
                 a, b = term.program.interval(lo, hi)
-                n = g.shape[0]
+                n = term.mask.shape[0]
                 a = batch_rows(a, term.rank, 1, n)[0] * term.mask
                 b = batch_rows(b, term.rank, 1, n)[0] * term.mask
-                constant = a == b  # exactly: g cannot change on the box
-                if not (constant.all() and np.allclose(a, g, rtol=1e-12, atol=1e-300)):
-                    return False
-        return True
+                if not np.array_equal(a, b):  # exactly: g cannot change on the box
+                    return None
+                values.append(a)
+        return values
 
     # -- the engine's hooks --------------------------------------------------------------
 

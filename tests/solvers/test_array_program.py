@@ -126,3 +126,13 @@ def test_relations_and_piecewise_are_decided_only_when_the_whole_box_agrees(
     a, b = bracket.interval(np.array([[lo]]), np.array([[hi]]))
     decided = float(np.ravel(a)[0]) == float(np.ravel(b)[0])
     assert decided == (surely or not possibly)
+
+
+@pytest.mark.parametrize("op", [sympy.Le, sympy.Lt, sympy.Ge, sympy.Gt, sympy.Eq, sympy.Ne])
+def test_a_relation_with_an_unknown_side_is_undecided(op):
+    # ln of a box through zero is NaN (nothing known): no relation may be decided on it,
+    # else a window is proved constant where the value flips
+    relation = Relation(op, Monotone(np.log, _leaf()), Const(np.array([0.5])))
+    with np.errstate(all="ignore"):
+        s, p = relation.interval(np.array([[-1.0]]), np.array([[2.0]]))
+    assert (bool(np.ravel(s)[0]), bool(np.ravel(p)[0])) == (False, True)
