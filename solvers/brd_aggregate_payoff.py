@@ -119,12 +119,10 @@ class PlanPayoff(AggregativePayoff):
     def prepare(self, game: AggregativeGame) -> None:
         self.C = game.n_choices
         self.D = game.difference_rows.reshape(game.n_types * self.C, self.C, game.dim)
-        zero = np.zeros((self.D.shape[0], 1, game.dim))
-        self.D_from_zero = np.concatenate((zero, self.D), axis=1)
         self.absD = np.abs(self.D)
         self.inverse_S: np.ndarray | None = None
         self.positive = False
-        self.frozen: list[np.ndarray] = []  # coefficient * g of every pair at the window
+        self.frozen = np.zeros(self.D.shape[0])  # sum of coefficient * g per pair (window)
         self.tau_since_refresh = 0.0
         self.clock = 0.0  # the payoff's own drift clock (restarted when the engine forgets)
         self.S_seen: np.ndarray | None = None
@@ -162,7 +160,7 @@ class PlanPayoff(AggregativePayoff):
         self.refreshes += 1
         self.tau_since_refresh = 0.0
         if not self.members:
-            self.frozen, self.window_tau = [], math.inf
+            self.window_tau = math.inf
             return
         last = self.window_tau
         tau = min(1.5 * last, WINDOW_MAX) if 0 < last < math.inf else WINDOW_START
@@ -178,7 +176,7 @@ class PlanPayoff(AggregativePayoff):
             with np.errstate(all="ignore"):
                 held = [t.per_pair(S[None])[0] for t in self.members]
         self.window_tau = tau
-        self.frozen = [t.coefficient * g for t, g in zip(self.members, held)]
+        self.frozen = sum(t.coefficient * g for t, g in zip(self.members, held))
 
     def _window_values(self, S: np.ndarray, tau: float) -> list[np.ndarray] | None:
         """Every pair's ``g`` (mask applied) if each is constant on the box of clock
@@ -202,7 +200,7 @@ class PlanPayoff(AggregativePayoff):
         self.decisions += 1
         k = theta * self.C + c
         S = state.S
-        out = self._smooth_part(S, k)
+        out = self._smooth_part(S, k, c)
         ratios = self._ratios(S, k)
         exact = False
         if self.members:
@@ -211,9 +209,7 @@ class PlanPayoff(AggregativePayoff):
             if outside and self.tau_since_refresh > 0:  # a window centred here may hold them
                 self._refresh(S)
                 outside = self._outside(ratios, c, self.window_tau)
-            member = np.zeros(self.C)
-            for g in self.frozen:  # coefficient * g per pair, held by the window
-                member += g[base:base + self.C] - g[k]
+            member = self.frozen[base:base + self.C] - self.frozen[k]  # held by the window
             if outside:
                 exact = True
                 member[outside] = self._price_exactly(state, k, base, outside)
@@ -233,13 +229,14 @@ class PlanPayoff(AggregativePayoff):
             return []
         return [j for j, r in enumerate(ratios) if j != c and _clock(r) > room]
 
-    def _smooth_part(self, S: np.ndarray, k: int) -> np.ndarray:
-        """Every smooth term at ``S + d(c')`` minus at ``S``, for each ``c'``."""
-        rows = S + self.D_from_zero[k]  # S, then S + d(c') for every c'
+    def _smooth_part(self, S: np.ndarray, k: int, c: int) -> np.ndarray:
+        """Every smooth term at ``S + d(c')`` minus at ``S``, for each ``c'`` (the row
+        of ``c`` itself is ``S``: its difference row is 0)."""
+        rows = S + self.D[k]
         out = None
         for term in self.smooth:
             v = term.value(rows)
-            out = v[1:] - v[0] if out is None else out + (v[1:] - v[0])
+            out = v - v[c] if out is None else out + (v - v[c])
         return np.zeros(self.C) if out is None else out
 
     def _ratios(self, S: np.ndarray, k: int) -> list[float]:
