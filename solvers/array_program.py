@@ -431,6 +431,10 @@ def scaled(node: Node, factor: Const) -> Node:
     """``factor * node`` with the constant folded into the node where that saves an
     operation: into a sum's body, a product's constant, or a reciprocal."""
     k = np.asarray(factor.value)
+    if isinstance(node, Const):
+        return Const(np.asarray(node.value) * k)
+    if k.size == 1 and isinstance(node, Add) and all(_folds_a_factor(p) for p in node.parts):
+        return Add([scaled(p, factor) for p in node.parts])  # no new product node
     if k.size == 1 and isinstance(node, Reduce) and node.kind in ("sum", "mean"):
         return Reduce(node.kind, scaled(node.body, factor), node.mask, node.axes)
     if k.size == 1 and isinstance(node, Mul) and isinstance(node.parts[0], Const):
@@ -443,6 +447,12 @@ def scaled(node: Node, factor: Const) -> Node:
     if factor.sign > 0 and isinstance(node, Power) and node.p == -1.0:
         return Quotient(factor, node.base)
     return Mul([factor, node])
+
+
+def _folds_a_factor(node: Node) -> bool:
+    """Whether `scaled` absorbs a scalar factor into ``node`` without a product node."""
+    return isinstance(node, Const) or (isinstance(node, Mul)
+                                       and isinstance(node.parts[0], Const))
 
 
 # --------------------------------------------------------------------------- compiler
