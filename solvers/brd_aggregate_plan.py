@@ -12,7 +12,8 @@ payoff's additive terms then fall into three kinds:
   a value per (type, choice) pair, weighted by the pair counts ``N``;
 * **smooth terms**: any other expression of ``S``; when one is a sum over an index set
   of a function of that index's entry of one aggregate (``sum(x in X) q[x] ln(q[x] /
-  Q[x])``), its second derivative in each entry is compiled as well (by SymPy), which
+  Q[x])``), its second derivative in each entry is compiled as well
+  (`gamespec.solvers.array_derivative`), which
   bounds how far its deviation differences can drift (mean-value theorem, interval
   arithmetic);
 * **constants**.
@@ -29,7 +30,15 @@ import sympy
 
 from gamespec.evaluate import evaluate
 from gamespec.model import FiniteSet, Model
-from gamespec.solvers.array_program import Node, ProgramCompiler, Slot, Unsupported
+from gamespec.solvers.array_derivative import derivative
+from gamespec.solvers.array_program import (
+    Const,
+    Node,
+    ProgramCompiler,
+    Slot,
+    Unsupported,
+    scaled,
+)
 from gamespec.solvers.brd_aggregative import AggregativeGame
 from gamespec.solvers.brd_grouped import (
     Grouping,
@@ -101,8 +110,8 @@ def batch_rows(value, rank: int, rows: int, width: int) -> np.ndarray:
     """A program's value as (rows, width): a value without the batch axis (a constant) is
     the same for every row, and one entry per row stands for every column."""
     v = np.asarray(value, dtype=float)
-    if v.ndim == rank:
-        v = v[None]
+    if v.ndim <= rank:  # no batch axis (a constant, maybe folded to fewer axes)
+        v = v.reshape((1,) * (rank + 1 - v.ndim) + v.shape)
     v = v.reshape(v.shape[0], -1)
     return v if v.shape == (rows, width) else np.broadcast_to(v, (rows, width))
 
@@ -351,22 +360,15 @@ class _Planner:
         scope = {v: self.evaluator.base.sets[s] for v, s in zip(own, core.set_names)}
         try:
             slot = self.slot_of(leaves[0], scope)
-        except Unsupported:
-            return None
-        z = sympy.Dummy("z")
-        flat = core.body.xreplace({leaves[0]: z})
-        if slot.variables != own or not self.is_static(flat):
-            return None
-        second = sympy.diff(flat, z, 2) * coefficient
-        if second.has(sympy.Derivative, sympy.Subs):
-            return None
-        try:
-            program, layout = self.compiler().compile(second.xreplace({z: leaves[0]}),
-                                                      dict(scope))
+            if slot.variables != own:
+                return None
+            body, layout = self.compiler().compile(core.body, dict(scope))
+            cols = slice(slot.start, slot.start + slot.size)
+            second = derivative(derivative(body, cols), cols)
         except Unsupported:
             return None
         mask = np.ones(slot.size)
         if core.condition is not sympy.true:
             mask = self._filter(core.condition, scope, slot.size)
-        return Curvature(slice(slot.start, slot.start + slot.size), program,
+        return Curvature(cols, scaled(second, Const(np.array(coefficient))),
                          len(layout.variables), mask)
