@@ -329,6 +329,26 @@ class Reduce(Node):
         return self._fold(a), self._fold(b)
 
 
+class LargestMagnitude(Node):
+    """``max |f(x)|`` over index sets for an increasing ``f``: ``max(f(max x), -f(min
+    x))``, so ``f`` runs on the two reduced values only (`reduced`)."""
+
+    def __init__(self, fn, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> None:
+        self.fn = fn
+        self.top = Reduce("max", body, mask, axes)
+        self.bottom = Reduce("min", body, mask, axes)
+
+    def point(self, S):
+        x = self.top.body.point(S)
+        return np.maximum(self.fn(self.top._fold(x)), -self.fn(self.bottom._fold(x)))
+
+    def interval(self, lo, hi):
+        a, b = self.top.body.interval(lo, hi)
+        fn, top, bottom = self.fn, self.top._fold, self.bottom._fold
+        return (np.maximum(fn(top(a)), -fn(bottom(b))),
+                np.maximum(fn(top(b)), -fn(bottom(a))))
+
+
 class Relation(Node):
     """``lhs OP rhs``; intervals give (surely true, possibly true)."""
 
@@ -447,6 +467,21 @@ def scaled(node: Node, factor: Const) -> Node:
     if factor.sign > 0 and isinstance(node, Power) and node.p == -1.0:
         return Quotient(factor, node.base)
     return Mul([factor, node])
+
+
+def reduced(kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> Node:
+    """``Reduce(kind, body)``, with a max or min taken before an increasing function
+    rather than after it (``max ln(x) = ln(max x)``, ``max |ln x| = max(ln(max x),
+    -ln(min x))``): the function then runs on the reduced values only. Same values,
+    NaN included (a NaN or out-of-domain entry reaches the function through the max or
+    the min); only when every slice keeps at least one entry (else the empty max is
+    ``-inf`` either way, but ``ln(-inf)`` is not)."""
+    if kind in ("max", "min") and np.asarray(mask).any(axis=axes).all():
+        if isinstance(body, Monotone):
+            return Monotone(body.fn, reduced(kind, body.arg, mask, axes))
+        if kind == "max" and isinstance(body, Absolute) and isinstance(body.arg, Monotone):
+            return LargestMagnitude(body.arg.fn, body.arg.arg, mask, axes)
+    return Reduce(kind, body, mask, axes)
 
 
 def _folds_a_factor(node: Node) -> bool:
@@ -580,4 +615,4 @@ class ProgramCompiler:
         if agg.kind == "prod":
             raise Unsupported("a product aggregate of dynamic values")
         axes = tuple(self.layout.axis(v) for v in agg.variables)
-        return Reduce(agg.kind, body, mask, axes)
+        return reduced(agg.kind, body, mask, axes)

@@ -136,3 +136,29 @@ def test_a_relation_with_an_unknown_side_is_undecided(op):
     with np.errstate(all="ignore"):
         s, p = relation.interval(np.array([[-1.0]]), np.array([[2.0]]))
     assert (bool(np.ravel(s)[0]), bool(np.ravel(p)[0])) == (False, True)
+
+
+def _leaves(size: int):
+    x = sympy.Symbol("x")
+    return Leaf(Slot(0, (x,), (size,)), Layout((x,), (FiniteSet("X", tuple(range(size)), None),)))
+
+
+@pytest.mark.parametrize("rows", [
+    [[0.5, 2.0, 1.5], [3.0, 0.2, 1.0]],
+    [[0.5, -2.0, 1.5], [np.nan, 1.0, 1.0]],   # out of ln's domain, NaN: NaN either way
+    [[0.0, 2.0, 1.0], [np.inf, 1.0, 1.0]],
+])
+def test_a_largest_magnitude_is_taken_before_the_function_with_the_same_values(rows):
+    from gamespec.solvers.array_program import LargestMagnitude, Reduce, reduced
+    mask = np.ones((3,), bool)
+    node = reduced("max", Absolute(Monotone(np.log, _leaves(3))), mask, (-1,))
+    assert isinstance(node, LargestMagnitude)
+    literal = Reduce("max", Absolute(Monotone(np.log, _leaves(3))), mask, (-1,))
+    S = np.array(rows)
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(node.point(S), literal.point(S))
+        lo, hi = np.array([[0.5, 0.2, 1.0]]), np.array([[0.8, 4.0, 2.0]])
+        a, b = node.interval(lo, hi)
+        c, d = literal.interval(lo, hi)
+    assert (a.item(), b.item()) == pytest.approx((np.log(1 / 0.8), np.log(1 / 0.2)))
+    assert a.item() >= c.item() and b.item() == pytest.approx(d.item())  # never looser
