@@ -28,6 +28,7 @@ from gamespec.solvers.array_program import (
     Quotient,
     Reduce,
     Unsupported,
+    WeightedSum,
     scaled,
 )
 
@@ -63,6 +64,8 @@ def derivative(node: Node, cols: slice) -> Node:  # noqa: C901 - one rule per no
                          derivative(node.base, cols)])
     if isinstance(node, Monotone):
         return _chain(node, cols)
+    if isinstance(node, WeightedSum):
+        return derivative(node.literal, cols)
     if isinstance(node, Reduce) and node.kind in LINEAR_REDUCTIONS:
         d = derivative(node.body, cols)
         return ZERO if _is_zero(d) else Reduce(node.kind, d, node.mask, node.axes)

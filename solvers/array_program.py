@@ -329,6 +329,51 @@ class Reduce(Node):
         return self._fold(a), self._fold(b)
 
 
+class WeightedSum(Node):
+    """``sum`` (or ``mean``) over the last axis of ``c x`` for a fixed ``c`` along that
+    axis: ``x @ (c * filter)``, one product instead of a multiplication and a filtered
+    reduction. When the product is not finite (``x`` infinite or NaN somewhere, maybe
+    where the filter drops it) the literal reduction is evaluated instead."""
+
+    def __init__(self, literal: Reduce, weights: np.ndarray) -> None:
+        self.literal, self.x, self.weights = literal, literal.body.parts[1], weights
+
+    @classmethod
+    def of(cls, kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]):
+        """The weighted sum for ``Reduce(kind, body, mask, axes)``, or None."""
+        if axes != (-1,) or not (isinstance(body, Mul) and len(body.parts) == 2
+                                 and isinstance(body.parts[0], Const)):
+            return None
+        c = np.asarray(body.parts[0].value, dtype=float)
+        keep = np.asarray(mask, dtype=float)
+        if any(n != 1 for n in c.shape[:-1]) or any(n != 1 for n in keep.shape[:-1]):
+            return None  # the weights or the filter vary along another axis
+        literal = Reduce(kind, body, mask, axes)
+        weights = np.broadcast_to(c.reshape(-1), keep.shape[-1:]) * keep.reshape(-1)
+        if kind == "mean":
+            weights = weights / literal.count.reshape(-1)
+        return cls(literal, np.ascontiguousarray(weights))
+
+    def times(self, k: np.ndarray) -> WeightedSum:
+        """``k`` times this sum (``k`` a fixed scalar)."""
+        literal = self.literal
+        body = Mul([Const(np.asarray(literal.body.parts[0].value) * k), self.x])
+        return WeightedSum(Reduce(literal.kind, body, literal.mask, literal.axes),
+                           self.weights * k)
+
+    def point(self, S):
+        x = self.x.point(S)
+        if np.shape(x)[-1:] != self.weights.shape:  # x constant along the summed axis
+            x = np.broadcast_to(x, np.shape(x)[:-1] + self.weights.shape)
+        total = x @ self.weights
+        if not np.isfinite(total).all():
+            return self.literal.point(S)
+        return total[..., None]
+
+    def interval(self, lo, hi):
+        return self.literal.interval(lo, hi)
+
+
 class LargestMagnitude(Node):
     """``max |f(x)|`` over index sets for an increasing ``f``: ``max(f(max x), -f(min
     x))``, so ``f`` runs on the two reduced values only (`reduced`)."""
@@ -455,6 +500,8 @@ def scaled(node: Node, factor: Const) -> Node:
         return Const(np.asarray(node.value) * k)
     if k.size == 1 and isinstance(node, Add) and all(_folds_a_factor(p) for p in node.parts):
         return Add([scaled(p, factor) for p in node.parts])  # no new product node
+    if k.size == 1 and isinstance(node, WeightedSum):
+        return node.times(k.reshape(()))
     if k.size == 1 and isinstance(node, Reduce) and node.kind in ("sum", "mean"):
         return Reduce(node.kind, scaled(node.body, factor), node.mask, node.axes)
     if k.size == 1 and isinstance(node, Mul) and isinstance(node.parts[0], Const):
@@ -470,12 +517,28 @@ def scaled(node: Node, factor: Const) -> Node:
 
 
 def reduced(kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> Node:
-    """``Reduce(kind, body)``, with a max or min taken before an increasing function
-    rather than after it (``max ln(x) = ln(max x)``, ``max |ln x| = max(ln(max x),
-    -ln(min x))``): the function then runs on the reduced values only. Same values,
-    NaN included (a NaN or out-of-domain entry reaches the function through the max or
-    the min); only when every slice keeps at least one entry (else the empty max is
-    ``-inf`` either way, but ``ln(-inf)`` is not)."""
+    """``Reduce(kind, body)``, rearranged where that saves work on every evaluation:
+
+    * a max or min is taken before an increasing function rather than after it (``max
+      ln(x) = ln(max x)``, ``max |ln x| = max(ln(max x), -ln(min x))``): the function
+      then runs on the reduced values only. Same values, NaN included (a NaN or
+      out-of-domain entry reaches the function through the max or the min); only when
+      every slice keeps at least one entry (the empty max is ``-inf``; ``ln(-inf)`` is
+      not);
+    * a sum or mean of ``c ln(k / x)`` with ``k > 0`` wherever the filter keeps an
+      entry is split into the fixed ``sum c ln k`` and ``-sum c ln x``;
+    * a sum or mean over the last axis of ``c x`` with ``c`` fixed is a dot product
+      (`WeightedSum`)."""
+    if kind in ("sum", "mean"):
+        split = _log_of_ratio_split(body, mask)
+        if split is not None:
+            fixed, moving = split
+            folded = Reduce(kind, fixed, mask, axes)._fold(
+                np.broadcast_to(np.asarray(fixed.value), np.shape(mask)))
+            return Add([Const(folded), reduced(kind, moving, mask, axes)])
+        weighted = WeightedSum.of(kind, body, mask, axes)
+        if weighted is not None:
+            return weighted
     if kind in ("max", "min") and np.asarray(mask).any(axis=axes).all():
         if isinstance(body, Monotone):
             return Monotone(body.fn, reduced(kind, body.arg, mask, axes))
@@ -484,10 +547,31 @@ def reduced(kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> N
     return Reduce(kind, body, mask, axes)
 
 
+def _log_of_ratio_split(body: Node, mask: np.ndarray) -> tuple[Const, Node] | None:
+    """``c ln(k / x)`` (``c`` fixed, 1 if absent) as ``(c ln k, -c ln x)`` when every
+    kept entry has ``k > 0`` (then the two agree there: ``x`` of 0, a negative ``x``,
+    infinities and NaN included), else None."""
+    factor, rest = Const(np.array(1.0)), body
+    if isinstance(body, Mul) and len(body.parts) == 2 and isinstance(body.parts[0], Const):
+        factor, rest = body.parts
+    if not (isinstance(rest, Monotone) and rest.fn is np.log
+            and isinstance(rest.arg, Quotient)):
+        return None
+    k = np.asarray(rest.arg.k, dtype=float)
+    live = np.broadcast_to(np.asarray(mask, bool), np.broadcast_shapes(k.shape, np.shape(mask)))
+    if not np.all(np.broadcast_to(k, live.shape)[live] > 0):
+        return None
+    c = np.asarray(factor.value, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # filtered-out entries: k may be 0
+        fixed = Const(c * np.log(k))
+    return fixed, scaled(Monotone(np.log, rest.arg.den), Const(-c))
+
+
 def _folds_a_factor(node: Node) -> bool:
     """Whether `scaled` absorbs a scalar factor into ``node`` without a product node."""
-    return isinstance(node, Const) or (isinstance(node, Mul)
-                                       and isinstance(node.parts[0], Const))
+    return isinstance(node, (Const, WeightedSum)) or (
+        isinstance(node, Mul) and isinstance(node.parts[0], Const)) or (
+        isinstance(node, Reduce) and node.kind in ("sum", "mean"))
 
 
 # --------------------------------------------------------------------------- compiler

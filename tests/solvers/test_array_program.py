@@ -38,6 +38,10 @@ PAYOFFS = [
     "(sum(i in I) [max(x in X) abs(ln((mean(j in I) w[j, x] * (b[j] + 1)) / w[i, x])) <= 1.5])"
     " - (min(x in X) (sum(i in I) w[i, x] * b[i] - 2 * x)^2) / 50",
     "0.1 * count(i in I : b[i] == 2) + (sum(i in I) c[i] * b[i] * ln(1 + mean(j in I) b[j]))",
+    # ln of a ratio split into a fixed part and a dot product (x = 1 filtered out: its
+    # weight is 0, so ln(0) stays out), and a weighted mean
+    "-sum(x in X : x > 1) (x - 1) * ln((x - 1) / mean(i in I) w[i, x] * b[i])"
+    " + mean(x in X) x * ln(mean(i in I) w[i, x] * (b[i] + 1))",
 ]
 
 
@@ -162,3 +166,19 @@ def test_a_largest_magnitude_is_taken_before_the_function_with_the_same_values(r
         c, d = literal.interval(lo, hi)
     assert (a.item(), b.item()) == pytest.approx((np.log(1 / 0.8), np.log(1 / 0.2)))
     assert a.item() >= c.item() and b.item() == pytest.approx(d.item())  # never looser
+
+
+def test_a_weighted_sum_falls_back_to_the_filtered_reduction_where_a_value_is_not_finite():
+    from gamespec.solvers.array_program import Reduce, WeightedSum, reduced
+    mask = np.array([False, True, True])
+    body = Mul([Const(np.array([0.0, 2.0, 3.0])), Monotone(np.log, _leaves(3))])
+    node = reduced("sum", body, mask, (-1,))
+    assert isinstance(node, WeightedSum)
+    literal = Reduce("sum", body, mask, (-1,))
+    S = np.array([[0.0, 1.5, 2.0],     # ln 0 where the filter drops it
+                  [1.0, 0.5, 4.0],
+                  [1.0, -1.0, 4.0]])   # NaN where it keeps it
+    with np.errstate(all="ignore"):
+        got, want = node.point(S), literal.point(S)
+    np.testing.assert_allclose(got[:2], want[:2], rtol=1e-15)
+    assert np.isfinite(got[:2]).all() and np.isnan(got[2]).all() and np.isnan(want[2]).all()
