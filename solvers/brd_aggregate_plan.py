@@ -60,7 +60,7 @@ class MemberTerm:
     rank: int  # layout axes of the program
     coefficient: float
     mask: np.ndarray
-    text: str
+    expr: sympy.Basic  # the term as written out (printed only on demand)
 
     def per_pair(self, S: np.ndarray) -> np.ndarray:
         """``mask * g`` of every pair at each row of ``S``: shape (B, U)."""
@@ -95,7 +95,7 @@ class SmoothTerm:
 
     program: Node
     rank: int
-    text: str
+    expr: sympy.Basic
     curvature: Curvature | None  # None: no drift bound (not separable in one aggregate)
 
     def value(self, S: np.ndarray) -> np.ndarray:
@@ -338,11 +338,11 @@ class _Planner:
         program, layout = self.compiler().compile(body, scope)
         scale = 1.0 / float(self._members_kept(mask > 0)) if agg.kind == "mean" else 1.0
         return MemberTerm(program, len(layout.variables), coefficient * scale, mask,
-                          sympy.sstr(term))
+                          term)
 
     def _smooth_term(self, term) -> SmoothTerm:
         program, layout = self.compiler().compile(term, {})
-        return SmoothTerm(program, len(layout.variables), sympy.sstr(term),
+        return SmoothTerm(program, len(layout.variables), term,
                           self._curvature(term))
 
     def _curvature(self, term) -> Curvature | None:
