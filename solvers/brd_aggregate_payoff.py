@@ -120,8 +120,7 @@ class PlanPayoff(AggregativePayoff):
         self.C = game.n_choices
         self.D = game.difference_rows.reshape(game.n_types * self.C, self.C, game.dim)
         self.absD = np.abs(self.D)
-        self.inverse_S: np.ndarray | None = None
-        self.positive = False
+        self.positive: bool | None = None  # whether every entry of S is > 0 (None: unknown)
         self.frozen = np.zeros(self.D.shape[0])  # sum of coefficient * g per pair (window)
         self.tau_since_refresh = 0.0
         self.clock = 0.0  # the payoff's own drift clock (restarted when the engine forgets)
@@ -140,7 +139,7 @@ class PlanPayoff(AggregativePayoff):
         jump = math.inf if self.S_seen is None else \
             float(relative_drift((S - self.S_seen)[None], S)[0])
         self.S_seen = S
-        self.inverse_S = None
+        self.positive = None
         if jump == math.inf:
             self.clock, self.key_ratios, self.sensitivity = 0.0, {}, None
         else:
@@ -242,15 +241,10 @@ class PlanPayoff(AggregativePayoff):
     def _ratios(self, S: np.ndarray, k: int) -> list[float]:
         """``max_j |d_j| / |S_j|`` of each move of key ``k`` from ``S`` (remembered with
         the clock for `on_switch`)."""
-        if self.inverse_S is None:
+        if self.positive is None:
             self.positive = bool(S.min() > 0)
-            if self.positive:
-                self.inverse_S = 1.0 / S
-            else:
-                with np.errstate(divide="ignore"):
-                    self.inverse_S = 1.0 / np.abs(S)
         if self.positive:
-            ratios = (self.absD[k] * self.inverse_S).max(axis=1).tolist()
+            ratios = (self.absD[k] / S).max(axis=1).tolist()
         else:
             ratios = relative_change(self.D[k], S).tolist()
         self.key_ratios[k] = (self.clock, ratios)
@@ -339,12 +333,13 @@ class PlanPayoff(AggregativePayoff):
             drift = _clock(known[1][c_new] * math.exp(self.clock - known[0]))
         else:
             drift = _clock(self._ratios(state.S, k)[c_new])
-        self.inverse_S = None
         drift = max(drift, MIN_DRIFT)  # the counts moved: a decision with no budget expires
         if drift == math.inf:  # the engine forgets every decision: start the clock afresh
             self.clock, self.key_ratios, self.sensitivity = 0.0, {}, None
         else:
             self.clock += drift
+        if drift == math.inf or not self.positive:
+            self.positive = None  # else every entry moved by less than itself: still > 0
         if self.tau_since_refresh + drift <= self.window_tau:
             self.tau_since_refresh += drift
         else:
