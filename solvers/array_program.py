@@ -8,9 +8,11 @@ node computes, for a batch of aggregate vectors at once,
 
 * ``point(S)``: its value at every row of ``S`` (shape ``(B, K)``), and
 * ``interval(lo, hi)``: an enclosure of its values over every ``S`` in the box
-  ``lo <= S <= hi`` (interval arithmetic: sound for every operation handled here, and
-  ``(-inf, inf)`` for anything else), which is what proves that a status cannot flip
-  or a difference cannot drift while ``S`` stays in a box.
+  ``lo <= S <= hi`` (interval arithmetic: sound for every operation handled here), which
+  is what proves that a status cannot flip or a difference cannot drift while ``S``
+  stays in a box. NaN in a bound means nothing is known there (a NaN point may lie in
+  the box: ``ln`` below 0, ``0 * inf``, ``inf - inf``); every rule keeps it unknown,
+  and a relation with a NaN bound is undecided.
 
 Values are arrays in one fixed *layout*: a batch axis, then one axis per index variable
 of the expression (size 1 where a value does not depend on it), so NumPy broadcasting
@@ -186,12 +188,19 @@ def interval_product(a, b, c, d) -> Interval:
     if a is b:
         return np.where(a >= 0, a * c, a * d), np.where(a >= 0, a * d, a * c)
     if a.min() >= 0 and c.min() >= 0:
-        return a * c, b * d
-    products = (a * c, a * d, b * c, b * d)
-    return (np.minimum(np.minimum(products[0], products[1]),
-                       np.minimum(products[2], products[3])),
-            np.maximum(np.maximum(products[0], products[1]),
-                       np.maximum(products[2], products[3])))
+        low, high = a * c, b * d
+    else:
+        products = (a * c, a * d, b * c, b * d)
+        low = np.minimum(np.minimum(products[0], products[1]),
+                         np.minimum(products[2], products[3]))
+        high = np.maximum(np.maximum(products[0], products[1]),
+                          np.maximum(products[2], products[3]))
+    if not (np.isfinite(low).all() and np.isfinite(high).all()):
+        # a factor through 0 times one reaching infinity: 0 * inf (NaN) inside the box
+        zero_inf = (((a <= 0) & (b >= 0) & (np.isinf(c) | np.isinf(d)))
+                    | ((c <= 0) & (d >= 0) & (np.isinf(a) | np.isinf(b))))
+        low, high = np.where(zero_inf, np.nan, low), np.where(zero_inf, np.nan, high)
+    return low, high
 
 
 class Quotient(Node):
@@ -205,6 +214,9 @@ class Quotient(Node):
         return self.k / self.den.point(S)
 
     def interval(self, lo, hi):
+        a, b = self.den.interval(lo, hi)
+        if (a > 0).all():  # k / x as the point rounds it
+            return self.k / b, self.k / a
         a, b = self.reciprocal.interval(lo, hi)
         return a * self.k, b * self.k
 
@@ -232,14 +244,15 @@ class Power(Node):
             if (a > 0).all():
                 return 1.0 / b, 1.0 / a
             safe = (a > 0) | (b < 0)
-            return np.where(safe, 1.0 / b, -np.inf), np.where(safe, 1.0 / a, np.inf)
+            return _unknown_kept(a, b, np.where(safe, 1.0 / b, -np.inf),
+                                 np.where(safe, 1.0 / a, np.inf))
         fa, fb = np.power(a, p), np.power(b, p)
         if p.is_integer() and p > 0:
             if int(p) % 2:  # odd: increasing
                 return fa, fb
             straddle = (a < 0) & (b > 0)
             low = np.where(straddle, 0.0, np.minimum(fa, fb))
-            return low, np.maximum(fa, fb)
+            return _unknown_kept(a, b, low, np.maximum(fa, fb))
         if p.is_integer() and p < 0 and int(p) % 2:  # 1/x^odd: decreasing off zero
             safe = (a > 0) | (b < 0)
             return np.where(safe, fb, -np.inf), np.where(safe, fa, np.inf)
@@ -250,6 +263,17 @@ class Power(Node):
 
 
 INCREASING = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "tanh": np.tanh}
+DOMAIN_FROM_ZERO = (np.log, np.sqrt)  # NaN below 0
+
+
+def _unknown_kept(a, b, low, high) -> Interval:
+    """``(low, high)`` with NaN wherever the input ``[a, b]`` says nothing (NaN, or
+    ``(-inf, inf)``, which may stand for a NaN point such as ``inf - inf``): a rule that
+    would otherwise return a bounded interval there (``x^2 >= 0``) must not."""
+    unknown = np.isnan(a) | np.isnan(b) | ((a == -np.inf) & (b == np.inf))
+    if unknown.any():
+        return np.where(unknown, np.nan, low), np.where(unknown, np.nan, high)
+    return low, high
 
 
 class Monotone(Node):
@@ -263,7 +287,11 @@ class Monotone(Node):
 
     def interval(self, lo, hi):
         a, b = self.arg.interval(lo, hi)
-        return self.fn(a), self.fn(b)
+        fa, fb = self.fn(a), self.fn(b)
+        if self.fn in DOMAIN_FROM_ZERO and not (a >= 0).all():  # NaN below 0: unknown
+            outside = ~(a >= 0)
+            fa, fb = np.where(outside, np.nan, fa), np.where(outside, np.nan, fb)
+        return fa, fb
 
 
 class Absolute(Node):
@@ -278,7 +306,7 @@ class Absolute(Node):
         if a.min() >= 0:
             return a, b
         low = np.where(a >= 0, a, np.where(b <= 0, -b, 0.0))
-        return low, np.maximum(np.abs(a), np.abs(b))
+        return _unknown_kept(a, b, low, np.maximum(np.abs(a), np.abs(b)))
 
 
 class Extreme(Node):
@@ -410,13 +438,19 @@ class Relation(Node):
     def interval(self, lo, hi):
         a, b = self.lhs.interval(lo, hi)
         c, d = self.rhs.interval(lo, hi)
+        surely, possibly = self._decide(a, b, c, d)
+        unknown = np.isnan(a) | np.isnan(b) | np.isnan(c) | np.isnan(d)
+        if unknown.any():  # a NaN point compares false: nothing is sure there
+            return surely & ~unknown, possibly | unknown
+        return surely, possibly
+
+    def _decide(self, a, b, c, d):
         op = self.op
         if op in (sympy.Ge, sympy.Gt):  # x >= y is y <= x
             a, b, c, d = c, d, a, b
         if op in (sympy.Le, sympy.Lt, sympy.Ge, sympy.Gt):
             gap = RELATION_MARGIN * np.maximum(np.abs(b), np.abs(c))
             strict = op in (sympy.Lt, sympy.Gt)
-            # written so that a NaN bound (nothing known) leaves the relation undecided
             surely = (b + gap < c) if strict else (b + gap <= c)
             possibly = ~(a - gap >= d) if strict else ~(a - gap > d)
             return surely, possibly
@@ -519,12 +553,12 @@ def scaled(node: Node, factor: Const) -> Node:
 def reduced(kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> Node:
     """``Reduce(kind, body)``, rearranged where that saves work on every evaluation:
 
-    * a max or min is taken before an increasing function rather than after it (``max
-      ln(x) = ln(max x)``, ``max |ln x| = max(ln(max x), -ln(min x))``): the function
+    * a max or min is taken before an increasing function rather than after it (``min
+      ln(x) = ln(min x)``, ``max |ln x| = max(ln(max x), -ln(min x))``): the function
       then runs on the reduced values only. Same values, NaN included (a NaN or
-      out-of-domain entry reaches the function through the max or the min); only when
-      every slice keeps at least one entry (the empty max is ``-inf``; ``ln(-inf)`` is
-      not);
+      out-of-domain entry reaches the function through the min); not for ``max ln(x)``
+      (NaN when some ``x < 0``, unlike ``ln(max x)``), and only when every slice keeps
+      at least one entry (the empty max is ``-inf``; ``ln(-inf)`` is not);
     * a sum or mean of ``c ln(k / x)`` with ``k > 0`` wherever the filter keeps an
       entry is split into the fixed ``sum c ln k`` and ``-sum c ln x``;
     * a sum or mean over the last axis of ``c x`` with ``c`` fixed is a dot product
@@ -540,7 +574,8 @@ def reduced(kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> N
         if weighted is not None:
             return weighted
     if kind in ("max", "min") and np.asarray(mask).any(axis=axes).all():
-        if isinstance(body, Monotone):
+        # max ln(x) is NaN when some x < 0, ln(max x) need not be; min has no such case
+        if isinstance(body, Monotone) and (kind == "min" or body.fn not in DOMAIN_FROM_ZERO):
             return Monotone(body.fn, reduced(kind, body.arg, mask, axes))
         if kind == "max" and isinstance(body, Absolute) and isinstance(body.arg, Monotone):
             return LargestMagnitude(body.arg.fn, body.arg.arg, mask, axes)

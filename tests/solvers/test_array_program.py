@@ -182,3 +182,59 @@ def test_a_weighted_sum_falls_back_to_the_filtered_reduction_where_a_value_is_no
         got, want = node.point(S), literal.point(S)
     np.testing.assert_allclose(got[:2], want[:2], rtol=1e-15)
     assert np.isfinite(got[:2]).all() and np.isnan(got[2]).all() and np.isnan(want[2]).all()
+
+
+def _two_leaves():
+    x = sympy.Symbol("x")
+    layout = Layout((x,), (FiniteSet("X", (0, 1), None),))
+    return (Leaf(Slot(0, (x,), (1,)), layout), Leaf(Slot(1, (x,), (1,)), layout))
+
+
+def _minus_one(node):
+    from gamespec.solvers.array_program import Add
+    return Add([node, Const(np.array([-1.0]))])
+
+
+@pytest.mark.parametrize(("name", "lo", "hi", "inside"), [
+    # NaN points inside the box (ln or sqrt below 0, 0 * inf): a relation that holds
+    # wherever the value is a number must still be undecided there
+    ("ln below 0", [0.9, 0.0], [1.1, 0.0], [0.95, 0.0]),
+    ("abs of sqrt below 0", [0.5, 0.0], [2.0, 0.0], [0.7, 0.0]),
+    ("square of 1 / ln", [-1.0, 0.0], [3.0, 0.0], [-0.5, 0.0]),
+    ("abs of 0 / 0", [0.5, 0.5], [2.0, 2.0], [1.0, 1.0]),
+])
+def test_a_nan_point_inside_the_box_keeps_relations_undecided(name, lo, hi, inside):
+    s0, s1 = _two_leaves()
+    value = {
+        "ln below 0": lambda: Monotone(np.log, _minus_one(s0)),
+        "abs of sqrt below 0": lambda: Absolute(Monotone(np.sqrt, _minus_one(s0))),
+        "square of 1 / ln": lambda: Power(Power(Monotone(np.log, s0), -1.0), 2.0),
+        "abs of 0 / 0": lambda: Absolute(Mul([_minus_one(s0), Power(_minus_one(s1), -1.0)])),
+    }[name]()
+    op = sympy.Le if name == "ln below 0" else sympy.Ge
+    relation = Relation(op, value, Const(np.array([0.0])))
+    with np.errstate(all="ignore"):
+        point = relation.point(np.array([inside]))
+        surely, possibly = relation.interval(np.array([lo]), np.array([hi]))
+    assert not bool(np.ravel(point)[0])  # NaN compares false
+    assert not bool(np.ravel(surely)[0]) and bool(np.ravel(possibly)[0])
+
+
+def test_max_of_ln_stays_nan_when_an_entry_is_below_zero():
+    from gamespec.solvers.array_program import Reduce, reduced
+    mask = np.ones((2,), bool)
+    node = reduced("max", Monotone(np.log, _leaves(2)), mask, (-1,))
+    literal = Reduce("max", Monotone(np.log, _leaves(2)), mask, (-1,))
+    S = np.array([[-1.0, 2.0], [0.5, 2.0]])
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(node.point(S), literal.point(S))
+        assert np.isnan(node.point(S[:1])).all()
+
+
+def test_a_quotient_on_a_point_box_rounds_as_its_point():
+    quotient = Quotient(Const(np.array([49.0])), _leaf())
+    S = np.array([[49.0]])
+    a, b = quotient.interval(S, S)
+    assert a.item() == b.item() == quotient.point(S).item() == 1.0
+    equal = Relation(sympy.Eq, quotient, Const(np.array([1.0])))
+    assert bool(np.ravel(equal.interval(S, S)[0])[0])

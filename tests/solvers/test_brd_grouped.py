@@ -533,6 +533,16 @@ QA_SPECS = {  # found by QA; each used to differ from the plain oracle or to cra
     "players pl[i in I] { choose b in X }\n"
     "let M[x in X, y in Y] = sum(j in I) w[j] * [b[j] == x] * [g[j] == y]\n"
     "common payoff = sum(x in X, y in Y) ln(M[x, y] + 1) * cxy[x, y] - 0.05 * sum(i in I) b[i]",
+    # ln below 0 (NaN) inside a window's box: the window proved the indicator constant
+    "ln out of its domain": "set I = 1..60\nplayers pl[i in I] { choose b in {0, 1, 2} }\n"
+    "common payoff = sum(i in I) [ln(sum(j in I) b[j] - 40) <= 5] * b[i]"
+    " - 0.05 * (sum(j in I) b[j] - 10)^2",
+    # max of ln with an entry below 0 is NaN: not ln of the max
+    "max of ln": "set I = 1..60\nset X = 1..4\nparam c[i in I] = 1 + (i - 4 * floor(i / 4)) / 4\n"
+    "param w[i in I, x in X] = ((i * x) - 7 * floor(i * x / 7)) / 7\n"
+    "players pl[i in I] { choose b in {0, 1, 2} }\n"
+    "common payoff = 5 * [max(x in X) ln(mean(i in I) w[i, x] * b[i] - 0.45) <= -1]"
+    " - 0.05 * sum(i in I) c[i] * b[i] + 0.1 * sum(x in X) mean(i in I) w[i, x] * b[i]",
 }
 
 
