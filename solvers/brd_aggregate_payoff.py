@@ -27,7 +27,7 @@ mean-value theorem bounds ``F(S' + d) - F(S') - (F(S + d) - F(S))`` by
 arithmetic once for a ladder of boxes around a reference aggregate ``S_0``
 (`_Sensitivity`) and reused, the boxes widened by the clock distance to ``S_0``, by every
 decision until that distance grows too large: a decision's budget then costs one small
-matrix product. A smooth term of any other form gets no budget (its decisions last
+matrix product (with ``max_c' |d_j(c')|`` for ``|d_j|``, one bound for every alternative). A smooth term of any other form gets no budget (its decisions last
 until the next switch).
 
 Everything here is exact up to rounding: a decision is the one a fresh evaluation would
@@ -120,6 +120,7 @@ class PlanPayoff(AggregativePayoff):
         self.C = game.n_choices
         self.D = game.difference_rows.reshape(game.n_types * self.C, self.C, game.dim)
         self.absD = np.abs(self.D)
+        self.absD_max = np.ascontiguousarray(self.absD.max(axis=1))  # per key, over c'
         self.positive: bool | None = None  # whether every entry of S is > 0 (None: unknown)
         self.frozen = np.zeros(self.D.shape[0])  # sum of coefficient * g per pair (window)
         self.tau_since_refresh = 0.0
@@ -302,13 +303,14 @@ class PlanPayoff(AggregativePayoff):
         involved lies in the box of radius ``sigma + tau + rho(tau)`` around ``S_0``
         (``rho``: the clock length of a move ``d`` after drifting ``tau``), so each
         ladder radius ``R`` gives ``tau <= R - sigma - rho(R)`` and
-        ``(e^tau - 1) * B_R < slack``."""
+        ``(e^tau - 1) * B_R < slack``, ``B_R`` taken with every alternative's largest
+        ``|d_j|``."""
         sens = self.sensitivity
         if sens is None or self.clock - sens.clock > SENSITIVITY_REUSE:
             sens = self.sensitivity = _Sensitivity(self.plan, S.copy(), self.clock)
         sigma = self.clock - sens.clock
         growth = math.exp(sigma)
-        bounds = (self.absD[k] @ sens.scaled_T).max(axis=0).tolist()
+        bounds = (self.absD_max[k] @ sens.scaled_T).tolist()
         best = 0.0
         for radius, wide, B in zip(LADDER, LADDER_EXP, bounds):  # widest box first
             grown = ratio * wide
