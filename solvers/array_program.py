@@ -228,14 +228,7 @@ class Power(Node):
         self.base, self.p = base, float(exponent)
 
     def point(self, S):
-        x = self.base.point(S)
-        if self.p == -1.0:
-            return 1.0 / x
-        if self.p == 2.0:
-            return x * x
-        if self.p == 0.5:
-            return np.sqrt(x)
-        return np.power(x, self.p)
+        return _raise(self.base.point(S), self.p)
 
     def interval(self, lo, hi):
         a, b = self.base.interval(lo, hi)
@@ -246,7 +239,7 @@ class Power(Node):
             safe = (a > 0) | (b < 0)
             return _unknown_kept(a, b, np.where(safe, 1.0 / b, -np.inf),
                                  np.where(safe, 1.0 / a, np.inf))
-        fa, fb = np.power(a, p), np.power(b, p)
+        fa, fb = _raise(a, p), _raise(b, p)
         if p.is_integer() and p > 0:
             if int(p) % 2:  # odd: increasing
                 return fa, fb
@@ -255,11 +248,26 @@ class Power(Node):
             return _unknown_kept(a, b, low, np.maximum(fa, fb))
         if p.is_integer() and p < 0 and int(p) % 2:  # 1/x^odd: decreasing off zero
             safe = (a > 0) | (b < 0)
-            return np.where(safe, fb, -np.inf), np.where(safe, fa, np.inf)
+            return _unknown_kept(a, b, np.where(safe, fb, -np.inf), np.where(safe, fa, np.inf))
         positive = a > 0  # other powers: monotone on x > 0
+        if positive.all():
+            return (fa, fb) if p > 0 else (fb, fa)
         if p > 0:
             return np.where(positive, fa, np.nan), np.where(positive, fb, np.nan)
         return np.where(positive, fb, np.nan), np.where(positive, fa, np.nan)
+
+
+def _raise(x, p: float):
+    """``x ** p``, by a product where that is exact enough (``np.power`` is slower)."""
+    if p == -1.0:
+        return 1.0 / x
+    if p == 2.0:
+        return x * x
+    if p == -2.0:
+        return 1.0 / (x * x)
+    if p == 0.5:
+        return np.sqrt(x)
+    return np.power(x, p)
 
 
 INCREASING = {"exp": np.exp, "log": np.log, "sqrt": np.sqrt, "tanh": np.tanh}

@@ -50,7 +50,7 @@ WINDOW_MAX = 1.0        # wider boxes (S within a factor e of S_ref) prove nothi
 BUDGET_LADDER = 0.3 * 0.5 ** np.arange(14)  # box radii around S_0 for the derivative bounds
 LADDER = BUDGET_LADDER.tolist()
 LADDER_EXP = np.exp(BUDGET_LADDER).tolist()
-SENSITIVITY_REUSE = 0.02  # recompute the derivative bounds once S is this far from S_0
+SENSITIVITY_REUSE = 0.05  # recompute the derivative bounds once S is this far from S_0
 BUDGET_SAFETY = 1.0 - 1e-6
 MIN_DRIFT = 1e-12  # every switch advances the clock, even one that leaves S unchanged
 
