@@ -42,7 +42,13 @@ import numpy as np
 
 from gamespec.errors import SpecError
 from gamespec.solvers.brd_aggregate_plan import AggregatePlan, batch_rows
-from gamespec.solvers.brd_aggregative import AggregateState, AggregativeGame, AggregativePayoff
+from gamespec.solvers.brd_aggregative import (
+    AggregateState,
+    AggregativeGame,
+    AggregativePayoff,
+    clock_advance,
+    relative_change,
+)
 
 WINDOW_START = 1e-2     # first window tried (then 1.5 times the last one found)
 WINDOW_FLOOR = 1e-9     # below this the window is 0: every member term priced exactly
@@ -53,17 +59,6 @@ LADDER_EXP = np.exp(BUDGET_LADDER).tolist()
 SENSITIVITY_REUSE = 0.05  # recompute the derivative bounds once S is this far from S_0
 BUDGET_SAFETY = 1.0 - 1e-6
 MIN_DRIFT = 1e-12  # every switch advances the clock, even one that leaves S unchanged
-
-
-def relative_change(d: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """``max_k |d_k| / |S_k|`` of each row of moves ``d`` from ``S`` (``inf`` where a
-    move changes an entry that is 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.abs(d) / np.abs(S)
-    worst = ratio.max(axis=-1)
-    if np.isnan(worst).any():  # 0 / 0: an entry that is 0 and stays 0
-        worst = np.where(d == 0, 0.0, ratio).max(axis=-1)
-    return worst
 
 
 def relative_drift(d: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -78,11 +73,6 @@ def drift_box(S: np.ndarray, tau) -> tuple[np.ndarray, np.ndarray]:
     entrywise (``tau`` broadcasts against the rows)."""
     a, b = S * np.exp(-tau), S * np.exp(tau)
     return np.minimum(a, b), np.maximum(a, b)
-
-
-def _clock(ratio: float) -> float:
-    """Clock advance of a move whose largest relative change is ``ratio``."""
-    return -math.log1p(-ratio) if ratio < 1.0 else math.inf
 
 
 class _Sensitivity:
@@ -225,9 +215,9 @@ class PlanPayoff(AggregativePayoff):
 
     def _outside(self, ratios: list[float], c: int, room: float) -> list[int]:
         """The alternatives whose move would leave a window with ``room`` left."""
-        if _clock(max(ratios)) <= room:
+        if clock_advance(max(ratios)) <= room:
             return []
-        return [j for j, r in enumerate(ratios) if j != c and _clock(r) > room]
+        return [j for j, r in enumerate(ratios) if j != c and clock_advance(r) > room]
 
     def _smooth_part(self, S: np.ndarray, k: int, c: int) -> np.ndarray:
         """Every smooth term at ``S + d(c')`` minus at ``S``, for each ``c'`` (the row
@@ -285,7 +275,7 @@ class PlanPayoff(AggregativePayoff):
             room = self.window_tau - self.tau_since_refresh
             if room < math.inf:
                 grown = max(ratios) * math.exp(room)
-                budget = room - _clock(grown) if grown < 1.0 else 0.0
+                budget = room - clock_advance(grown) if grown < 1.0 else 0.0
                 if budget <= 0:
                     return 0.0
         if self.smooth:
@@ -314,7 +304,7 @@ class PlanPayoff(AggregativePayoff):
         best = 0.0
         for radius, wide, B in zip(LADDER, LADDER_EXP, bounds):  # widest box first
             grown = ratio * wide
-            reach = radius - sigma - _clock(grown) if grown < 1.0 else 0.0
+            reach = radius - sigma - clock_advance(grown) if grown < 1.0 else 0.0
             if reach <= best:
                 break  # smaller boxes reach less
             B *= growth
@@ -332,9 +322,9 @@ class PlanPayoff(AggregativePayoff):
         k = theta * self.C + c
         known = self.key_ratios.get(k)
         if known is not None and self.clock - known[0] <= 0.1:
-            drift = _clock(known[1][c_new] * math.exp(self.clock - known[0]))
+            drift = clock_advance(known[1][c_new] * math.exp(self.clock - known[0]))
         else:
-            drift = _clock(self._ratios(state.S, k)[c_new])
+            drift = clock_advance(self._ratios(state.S, k)[c_new])
         drift = max(drift, MIN_DRIFT)  # the counts moved: a decision with no budget expires
         if drift == math.inf:  # the engine forgets every decision: start the clock afresh
             self.clock, self.key_ratios, self.sensitivity = 0.0, {}, None
@@ -367,4 +357,4 @@ class PlanPayoff(AggregativePayoff):
         return tuple(values)
 
 
-__all__ = ["PlanPayoff", "drift_box", "relative_change", "relative_drift"]
+__all__ = ["PlanPayoff", "drift_box", "relative_drift"]

@@ -88,11 +88,13 @@ __all__ = [
     "aggregate_from_scratch",
     "aggregative_brd",
     "aggregative_max_gain",
+    "clock_advance",
     "nvo_certificate",
     "nvo_fast",
     "nvo_instance",
     "nvo_plain_terms",
     "nvo_straightforward",
+    "relative_change",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -568,7 +570,7 @@ class NVOPayoff(AggregativePayoff):
                 hint="use larger noise scales: the Laplace masses underflow",
             )
         previous = self._ok
-        jump = math.inf if self._S_seen is None else _max_relative_change(S - self._S_seen, S)
+        jump = math.inf if self._S_seen is None else float(relative_change(S - self._S_seen, S))
         self._refresh(S)
         self._S_seen = S  # the engine updates this very array in place during the pass
         drift = _drift(jump)
@@ -725,7 +727,7 @@ class NVOPayoff(AggregativePayoff):
             return drift
         previous = self._ok
         S_new = state.S + self._D[k, c_new]
-        drift = _drift(_max_relative_change(S_new - state.S, state.S))
+        drift = _drift(float(relative_change(S_new - state.S, state.S)))
         self._advance_clock(drift)
         self._refresh(S_new)
         return drift if np.array_equal(previous, self._ok) else math.inf
@@ -745,19 +747,27 @@ class NVOPayoff(AggregativePayoff):
 _TINY = sys.float_info.min
 
 
-def _max_relative_change(change: FloatArray, S: FloatArray) -> float:
-    """``max_x |change(x)| / S(x)`` (``inf`` if ``S(x) = 0`` where ``change(x) != 0``)."""
+def relative_change(d: FloatArray, S: FloatArray) -> FloatArray:
+    """``max_k |d_k| / |S_k|`` of each row of moves ``d`` from ``S`` (``inf`` where a
+    move changes an entry that is 0; 0 where an entry is 0 and stays 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        rel = np.abs(change) / S
-    rel = np.where(change == 0, 0.0, rel)
-    return float(rel.max()) if rel.size else 0.0
+        ratio = np.abs(d) / np.abs(S)
+    worst = ratio.max(axis=-1, initial=0.0)
+    if np.isnan(worst).any():  # 0 / 0: an entry that is 0 and stays 0
+        worst = np.where(d == 0, 0.0, ratio).max(axis=-1, initial=0.0)
+    return worst
 
 
-def _drift(relative_change: float) -> float:
-    """Clock advance of a relative change ``m`` of ``S``: ``-ln(1 - m)`` plus rounding."""
-    if not relative_change < 1.0:  # also catches nan
-        return math.inf
-    return -math.log1p(-relative_change) + NVOPayoff.rounding_drift
+def clock_advance(ratio: float) -> float:
+    """Clock advance ``-ln(1 - m)`` of a move whose largest relative change is ``m``
+    (``inf`` from ``m = 1`` on, and for NaN): every entry of ``S`` then stays within
+    ``S * e^[-advance, advance]``."""
+    return -math.log1p(-ratio) if ratio < 1.0 else math.inf
+
+
+def _drift(ratio: float) -> float:
+    """`clock_advance` plus the NVO payoff's rounding allowance."""
+    return clock_advance(ratio) + NVOPayoff.rounding_drift
 
 
 # --------------------------------------------------------------------------- NVO game
