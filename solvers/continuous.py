@@ -30,6 +30,7 @@ import sympy
 from scipy import optimize
 
 from gamespec.errors import SolverError, SpecError
+from gamespec.result import Certificate
 
 Values = Mapping[Any, float]  # Symbol (or its name) -> number
 
@@ -40,23 +41,6 @@ SELECTIONS = ("payoff", "min_payoff", "lowest", "highest")
 
 
 # --------------------------------------------------------------------------- results
-@dataclass(frozen=True)
-class Certificate:
-    """What a solver checked about its own answer, and the number it measured."""
-
-    kind: str
-    residual: float
-    ok: bool
-    details: tuple[tuple[str, float], ...] = ()
-    tolerance: float = math.nan  # the threshold `ok` compared `residual` with
-
-    def as_dict(self) -> dict[str, Any]:
-        """The result-contract form: {"kind", "residual", "ok", ...details}."""
-        out: dict[str, Any] = {"kind": self.kind, "residual": self.residual, "ok": self.ok}
-        out.update(dict(self.details))
-        return out
-
-
 @dataclass(frozen=True)
 class BestResponse:
     """The set of maximisers of a payoff over an interval (ties within a tolerance).
@@ -1156,9 +1140,9 @@ def _row_result(residual: _PopulationResidual, row: int, candidates: list[float]
     if selected is not None:
         ok = selected.residual <= tol_x and selected.gain <= _tolerance(tol, selected.payoff)
         certificate = Certificate(
-            "mean-field fixed point", selected.residual, bool(ok),
-            (("max_deviation_gain", selected.gain), ("fixed_points", float(len(points))),
-             ("gain_tolerance", _tolerance(tol, selected.payoff))), tol_x)
+            "mean-field fixed point", selected.residual, bool(ok), tol_x,
+            {"max_deviation_gain": selected.gain, "fixed_points": float(len(points)),
+             "gain_tolerance": _tolerance(tol, selected.payoff)})
     return MeanFieldResult(tuple(points), selected, selection, tuple(jumps), certificate)
 
 
@@ -1474,10 +1458,9 @@ def _leader_certificate(objective: _LeaderObjective, lo: float, hi: float, n: in
     follower_residual = response.residual if response else math.inf
     ok = gain <= tol_v and response is not None and response.ok
     return Certificate("leader grid check + follower residual", float(max(gain, 0.0)), bool(ok),
-                       (("grid_points", float(check.size)), ("grid_gain", float(gain)),
-                        ("follower_residual", float(follower_residual)),
-                        ("follower_gain", float(response.gain if response else math.inf))),
-                       tol_v)
+                       tol_v, {"grid_points": float(check.size), "grid_gain": float(gain),
+                               "follower_residual": float(follower_residual),
+                               "follower_gain": float(response.gain if response else math.inf)})
 
 
 # --------------------------------------------------------------------------- Nash / Cournot
@@ -1524,9 +1507,8 @@ def _nash_certificate(maps: list[BestResponseMap], variables: Sequence[sympy.Sym
     limits = [_tolerance(tol, v) for v in values]
     ok = all(g <= limit for g, limit in zip(gains, limits))
     worst = int(np.argmax(gains))  # the reported tolerance is that of the largest gain
-    return Certificate("max unilateral gain", float(max(gains)), bool(ok),
-                       tuple((f"gain_{v.name}", float(g)) for v, g in zip(variables, gains)),
-                       limits[worst])
+    return Certificate("max unilateral gain", float(max(gains)), bool(ok), limits[worst],
+                       {f"gain_{v.name}": float(g) for v, g in zip(variables, gains)})
 
 
 def _best_response_iteration(maps: list[BestResponseMap], variables: Sequence[sympy.Symbol],
@@ -1671,7 +1653,7 @@ def stackelberg_continuous(leader_payoff: sympy.Expr, follower_payoff: sympy.Exp
     residual = max(lead.certificate.residual, lead.follower.gain)
     certificate = Certificate("leader grid check + follower best-response gain", residual,
                               lead.certificate.ok and residual <= lead.certificate.tolerance,
-                              lead.certificate.details, lead.certificate.tolerance)
+                              lead.certificate.tolerance, dict(lead.certificate.details))
     return StackelbergResult(strategies, values, chosen, agrees, lead, certificate)
 
 

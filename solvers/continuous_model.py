@@ -80,7 +80,7 @@ def _certificate(cert: cont.Certificate, tolerance: float) -> Certificate:
     """The Result certificate; its tolerance is the one the check used, when it says."""
     used = cert.tolerance if math.isfinite(cert.tolerance) else tolerance
     return Certificate(cert.kind, float(cert.residual), bool(cert.ok), float(used),
-                       {k: float(v) for k, v in cert.details})
+                       {k: float(v) for k, v in cert.details.items()})
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:

@@ -104,7 +104,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     certificate = Certificate(
         "LP duality gap, follower's best-response gain, value recomputed with NumPy",
         float(cert.residual), bool(cert.ok), float(cert.tolerance),
-        {k: float(v) for k, v in cert.checks.items()},
+        {k: float(v) for k, v in cert.details.items()},
     )
     strategies = {
         leader: _strategy_table(game.leader, game.state_labels, game.choice_labels, solution.f,

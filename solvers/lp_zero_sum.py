@@ -85,6 +85,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from gamespec.errors import SolverError, SpecError
+from gamespec.result import Certificate
 
 Sense = Literal["<=", ">=", "=="]
 Route = Literal["pyomo", "pyomo-aml", "direct"]
@@ -585,17 +586,6 @@ def complementary_basis(sol: LPSolution, dual_of: LinearProgram) -> tuple[np.nda
     return col, row
 
 
-@dataclass(frozen=True)
-class Certificate:
-    """Independent checks of a solution (NumPy only), the worst residual, and whether it passed."""
-
-    kind: str
-    residual: float
-    ok: bool
-    checks: dict[str, float]
-    tolerance: float
-
-
 @dataclass(frozen=True, eq=False)
 class ZeroSumSolution:
     """Equilibrium of a `ConditionalGame`.
@@ -858,7 +848,7 @@ def certify_zero_sum(game: ConditionalGame, f: np.ndarray, h: np.ndarray, z: np.
         checks["duality_gap"] = duality_gap
     residual = max(abs(v) for v in checks.values())
     tol = tolerance * max(abs(value), payoff_scale(C))  # relative to the payoffs' size
-    return Certificate("lp_duality+best_response", residual, residual <= tol, checks, tol)
+    return Certificate("lp_duality+best_response", residual, residual <= tol, tol, checks)
 
 
 # ---- follower responses -----------------------------------------------------------------------
@@ -1011,7 +1001,7 @@ def _stackelberg_result(prior: np.ndarray, L: np.ndarray, F: np.ndarray, x: np.n
                                              - leader_value)}
     residual = max(checks.values())
     tol = TOLERANCE * max(1.0, float(np.abs(F).max()), float(np.abs(L).max()))
-    cert = Certificate("best_response", residual, residual <= tol, checks, tol)
+    cert = Certificate("best_response", residual, residual <= tol, tol, checks)
     return StackelbergSolution(x, tuple(int(a) for a in j), leader_value,
                                tuple(float(v) for v in own), method, cert, candidates)
 

@@ -202,7 +202,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     certificate = Certificate(
         "strong Stackelberg: follower best responses, leader value recomputed, no sampled "
         "commitment better", float(cert.residual), bool(cert.ok),
-        float(cert.tolerance), {k: float(v) for k, v in cert.checks.items()})
+        float(cert.tolerance), {k: float(v) for k, v in cert.details.items()})
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="optimal" if certificate.ok else "not_certified", values=values,

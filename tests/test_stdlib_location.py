@@ -196,6 +196,6 @@ def test_foursquare_singapore_reproduces_the_paper_setting(mirror: Path) -> None
     qmax = quality_loss(psi, f_obf, dq)
     sol = solve_zero_sum(location_game(psi, dp, dq, qmax))
     assert sol.duality_gap is not None and sol.duality_gap <= 1e-7
-    assert sol.certificate.ok, sol.certificate.checks
+    assert sol.certificate.ok, sol.certificate.details
     obf = optimal_response(privacy_payoff(psi, dp), f_obf).value
     assert sol.value >= obf - 1e-9

@@ -209,8 +209,8 @@ def test_strong_duality_on_random_location_games(n: int, seed: int, frac: float,
     game = location_game(n, seed, qmax, hamming)
     sol = solve_zero_sum(game, route="direct")
     assert sol.duality_gap is not None and sol.duality_gap <= 1e-7
-    assert sol.certificate.ok, sol.certificate.checks
-    assert sol.certificate.checks["bound_gap"] <= 1e-7
+    assert sol.certificate.ok, sol.certificate.details
+    assert sol.certificate.details["bound_gap"] <= 1e-7
     assert evaluate(game.payoff, sol.f, sol.h) == pytest.approx(sol.value, abs=1e-7)
     assert sol.constraint_lhs["quality"] <= qmax + 1e-9
     cold = solve_zero_sum(game, route="direct", warm_start=False)
@@ -226,7 +226,7 @@ def test_single_lp_reads_the_other_strategy_from_duals(which: str) -> None:
     assert (one.leader_lp_value is None) == (which == "follower")
     assert (one.follower_lp_value is None) == (which == "leader")
     assert one.z["quality"] == pytest.approx(both.z["quality"], abs=1e-6)
-    assert one.certificate.ok, one.certificate.checks
+    assert one.certificate.ok, one.certificate.details
 
 
 def test_z_is_the_slope_of_optimal_privacy_in_qmax() -> None:
@@ -351,7 +351,7 @@ def test_security_game_two_attacker_types_hand_value(method: str) -> None:
     assert sol.leader_value == pytest.approx(-0.44, abs=1e-7)
     np.testing.assert_allclose(sol.leader_strategy, [0.6, 0.4], atol=1e-7)
     assert sol.responses == (1, 1)
-    assert sol.certificate.ok, sol.certificate.checks
+    assert sol.certificate.ok, sol.certificate.details
 
 
 def test_dobss_agrees_with_multiple_lps_on_random_games() -> None:
@@ -386,7 +386,7 @@ def test_sampled_commitment_check_rejects_a_suboptimal_commitment() -> None:
     worse = _stackelberg_result(prior, L, F, x, responses, "test", 1)
     assert worse.leader_value < best.leader_value - 1e-3
     assert not worse.certificate.ok
-    assert worse.certificate.checks["sampled_commitment_gain"] > 1e-3
+    assert worse.certificate.details["sampled_commitment_gain"] > 1e-3
 
 
 @pytest.mark.parametrize("scale", [1e-9, 1e12])
