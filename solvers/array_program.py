@@ -348,6 +348,11 @@ class Reduce(Node):
     def _fold(self, values: np.ndarray) -> np.ndarray:
         # ufunc.reduce: the np.sum/np.max wrappers cost more than the work on small arrays
         kind, where = self.kind, self.where
+        values = np.asarray(values)
+        shape = self.mask.shape
+        if values.ndim < len(shape) or any(values.shape[a] != shape[a] for a in self.axes):
+            # constant along a reduced axis: every element of the set still counts
+            values = np.broadcast_to(values, np.broadcast_shapes(values.shape, shape))
         if kind in ("sum", "count", "mean"):
             total = np.add.reduce(values, axis=self.axes, keepdims=True, where=where)
             return total / self.count if kind == "mean" else total
@@ -575,8 +580,7 @@ def reduced(kind: str, body: Node, mask: np.ndarray, axes: tuple[int, ...]) -> N
         split = _log_of_ratio_split(body, mask)
         if split is not None:
             fixed, moving = split
-            folded = Reduce(kind, fixed, mask, axes)._fold(
-                np.broadcast_to(np.asarray(fixed.value), np.shape(mask)))
+            folded = Reduce(kind, fixed, mask, axes)._fold(fixed.value)
             return Add([Const(folded), reduced(kind, moving, mask, axes)])
         weighted = WeightedSum.of(kind, body, mask, axes)
         if weighted is not None:

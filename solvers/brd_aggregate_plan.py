@@ -357,6 +357,10 @@ class _Planner:
         leaves = [a for a in core.body.atoms(SetAggregate) if self.member_name in a.set_names]
         if len(leaves) != 1:
             return None
+        inner = {v for a in core.body.atoms(SetAggregate) if a is not leaves[0]
+                 for v in a.variables}
+        if leaves[0].free_symbols & inner:  # read at an index an inner sum binds
+            return None
         scope = {v: self.evaluator.base.sets[s] for v, s in zip(own, core.set_names)}
         try:
             slot = self.slot_of(leaves[0], scope)

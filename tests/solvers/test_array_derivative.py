@@ -22,6 +22,8 @@ SMOOTH = [
     "sum(x in X) x * exp(-A[x]) + sum(x in X) sqrt(A[x])",
     "sum(x in X : x > 2) (2 / A[x] + 1 / A[x]^2 + tanh(A[x]) + ln(3 * A[x]))",
     "sum(x in X) A[x]^3 / (1 + x) - sum(x in X) sum(y in Y) v[y] * A[x]^2",
+    # inner sums whose derivative is constant along their axis: every y still counts
+    "sum(x in X) sum(y in Y) ln(v[y] / A[x]) * A[x] - sum(x in X) mean(y in Y) (A[x] - v[y])^2",
 ]
 
 

@@ -537,6 +537,10 @@ QA_SPECS = {  # found by QA; each used to differ from the plain oracle or to cra
     "ln out of its domain": "set I = 1..60\nplayers pl[i in I] { choose b in {0, 1, 2} }\n"
     "common payoff = sum(i in I) [ln(sum(j in I) b[j] - 40) <= 5] * b[i]"
     " - 0.05 * (sum(j in I) b[j] - 10)^2",
+    # a sum over a set of something that does not depend on its index
+    "constant body": "set I = 1..80\nset Y = 1..3\nparam c[i in I] = mod(i * 37, 11) / 11\n"
+    "players pl[i in I] { choose b in {0, 1, 2} }\nlet B = sum(i in I) b[i]\n"
+    "common payoff = -sum(y in Y) (B / 40 - 1.1)^2 + sum(i in I) c[i] * b[i] / 40",
     # max of ln with an entry below 0 is NaN: not ln of the max
     "max of ln": "set I = 1..60\nset X = 1..4\nparam c[i in I] = 1 + (i - 4 * floor(i / 4)) / 4\n"
     "param w[i in I, x in X] = ((i * x) - 7 * floor(i * x / 7)) / 7\n"
