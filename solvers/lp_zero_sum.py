@@ -75,6 +75,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -236,6 +238,25 @@ class LPSolution:
     route: str
 
 
+def _new_highs() -> highspy.Highs:
+    """A HiGHS instance, built with file descriptor 1 pointed at the null device: HiGHS
+    1.16 prints its banner on stdout when it builds the first one, before any option can
+    silence it, and stdout carries the result (``--json``)."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no stdout at all: nothing to protect
+        return highspy.Highs()
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
 def _highs_options(h: highspy.Highs, *, time_limit: float | None, simplex: Simplex,
                    mip: bool) -> None:
     """Quiet, deterministic HiGHS; dual or primal simplex; exact MIP gaps for small MILPs."""
@@ -317,7 +338,7 @@ def run_highs(
     infeasible LPs); `require_optimal` turns them into errors.
     """
     mip = lp.integrality is not None and bool(np.any(lp.integrality))
-    h = highspy.Highs()
+    h = _new_highs()
     _highs_options(h, time_limit=time_limit, simplex=simplex, mip=mip)
     _pass_model(h, lp)
     if basis is not None and not mip:

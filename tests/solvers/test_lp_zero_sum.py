@@ -397,3 +397,18 @@ def test_a_scaled_game_has_the_same_strategies_and_a_certificate(scale: float) -
     np.testing.assert_allclose(sol.column_strategy, [1 / 3] * 3, atol=1e-9)
     assert abs(sol.value) <= 1e-6 * scale
     assert sol.certificate.ok
+
+
+def test_a_solve_writes_nothing_on_stdout() -> None:
+    # HiGHS 1.16 prints a banner on stdout when a process builds its first instance, before
+    # any option can silence it; stdout carries `--json` results. A fresh process, so this
+    # is its first instance.
+    import subprocess
+    import sys
+    code = ("import numpy as np\n"
+            "from gamespec.solvers.lp_zero_sum import solve_matrix_game\n"
+            "solve_matrix_game(np.array([[1.0, -1.0], [-1.0, 1.0]]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
