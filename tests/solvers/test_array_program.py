@@ -45,14 +45,29 @@ PAYOFFS = [
 ]
 
 
-def _plan(payoff: str):
-    model = model_from_string(BASE + f"common payoff = {payoff}\n", "t.game")
+def _plan(payoff: str, base: str = BASE):
+    model = model_from_string(base + f"common payoff = {payoff}\n", "t.game")
     return model, plan_aggregates(model, plan_grouping(model)[0])
 
 
-@pytest.mark.parametrize("payoff", PAYOFFS)
-def test_compiled_terms_add_up_to_the_common_payoff(payoff):
-    model, plan = _plan(payoff)
+NESTED = ("set I = 1..50\nset X = 1..6\nset Y = 1..3\nparam q[x in X] = x / 21\n"
+          "param q2[x in X, y in Y] = (x + y) / 30\nparam r[x in X, y in Y] = x - 2 * y\n"
+          "param w[i in I, x in X] = 0.05 + ((i * x) - 5 * floor(i * x / 5)) / 5\n"
+          "players pl[i in I] { choose b in {0, 1, 2} }\n"
+          "let A[x in X] = mean(i in I) w[i, x] * (b[i] + 1)\nlet B = sum(i in I) b[i]\n")
+NESTED_PAYOFFS = [
+    # bodies constant along the summed axis: every element of the set still counts
+    "sum(x in X) sum(y in Y) q[x] * A[x] + sum(y in Y) ln(B + 1)",
+    "sum(x in X) mean(y in Y) ln(A[x]) - sum(x in X) sum(y in Y : y > 1) A[x]^2",
+    # a split ln of a ratio and an aggregate indexed by an inner sum's variable
+    "sum(y in Y) sum(x in X) q2[x, y] * ln(q2[x, y] / A[x]) + sum(y in Y) sum(x in X) r[x, y] * A[x]",
+]
+
+
+@pytest.mark.parametrize(("base", "payoff"), [(BASE, p) for p in PAYOFFS]
+                         + [(NESTED, p) for p in NESTED_PAYOFFS])
+def test_compiled_terms_add_up_to_the_common_payoff(base, payoff):
+    model, plan = _plan(payoff, base)
     payoff_object = PlanPayoff(plan)
     plain = ModelOracle(model)
     for seed in range(4):
@@ -61,33 +76,6 @@ def test_compiled_terms_add_up_to_the_common_payoff(payoff):
         state = AggregateState(plan.game.aggregate_from_counts(N), N, 50)
         with np.errstate(all="ignore"):
             got = payoff_object.value(state)
-        assert got == pytest.approx(plain.common_payoff(profile), rel=1e-12, abs=1e-12)
-
-
-NESTED = ("set I = 1..50\nset X = 1..6\nset Y = 1..3\nparam q[x in X] = x / 21\n"
-          "param q2[x in X, y in Y] = (x + y) / 30\nparam r[x in X, y in Y] = x - 2 * y\n"
-          "param w[i in I, x in X] = 0.05 + ((i * x) - 5 * floor(i * x / 5)) / 5\n"
-          "players pl[i in I] { choose b in {0, 1, 2} }\n"
-          "let A[x in X] = mean(i in I) w[i, x] * (b[i] + 1)\nlet B = sum(i in I) b[i]\n")
-
-
-@pytest.mark.parametrize("payoff", [
-    # bodies constant along the summed axis: every element of the set still counts
-    "sum(x in X) sum(y in Y) q[x] * A[x] + sum(y in Y) ln(B + 1)",
-    "sum(x in X) mean(y in Y) ln(A[x]) - sum(x in X) sum(y in Y : y > 1) A[x]^2",
-    # a split ln of a ratio and an aggregate indexed by an inner sum's variable
-    "sum(y in Y) sum(x in X) q2[x, y] * ln(q2[x, y] / A[x]) + sum(y in Y) sum(x in X) r[x, y] * A[x]",
-])
-def test_nested_sums_add_up_to_the_common_payoff(payoff):
-    model = model_from_string(NESTED + f"common payoff = {payoff}\n", "t.game")
-    plan = plan_aggregates(model, plan_grouping(model)[0])
-    plain = ModelOracle(model)
-    for seed in range(3):
-        profile = random_profile([3] * 50, seed)
-        N = plan.game.counts(profile)
-        state = AggregateState(plan.game.aggregate_from_counts(N), N, 50)
-        with np.errstate(all="ignore"):
-            got = PlanPayoff(plan).value(state)
         assert got == pytest.approx(plain.common_payoff(profile), rel=1e-12, abs=1e-12)
 
 
