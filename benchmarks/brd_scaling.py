@@ -24,9 +24,9 @@ All three must end on the same profile (compared by digest). The pDP count is ve
 independently (masses gathered per instance, Q summed from scratch, stdlib `pdp_all` in
 chunks), and the certificate (maximum unilateral gain) by plain evaluation. Times are
 wall-clock and CPU seconds of the BRD call alone: fast, hand and spec each run `ROUNDS`
-times in turn (interleaved, `REPEAT` runs per worker) and the fastest counts; ratios use
-CPU seconds (the machine is shared). The paper's BRD took 4-8 min
-(n = 1,307) and 331 / 633 min (n = 10,000, eps = 1 / 2) on a 12-core desktop.
+times in turn (`SMALL_ROUNDS` up to n = 10,000; interleaved, `REPEAT` runs per worker)
+and the fastest counts; ratios use CPU seconds (the machine is shared). The paper's BRD
+took 4-8 min (n = 1,307) and 331 / 633 min (n = 10,000, eps = 1 / 2) on a 12-core desktop.
 
     python benchmarks/brd_scaling.py                      # every size, eps 1 and 2
     python benchmarks/brd_scaling.py --sizes 1307,10000 --eps 1 --plain-max-n 1307
@@ -311,6 +311,7 @@ def _cpu() -> float:
 
 REPEAT = 2  # fast, hand and spec are timed this often per worker process
 ROUNDS = 3  # ... in this many worker processes each, interleaved; the fastest run counts
+SMALL_ROUNDS, SMALL_N = 5, 10_000  # more rounds where a run is short (cheap, less noisy)
 
 
 def _timed(fn: Callable[[], object]) -> tuple[object, float, float]:
@@ -443,7 +444,8 @@ def main(argv: list[str] | None = None) -> int:
         for eps in epss:
             engines = ["fast", "hand"] + (["spec"] if n <= args.spec_max_n else [])
             runs: dict[str, list[dict]] = {e: [] for e in engines}
-            for _ in range(ROUNDS):  # interleaved: a busy spell of the machine hits all
+            for _ in range(SMALL_ROUNDS if n <= SMALL_N else ROUNDS):  # interleaved: a
+                # busy spell of the machine hits every engine alike
                 for engine in engines:
                     runs[engine].append(spawn(engine, n, eps, args.seed, 0))
             fast, hand = fastest(runs["fast"]), fastest(runs["hand"])
