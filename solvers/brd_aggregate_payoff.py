@@ -27,8 +27,9 @@ mean-value theorem bounds ``F(S' + d) - F(S') - (F(S + d) - F(S))`` by
 arithmetic once for a ladder of boxes around a reference aggregate ``S_0``
 (`_Sensitivity`) and reused, the boxes widened by the clock distance to ``S_0``, by every
 decision until that distance grows too large: a decision's budget then costs one small
-matrix product (with ``max_c' |d_j(c')|`` for ``|d_j|``, one bound for every alternative). A smooth term of any other form gets no budget (its decisions last
-until the next switch).
+matrix product (with ``max_c' |d_j(c')|`` for ``|d_j|``: one bound for every
+alternative). A smooth term of any other form gets no budget (its decisions last until
+the next switch).
 
 Everything here is exact up to rounding: a decision is the one a fresh evaluation would
 give, so this payoff and the grouped oracle reach the same profile.
@@ -73,6 +74,18 @@ def drift_box(S: np.ndarray, tau) -> tuple[np.ndarray, np.ndarray]:
     entrywise (``tau`` broadcasts against the rows)."""
     a, b = S * np.exp(-tau), S * np.exp(tau)
     return np.minimum(a, b), np.maximum(a, b)
+
+
+def _windows_to_try(last: float):
+    """Window radii to try, widest first: 1.5 times the last one found (capped), then
+    from 0.75 times it (or a quarter of the first) halving down to `WINDOW_FLOOR`."""
+    found = 0 < last < math.inf
+    first = min(1.5 * last, WINDOW_MAX) if found else WINDOW_START
+    yield first
+    tau = 0.75 * last if found else first / 4.0
+    while tau >= WINDOW_FLOOR:
+        yield tau
+        tau /= 2.0
 
 
 class _Sensitivity:
@@ -152,16 +165,11 @@ class PlanPayoff(AggregativePayoff):
         if not self.members:
             self.window_tau = math.inf
             return
-        last = self.window_tau
-        tau = min(1.5 * last, WINDOW_MAX) if 0 < last < math.inf else WINDOW_START
-        held = self._window_values(S, tau)
-        if held is None:
-            tau = 0.75 * last if 0 < last < math.inf else tau / 4.0
-            while tau >= WINDOW_FLOOR and held is None:
-                held = self._window_values(S, tau)
-                if held is None:
-                    tau /= 2.0
-        if held is None:
+        for tau in _windows_to_try(self.window_tau):
+            held = self._window_values(S, tau)
+            if held is not None:
+                break
+        else:
             tau = 0.0
             with np.errstate(all="ignore"):
                 held = [t.per_pair(S[None])[0] for t in self.members]
