@@ -5,7 +5,7 @@ For each data-set size n and privacy target eps, on seeded mixture-of-normals da
 dq = 1 in normalised units), it runs in separate worker processes (so each peak RSS is
 its own):
 
-* ``fast``: `gamespec.solvers.brd_aggregative.nvo_fast` (the general engine + NVOPayoff);
+* ``fast``: `gamespec.solvers.brd.aggregative.nvo_fast` (the general engine + NVOPayoff);
 * ``hand``: `handwritten_nvo_brd` below, the same algorithm written for this one game in
   one function (no protocol, no method calls): the yardstick for "general backend
   within 2x";
@@ -44,8 +44,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gamespec.solvers.brd import DEFAULT_TOL, best_response_index, profile_digest, random_profile
-from gamespec.solvers.brd_aggregative import (
+from gamespec.solvers.brd.engine import (
+    DEFAULT_TOL,
+    best_response_index,
+    profile_digest,
+    random_profile,
+)
+from gamespec.solvers.brd.aggregative import (
     NVOInstance,
     nvo_certificate,
     nvo_fast,
@@ -104,7 +109,7 @@ def handwritten_nvo_brd(inst: NVOInstance, initial: np.ndarray, tol: float = DEF
     rows, integer pDP counts via the ratio test, no-flip window, drift-bounded decision
     cache, exact fallback) inlined in one loop. Needs ``a_lo <= 0`` (true unless eps is
     below ln(n / (n - 1))). Returns (profile, passes, switches)."""
-    from gamespec.solvers.brd import decision_slack
+    from gamespec.solvers.brd.engine import decision_slack
 
     n, C = inst.n, inst.b_values.shape[0]
     T = inst.masses.shape[0]
@@ -270,8 +275,8 @@ def run_spec(n: int, eps: float, seed: int) -> dict:
     import tempfile
     from pathlib import Path
 
-    from gamespec.loader import load_model
-    from gamespec.solvers.brd_model import choose_oracle, run_dynamics
+    from gamespec.language.loader import load_model
+    from gamespec.solvers.brd.method import choose_oracle, run_dynamics
 
     data = mixture_data(n, seed)
     with tempfile.TemporaryDirectory() as folder:

@@ -6,7 +6,7 @@ For each number of regions, one fresh subprocess per method (so peak RSS is per 
   pyomo     `solve_zero_sum(route="pyomo")`: the leader's LP built as a pyomo.kernel model
             (variable lists, one matrix_constraint per row block), compiled back in bulk, the
             follower's LP derived from the compiled matrix, both solved by HiGHS (follower's LP
-            cold, leader's LP warm-started), certificate (solvers/lp_pyomo.py);
+            cold, leader's LP warm-started), certificate (solvers/lp/pyomo_lowering.py);
   pyomo-aml the same with a ConcreteModel of LinearExpression rows compiled by Pyomo's
             LinearStandardFormCompiler (the previous default, kept for comparison);
   direct    `solve_zero_sum(route="direct")`: the same two solves without Pyomo;
@@ -76,7 +76,7 @@ def write_spec(folder, n: int, seed: int, qmax_frac: float) -> str:
 
 def build_game(n: int, seed: int, qmax_frac: float):  # -> ConditionalGame
     """The benchmark instance (see the module docstring)."""
-    from gamespec.solvers.lp_zero_sum import ConditionalGame, SideConstraint
+    from gamespec.solvers.lp.programs import ConditionalGame, SideConstraint
     from gamespec.stdlib.location import (
         euclidean_distance_matrix,
         hamming_distance_matrix,
@@ -100,8 +100,8 @@ def run_worker(method: str, n: int, seed: int, qmax_frac: float) -> dict[str, fl
     import pyomo.kernel  # noqa: F401
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler  # noqa: F401
 
-    import gamespec.solvers.lp_pyomo  # noqa: F401
-    from gamespec.solvers.lp_zero_sum import leader_lp, run_highs, solve_zero_sum
+    import gamespec.solvers.lp.pyomo_lowering  # noqa: F401
+    from gamespec.solvers.lp.programs import leader_lp, run_highs, solve_zero_sum
 
     if method == "gamespec":
         return run_gamespec(n, seed, qmax_frac)
@@ -133,8 +133,8 @@ def run_gamespec(n: int, seed: int, qmax_frac: float) -> dict:
     import tempfile
 
     from gamespec.analysis import classify
-    from gamespec.loader import load_model
-    from gamespec.solvers import lp as lp_method
+    from gamespec.language.loader import load_model
+    from gamespec.solvers.lp import method as lp_method
 
     with tempfile.TemporaryDirectory() as folder:
         path = write_spec(folder, n, seed, qmax_frac)

@@ -51,8 +51,8 @@ def _matrix(table, drop) -> np.ndarray:
 def load_datasets(folder: Path | None) -> tuple[dict[str, tuple[np.ndarray, int]], str]:
     """The paper's three UCI sets through the data registry (hash-checked; the mirror
     folder first), or bundled scikit-learn stand-ins when they are not available."""
-    from gamespec import data_registry
-    from gamespec.data_tables import load_dataset
+    from gamespec.data import registry as data_registry
+    from gamespec.data.tables import load_dataset
 
     if all(data_registry.available(name, folder) for name, _, _ in PAPER_SETS.values()):
         sets = {label: (standardize(_matrix(load_dataset(name, mirror=folder), drop)), k)

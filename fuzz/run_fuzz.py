@@ -2,7 +2,7 @@
 
 Runs --count specs (default 100,000): half generated from the grammar (a random top-down
 derivation of the packaged grammar), half mutations (byte- and token-level) of valid
-specs. Each spec is loaded with `gamespec.loader.model_from_string` in one of --workers
+specs. Each spec is loaded with `gamespec.language.loader.model_from_string` in one of --workers
 worker processes (default 2) with a --timeout (default 10 s; a worker that does not
 answer in time is killed and replaced). It prints how many specs escaped with anything
 other than a GamespecError and how many hung, grouped by kind, and saves the first few
@@ -61,7 +61,7 @@ def worker_main(conn, timeout: float, memory_gb: float) -> None:
             pass
     shared = load_shared()
     from gamespec.errors import GamespecError
-    from gamespec.loader import model_from_string
+    from gamespec.language.loader import model_from_string
 
     parent = os.getppid()
     while True:

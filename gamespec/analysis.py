@@ -9,9 +9,9 @@ import numpy as np
 import sympy
 
 from gamespec.errors import GamespecError, SpecError
+from gamespec.language.symbols import SetAggregate, is_zero
 from gamespec.model import FiniteSet, IntervalDomain, Model
 from gamespec.normal_form import build_normal_form, potential_function, pure_strategy_count
-from gamespec.symbols import SetAggregate, is_zero
 
 ENUMERATION_LIMIT = 200_000
 

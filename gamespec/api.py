@@ -65,7 +65,7 @@ def load(path: str | Path, *, allow_data: tuple[str, ...] = (), data_mirror: str
     >>> game = load("specs/prisoners_dilemma.game")          # doctest: +SKIP
     >>> load("specs/trimming_one_round.game", T_hi=20)        # doctest: +SKIP
     """
-    from gamespec.loader import load_model
+    from gamespec.language.loader import load_model
 
     start = time.perf_counter()
     model = load_model(path, _overrides(params), tuple(allow_data), data_mirror)
@@ -76,7 +76,7 @@ def loads(text: str, *, path: str = "<string>", allow_data: tuple[str, ...] = ()
           data_mirror: str | None = None, **params: Any) -> Game:
     """Build a game from spec text. `path` names it in errors (and data paths in a
     `csv(...)` are relative to its folder)."""
-    from gamespec.loader import model_from_string
+    from gamespec.language.loader import model_from_string
 
     if not isinstance(text, str):
         raise SpecError(f"loads() takes the spec text as a str, got {type(text).__name__}",

@@ -126,8 +126,8 @@ def parse_overrides(items: list[str], what: str = "--set") -> dict[str, float]:
 
 
 def _load(args, path):
+    from gamespec.language.loader import load_model
     from gamespec.limits import apply
-    from gamespec.loader import load_model
 
     apply(parse_overrides(getattr(args, "limits", []), what="--limit"))
     return load_model(path, parse_overrides(args.overrides), tuple(args.allow_data),
@@ -209,8 +209,8 @@ def _tri(value) -> str:
 
 def cmd_solve(args) -> int:
     from gamespec.api import solve_model
-    from gamespec.output import write_atomic
-    from gamespec.render import render_result, use_color
+    from gamespec.atomic_files import write_atomic
+    from gamespec.render.terminal import render_result, use_color
 
     if args.plot_kind and not args.plot:
         raise SpecError("--plot-kind chooses the picture --plot draws: give --plot PNG too")
@@ -237,7 +237,7 @@ def cmd_solve(args) -> int:
 
 def cmd_derive(args) -> int:
     from gamespec.api import derive_model
-    from gamespec.output import write_atomic
+    from gamespec.atomic_files import write_atomic
 
     derivation = derive_model(_load(args, args.file))
     if args.json:
@@ -275,7 +275,7 @@ def cmd_plot(args) -> int:
 def cmd_sweep(args) -> int:
     import os
 
-    from gamespec.output import write_atomic
+    from gamespec.atomic_files import write_atomic
     from gamespec.sweep import parse_grid, plot_sweep, run_sweep, to_csv, to_json
 
     if not args.grid:
@@ -325,9 +325,9 @@ def _check_grid_names(axes, model) -> None:
 
 
 def cmd_import(args) -> int:
+    from gamespec.atomic_files import write_atomic
     from gamespec.gambit import nfg_to_spec, parse_nfg
-    from gamespec.loader import model_from_string
-    from gamespec.output import write_atomic
+    from gamespec.language.loader import model_from_string
 
     path = Path(args.file)
     if not path.exists():
@@ -343,8 +343,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from gamespec.atomic_files import write_atomic
     from gamespec.gambit import export_nfg
-    from gamespec.output import write_atomic
 
     text = export_nfg(_load(args, args.file))
     if args.out:
@@ -367,7 +367,7 @@ def _report(exc: GamespecError, path: str | None = None) -> None:
         except (OSError, UnicodeDecodeError):
             source = None
     text = exc.format(source)
-    from gamespec.render import paint, use_color
+    from gamespec.render.terminal import paint, use_color
 
     if use_color(sys.stderr):
         lines = text.split("\n")

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from gamespec.language.spec_printer import spec_str
+from gamespec.language.symbols import SetAggregate, element_expr, indicator, safe_simplify
 from gamespec.model import FiniteSet, Model
-from gamespec.printing import spec_str
-from gamespec.symbols import SetAggregate, element_expr, indicator, safe_simplify
 
 MAX_SYMBOLIC_PROFILES = 512
 
@@ -132,7 +132,7 @@ def data_values(model: Model) -> list[tuple[str, str]]:
     theorem states in terms of the data)."""
     from gamespec.errors import GamespecError
     from gamespec.evaluate import evaluate
-    from gamespec.numeric import base_context
+    from gamespec.evaluation_context import base_context
 
     strategy_names = {s.name for s in model.strategies()}
     strategy_names |= {f.name for p in model.players.values() for f in p.fields}

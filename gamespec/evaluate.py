@@ -13,8 +13,8 @@ import numpy as np
 import sympy
 
 from gamespec.errors import Span, SpecError
+from gamespec.language.symbols import SetAggregate
 from gamespec.model import FiniteSet
-from gamespec.symbols import SetAggregate
 
 MAX_ELEMENTS = 400_000_000
 

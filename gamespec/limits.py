@@ -15,17 +15,17 @@ from gamespec.errors import SolverError, SpecError
 
 # name -> (module, constant, what it bounds)
 LIMITS: dict[str, tuple[str, str, str]] = {
-    "set_size": ("gamespec.model_builder", "MAX_SET_SIZE", "elements of a range lo..hi"),
-    "table_entries": ("gamespec.model_builder", "MAX_TABLE_ELEMENTS",
+    "set_size": ("gamespec.language.model_builder", "MAX_SET_SIZE", "elements of a range lo..hi"),
+    "table_entries": ("gamespec.language.model_builder", "MAX_TABLE_ELEMENTS",
                       "entries of an indexed parameter"),
     "array_elements": ("gamespec.evaluate", "MAX_ELEMENTS",
                        "elements of any array built while evaluating"),
     "pure_profiles": ("gamespec.normal_form", "MAX_PROFILES",
                       "pure profiles of a finite game's payoff tensor"),
-    "lp_coefficients": ("gamespec.solvers.lp", "MAX_ENTRIES",
+    "lp_coefficients": ("gamespec.solvers.lp.method", "MAX_ENTRIES",
                         "coefficients of the LP method's payoff array"),
     "sweep_points": ("gamespec.sweep", "MAX_POINTS", "points of a sweep grid"),
-    "grid_cells": ("gamespec.data_sources", "MAX_GRID_CELLS",
+    "grid_cells": ("gamespec.data.sources", "MAX_GRID_CELLS",
                    "cells of checkin_regions' grid"),
 }
 

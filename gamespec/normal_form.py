@@ -14,8 +14,8 @@ import sympy
 
 from gamespec.errors import SpecError
 from gamespec.evaluate import LArray, Table, combine, evaluate
+from gamespec.evaluation_context import base_context
 from gamespec.model import FiniteSet, Model, Player, Strategy
-from gamespec.numeric import base_context
 
 MAX_PROFILES = 20_000_000
 MAX_AGENTS = 30  # one NumPy axis per agent (NumPy allows 32 or 64 in all, by version)

@@ -73,7 +73,7 @@ def default_kind(model, result=None, method: str | None = None) -> str:
     if name == "dynamics":
         return "trajectory"
     if name == "continuous":
-        from gamespec.solvers.continuous_model import shape_of
+        from gamespec.solvers.continuous.method import shape_of
 
         return "leader" if shape_of(model) == "stackelberg" else "best-response"
     if name == "lp" and _channel_strategy(model) is not None:
@@ -87,7 +87,7 @@ def save_png(fig: Figure, path: str | Path) -> None:
     """Render the figure with Agg and write the PNG atomically."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from gamespec.output import write_atomic_bytes
+    from gamespec.atomic_files import write_atomic_bytes
 
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
@@ -144,7 +144,7 @@ def draw_payoff_table(model, result=None, **_: Any) -> Figure:
     from matplotlib.patches import Rectangle
 
     from gamespec.normal_form import build_normal_form, pure_strategy_count
-    from gamespec.solvers.pure_enumeration import pure_equilibria
+    from gamespec.solvers.finite.pure_enumeration import pure_equilibria
 
     if pure_strategy_count(model) is None:
         raise SpecError("a payoff table needs a finite game (choices from finite sets)",
@@ -263,7 +263,7 @@ def _mixed_marginals(nf, result) -> dict[int, dict[str, float]]:
 
 # ---------------------------------------------------------------------------- continuous
 def _continuous_shape(model, kind: str) -> str:
-    from gamespec.solvers.continuous_model import shape_of
+    from gamespec.solvers.continuous.method import shape_of
 
     shape = shape_of(model)
     if shape is None:
@@ -284,7 +284,7 @@ def _payoff(model, name: str):
 
 def _map(model, player, args, grid: int = 601):
     """The player's BestResponseMap against the symbols `args` (continuous.py)."""
-    from gamespec.solvers import continuous as cont
+    from gamespec.solvers.continuous import engine as cont
 
     low, high = _bounds(model, player)
     return cont.BestResponseMap(_payoff(model, player.name), player.strategies[0].symbol,
@@ -338,7 +338,7 @@ def _two_player_best_responses(model, shape, result):
 
 def _mean_field_parts(model, shape, result):
     """(population, field, own symbol, leader player or None, leader's strategy or None)."""
-    from gamespec.solvers.continuous_model import population_parts
+    from gamespec.solvers.continuous.method import population_parts
 
     population, field, own = population_parts(model)
     leader = None
@@ -350,8 +350,8 @@ def _mean_field_parts(model, shape, result):
 
 
 def _mean_field_best_response(model, shape, result):
-    from gamespec.solvers import continuous as cont
-    from gamespec.solvers.continuous_model import _selection
+    from gamespec.solvers.continuous import engine as cont
+    from gamespec.solvers.continuous.method import _selection
 
     population, field, own, leader, x = _mean_field_parts(model, shape, result)
     args = (field.symbol,) + ((leader.strategies[0].symbol,) if leader else ())
@@ -430,8 +430,8 @@ def _fixed_points(result):
 def draw_leader(model, result=None, method=None, seed=0, **_: Any) -> Figure:
     """The leader's payoff against its strategy when the followers respond (top), the
     followers' response (bottom), and the chosen commitment."""
-    from gamespec.solvers import continuous as cont
-    from gamespec.solvers.continuous_model import _selection
+    from gamespec.solvers.continuous import engine as cont
+    from gamespec.solvers.continuous.method import _selection
 
     shape = _continuous_shape(model, "leader")
     if shape not in ("stackelberg", "population_leader"):
@@ -501,7 +501,7 @@ def draw_leader(model, result=None, method=None, seed=0, **_: Any) -> Figure:
 
 def _leader_grid(low: float, high: float, x_star: float) -> np.ndarray:
     """Leader strategies to draw: even spacing plus points near the answer and both ends."""
-    from gamespec.solvers.continuous import sample_grid
+    from gamespec.solvers.continuous.engine import sample_grid
 
     near = np.linspace(max(low, x_star - 0.5 * (abs(x_star) + 1)),
                        min(high, x_star + 0.5 * (abs(x_star) + 1)), 41)
@@ -513,7 +513,7 @@ def _channel_strategy(model):
     """(leader name, strategy) when the LP leader plays a channel f[r in R] over S."""
     if len(model.players) != 2:
         return None
-    from gamespec.solvers.lp import roles
+    from gamespec.solvers.lp.method import roles
 
     leader, _ = roles(model)
     strategies = model.players[leader].strategies
@@ -656,7 +656,7 @@ def _distribution_parts(model, quiet: bool = False):
 def draw_distribution(model, result=None, method=None, seed=0, profile=None, **_: Any) -> Figure:
     """The data histogram q beside the output distribution Q at the equilibrium and at a
     named profile (default: the spec's first), each with KL(q || Q) in the legend."""
-    from gamespec.solvers.brd_model import ModelOracle, profile_choices
+    from gamespec.solvers.brd.method import ModelOracle, profile_choices
 
     let_q, data_q, bins = _distribution_parts(model)
     result = _solved(model, result, method, seed)
@@ -714,7 +714,7 @@ def _choices_from_labels(oracle, strategies: dict) -> np.ndarray:
 def _evaluate_indexed(model, definition, oracle, choices) -> np.ndarray:
     """A one-index let or param as a vector, with every agent playing `choices`."""
     from gamespec.evaluate import LArray, Table, evaluate
-    from gamespec.numeric import base_context
+    from gamespec.evaluation_context import base_context
 
     if getattr(definition, "array", None) is not None:
         return np.asarray(definition.array, dtype=float)
@@ -741,7 +741,7 @@ def _evaluate_indexed(model, definition, oracle, choices) -> np.ndarray:
 def draw_trajectory(model, result=None, **_: Any) -> Figure:
     """Euler-Lagrange coordinates over the index and their phase portrait; update-rule
     series over the rounds and the phase portrait of the first two, with the fixed point."""
-    from gamespec.solvers import dynamics_model as dm
+    from gamespec.solvers.dynamics import method as dm
 
     if not (model.dynamics or model.updates):
         raise SpecError("a trajectory plot needs `dynamics` or `update` rules in the spec")

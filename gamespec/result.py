@@ -104,12 +104,12 @@ class Result:
         return buffer.getvalue()
 
     def _repr_markdown_(self) -> str:
-        from gamespec.render import render_markdown
+        from gamespec.render.terminal import render_markdown
 
         return render_markdown(self)
 
     def _repr_html_(self) -> str:
-        from gamespec.render import render_html
+        from gamespec.render.terminal import render_html
 
         return render_html(self)
 

@@ -64,7 +64,7 @@ def solve_point(task: tuple) -> dict:
     """Solve one grid point; failures become rows with status and reason (picklable)."""
     path, overrides, method, options = task
     from gamespec.analysis import classify
-    from gamespec.loader import load_model
+    from gamespec.language.loader import load_model
     from gamespec.solvers.registry import plan
 
     row: dict = dict(overrides)
@@ -276,7 +276,7 @@ def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | 
         raise SpecError("--plot draws one or two grid axes")
     ax.set_title(column)
     fig.tight_layout()
-    from gamespec.output import write_atomic_bytes
+    from gamespec.atomic_files import write_atomic_bytes
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

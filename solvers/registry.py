@@ -12,8 +12,8 @@ from gamespec.model import Model, Span
 from gamespec.result import Result
 
 # Most specific first. Each module defines ENTRY (a SolverEntry).
-SOLVER_MODULES = ("lp", "pure_enumeration", "stackelberg_model", "continuous_model", "brd_model",
-                  "dynamics_model")
+SOLVER_MODULES = ("lp.method", "finite.pure_enumeration", "stackelberg.method",
+                  "continuous.method", "brd.method", "dynamics.method")
 
 
 class Refusal(str):

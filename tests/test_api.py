@@ -13,7 +13,7 @@ import pytest
 import gamespec
 from gamespec.cli import main
 from gamespec.errors import GamespecError, SolverError, SpecError
-from gamespec.render import render_result, use_color
+from gamespec.render.terminal import render_result, use_color
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 PD = SPECS / "prisoners_dilemma.game"

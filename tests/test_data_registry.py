@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gamespec import data_registry
-from gamespec.data_registry import DATASETS, DatasetEntry, available, fetch, get, sha256_of
+from gamespec.data import registry as data_registry
+from gamespec.data.registry import DATASETS, DatasetEntry, available, fetch, get, sha256_of
 from gamespec.errors import Span, SpecError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gamespec import data_registry
-from gamespec.data_tables import RowFix, Table, load_dataset, load_table
+from gamespec.data import registry as data_registry
+from gamespec.data.tables import RowFix, Table, load_dataset, load_table
 from gamespec.errors import Span, SpecError
 
 REPO = Path(__file__).resolve().parents[1]

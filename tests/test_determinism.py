@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gamespec.api import solve_model
-from gamespec.loader import load_model
+from gamespec.language.loader import load_model
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 # every bundled spec that solves in a few seconds (the NVO specs and the continuous leaders

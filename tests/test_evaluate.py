@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gamespec.evaluate import evaluate
-from gamespec.loader import model_from_string
-from gamespec.numeric import base_context
+from gamespec.evaluation_context import base_context
+from gamespec.language.loader import model_from_string
 
 
 def model(text):
@@ -111,8 +111,8 @@ def test_unweighted_context_has_no_weights():
 
 def test_if_choosing_between_set_elements_evaluates(tmp_path) -> None:
     from gamespec.analysis import classify
-    from gamespec.loader import model_from_string
-    from gamespec.solvers.pure_enumeration import solve
+    from gamespec.language.loader import model_from_string
+    from gamespec.solvers.finite.pure_enumeration import solve
 
     model = model_from_string("""
 set I = 1..2
@@ -128,8 +128,8 @@ def test_a_let_indexed_by_the_deviating_strategy_is_read_along_its_diagonal():
     # "axes don't match array" before; now each alternative equals a plain evaluation
     import numpy as np
 
-    from gamespec.loader import model_from_string
-    from gamespec.solvers.brd_model import ModelOracle
+    from gamespec.language.loader import model_from_string
+    from gamespec.solvers.brd.method import ModelOracle
 
     model = model_from_string(
         "set I = 1..6\nset Y = 1..3\nset R = 1..4\nplayers pl[i in I] { choose b in R }\n"

@@ -1,5 +1,5 @@
 """Fuzzing the front end (parser + model builder): whatever the text, the only exception
-that may escape `gamespec.loader.model_from_string` is a `GamespecError`, and no spec may
+that may escape `gamespec.language.loader.model_from_string` is a `GamespecError`, and no spec may
 hang.
 
 (a) specs generated from the grammar itself: Hypothesis `from_lark` over the packaged
@@ -28,9 +28,9 @@ from hypothesis.extra.lark import from_lark
 from lark import Lark
 
 from gamespec.errors import GamespecError
-from gamespec.expressions import MATH_FUNCTIONS
-from gamespec.loader import model_from_string
-from gamespec.parser import parse
+from gamespec.language.expressions import MATH_FUNCTIONS
+from gamespec.language.loader import model_from_string
+from gamespec.language.parser import parse
 from gamespec.stdlib.functions import SYMBOLIC_FUNCTIONS
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,9 +11,9 @@ from gamespec.analysis import classify
 from gamespec.cli import main
 from gamespec.errors import SpecError
 from gamespec.gambit import export_nfg, nfg_to_spec, parse_nfg
-from gamespec.loader import load_model, model_from_string
+from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
-from gamespec.solvers.pure_enumeration import pure_equilibria
+from gamespec.solvers.finite.pure_enumeration import pure_equilibria
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 

@@ -9,10 +9,10 @@ import pytest
 
 from gamespec.analysis import classify
 from gamespec.gambit import export_nfg
-from gamespec.loader import load_model, model_from_string
+from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form, profile_label
-from gamespec.solvers.lp import solve as lp_solve
-from gamespec.solvers.pure_enumeration import pure_equilibria
+from gamespec.solvers.finite.pure_enumeration import pure_equilibria
+from gamespec.solvers.lp.method import solve as lp_solve
 
 gbt = pytest.importorskip("pygambit")
 SPECS = Path(__file__).resolve().parents[1] / "specs"

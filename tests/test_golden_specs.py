@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from gamespec.analysis import classify
-from gamespec.loader import load_model
-from gamespec.summary import model_summary
+from gamespec.language.loader import load_model
+from gamespec.model_summary import model_summary
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 GOLDEN = SPECS.parent / "tests" / "golden"

@@ -6,8 +6,8 @@ import pytest
 import sympy
 
 from gamespec.errors import SpecError
-from gamespec.loader import model_from_string
-from gamespec.symbols import SetAggregate
+from gamespec.language.loader import model_from_string
+from gamespec.language.symbols import SetAggregate
 
 
 def build(text, **overrides):
@@ -91,7 +91,7 @@ def test_csv_data_relative_to_spec_and_escape_refused(tmp_path):
     (tmp_path / "d.csv").write_text("id,p\n1,0.25\n2,0.75\n")
     spec = tmp_path / "g.game"
     spec.write_text('data t = csv("d.csv")\nset R = t.id\nparam p[r in R] = t.p[r]\n')
-    from gamespec.loader import load_model
+    from gamespec.language.loader import load_model
 
     m = load_model(spec)
     assert np.allclose(m.params["p"].array, [0.25, 0.75])

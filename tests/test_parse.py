@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from gamespec import ast
 from gamespec.errors import SpecError
-from gamespec.parser import grammar_parser, parse
+from gamespec.language import ast
+from gamespec.language.parser import grammar_parser, parse
 
 
 def test_grammar_is_lalr_and_cached():

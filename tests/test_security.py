@@ -8,7 +8,7 @@ import pytest
 
 from gamespec.cli import main
 from gamespec.errors import GamespecError
-from gamespec.loader import load_model, model_from_string
+from gamespec.language.loader import load_model, model_from_string
 
 PAYLOADS = [
     "param x = __import__('os').system('touch /tmp/pwned')",
@@ -134,7 +134,7 @@ def test_time_limit_is_honoured_by_a_method_without_its_own(tmp_path, capsys, mo
     import time
     from pathlib import Path
 
-    from gamespec.solvers import continuous_model
+    from gamespec.solvers.continuous import method as continuous_model
 
     def slow_solve(model, cls, options):  # stands in for a long continuous solve
         end = time.process_time() + 10

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gamespec.solvers.lp_zero_sum import (
+from gamespec.solvers.lp.programs import (
     ConditionalGame,
     SideConstraint,
     optimal_response,

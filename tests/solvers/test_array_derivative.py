@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gamespec.loader import model_from_string
-from gamespec.solvers.brd import random_profile
-from gamespec.solvers.brd_aggregate_plan import batch_rows, plan_aggregates
-from gamespec.solvers.brd_grouped import plan_grouping
+from gamespec.language.loader import model_from_string
+from gamespec.solvers.brd.engine import random_profile
+from gamespec.solvers.brd.aggregate_plan import batch_rows, plan_aggregates
+from gamespec.solvers.brd.grouped import plan_grouping
 
 BASE = ("set I = 1..40\nset X = 1..6\nset Y = 1..3\n"
         "param q[x in X] = x / 21\nparam v[y in Y] = y / 2\n"

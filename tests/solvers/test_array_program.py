@@ -6,9 +6,13 @@ import numpy as np
 import pytest
 import sympy
 
-from gamespec.loader import model_from_string
+from gamespec.language.loader import model_from_string
 from gamespec.model import FiniteSet
-from gamespec.solvers.array_program import (
+from gamespec.solvers.brd.engine import random_profile
+from gamespec.solvers.brd.aggregate_payoff import PlanPayoff, drift_box
+from gamespec.solvers.brd.aggregate_plan import batch_rows, plan_aggregates
+from gamespec.solvers.brd.aggregative import AggregateState
+from gamespec.solvers.brd.array_program import (
     Absolute,
     Choice,
     Const,
@@ -21,12 +25,8 @@ from gamespec.solvers.array_program import (
     Relation,
     Slot,
 )
-from gamespec.solvers.brd import random_profile
-from gamespec.solvers.brd_aggregate_payoff import PlanPayoff, drift_box
-from gamespec.solvers.brd_aggregate_plan import batch_rows, plan_aggregates
-from gamespec.solvers.brd_aggregative import AggregateState
-from gamespec.solvers.brd_grouped import plan_grouping
-from gamespec.solvers.brd_model import ModelOracle
+from gamespec.solvers.brd.grouped import plan_grouping
+from gamespec.solvers.brd.method import ModelOracle
 
 BASE = ("set I = 1..50\nset X = 1..6\nparam c[i in I] = 1 + (i - 3 * floor(i / 3)) / 3\n"
         "param w[i in I, x in X] = 0.05 + ((i * x) - 5 * floor(i * x / 5)) / 5\n"
@@ -140,7 +140,7 @@ def test_relations_and_piecewise_are_decided_only_when_the_whole_box_agrees(
     relation = Relation(sympy.Le, _leaf(), Const(np.array([1.0])))
     s, p = relation.interval(np.array([[lo]]), np.array([[hi]]))
     assert (bool(np.ravel(s)[0]), bool(np.ravel(p)[0])) == (surely, possibly)
-    from gamespec.solvers.array_program import Always
+    from gamespec.solvers.brd.array_program import Always
     bracket = Choice([Const(np.array([1.0])), Const(np.array([0.0]))], [relation, Always()])
     a, b = bracket.interval(np.array([[lo]]), np.array([[hi]]))
     decided = float(np.ravel(a)[0]) == float(np.ravel(b)[0])
@@ -168,7 +168,7 @@ def _leaves(size: int):
     [[0.0, 2.0, 1.0], [np.inf, 1.0, 1.0]],
 ])
 def test_a_largest_magnitude_is_taken_before_the_function_with_the_same_values(rows):
-    from gamespec.solvers.array_program import LargestMagnitude, Reduce, reduced
+    from gamespec.solvers.brd.array_program import LargestMagnitude, Reduce, reduced
     mask = np.ones((3,), bool)
     node = reduced("max", Absolute(Monotone(np.log, _leaves(3))), mask, (-1,))
     assert isinstance(node, LargestMagnitude)
@@ -184,7 +184,7 @@ def test_a_largest_magnitude_is_taken_before_the_function_with_the_same_values(r
 
 
 def test_a_weighted_sum_falls_back_to_the_filtered_reduction_where_a_value_is_not_finite():
-    from gamespec.solvers.array_program import Reduce, WeightedSum, reduced
+    from gamespec.solvers.brd.array_program import Reduce, WeightedSum, reduced
     mask = np.array([False, True, True])
     body = Mul([Const(np.array([0.0, 2.0, 3.0])), Monotone(np.log, _leaves(3))])
     node = reduced("sum", body, mask, (-1,))
@@ -206,7 +206,7 @@ def _two_leaves():
 
 
 def _minus_one(node):
-    from gamespec.solvers.array_program import Add
+    from gamespec.solvers.brd.array_program import Add
     return Add([node, Const(np.array([-1.0]))])
 
 
@@ -236,7 +236,7 @@ def test_a_nan_point_inside_the_box_keeps_relations_undecided(name, lo, hi, insi
 
 
 def test_max_of_ln_stays_nan_when_an_entry_is_below_zero():
-    from gamespec.solvers.array_program import Reduce, reduced
+    from gamespec.solvers.brd.array_program import Reduce, reduced
     mask = np.ones((2,), bool)
     node = reduced("max", Monotone(np.log, _leaves(2)), mask, (-1,))
     literal = Reduce("max", Monotone(np.log, _leaves(2)), mask, (-1,))

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gamespec.errors import SolverError
-from gamespec.solvers.brd import (
+from gamespec.solvers.brd.engine import (
     BRDNotConverged,
     CommonPayoffOracle,
     PassInfo,
@@ -22,7 +22,7 @@ from gamespec.solvers.brd import (
     max_unilateral_gain,
     random_profile,
 )
-from gamespec.solvers.brd_aggregative import (
+from gamespec.solvers.brd.aggregative import (
     AggregateState,
     AggregativeGame,
     NVOPayoff,

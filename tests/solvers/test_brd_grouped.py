@@ -10,10 +10,10 @@ import pytest
 
 from gamespec.analysis import classify
 from gamespec.errors import SolverError
-from gamespec.loader import load_model, model_from_string
-from gamespec.solvers.brd import best_response_dynamics, max_unilateral_gain, random_profile
-from gamespec.solvers.brd_grouped import GroupedOracle, grouped_certificate, plan_grouping
-from gamespec.solvers.brd_model import ModelOracle, choose_oracle, solve
+from gamespec.language.loader import load_model, model_from_string
+from gamespec.solvers.brd.engine import best_response_dynamics, max_unilateral_gain, random_profile
+from gamespec.solvers.brd.grouped import GroupedOracle, grouped_certificate, plan_grouping
+from gamespec.solvers.brd.method import ModelOracle, choose_oracle, solve
 from gamespec.stdlib.functions import laplace_mass
 from gamespec.stdlib.privacy import (
     histogram,
@@ -86,7 +86,7 @@ def relative_gains(oracle, k: int, profile: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("active_share", [0.0, 1.1])  # never / always cut to weighted pairs
 def test_grouped_and_plain_oracles_give_identical_runs(tmp_path, monkeypatch, active_share, n,
                                                        K, eps, seed, scales, outliers):
-    import gamespec.solvers.brd_grouped as brd_grouped
+    import gamespec.solvers.brd.grouped as brd_grouped
 
     monkeypatch.setattr(brd_grouped, "ACTIVE_SHARE", active_share)
     model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
@@ -274,8 +274,8 @@ def test_real_nba_spec_solves_with_every_instance_private(mirror):
 @pytest.mark.parametrize("case", [CASES[4], CASES[5]])
 def test_privacy_audit_counts_agree_with_the_spec_and_with_plain_masses(tmp_path, case) -> None:
     from gamespec.evaluate import evaluate
-    from gamespec.solvers.brd_model import profile_choices
-    from gamespec.solvers.privacy_audit import audit_profile
+    from gamespec.solvers.brd.method import profile_choices
+    from gamespec.solvers.brd.privacy_audit import audit_profile
     from gamespec.stdlib.privacy import pdp_max_log_ratio
 
     n, K, eps, seed, scales, outliers = case
@@ -323,9 +323,9 @@ def test_no_audit_without_a_mechanism() -> None:
 
 def _aggregative(model, seed: int, **options):
     """Aggregative BRD on the model's compiled plan: (result, payoff)."""
-    from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
-    from gamespec.solvers.brd_aggregate_plan import plan_aggregates
-    from gamespec.solvers.brd_aggregative import aggregative_brd
+    from gamespec.solvers.brd.aggregate_payoff import PlanPayoff
+    from gamespec.solvers.brd.aggregate_plan import plan_aggregates
+    from gamespec.solvers.brd.aggregative import aggregative_brd
 
     plan = plan_aggregates(model, plan_grouping(model)[0])
     payoff = PlanPayoff(plan)
@@ -414,10 +414,10 @@ def test_a_cached_decision_outlives_no_move_that_could_change_it(
     # the drift budget's promise, checked directly: after any moves whose clock advances
     # add up to less than the budget, fresh deltas differ from the cached ones by less than
     # the decision's slack
-    from gamespec.solvers.brd import best_response_index, decision_slack
-    from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
-    from gamespec.solvers.brd_aggregate_plan import plan_aggregates
-    from gamespec.solvers.brd_aggregative import AggregateState
+    from gamespec.solvers.brd.engine import best_response_index, decision_slack
+    from gamespec.solvers.brd.aggregate_payoff import PlanPayoff
+    from gamespec.solvers.brd.aggregate_plan import plan_aggregates
+    from gamespec.solvers.brd.aggregative import AggregateState
 
     model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
     plan = plan_aggregates(model, plan_grouping(model)[0])
@@ -462,9 +462,9 @@ def test_a_cached_decision_outlives_no_move_that_could_change_it(
 def test_a_switch_that_leaves_the_aggregate_unchanged_still_expires_unbudgeted_decisions():
     # choices 1 and 2 add the same to the only aggregate, and the member term is priced
     # exactly (its decisions carry no budget): the counts still moved, so the clock must
-    from gamespec.solvers.brd_aggregate_payoff import PlanPayoff
-    from gamespec.solvers.brd_aggregate_plan import plan_aggregates
-    from gamespec.solvers.brd_aggregative import AggregateState
+    from gamespec.solvers.brd.aggregate_payoff import PlanPayoff
+    from gamespec.solvers.brd.aggregate_plan import plan_aggregates
+    from gamespec.solvers.brd.aggregative import AggregateState
 
     model = model_from_string(
         "set I = 1..60\nparam c[i in I] = 1 + (i - 4 * floor(i / 4)) / 4\n"

@@ -8,9 +8,9 @@ import pytest
 
 from gamespec.analysis import classify
 from gamespec.cli import main
-from gamespec.loader import load_model, model_from_string
+from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
-from gamespec.solvers.brd_model import ModelOracle, solve
+from gamespec.solvers.brd.method import ModelOracle, solve
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -70,8 +70,8 @@ def test_common_payoff_family_climbs_to_the_optimum():
 def test_start_option_begins_from_a_named_profile() -> None:
     from gamespec.analysis import classify
     from gamespec.errors import SpecError
-    from gamespec.loader import model_from_string
-    from gamespec.solvers.brd_model import solve
+    from gamespec.language.loader import model_from_string
+    from gamespec.solvers.brd.method import solve
 
     # two pure equilibria (all A pays 9, all B pays 6): each start is already an equilibrium
     text = """

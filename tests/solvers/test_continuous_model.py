@@ -8,8 +8,8 @@ import sympy
 
 from gamespec.analysis import classify
 from gamespec.cli import main
-from gamespec.loader import load_model, model_from_string
-from gamespec.solvers.continuous_model import solve
+from gamespec.language.loader import load_model, model_from_string
+from gamespec.solvers.continuous.method import solve
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -69,7 +69,7 @@ def test_obfuscation_worked_example_interior_best_response_and_leader():
     assert result.certificate.ok
     # Lemma 3 would give 0 at sigma_L = 0 with everyone at 0; the true best response is
     # interior: check it directly on the spec's own payoff
-    from gamespec.solvers.continuous import best_response
+    from gamespec.solvers.continuous.engine import best_response
 
     users = model.players["users"]
     sigma, s2 = users.strategies[0].symbol, users.fields[0].symbol
@@ -123,7 +123,7 @@ def test_select_by_an_expression_other_than_the_strategy_is_refused() -> None:
 
 
 def test_constrained_interval_player_is_refused_not_ignored() -> None:
-    from gamespec.solvers.continuous_model import ENTRY
+    from gamespec.solvers.continuous.method import ENTRY
 
     model = model_from_string("""
 player a { choose x in [0, 1]  subject to cap: x <= 0.5 }
@@ -137,7 +137,7 @@ payoff b = x*y - y^2
 
 def test_interval_mistakes_are_refused_or_located() -> None:
     from gamespec.errors import SpecError
-    from gamespec.solvers.continuous_model import ENTRY
+    from gamespec.solvers.continuous.method import ENTRY
 
     dependent = model_from_string("player p1 { choose x in [0, 1] }\n"
                                   "player p2 { choose y in [0, x] }\n"

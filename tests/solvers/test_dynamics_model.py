@@ -8,8 +8,8 @@ import pytest
 import sympy
 
 from gamespec.analysis import classify
-from gamespec.loader import load_model, model_from_string
-from gamespec.solvers.dynamics_model import conditions, solve, update_fixed_point, variant_report
+from gamespec.language.loader import load_model, model_from_string
+from gamespec.solvers.dynamics.method import conditions, solve, update_fixed_point, variant_report
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from gamespec.errors import SolverError, SpecError
-from gamespec.solvers.euler_lagrange import (
+from gamespec.solvers.dynamics.euler_lagrange import (
     check_variant,
     derive_equations,
     integrate,

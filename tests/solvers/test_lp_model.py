@@ -8,9 +8,9 @@ import pytest
 
 from gamespec.analysis import classify
 from gamespec.errors import SolverError
-from gamespec.loader import load_model, model_from_string
-from gamespec.solvers.lp import solve
-from gamespec.solvers.lp_compile import bilinear_game
+from gamespec.language.loader import load_model, model_from_string
+from gamespec.solvers.lp.method import solve
+from gamespec.solvers.lp.compile import bilinear_game
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -111,7 +111,7 @@ def test_baselines_are_never_better_than_the_optimum():
 
 
 def test_obfuscation_profile_matches_the_stdlib_lppm():
-    from gamespec.solvers.lp import profile_matrix
+    from gamespec.solvers.lp.method import profile_matrix
     from gamespec.stdlib.location import obfuscation_lppm
 
     model = load_model(SPECS / "location_privacy.game", {"n_regions": 12})
@@ -132,7 +132,7 @@ def test_infeasible_quality_bound_names_the_constraint():
 
 
 def test_follower_constraint_is_refused_not_ignored() -> None:
-    from gamespec.solvers.lp import can_solve
+    from gamespec.solvers.lp.method import can_solve
 
     model = model_from_string("""
 set S = {H, T}

@@ -4,13 +4,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gamespec.solvers.lp_pyomo import build_kernel_model, compile_kernel_model, through_pyomo
-from gamespec.solvers.lp_zero_sum import (
+from gamespec.solvers.lp.programs import (
     ConditionalGame,
     SideConstraint,
     dobss_milp,
     leader_lp,
     run_highs,
+)
+from gamespec.solvers.lp.pyomo_lowering import (
+    build_kernel_model,
+    compile_kernel_model,
+    through_pyomo,
 )
 from gamespec.stdlib.location import (
     euclidean_distance_matrix,

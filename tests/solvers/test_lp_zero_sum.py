@@ -12,8 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamespec.errors import SolverError
-from gamespec.solvers.lp_pyomo import through_pyomo
-from gamespec.solvers.lp_zero_sum import (
+from gamespec.solvers.lp.programs import (
     ConditionalGame,
     LinearProgram,
     SideConstraint,
@@ -33,6 +32,7 @@ from gamespec.solvers.lp_zero_sum import (
     solve_zero_sum,
     strong_stackelberg,
 )
+from gamespec.solvers.lp.pyomo_lowering import through_pyomo
 from gamespec.stdlib.location import (
     euclidean_distance_matrix,
     hamming_distance_matrix,
@@ -375,7 +375,7 @@ def test_dobss_milp_marks_only_q_integer() -> None:
 
 
 def test_sampled_commitment_check_rejects_a_suboptimal_commitment() -> None:
-    from gamespec.solvers.lp_zero_sum import _stackelberg_result, sampled_commitment_value
+    from gamespec.solvers.lp.programs import _stackelberg_result, sampled_commitment_value
 
     prior, L, F = _security_game()
     best = bayesian_stackelberg(prior, L, F, method="multiple_lps")
@@ -406,7 +406,7 @@ def test_a_solve_writes_nothing_on_stdout() -> None:
     import subprocess
     import sys
     code = ("import numpy as np\n"
-            "from gamespec.solvers.lp_zero_sum import solve_matrix_game\n"
+            "from gamespec.solvers.lp.programs import solve_matrix_game\n"
             "solve_matrix_game(np.array([[1.0, -1.0], [-1.0, 1.0]]))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)

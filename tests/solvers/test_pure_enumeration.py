@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gamespec.analysis import classify
-from gamespec.loader import load_model, model_from_string
+from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
-from gamespec.solvers.pure_enumeration import max_unilateral_gain, pure_equilibria, solve
+from gamespec.solvers.finite.pure_enumeration import max_unilateral_gain, pure_equilibria, solve
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -91,8 +91,8 @@ def test_every_reported_profile_has_zero_gain_and_others_positive(seed):
 
 def test_no_pure_equilibrium_is_proved_on_each_players_own_scale() -> None:
     from gamespec.analysis import classify
-    from gamespec.loader import model_from_string
-    from gamespec.solvers.pure_enumeration import solve
+    from gamespec.language.loader import model_from_string
+    from gamespec.solvers.finite.pure_enumeration import solve
 
     model = model_from_string("""
 player a { choose x in {H, T} }

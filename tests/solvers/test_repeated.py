@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from gamespec.errors import SolverError
-from gamespec.solvers.repeated import (
+from gamespec.solvers.dynamics.repeated import (
     equilibrium_condition,
     simulate_repeated,
     solve_value_recursions,

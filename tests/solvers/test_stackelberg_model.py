@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from gamespec.analysis import classify
-from gamespec.loader import load_model, model_from_string
-from gamespec.solvers.stackelberg_model import payoff_tensors, solve
+from gamespec.language.loader import load_model, model_from_string
+from gamespec.solvers.stackelberg.method import payoff_tensors, solve
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
@@ -71,7 +71,7 @@ order d -> att
 
 
 def test_a_typed_follower_with_one_choice_for_all_types_is_refused_with_its_place() -> None:
-    from gamespec.solvers.stackelberg_model import can_solve
+    from gamespec.solvers.stackelberg.method import can_solve
 
     model = model_from_string(TYPED.replace("PA", "0.5").replace("CHOICE", "a"), "t.game")
     ok, reason = can_solve(model, classify(model))

@@ -1,4 +1,4 @@
-"""Section VI on data, driven by the spec's update rules (solvers/trimming_experiment.py)."""
+"""Section VI on data, driven by the spec's update rules (solvers/dynamics/trimming_experiment.py)."""
 from __future__ import annotations
 
 import os
@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gamespec import data_registry
 from gamespec.analysis import classify
 from gamespec.api import solve_model
+from gamespec.data import registry as data_registry
 from gamespec.errors import SpecError
-from gamespec.loader import load_model, model_from_string
-from gamespec.solvers import trimming_experiment as te
-from gamespec.solvers.dynamics_model import simulate_updates, solve
+from gamespec.language.loader import load_model, model_from_string
+from gamespec.solvers.dynamics import trimming_experiment as te
+from gamespec.solvers.dynamics.method import simulate_updates, solve
 from gamespec.stdlib import trimming as tr
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,323 @@
+"""Continuous games from the Model: Nash (e.g. Cournot), two-player Stackelberg, and a
+leader above a mean-field population (the obfuscation paper), or a population alone.
+
+Payoffs are taken from the Model with `let` definitions expanded, parameters passed as
+numbers; the numerical and symbolic work is solvers/continuous/engine.py's.
+"""
+from __future__ import annotations
+
+import math
+
+import sympy
+
+from gamespec.analysis import Classification
+from gamespec.errors import SolverError, SpecError
+from gamespec.model import IntervalDomain, Model, Player
+from gamespec.result import Certificate, Result
+from gamespec.solvers.continuous import engine as cont
+from gamespec.solvers.registry import Refusal, SolverEntry
+
+
+def _interval_player(player: Player) -> bool:
+    return len(player.strategies) == 1 and isinstance(player.strategies[0].domain,
+                                                      IntervalDomain) \
+        and not player.strategies[0].indexed and player.kind in ("single", "population")
+
+
+def shape_of(model: Model) -> str | None:
+    """nash, stackelberg, population_leader, population, or None."""
+    players = list(model.players.values())
+    if not players or not all(_interval_player(p) for p in players):
+        return None
+    populations = [p for p in players if p.kind == "population"]
+    if len(players) == 2 and not populations:
+        return "stackelberg" if model.order_declared and len(model.order) == 2 else "nash"
+    if len(players) == 2 and len(populations) == 1 and len(populations[0].fields) == 1:
+        leader = next(p for p in players if p.kind != "population")
+        if model.order_declared and model.order[0] == (leader.name,):
+            return "population_leader"
+    if len(players) == 1 and populations and len(populations[0].fields) == 1:
+        return "population"
+    return None
+
+
+def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
+    if not cls.continuous:
+        return False, "needs interval strategies"
+    if cls.dynamic:
+        return False, "the game is dynamic"
+    if model.free_params():
+        return False, "parameters without values: " + ", ".join(model.free_params())
+    strategy_symbols = {st.symbol for st in model.strategies()}
+    for player in model.players.values():
+        domain = player.strategies[0].domain
+        if isinstance(domain, IntervalDomain) and (
+                (domain.low.free_symbols | domain.high.free_symbols) & strategy_symbols):
+            return False, Refusal(f"the interval of `{player.name}` depends on another "
+                                  f"player's strategy", player.strategies[0].span)
+    if shape_of(model) is None:
+        return False, ("supported: two players (Nash or leader -> follower), a leader -> a "
+                       "population with one mean field, or a population alone")
+    return True, ""
+
+
+def _payoff(model: Model, name: str) -> sympy.Expr:
+    return model.expand_lets(model.payoff_of(name))
+
+
+def _bounds(model: Model, player: Player) -> tuple[float, float]:
+    domain = player.strategies[0].domain
+    values = model.scalar_values()
+    low = float(domain.low.xreplace(values))
+    high = float(domain.high.xreplace(values))
+    if not low < high:
+        raise SpecError(f"the interval of `{player.name}` is empty: [{low:g}, {high:g}]",
+                        span=player.strategies[0].span)
+    return low, high
+
+
+def _certificate(cert: cont.Certificate, tolerance: float) -> Certificate:
+    """The Result certificate; its tolerance is the one the check used, when it says."""
+    used = cert.tolerance if math.isfinite(cert.tolerance) else tolerance
+    return Certificate(cert.kind, float(cert.residual), bool(cert.ok), float(used),
+                       {k: float(v) for k, v in cert.details.items()})
+
+
+def solve(model: Model, cls: Classification, options: dict) -> Result:
+    shape = shape_of(model)
+    params = model.scalar_values()
+    players = list(model.players.values())
+    extra: dict = {"shape": shape}
+    derived: dict = {}
+    if shape == "nash":
+        payoffs = [_payoff(model, p.name) for p in players]
+        variables = [p.strategies[0].symbol for p in players]
+        result = cont.nash_continuous(payoffs, variables, [_bounds(model, p) for p in players],
+                                      params)
+        strategies = {p.name: result.strategies.get(str(v), result.strategies.get(v))
+                      for p, v in zip(players, variables)}
+        values = {p.name: result.values.get(str(v), result.values.get(p.name))
+                  for p, v in zip(players, variables)}
+        values = _player_values(model, players, strategies, params)
+        if result.closed_form:
+            derived["closed_form"] = {str(k): sympy.sstr(v) for k, v in result.closed_form.items()}
+        certificate = _certificate(result.certificate, 1e-6)
+        extra["method_detail"] = result.method
+    elif shape == "stackelberg":
+        leader, follower = model.players[model.order[0][0]], model.players[model.order[1][0]]
+        result = cont.stackelberg_continuous(
+            _payoff(model, leader.name), _payoff(model, follower.name),
+            leader.strategies[0].symbol, follower.strategies[0].symbol,
+            _bounds(model, leader), _bounds(model, follower), params)
+        strategies = {leader.name: _strategy_value(result.strategies, leader),
+                      follower.name: _strategy_value(result.strategies, follower)}
+        values = _player_values(model, [leader, follower], strategies, params)
+        if result.closed_form:
+            derived["closed_form"] = {str(k): sympy.sstr(v) for k, v in result.closed_form.items()}
+            extra["closed_form_agrees"] = result.agrees
+        certificate = _certificate(result.certificate, 1e-6)
+    else:
+        strategies, values, certificate, more = _solve_population(model, shape, params)
+        extra.update(more)
+    compare = {}
+    paper = model.solve_options.get("compare_paper")
+    if paper and shape == "population_leader":
+        from gamespec.stdlib.paper_claims import solve_compare
+
+        leader, population = _leader_and_population(model)
+        compare["paper"] = solve_compare(model, str(paper), strategies[leader.name],
+                                         strategies[population.name])
+    return Result(
+        game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
+        status="equilibrium" if certificate.ok else "not_certified", values=values,
+        strategies=strategies, certificate=certificate, derived=derived, extra=extra,
+        compare=compare,
+        parameters={p.name: p.value for p in model.params.values()
+                    if not p.index_sets and p.value is not None},
+    )
+
+
+def _leader_and_population(model: Model):
+    population = next(p for p in model.players.values() if p.kind == "population")
+    leader = next(p for p in model.players.values() if p.kind != "population")
+    return leader, population
+
+
+def _strategy_value(strategies: dict, player: Player) -> float:
+    symbol = player.strategies[0].symbol
+    for key in (player.name, symbol, str(symbol)):
+        if key in strategies:
+            return float(strategies[key])
+    raise SolverError(f"the continuous solver returned no strategy for `{player.name}`")
+
+
+def _player_values(model: Model, players, strategies: dict, params: dict) -> dict:
+    point = {p.strategies[0].symbol: strategies[p.name] for p in players}
+    out = {}
+    for p in players:
+        value = _payoff(model, p.name).xreplace({**params, **point})
+        out[p.name] = float(value)
+    return out
+
+
+def population_parts(model: Model):
+    population = next(p for p in model.players.values() if p.kind == "population")
+    field = population.fields[0]
+    own = population.strategies[0].symbol
+    return population, field, own
+
+
+def _br_map(model: Model, params: dict, args):
+    population, field, own = population_parts(model)
+    low, high = _bounds(model, population)
+    return cont.BestResponseMap(_payoff(model, population.name), own, low, high, params,
+                                args=args)
+
+
+def _selection(model: Model) -> str:
+    """The fixed-point selection rule of the spec's `select` statement, in
+    `continuous.SELECTIONS` terms; rules it cannot honour are refused, not approximated."""
+    rule = model.selection
+    if rule is None or rule.kind == "first":
+        return "payoff"
+    population, _, own = population_parts(model)
+    if rule.payoff_of is not None:
+        if rule.payoff_of != population.name:
+            raise SpecError(f"`select {rule.kind} payoff {rule.payoff_of}`: fixed points are "
+                            f"selected by the population's own payoff", span=rule.span,
+                            hint=f"write `select {rule.kind} payoff {population.name}`")
+        return "payoff" if rule.kind == "max" else "min_payoff"
+    if rule.target != own:
+        raise SpecError(f"`select {rule.kind} EXPR` selects by the population's strategy "
+                        f"`{own}` only", span=rule.span,
+                        hint=f"write `select {rule.kind} {own}` or select by payoff")
+    return "highest" if rule.kind == "max" else "lowest"
+
+
+def _solve_population(model: Model, shape: str, params: dict):
+    population, field, own = population_parts(model)
+    if shape == "population":
+        br = _br_map(model, params, (field.symbol,))
+        low, high = _bounds(model, population)
+        found = cont.mean_field_fixed_points(br, low, high, field=field.symbol,
+                                             aggregate=field.body, selection=_selection(model))
+        if found.selected is None:
+            raise SolverError("the population has no symmetric pure equilibrium on the interval",
+                              hint="its best response jumps across the diagonal")
+        chosen = found.selected
+        strategies = {population.name: chosen.s}
+        values = {population.name: chosen.payoff}
+        more = {"fixed_points": [_fixed_point(p) for p in found.fixed_points],
+                "jumps": list(found.jumps)}
+        return strategies, values, _certificate(found.certificate, 1e-6), more
+    leader = next(p for p in model.players.values() if p.kind != "population")
+    lvar = leader.strategies[0].symbol
+    br = _br_map(model, params, (field.symbol, lvar))
+    follower = cont.PopulationFollower(br, field=field.symbol, leader_var=lvar,
+                                       aggregate=field.body, selection=_selection(model))
+    low, high = _bounds(model, leader)
+    result = cont.solve_leader(_payoff(model, leader.name), follower, low, high,
+                               leader_var=lvar, params=params)
+    response = result.follower.values
+    s = float(response.get(own, response.get(str(own), float("nan"))))
+    point = {**params, lvar: result.x, own: s, field.symbol: float(response[field.symbol])}
+    values = {leader.name: result.value,
+              population.name: float(_payoff(model, population.name).xreplace(point))}
+    strategies = {leader.name: result.x, population.name: s}
+    population_at_answer = follower.solve(result.x)
+    more = {
+        "leader_attained": result.attained,
+        "leader_supremum": result.supremum,
+        "follower_switches": [list(x) for x in result.switches],
+        "fixed_points_at_answer": [_fixed_point(p) for p in population_at_answer.fixed_points],
+        "followers_residual": result.follower.residual,
+    }
+    return strategies, values, _certificate(result.certificate, 1e-6), more
+
+
+def _fixed_point(p: cont.FixedPoint) -> dict:
+    return {"s": p.s, "field": p.field, "residual": p.residual, "gain": p.gain,
+            "payoff": p.payoff, "stable": p.stable, "best_response": p.response.describe()}
+
+
+def derive(model: Model, cls: Classification, derivation) -> None:
+    """Best responses (first-order conditions, thresholds), fixed-point conditions and the
+    leader's reduced problem, symbolic in the parameters."""
+    shape = shape_of(model)
+    items = []
+    followers = [p for p in model.players.values()
+                 if shape == "nash" or (shape in ("population", "population_leader")
+                                        and p.kind == "population")
+                 or (shape == "stackelberg" and p.name == model.order[1][0])]
+    for player in followers:
+        symbol = player.strategies[0].symbol
+        domain = player.strategies[0].domain
+        d = cont.symbolic_best_response(_payoff(model, player.name), symbol, domain.low,
+                                        domain.high)
+        for k, branch in enumerate(d.branches):
+            if branch.constant:
+                continue
+            items.append((f"{player.name}: first-order condition (branch {k + 1}, "
+                          f"{sympy.sstr(branch.condition)})", branch.foc))
+            if branch.stationary:
+                items.append((f"{player.name}: stationary points", sympy.Tuple(*branch.stationary)))
+        if d.switch_points:
+            items.append((f"{player.name}: branch switch points",
+                          sympy.Tuple(*d.switch_points)))
+        items.append((f"{player.name}: best response", d.closed_form if d.closed_form is not None
+                      else d.rule))
+        for note in d.notes:
+            items.append((f"{player.name}: note", note))
+    if shape in ("population", "population_leader"):
+        population, field, own = population_parts(model)
+        items.append(("population: symmetric equilibrium",
+                      f"s = BR({field.name} = {sympy.sstr(field.body.xreplace({own: sympy.Symbol('s')}))})"
+                      " with s in the best-response set; all fixed points are searched"))
+    if shape == "population_leader":
+        population, field, own = population_parts(model)
+        leader = next(p for p in model.players.values() if p.kind != "population")
+        items.append(("leader's reduced problem",
+                      f"maximise {sympy.sstr(_payoff(model, leader.name))} over "
+                      f"{leader.strategies[0].symbol} in {leader.strategies[0].domain.describe()}"
+                      f", with ({own}, {field.name}) = Gamma({leader.strategies[0].symbol}), the "
+                      "selected population equilibrium"))
+    if shape == "stackelberg":
+        leader = model.players[model.order[0][0]]
+        follower = model.players[model.order[1][0]]
+        items.append(("leader's reduced problem",
+                      f"maximise {sympy.sstr(_payoff(model, leader.name))} with the follower's "
+                      "best response substituted"))
+        for solution in cont.stackelberg_closed_form(
+                _payoff(model, leader.name), _payoff(model, follower.name),
+                leader.strategies[0].symbol, follower.strategies[0].symbol):
+            for key, value in solution.items():
+                items.append((f"closed form: {key}", value))
+    if shape == "nash":
+        players = list(model.players.values())
+        for solution in cont.nash_closed_form([_payoff(model, p.name) for p in players],
+                                              [p.strategies[0].symbol for p in players]):
+            for key, value in solution.items():
+                items.append((f"closed form: {key}", value))
+    derivation.add("continuous game: best responses and equilibrium conditions", items)
+    paper = model.solve_options.get("compare_paper")
+    if paper and shape == "population_leader":
+        from gamespec.stdlib.paper_claims import derive_items
+
+        population, field, own = population_parts(model)
+        leader, _ = _leader_and_population(model)
+        params = model.scalar_values()
+        low, high = _bounds(model, population)
+        engine = cont.best_response(_payoff(model, population.name), own, low, high,
+                                    {**params, field.symbol: 0.0,
+                                     leader.strategies[0].symbol: 0.0})
+        derivation.add(f"the paper's closed forms ({paper}), checked",
+                       derive_items(model, str(paper), engine))
+
+
+ENTRY = SolverEntry(
+    name="continuous",
+    summary="interval strategies: Nash, Stackelberg, leaders over mean-field populations",
+    can_solve=can_solve,
+    solve=solve,
+    derive=derive,
+)
