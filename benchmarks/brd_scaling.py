@@ -44,18 +44,18 @@ from collections.abc import Callable
 
 import numpy as np
 
-from gamespec.solvers.brd.engine import (
-    DEFAULT_TOL,
-    best_response_index,
-    profile_digest,
-    random_profile,
-)
 from gamespec.solvers.brd.aggregative import (
     NVOInstance,
     nvo_certificate,
     nvo_fast,
     nvo_instance,
     nvo_straightforward,
+)
+from gamespec.solvers.brd.engine import (
+    DEFAULT_TOL,
+    best_response_index,
+    profile_digest,
+    random_profile,
 )
 from gamespec.stdlib.privacy import bin_midpoints, kl_divergence, laplace_bin_masses, pdp_all
 

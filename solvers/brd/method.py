@@ -28,11 +28,11 @@ from gamespec.evaluate import LArray, Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.model import FiniteSet, FixedProfile, Model, Player
 from gamespec.result import Certificate, Result
-from gamespec.solvers.brd.engine import BRDNotConverged, best_response_dynamics
 from gamespec.solvers.brd.aggregate_payoff import PlanPayoff
 from gamespec.solvers.brd.aggregate_plan import AggregatePlan, plan_aggregates
 from gamespec.solvers.brd.aggregative import aggregative_brd
 from gamespec.solvers.brd.array_program import Unsupported
+from gamespec.solvers.brd.engine import BRDNotConverged, best_response_dynamics
 from gamespec.solvers.brd.grouped import (
     GroupedOracle,
     Grouping,

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from gamespec.language.loader import model_from_string
-from gamespec.solvers.brd.engine import random_profile
 from gamespec.solvers.brd.aggregate_plan import batch_rows, plan_aggregates
+from gamespec.solvers.brd.engine import random_profile
 from gamespec.solvers.brd.grouped import plan_grouping
 
 BASE = ("set I = 1..40\nset X = 1..6\nset Y = 1..3\n"

@@ -8,7 +8,6 @@ import sympy
 
 from gamespec.language.loader import model_from_string
 from gamespec.model import FiniteSet
-from gamespec.solvers.brd.engine import random_profile
 from gamespec.solvers.brd.aggregate_payoff import PlanPayoff, drift_box
 from gamespec.solvers.brd.aggregate_plan import batch_rows, plan_aggregates
 from gamespec.solvers.brd.aggregative import AggregateState
@@ -25,6 +24,7 @@ from gamespec.solvers.brd.array_program import (
     Relation,
     Slot,
 )
+from gamespec.solvers.brd.engine import random_profile
 from gamespec.solvers.brd.grouped import plan_grouping
 from gamespec.solvers.brd.method import ModelOracle
 

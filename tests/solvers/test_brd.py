@@ -10,18 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gamespec.errors import SolverError
-from gamespec.solvers.brd.engine import (
-    BRDNotConverged,
-    CommonPayoffOracle,
-    PassInfo,
-    PayoffTensorGame,
-    PotentialDecreased,
-    best_response_dynamics,
-    best_response_index,
-    decision_slack,
-    max_unilateral_gain,
-    random_profile,
-)
 from gamespec.solvers.brd.aggregative import (
     AggregateState,
     AggregativeGame,
@@ -35,6 +23,18 @@ from gamespec.solvers.brd.aggregative import (
     nvo_instance,
     nvo_plain_terms,
     nvo_straightforward,
+)
+from gamespec.solvers.brd.engine import (
+    BRDNotConverged,
+    CommonPayoffOracle,
+    PassInfo,
+    PayoffTensorGame,
+    PotentialDecreased,
+    best_response_dynamics,
+    best_response_index,
+    decision_slack,
+    max_unilateral_gain,
+    random_profile,
 )
 from gamespec.stdlib.privacy import kl_divergence, pdp_all, theorem1_bmin
 

@@ -414,10 +414,10 @@ def test_a_cached_decision_outlives_no_move_that_could_change_it(
     # the drift budget's promise, checked directly: after any moves whose clock advances
     # add up to less than the budget, fresh deltas differ from the cached ones by less than
     # the decision's slack
-    from gamespec.solvers.brd.engine import best_response_index, decision_slack
     from gamespec.solvers.brd.aggregate_payoff import PlanPayoff
     from gamespec.solvers.brd.aggregate_plan import plan_aggregates
     from gamespec.solvers.brd.aggregative import AggregateState
+    from gamespec.solvers.brd.engine import best_response_index, decision_slack
 
     model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
     plan = plan_aggregates(model, plan_grouping(model)[0])

@@ -9,8 +9,8 @@ import pytest
 from gamespec.analysis import classify
 from gamespec.errors import SolverError
 from gamespec.language.loader import load_model, model_from_string
-from gamespec.solvers.lp.method import solve
 from gamespec.solvers.lp.compile import bilinear_game
+from gamespec.solvers.lp.method import solve
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 
