@@ -284,7 +284,7 @@ def _payoff(model, name: str):
 
 def _map(model, player, args, grid: int = 601):
     """The player's BestResponseMap against the symbols `args` (continuous.py)."""
-    from gamespec.solvers.continuous import engine as cont
+    from gamespec.solvers import continuous as cont
 
     low, high = _bounds(model, player)
     return cont.BestResponseMap(_payoff(model, player.name), player.strategies[0].symbol,
@@ -350,7 +350,7 @@ def _mean_field_parts(model, shape, result):
 
 
 def _mean_field_best_response(model, shape, result):
-    from gamespec.solvers.continuous import engine as cont
+    from gamespec.solvers import continuous as cont
     from gamespec.solvers.continuous.method import _selection
 
     population, field, own, leader, x = _mean_field_parts(model, shape, result)
@@ -430,7 +430,7 @@ def _fixed_points(result):
 def draw_leader(model, result=None, method=None, seed=0, **_: Any) -> Figure:
     """The leader's payoff against its strategy when the followers respond (top), the
     followers' response (bottom), and the chosen commitment."""
-    from gamespec.solvers.continuous import engine as cont
+    from gamespec.solvers import continuous as cont
     from gamespec.solvers.continuous.method import _selection
 
     shape = _continuous_shape(model, "leader")
@@ -501,7 +501,7 @@ def draw_leader(model, result=None, method=None, seed=0, **_: Any) -> Figure:
 
 def _leader_grid(low: float, high: float, x_star: float) -> np.ndarray:
     """Leader strategies to draw: even spacing plus points near the answer and both ends."""
-    from gamespec.solvers.continuous.engine import sample_grid
+    from gamespec.solvers.continuous import sample_grid
 
     near = np.linspace(max(low, x_star - 0.5 * (abs(x_star) + 1)),
                        min(high, x_star + 0.5 * (abs(x_star) + 1)), 41)

@@ -11,7 +11,7 @@ import pytest
 import sympy as sp
 from scipy import optimize
 
-from gamespec.solvers.continuous.engine import best_response, symbolic_best_response
+from gamespec.solvers.continuous import best_response, symbolic_best_response
 from gamespec.stdlib import obfuscation as ob
 
 WORKED = dict(ob.WORKED_EXAMPLE)

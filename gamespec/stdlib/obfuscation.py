@@ -30,7 +30,7 @@ import sympy
 from scipy import optimize
 
 from gamespec.errors import SolverError, SpecError
-from gamespec.solvers.continuous.engine import (
+from gamespec.solvers.continuous import (
     BestResponse,
     BestResponseMap,
     LeaderResult,

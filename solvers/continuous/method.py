@@ -2,7 +2,7 @@
 leader above a mean-field population (the obfuscation paper), or a population alone.
 
 Payoffs are taken from the Model with `let` definitions expanded, parameters passed as
-numbers; the numerical and symbolic work is solvers/continuous/engine.py's.
+numbers; the numerical and symbolic work is done by the modules of this package.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from gamespec.analysis import Classification
 from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
 from gamespec.result import Certificate, Result
-from gamespec.solvers.continuous import engine as cont
+from gamespec.solvers import continuous as cont
+from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 
@@ -320,4 +321,5 @@ ENTRY = SolverEntry(
     can_solve=can_solve,
     solve=solve,
     derive=derive,
+    options=(SolverOption("compare_paper", "str", None, "(being removed: see claims)"),),
 )

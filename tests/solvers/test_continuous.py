@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import optimize
 
 from gamespec.errors import SolverError, SpecError
-from gamespec.solvers.continuous.engine import (
+from gamespec.solvers.continuous import (
     BestResponseFollower,
     BestResponseMap,
     PopulationFollower,

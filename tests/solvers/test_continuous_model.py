@@ -69,7 +69,7 @@ def test_obfuscation_worked_example_interior_best_response_and_leader():
     assert result.certificate.ok
     # Lemma 3 would give 0 at sigma_L = 0 with everyone at 0; the true best response is
     # interior: check it directly on the spec's own payoff
-    from gamespec.solvers.continuous.engine import best_response
+    from gamespec.solvers.continuous import best_response
 
     users = model.players["users"]
     sigma, s2 = users.strategies[0].symbol, users.fields[0].symbol

@@ -1,0 +1,365 @@
+"""A player's best response over an interval as a compiled, batched map.
+
+Candidates for a maximum over [lo, hi] are the end points, the points where a Piecewise
+branch switches (and the one-sided limits there), and the stationary points of the
+payoff: roots of the derivative bracketed on a grid that is uniform plus geometric at both
+ends (so a large upper bound M does not hide structure near zero) and refined by a
+vectorised Illinois regula falsi.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+from gamespec.errors import SolverError
+from gamespec.solvers.continuous.bracketing import bracketed_roots, golden_maxima
+from gamespec.solvers.continuous.expressions import (
+    Values,
+    all_symbols,
+    as_number,
+    broadcast_args,
+    check_free,
+    compile_expr,
+    evaluate_compiled,
+    substitute,
+    symbol_values,
+    worst_if_undefined,
+)
+from gamespec.solvers.continuous.results import BestResponse
+from gamespec.solvers.continuous.sampling import relative_tolerance, sample_grid, true_runs
+from gamespec.solvers.continuous.symbolic import smooth_branches, solve_univariate, switch_functions
+
+# Kinds of candidate points for a maximum.
+ENDPOINT, STATIONARY, SWITCH, PROBE, REFINED = range(5)
+
+
+@dataclass
+class _Candidates:
+    rows: np.ndarray
+    xs: np.ndarray
+    kinds: np.ndarray
+    grid_values: np.ndarray  # (B, G) payoff on the grid
+
+
+class BestResponseMap:
+    """A player's best response over [lo, hi] as a function of other symbols.
+
+    Compiled once to NumPy; `batch` evaluates it for many opponent states at once and
+    `__call__` gives the full set-valued answer at one state. Pickles by its SymPy data.
+    """
+
+    def __init__(self, payoff: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any,
+                 params: Values | None = None, args: Sequence[sympy.Symbol] = (), *,
+                 grid: int = 601, tol: float = 1e-9, symbolic: bool = True) -> None:
+        self.payoff = payoff
+        self.symbolic = symbolic
+        self.var = var
+        self.params = dict(symbol_values(params, all_symbols(payoff, lo, hi)))
+        self.lo = as_number(lo, self.params)
+        self.hi = as_number(hi, self.params)
+        self.args = tuple(args)
+        self.grid_size = grid
+        self.tol = tol
+        self.expr = substitute(payoff, self.params)
+        check_free(self.expr, (var, *self.args), "the payoff")
+        self._compile()
+
+    # -- compilation and pickling
+    def _compile(self) -> None:
+        symbols = (self.var, *self.args)
+        self._f = compile_expr(symbols, self.expr)
+        try:
+            self._df = compile_expr(symbols, sympy.diff(self.expr, self.var))
+        except (TypeError, NameError, SyntaxError):  # unprintable: golden section instead
+            self._df = None
+        self._switches = [compile_expr(symbols, g) for g in switch_functions(self.expr, self.var)]
+        self._roots = [compile_expr(symbols, r) for r in self.stationary_expressions()]
+        self._grid = sample_grid(self.lo, self.hi, self.grid_size)
+
+    def stationary_expressions(self) -> list[sympy.Expr]:
+        """Closed-form stationary points of each smooth branch, as functions of the
+        other symbols: only polynomial first-order conditions (bounded time); the
+        others are left to the numerical search, which always runs as well."""
+        if not self.symbolic:
+            return []
+        out = []
+        for expr, _ in smooth_branches(self.expr):
+            if self.var not in expr.free_symbols:
+                continue
+            roots = solve_univariate(sympy.diff(expr, self.var), self.var,
+                                     polynomial_only=True) or ()
+            out += [r for r in roots if r.free_symbols <= set(self.args)]
+        return out
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for key in ("_f", "_df", "_switches", "_roots", "_grid"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._compile()
+
+    # -- evaluation
+    def arg_vector(self, others: Values | None) -> list[np.ndarray]:
+        """The other symbols' values, in `args` order, as 1-element arrays."""
+        table = symbol_values(others, set(self.args))
+        missing = [s.name for s in self.args if s not in table]
+        if missing:
+            raise SolverError(f"no value for {', '.join(missing)} in a best-response call")
+        return [np.array([table[s]]) for s in self.args]
+
+    def values(self, x: Any, args: Sequence[Any]) -> np.ndarray:
+        """The payoff at x against the given other-symbol values (broadcast)."""
+        return evaluate_compiled(self._f, x, args)
+
+    def value(self, x: float, others: Values | None = None) -> float:
+        """The payoff at one point."""
+        return float(self.values(np.array([x]), self.arg_vector(others))[0])
+
+    def batch(self, arg_values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+        """Best response (highest payoff, lowest x among exact ties) and its value for
+        each entry of the broadcast other-symbol arrays."""
+        args = broadcast_args(arg_values)
+        cand = self._candidates(args)
+        vals = self._candidate_values(cand, args)
+        order = np.lexsort((cand.xs, -vals, cand.rows))
+        rows = cand.rows[order]
+        first = order[np.r_[True, rows[1:] != rows[:-1]]]
+        size = args[0].size if args else 1
+        best_x, best_v = np.full(size, np.nan), np.full(size, -np.inf)
+        best_x[cand.rows[first]] = cand.xs[first]
+        best_v[cand.rows[first]] = vals[first]
+        return best_x, best_v
+
+    def __call__(self, others: Values | None = None) -> BestResponse:
+        """The full best-response set at one opponent state (ties, intervals, suprema)."""
+        args = self.arg_vector(others)
+        cand = self._candidates(args)
+        vals = self._candidate_values(cand, args)
+        if not np.isfinite(vals).any():
+            raise SolverError(f"the payoff is undefined everywhere on [{self.lo}, {self.hi}]")
+        regular = cand.kinds != PROBE
+        v_reg = vals[regular].max() if regular.any() else -np.inf
+        v_all = vals.max()
+        tol_abs = relative_tolerance(self.tol, v_all)
+        attained = v_all <= v_reg + tol_abs
+        pool = regular if attained else ~regular
+        best = v_reg if attained else v_all
+        points = _merge_points(cand.xs[pool], vals[pool], best - tol_abs, self._merge_tol(),
+                               lambda z: worst_if_undefined(self.values(z, args)))
+        intervals = self._intervals(cand.grid_values[0], best, tol_abs, args)
+        points = [p for p in points if not any(a - 1e-12 <= p <= b + 1e-12 for a, b in intervals)]
+        supremum = None
+        if not attained:
+            switches = cand.xs[cand.kinds == SWITCH]
+            supremum = self._extrapolated_limit(points[0], switches, args)
+        order = np.lexsort((cand.xs[pool], -vals[pool]))
+        argmax = float(cand.xs[pool][order[0]])
+        return BestResponse(tuple(points), tuple(intervals), float(best), bool(attained),
+                            supremum, argmax)
+
+    # -- candidate search
+    def _merge_tol(self) -> float:
+        return 1e-9 * max(1.0, self.hi - self.lo)
+
+    def _h(self, fn: Callable, args: Sequence[np.ndarray], rows: np.ndarray) -> Callable:
+        picked = [a[rows] for a in args]
+        return lambda x, idx: evaluate_compiled(fn, x, [p[idx] for p in picked])
+
+    def _candidates(self, args: list[np.ndarray]) -> _Candidates:
+        size = args[0].size if args else 1
+        grid = self._grid
+        columns = [a[:, None] for a in args]
+        values = evaluate_compiled(self._f, grid[None, :], columns)
+        if values.shape[0] != size:
+            values = np.broadcast_to(values, (size, grid.size)).copy()
+        parts: list[tuple[np.ndarray, np.ndarray, int]] = []
+        every = np.arange(size)
+        parts.append((every, np.full(size, self.lo), ENDPOINT))
+        parts.append((every, np.full(size, self.hi), ENDPOINT))
+        for fn in self._roots:  # closed-form stationary points (do not depend on x)
+            parts.append((every, evaluate_compiled(fn, np.zeros(size), args), STATIONARY))
+        slopes = None
+        if self._df is not None:
+            slopes = evaluate_compiled(self._df, grid[None, :], columns)
+            slopes = np.broadcast_to(slopes, values.shape)
+            parts += self._stationary(slopes, args)
+        parts += self._refined_grid_maxima(values, slopes, args)
+        for fn in self._switches:
+            parts += self._switch_points(fn, columns, args, slopes)
+        rows = np.concatenate([p[0] for p in parts])
+        xs = np.concatenate([p[1] for p in parts])
+        kinds = np.concatenate([np.full(p[0].size, p[2]) for p in parts])
+        good = np.isfinite(xs) & (xs >= self.lo) & (xs <= self.hi)
+        return _Candidates(rows[good], xs[good], kinds[good], values)
+
+    def _stationary(self, slopes: np.ndarray, args: list[np.ndarray]) -> list:
+        """Local maxima where the derivative changes sign from + to - (or is zero)."""
+        grid = self._grid
+        rows, j = np.nonzero((slopes[:, :-1] > 0) & (slopes[:, 1:] < 0))
+        roots = bracketed_roots(self._h(self._df, args, rows), grid[j], grid[j + 1])
+        zr, zj = np.nonzero(slopes == 0)
+        return [(rows, roots, STATIONARY), (zr, grid[zj], STATIONARY)]
+
+    def _refined_grid_maxima(self, values: np.ndarray, slopes: np.ndarray | None,
+                             args: list[np.ndarray]) -> list:
+        """Golden-section refinement of grid maxima where no derivative is usable.
+
+        Only local maxima that could reach the row's best grid value within twice their
+        local variation are refined (rounding noise elsewhere makes many tiny ones).
+        """
+        grid = self._grid
+        if grid.size < 3:
+            return []
+        if slopes is None:
+            rows, j = np.nonzero(np.ones((values.shape[0], grid.size - 2), bool))
+        else:
+            bad = ~np.isfinite(slopes)
+            rows, j = np.nonzero(bad[:, :-2] | bad[:, 1:-1] | bad[:, 2:])
+        f = worst_if_undefined(values)
+        left, mid, right = f[rows, j], f[rows, j + 1], f[rows, j + 2]
+        local = (mid >= left) & (mid >= right) & ((mid > left) | (mid > right))
+        local &= np.isfinite(mid)
+        with np.errstate(invalid="ignore"):
+            spread = np.maximum(mid - left, mid - right)
+            spread = np.where(np.isfinite(spread), spread, np.inf)
+            local &= mid + 2 * spread >= f.max(axis=1)[rows]
+        rows, j = rows[local], j[local] + 1
+        found = golden_maxima(self._h(self._f, args, rows), grid[j - 1], grid[j + 1])
+        return [(rows, found, REFINED)]
+
+    def _switch_points(self, fn: Callable, columns: list, args: list[np.ndarray],
+                       slopes: np.ndarray | None) -> list:
+        """Switch points of one condition, probes beside them, and stationary points
+        between a switch and its neighbouring grid points."""
+        grid = self._grid
+        g = evaluate_compiled(fn, grid[None, :], columns)
+        g = np.broadcast_to(g, (args[0].size if args else 1, grid.size))
+        rows, j = np.nonzero(np.sign(g[:, :-1]) * np.sign(g[:, 1:]) < 0)
+        roots = bracketed_roots(self._h(fn, args, rows), grid[j], grid[j + 1])
+        zr, zj = np.nonzero(g == 0)
+        rows = np.concatenate([rows, zr])
+        points = np.concatenate([roots, grid[zj]])
+        keep = np.isfinite(points)
+        rows, points = rows[keep], points[keep]
+        step = 1e-9 * max(1.0, self.hi - self.lo)
+        below = np.clip(points - step, self.lo, self.hi)
+        above = np.clip(points + step, self.lo, self.hi)
+        parts = [(rows, points, SWITCH), (rows, below, PROBE), (rows, above, PROBE)]
+        if slopes is not None and rows.size:
+            parts += self._stationary_beside(rows, below, above, args)
+        return parts
+
+    def _stationary_beside(self, rows: np.ndarray, below: np.ndarray, above: np.ndarray,
+                           args: list[np.ndarray]) -> list:
+        grid = self._grid
+        h = self._h(self._df, args, rows)
+        idx = np.arange(rows.size)
+        k = np.clip(np.searchsorted(grid, above, side="right"), 0, grid.size - 1)
+        right_ok = (h(above, idx) > 0) & (h(grid[k], idx) < 0) & (grid[k] > above)
+        kl = np.clip(np.searchsorted(grid, below, side="left") - 1, 0, grid.size - 1)
+        left_ok = (h(grid[kl], idx) > 0) & (h(below, idx) < 0) & (grid[kl] < below)
+        out = []
+        for ok, a, b in ((right_ok, above, grid[k]), (left_ok, grid[kl], below)):
+            sel = np.nonzero(ok)[0]
+            if sel.size:
+                hs = self._h(self._df, args, rows[sel])
+                out.append((rows[sel], bracketed_roots(hs, a[sel], b[sel]), STATIONARY))
+        return out
+
+    def _candidate_values(self, cand: _Candidates, args: list[np.ndarray]) -> np.ndarray:
+        picked = [a[cand.rows] for a in args]
+        return worst_if_undefined(evaluate_compiled(self._f, cand.xs, picked))
+
+    # -- set-valued extras for the single-state call
+    def _intervals(self, row: np.ndarray, best: float, tol_abs: float,
+                   args: list[np.ndarray]) -> list[tuple[float, float]]:
+        """Intervals of indifference: runs of at least three grid points within tol of
+        the best value that span more than 1e-3 of [lo, hi], ends refined by bisection.
+        A narrower run is the flat top of an isolated maximum (for tol = 1e-9 that needs
+        curvature above ~1e-3 per unit squared), already among the point candidates."""
+        inside = worst_if_undefined(row) >= best - tol_abs
+        grid = self._grid
+        out = []
+        for start, stop in true_runs(inside):
+            if stop - start < 3 or grid[stop - 1] - grid[start] < 1e-3 * (self.hi - self.lo):
+                continue
+            a = grid[start] if start == 0 else self._edge(grid[start - 1], grid[start], best,
+                                                          tol_abs, args)
+            b = grid[stop - 1] if stop == grid.size else self._edge(grid[stop], grid[stop - 1],
+                                                                    best, tol_abs, args)
+            out.append((float(a), float(b)))
+        return out
+
+    def _edge(self, outside: float, inside: float, best: float, tol_abs: float,
+              args: list[np.ndarray]) -> float:
+        for _ in range(60):
+            mid = 0.5 * (outside + inside)
+            if mid in (outside, inside):
+                break
+            if worst_if_undefined(self.values(np.array([mid]), args))[0] >= best - tol_abs:
+                inside = mid
+            else:
+                outside = mid
+        return inside
+
+    def _extrapolated_limit(self, point: float, switches: np.ndarray,
+                            args: list[np.ndarray]) -> float:
+        """The one-sided limit at the switch next to `point`, by linear extrapolation
+        from `point` and a point as far again from the switch on the same side."""
+        if switches.size == 0:
+            return float(self.values(np.array([point]), args)[0])
+        switch = switches[np.argmin(np.abs(switches - point))]
+        away = point + (point - switch)
+        v0, v1 = self.values(np.array([point, away]), args)
+        return float(max(v0, v0 + (v0 - v1))) if np.isfinite(v1) else float(v0)
+
+
+def _plateau(a: float, b: float, floor: float,
+             value_at: Callable[[np.ndarray], np.ndarray]) -> bool:
+    between = a + (b - a) * np.array([0.25, 0.5, 0.75])
+    return bool(np.all(value_at(between) >= floor))
+
+
+def _merge_points(xs: np.ndarray, vals: np.ndarray, floor: float, merge: float,
+                  value_at: Callable[[np.ndarray], np.ndarray]) -> list[float]:
+    """Distinct maximisers among points whose value is at least `floor`.
+
+    Neighbours closer than `merge`, or joined by a plateau above `floor` (checked at
+    three interior points), are one flat maximum and collapse to their best member.
+    """
+    keep = vals >= floor
+    order = np.argsort(xs[keep], kind="stable")
+    xs, vals = xs[keep][order], vals[keep][order]
+    out: list[float] = []
+    best_v: list[float] = []
+    last = math.nan
+    for x, v in zip(xs, vals):
+        if out and (x - last <= merge or _plateau(last, float(x), floor, value_at)):
+            if v > best_v[-1]:
+                out[-1], best_v[-1] = float(x), float(v)
+        else:
+            out.append(float(x))
+            best_v.append(float(v))
+        last = float(x)
+    return out
+
+
+def best_response(payoff: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any,
+                  params: Values | None = None, others: Values | None = None, *,
+                  grid: int = 601, tol: float = 1e-9) -> BestResponse:
+    """The set of maximisers of `payoff` over var in [lo, hi] given values of everything
+    else (parameters and the other players' variables)."""
+    table = dict(others or {})
+    symbols = payoff.free_symbols - {var} - set(symbol_values(params, payoff.free_symbols))
+    given = symbol_values(table, symbols)
+    br_map = BestResponseMap(payoff, var, lo, hi, params, tuple(sorted(given, key=str)),
+                             grid=grid, tol=tol)
+    return br_map(given)
