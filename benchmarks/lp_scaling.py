@@ -76,7 +76,7 @@ def write_spec(folder, n: int, seed: int, qmax_frac: float) -> str:
 
 def build_game(n: int, seed: int, qmax_frac: float):  # -> ConditionalGame
     """The benchmark instance (see the module docstring)."""
-    from gamespec.solvers.lp.programs import ConditionalGame, SideConstraint
+    from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
     from gamespec.stdlib.location import (
         euclidean_distance_matrix,
         hamming_distance_matrix,
@@ -101,7 +101,9 @@ def run_worker(method: str, n: int, seed: int, qmax_frac: float) -> dict[str, fl
     from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler  # noqa: F401
 
     import gamespec.solvers.lp.pyomo_lowering  # noqa: F401
-    from gamespec.solvers.lp.programs import leader_lp, run_highs, solve_zero_sum
+    from gamespec.solvers.lp.highs_instance import run_highs
+    from gamespec.solvers.lp.zero_sum_program import leader_lp
+    from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 
     if method == "gamespec":
         return run_gamespec(n, seed, qmax_frac)

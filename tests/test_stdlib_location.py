@@ -6,12 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gamespec.solvers.lp.programs import (
-    ConditionalGame,
-    SideConstraint,
-    optimal_response,
-    solve_zero_sum,
-)
+from gamespec.solvers.lp.follower_response import optimal_response
+from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
+from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 from gamespec.stdlib.location import (
     bayesian_attack,
     euclidean_distance_matrix,

@@ -1,7 +1,7 @@
 """The LP method: zero-sum games between two mixed strategies, solved by HiGHS through Pyomo.
 
 The Model's bilinear payoff is compiled to payoff[r, s, a] (solvers/lp/compile.py), the
-leader's LP and its Lagrangian dual are built and solved (solvers/lp/programs.py), and the
+leader's LP and its Lagrangian dual are built and solved (solvers/lp/zero_sum_*.py), and the
 answer is certified with NumPy alone. Named fixed profiles of the leader are evaluated
 against the follower's optimal response, beside the optimal leader strategy at the same
 constraint levels.
@@ -20,13 +20,10 @@ from gamespec.language.spec_printer import spec_str
 from gamespec.model import Model
 from gamespec.result import Certificate, Result
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
-from gamespec.solvers.lp.programs import (
-    ConditionalGame,
-    SideConstraint,
-    optimal_response,
-    solve_zero_sum,
-)
-from gamespec.solvers.lp.programs import evaluate as evaluate_value
+from gamespec.solvers.lp.follower_response import optimal_response
+from gamespec.solvers.lp.zero_sum_certificate import evaluate as evaluate_value
+from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
+from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 MAX_ENTRIES = 60_000_000

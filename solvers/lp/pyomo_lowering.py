@@ -20,8 +20,8 @@ every nonzero in Python (~1 us each: 1.1 s of 1.9 s at 100 regions, 1M nonzeros)
 it is no longer the default. The AML `MatrixConstraint` would avoid the walk, but in pyomo 6.10
 it breaks both the standard-form compiler and `pprint`.
 
-Measured with `python benchmarks/lp_scaling.py` (module docstring of lp_zero_sum for the rule on
-which LP to solve first).
+Measured with `python benchmarks/lp_scaling.py` (module docstring of solvers/lp/zero_sum_solve.py
+for the rule on which LP to solve first).
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from gamespec.solvers.lp.programs import Block, LinearProgram
+from gamespec.solvers.lp.linear_program import Block, LinearProgram
 
 
 @dataclass(eq=False)

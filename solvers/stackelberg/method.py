@@ -1,7 +1,7 @@
 """General-sum Stackelberg games from the Model: a leader commits to a mixed strategy over a
 finite set; the follower (possibly of private types with a prior) best-responds with a
 pure choice. Strong Stackelberg equilibrium by multiple LPs (Conitzer & Sandholm 2006) or
-DOBSS as a MILP (Paruchuri et al. 2008), both on HiGHS (solvers/lp/programs.py).
+DOBSS as a MILP (Paruchuri et al. 2008), both on HiGHS (solvers/stackelberg/bayesian.py).
 
 The payoff matrices are evaluated in bulk: the leader's strategy is bound to all its pure
 strategies at once (point masses along one axis), each follower type's choice along its own
@@ -18,8 +18,8 @@ from gamespec.evaluate import LArray, Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.model import FiniteSet, Model, Strategy
 from gamespec.result import Certificate, Result
-from gamespec.solvers.lp.programs import bayesian_stackelberg, strong_stackelberg
 from gamespec.solvers.registry import Refusal, SolverEntry
+from gamespec.solvers.stackelberg.bayesian import bayesian_stackelberg, strong_stackelberg
 
 LEADER_AXIS = "@leader"
 MAX_TYPE_PROFILES = 4096

@@ -4,18 +4,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gamespec.solvers.lp.programs import (
-    ConditionalGame,
-    SideConstraint,
-    dobss_milp,
-    leader_lp,
-    run_highs,
-)
+from gamespec.solvers.lp.highs_instance import run_highs
 from gamespec.solvers.lp.pyomo_lowering import (
     build_kernel_model,
     compile_kernel_model,
     through_pyomo,
 )
+from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
+from gamespec.solvers.lp.zero_sum_program import leader_lp
+from gamespec.solvers.stackelberg.dobss import dobss_milp
 from gamespec.stdlib.location import (
     euclidean_distance_matrix,
     hamming_distance_matrix,

@@ -12,27 +12,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gamespec.errors import SolverError
-from gamespec.solvers.lp.programs import (
-    ConditionalGame,
-    LinearProgram,
-    SideConstraint,
-    bayesian_stackelberg,
-    best_response_closed_form,
-    dobss_milp,
-    evaluate,
-    follower_lp,
-    lagrangian_dual,
-    layout,
-    leader_lp,
-    matrix_game,
-    optimal_response,
-    run_highs,
-    solve_lp,
-    solve_matrix_game,
-    solve_zero_sum,
-    strong_stackelberg,
-)
+from gamespec.solvers.lp.follower_response import best_response_closed_form, optimal_response
+from gamespec.solvers.lp.highs_instance import run_highs
+from gamespec.solvers.lp.linear_program import LinearProgram, lagrangian_dual, layout
+from gamespec.solvers.lp.matrix_game import matrix_game, solve_matrix_game
 from gamespec.solvers.lp.pyomo_lowering import through_pyomo
+from gamespec.solvers.lp.routes import solve_lp
+from gamespec.solvers.lp.zero_sum_certificate import evaluate
+from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
+from gamespec.solvers.lp.zero_sum_program import follower_lp, leader_lp
+from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
+from gamespec.solvers.stackelberg.bayesian import bayesian_stackelberg, strong_stackelberg
+from gamespec.solvers.stackelberg.dobss import dobss_milp
 from gamespec.stdlib.location import (
     euclidean_distance_matrix,
     hamming_distance_matrix,
@@ -375,7 +366,10 @@ def test_dobss_milp_marks_only_q_integer() -> None:
 
 
 def test_sampled_commitment_check_rejects_a_suboptimal_commitment() -> None:
-    from gamespec.solvers.lp.programs import _stackelberg_result, sampled_commitment_value
+    from gamespec.solvers.stackelberg.equilibrium import (
+        sampled_commitment_value,
+        stackelberg_result,
+    )
 
     prior, L, F = _security_game()
     best = bayesian_stackelberg(prior, L, F, method="multiple_lps")
@@ -383,7 +377,7 @@ def test_sampled_commitment_check_rejects_a_suboptimal_commitment() -> None:
     # commit to the pure strategy 0 with the responses it induces: a worse commitment
     x = np.array([1.0, 0.0])
     responses = [int(np.argmax(x @ F[t])) for t in range(len(prior))]
-    worse = _stackelberg_result(prior, L, F, x, responses, "test", 1)
+    worse = stackelberg_result(prior, L, F, x, responses, "test", 1)
     assert worse.leader_value < best.leader_value - 1e-3
     assert not worse.certificate.ok
     assert worse.certificate.details["sampled_commitment_gain"] > 1e-3
@@ -406,7 +400,7 @@ def test_a_solve_writes_nothing_on_stdout() -> None:
     import subprocess
     import sys
     code = ("import numpy as np\n"
-            "from gamespec.solvers.lp.programs import solve_matrix_game\n"
+            "from gamespec.solvers.lp.matrix_game import solve_matrix_game\n"
             "solve_matrix_game(np.array([[1.0, -1.0], [-1.0, 1.0]]))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
