@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gamespec.data.tables import WHITESPACE, RowFix
+from gamespec.data.file_format import WHITESPACE, RowFix
 from gamespec.errors import Span, SpecError
 
 __all__ = ["DATASETS", "MIRROR_ENV", "DatasetEntry", "available", "fetch", "find_mirror", "get",

@@ -16,35 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
+from gamespec.data.file_format import WHITESPACE, RowFix
 from gamespec.errors import Span, SpecError
 
 __all__ = ["RowFix", "Table", "load_dataset", "load_table"]
 
-WHITESPACE = "whitespace"
 _HEADER_SAMPLE = 50
 _LINE_BREAKS = re.compile(r"\r*\n")
-
-
-@dataclass(frozen=True)
-class RowFix:
-    """A documented repair of one known-bad row of a published file.
-
-    Applied only when the row at `line` has exactly `expect_fields` fields and, for each
-    `(index, text)` in `match`, field `index` equals `text`; otherwise the row is left as is
-    (and is then reported as ragged like any other).
-    """
-
-    line: int
-    expect_fields: int
-    insert_at: int
-    value: str
-    reason: str
-    match: tuple[tuple[int, str], ...] = ()
-
-    def applies(self, row: Sequence[str]) -> bool:
-        if len(row) != self.expect_fields:
-            return False
-        return all(0 <= i < len(row) and row[i].strip() == text for i, text in self.match)
 
 
 @dataclass(frozen=True)
