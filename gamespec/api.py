@@ -95,9 +95,11 @@ class MethodInfo:
     applies: bool
     reason: str
     summary: str = ""
+    options: tuple = ()  # the SolverOptions `solve using NAME { ... }` may set
 
     def as_dict(self) -> dict:
-        return {"name": self.name, "applies": self.applies, "reason": self.reason}
+        return {"name": self.name, "applies": self.applies, "reason": self.reason,
+                "options": [o.as_dict() for o in self.options]}
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,11 @@ class GameInfo:
 def game_info(model: Model) -> GameInfo:
     """Classify the model and ask every registered method whether it applies."""
     from gamespec.analysis import classify
+    from gamespec.solvers.options import RUN_SETTINGS
     from gamespec.solvers.registry import applicable, describe_class
 
     cls = classify(model)
-    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary)
+    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*RUN_SETTINGS[:2], *e.options))
                     for e, ok, reason in applicable(model, cls))
     return GameInfo(model.title, model.path, cls, describe_class(cls), methods)
 
@@ -161,93 +164,25 @@ def derive_model(model: Model, cls: Classification | None = None) -> Derivation:
 
 
 # ---------------------------------------------------------------------------- solve
-NATIVE_TIME_LIMIT = ("lp", "brd", "dynamics")
-
-
-# option -> (integer?, smallest allowed value, whether that value is allowed)
-NUMERIC_OPTIONS = {
-    "seed": (True, 0, True), "passes": (True, 1, True), "tolerance": (False, 0, False),
-    "time_limit": (False, 0, False), "rtol": (False, 0, False), "atol": (False, 0, False),
-    "rounds": (True, 1, True), "repetitions": (True, 1, True), "clusters": (True, 1, True),
-}
-
-
-def check_numeric_options(model: Model, options: Mapping[str, Any]) -> None:
-    """A numeric solve option with a string or an out-of-range value is a located error."""
-    for name, (integer, low, inclusive) in NUMERIC_OPTIONS.items():
-        if name not in options:
-            continue
-        value = options[name]
-        span = model.spans.get(f"solve option {name}")
-        kind = "a whole number" if integer else "a number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
-                integer and float(value) != int(value)) or value != value:
-            raise SpecError(f"solve option `{name}` must be {kind}, not {value!r}", span=span)
-        if value < low or (value == low and not inclusive):
-            bound = f">= {low}" if inclusive else f"> {low}"
-            raise SpecError(f"solve option `{name}` must be {bound}, not {value!r}", span=span)
-
-
 def solve_model(model: Model, method: str | None = None, seed: int | None = None,
                 time_limit: float | None = None, options: Mapping[str, Any] | None = None,
-                *, load_seconds: float | None = None) -> Result:
-    """Plan, solve and certify; the Result carries timings, parameters and data provenance.
+                *, load_seconds: float | None = None, progress: bool = False) -> Result:
+    """Plan, solve and certify through the one run path (`gamespec.plan`); the Result
+    carries the plan's record (method, options, seed), timings, parameters and data
+    provenance.
 
-    Options: the spec's `solve { ... }` options, then `seed` and `time_limit`, then
-    `options` (the last wins). A certificate that did not pass is *not* an exception:
-    check `result.certificate.ok` (the command line exits with 3 then).
+    Options: the method's defaults, then the spec's `solve using METHOD { ... }` options,
+    then `options`, then `seed` and `time_limit`. An option the method does not declare is
+    a SpecError. A certificate that did not pass is *not* an exception: check
+    `result.certificate.ok` (the command line exits with 3 then).
     """
-    from gamespec.analysis import classify
-    from gamespec.solvers.registry import plan
+    from gamespec.plan import build_plan, run_plan
 
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise SpecError(f"seed must be an integer, got {seed!r}")
-    timing: dict[str, float] = {}
-    if load_seconds is not None:
-        timing["load"] = load_seconds
-    start = time.perf_counter()
-    cls = classify(model)
-    entry = plan(model, cls, method)
-    timing["analyse"] = time.perf_counter() - start
-    merged = {"seed": 0, **model.solve_options}
-    if seed is not None:  # the command line (or the caller) wins over the spec's `seed`
-        merged["seed"] = seed
-    if time_limit is not None:
-        if not isinstance(time_limit, (int, float)) or not 0 < time_limit < math.inf:
-            raise SpecError("--time-limit must be a positive number of seconds (not inf)")
-        merged["time_limit"] = float(time_limit)
-    merged.update(options or {})
-    check_numeric_options(model, merged)
-    t = time.perf_counter()
-    from gamespec.limits import cpu_time_limit
-
-    # methods with their own limit stop themselves: brd returns its last profile, marked not
-    # certified; lp (HiGHS) and dynamics (the integrator) stop with an error. The CPU-time
-    # backstop covers the others, with a margin so it never pre-empts the native limits
-    backstop = None if time_limit is None else (
-        float(time_limit) * (1.0 if entry.name not in NATIVE_TIME_LIMIT else 3.0) + 1.0)
-    with cpu_time_limit(backstop):
-        result = entry.solve(model, cls, merged)
-    timing["solve"] = time.perf_counter() - t
-    timing["total"] = time.perf_counter() - start + (load_seconds or 0.0)
-    result = result.with_timing(timing)
-    if not result.parameters:
-        result = result.with_parameters({p.name: p.value for p in model.params.values()
-                                         if not p.index_sets and p.value is not None})
-    data = data_provenance(model)
-    if data:
-        result = result.with_extra(data=data)
-    return result
-
-
-def data_provenance(model: Model) -> dict:
-    """Where each data table came from, with its notes (e.g. a synthetic stand-in)."""
-    out = {}
-    for name, table in model.data.items():
-        out[name] = {"source": getattr(table, "source", ""),
-                     "rows": getattr(table, "n_rows", None),
-                     "notes": list(getattr(table, "notes", ()))}
-    return out
+    plan = build_plan(model, method, seed=seed, time_limit=time_limit, options=options,
+                      progress=progress)
+    result = run_plan(model, plan, load_seconds=load_seconds)
+    from gamespec.statements import evaluate_statements  # statements (helper A)
+    return evaluate_statements(model, result)  # statements (helper A)
 
 
 # ---------------------------------------------------------------------------- the facade
@@ -281,7 +216,8 @@ class Game:
 
     def solve(self, method: str | None = None, seed: int | None = None,
               time_limit: float | None = None, **options: Any) -> Result:
-        """Solve and certify (see `solve_model`); `method` as `gamespec solve --method`."""
+        """Solve and certify (see `solve_model`); `method` as `gamespec solve --method`;
+        keyword arguments are the method's options (`gamespec info` lists them)."""
         return solve_model(self.model, method, seed, time_limit, options,
                            load_seconds=self._load_seconds)
 

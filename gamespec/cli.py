@@ -1,4 +1,5 @@
-"""The `gamespec` command: check, info, solve, derive, sweep, plot, import, export."""
+"""The `gamespec` command: check, info, solve, derive, sweep, plot, experiment, import,
+export."""
 from __future__ import annotations
 
 import argparse
@@ -11,11 +12,9 @@ from pathlib import Path
 
 from gamespec import __version__
 from gamespec.errors import GamespecError, SpecError
+from gamespec.plots.kinds import KINDS as PLOT_KINDS  # no matplotlib imported
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_SOLVER = 0, 2, 3
-# gamespec.plots.KINDS, repeated here so that building the parser imports no matplotlib
-PLOT_KINDS = ("best-response", "leader", "lppm", "distribution", "trajectory", "regime",
-              "payoff-table")
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -52,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="how gamespec classifies the game, and which solvers apply")
     common(info)
     info.add_argument("--json", action="store_true")
+    info.add_argument("--options", action="store_true",
+                      help="describe every option of the methods that apply")
     solve = sub.add_parser("solve", help="solve the game and certify the answer")
     common(solve)
     solve.add_argument("--method", help="force a solver (see `gamespec info`)")
@@ -59,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the seed of random starts (default: the spec's `seed`, else 0)")
     solve.add_argument("--time-limit", type=float, metavar="SECONDS",
                        help="stop the solver after this long (exit 3, nothing certified)")
+    solve.add_argument("--option", dest="options", action="append", default=[],
+                       metavar="NAME=VALUE", help="set an option of the method (over the "
+                       "spec's `solve using` block; `gamespec info FILE --options` lists them)")
     formats = solve.add_mutually_exclusive_group()
     formats.add_argument("--json", action="store_true", help="print the result as JSON")
     formats.add_argument("--csv", action="store_true",
@@ -79,11 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     common(sweep)
     sweep.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:COUNT",
                        help="a grid axis (repeat for more axes)")
-    sweep.add_argument("--method")
+    sweep.add_argument("--method", help="force a solver (see `gamespec info`)")
+    sweep.add_argument("--option", dest="options", action="append", default=[],
+                       metavar="NAME=VALUE", help="set an option of the method at every point")
+    sweep.add_argument("--seed", type=int, default=None, help="as `gamespec solve --seed`")
+    sweep.add_argument("--time-limit", type=float, metavar="SECONDS",
+                       help="per point, as `gamespec solve --time-limit`")
     sweep.add_argument("--workers", type=int, default=None,
                        help="local processes (default: the number of cores)")
     sweep.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler to run on")
     sweep.add_argument("--out", metavar="PATH", help="write the table (.csv or .json)")
+    sweep.add_argument("--full", action="store_true", help="JSON: every point's whole result "
+                       "(as `gamespec solve --json`) instead of a table row")
     sweep.add_argument("--plot", metavar="PNG", help="draw the table")
     sweep.add_argument("--color", metavar="COLUMN", help="the column a 2-D plot shows")
     plot = sub.add_parser("plot", help="draw a game, its answer, or a sweep table (PNG)")
@@ -96,9 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--seed", type=int, default=0)
     plot.add_argument("--profile", metavar="NAME", help="distribution: the named profile shown "
                       "beside the equilibrium (default: the spec's first)")
+    plot.add_argument("--series", metavar="NAMES", help="distribution: the quantities to draw, "
+                      "comma-separated lets or params indexed by one set (default: those over "
+                      "the first set where one depends on the choices)")
     plot.add_argument("--x", metavar="COLUMN", help="regime: the column on the x axis")
     plot.add_argument("--y", metavar="COLUMN", help="regime: the column on the y axis")
     plot.add_argument("--color", metavar="COLUMN", help="regime: the column shown in colour")
+    experiment = sub.add_parser("experiment", help="run the spec's `experiment` (a plug-in "
+                                "study on data, e.g. the trimming schemes' table)")
+    common(experiment)
+    experiment.add_argument("--name", help="which experiment, when the spec has several")
+    experiment.add_argument("--seed", type=int, default=0, help="the seed of every random "
+                            "draw (default 0)")
+    experiment.add_argument("--json", action="store_true", help="print the record as JSON")
+    experiment.add_argument("--out", metavar="PATH",
+                            help="write the JSON record to PATH (atomically)")
     imp = sub.add_parser("import", help="convert a Gambit .nfg file into a .game spec")
     imp.add_argument("file", metavar="FILE.nfg")
     imp.add_argument("--out", metavar="PATH", help="write the spec to PATH (atomically)")
@@ -123,6 +146,28 @@ def parse_overrides(items: list[str], what: str = "--set") -> dict[str, float]:
         if what == "--limit" and not float(overrides[name]).is_integer():
             raise SpecError(f"--limit {name}: {value!r} is not a whole number")
     return overrides
+
+
+def parse_options(items: list[str]) -> dict[str, object]:
+    """`--option NAME=VALUE` items: a number where VALUE reads as one, true/false as a
+    bool, else the text (the method's declared type checks it)."""
+    options: dict[str, object] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name.isidentifier():
+            raise SpecError(f"--option expects NAME=VALUE, got {item!r}")
+        if value.lower() in ("true", "false"):
+            options[name] = value.lower() == "true"
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            options[name] = value.strip('"')
+            continue
+        options[name] = int(number) if number.is_integer() and "." not in value \
+            and "e" not in value.lower() else number
+    return options
 
 
 def _load(args, path):
@@ -184,6 +229,11 @@ def cmd_info(args) -> int:
     print("methods:")
     for m in info.methods:
         print(f"  {m.name}: {'applies' if m.applies else 'no (' + m.reason + ')'}")
+        if m.applies:
+            print("    options: " + "; ".join(o.describe() for o in m.options)
+                  if args.options else "    options: " + ", ".join(o.name for o in m.options))
+    if not args.options:
+        print("(`gamespec info FILE --options` describes each option)")
     return EXIT_OK
 
 
@@ -216,9 +266,12 @@ def cmd_solve(args) -> int:
         raise SpecError("--plot-kind chooses the picture --plot draws: give --plot PNG too")
     start = time.perf_counter()
     model = _load(args, args.file)
+    options = parse_options(args.options)
+    if args.plot:  # the solver samples what the picture draws
+        options["figures"] = True
     result = solve_model(model, args.method, args.seed, args.time_limit,
-                         {"progress": True} if sys.stderr.isatty() else None,
-                         load_seconds=time.perf_counter() - start)
+                         options, load_seconds=time.perf_counter() - start,
+                         progress=sys.stderr.isatty())
     text = result.to_json()
     if args.out:
         write_atomic(args.out, text + "\n")
@@ -229,9 +282,9 @@ def cmd_solve(args) -> int:
     else:
         print(render_result(result, color=use_color(sys.stdout)))
     if args.plot:
-        from gamespec.plots import plot_game
+        from gamespec.plots import plot_result
 
-        plot_game(model, args.plot_kind, args.plot, result=result)
+        plot_result(result, args.plot_kind, args.plot)
     return EXIT_OK if result.certificate.ok else EXIT_SOLVER
 
 
@@ -267,8 +320,8 @@ def cmd_plot(args) -> int:
         raise SpecError(f"{args.file} is a table: only --kind regime draws tables",
                         hint="gamespec plot TABLE.csv --kind regime --x COL --y COL --color COL")
     model = _load(args, args.file)
-    options = {"profile": args.profile} if args.profile else {}
-    plots.plot_game(model, kind, args.out, method=args.method, seed=args.seed, **options)
+    plots.plot_game(model, kind, args.out, method=args.method, seed=args.seed,
+                    profile=args.profile, series=args.series)
     return EXIT_OK
 
 
@@ -282,13 +335,29 @@ def cmd_sweep(args) -> int:
         raise SpecError("sweep needs at least one --grid NAME=START:STOP:COUNT")
     if args.workers is not None and args.workers < 1:
         raise SpecError(f"--workers must be at least 1, not {args.workers}")
+    if args.full and (args.plot or (args.out and not args.out.endswith(".json"))):
+        raise SpecError("--full writes JSON results: give --out FILE.json, and no --plot")
     axes = [parse_grid(g) for g in args.grid]
     model = _load(args, args.file)  # a bad spec fails once, here, with its located error
     _check_grid_names(axes, model)
+    from gamespec.plan import build_plan
+
+    build_plan(model, args.method, seed=args.seed, time_limit=args.time_limit,
+               options=parse_options(args.options))  # bad options fail once, located
     workers = args.workers or os.cpu_count() or 1
     rows = run_sweep(str(Path(args.file).resolve()), axes, parse_overrides(args.overrides),
-                     args.method, {}, workers=workers, scheduler=args.scheduler,
-                     progress=sys.stderr.isatty())
+                     args.method, parse_options(args.options), workers=workers,
+                     scheduler=args.scheduler, progress=sys.stderr.isatty(), seed=args.seed,
+                     time_limit=args.time_limit, allow_data=tuple(args.allow_data),
+                     data_mirror=args.data_mirror,
+                     limits=parse_overrides(args.limits, what="--limit"), full=args.full)
+    if args.full:
+        text = json.dumps(rows, indent=2, allow_nan=False) + "\n"
+        if args.out:
+            write_atomic(args.out, text)
+        else:
+            print(text, end="")
+        return EXIT_OK
     if args.out:
         text = to_json(rows) if args.out.endswith(".json") else to_csv(rows)
         write_atomic(args.out, text)
@@ -354,8 +423,24 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_experiment(args) -> int:
+    from gamespec.atomic_files import write_atomic
+    from gamespec.experiments.runner import run_experiment
+    from gamespec.render.experiment_table import render_experiment
+
+    start = time.perf_counter()
+    model = _load(args, args.file)
+    record = run_experiment(model, args.name, args.seed, time.perf_counter() - start)
+    text = record.to_json()
+    if args.out:
+        write_atomic(args.out, text + "\n")
+    print(text if args.json else render_experiment(record))
+    return EXIT_OK if record.outcome.certificate.ok else EXIT_SOLVER
+
+
 COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive,
-            "import": cmd_import, "export": cmd_export, "sweep": cmd_sweep, "plot": cmd_plot}
+            "import": cmd_import, "export": cmd_export, "experiment": cmd_experiment,
+            "sweep": cmd_sweep, "plot": cmd_plot}
 
 
 def _report(exc: GamespecError, path: str | None = None) -> None:
@@ -383,9 +468,17 @@ def _interrupted(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _interrupted)  # first: a signal during imports is handled too
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("gamespec: interrupted; no output was written", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupted)
     from gamespec import limits
 
     before = limits.current()  # --limit holds for this command only (main may be called again)

@@ -41,6 +41,12 @@ class Result:
     timing: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)  # the Plan: method, options, seed
+    # the spec's report / check / claim statements (gamespec.statements), when it has any
+    reports: dict[str, Any] = field(default_factory=dict)
+    profile_reports: dict[str, Any] = field(default_factory=dict)
+    checks: dict[str, Any] = field(default_factory=dict)
+    claims: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         out = {
@@ -49,6 +55,7 @@ class Result:
             "spec": self.spec,
             "spec_sha256": self.spec_sha256,
             "method": self.method,
+            "run": _clean(self.run),
             "status": self.status,
             "parameters": _clean(self.parameters),
             "values": _clean(self.values),
@@ -56,6 +63,7 @@ class Result:
             "certificate": self.certificate.as_dict(),
             "derived": _clean(self.derived),
             "compare": _clean(self.compare),
+            **_statements(self),
             "timing": {k: round(v, 6) for k, v in self.timing.items()},
         }
         out.update(_clean(self.extra))
@@ -120,8 +128,18 @@ class Result:
     def with_parameters(self, parameters: dict) -> Result:
         return Result(**{**self.__dict__, "parameters": dict(parameters)})
 
+    def with_run(self, run: dict) -> Result:
+        """The record of the Plan that produced this result (method, options, seed)."""
+        return Result(**{**self.__dict__, "run": dict(run)})
+
     def with_extra(self, **items) -> Result:
         return Result(**{**self.__dict__, "extra": {**self.extra, **items}})
+
+
+def _statements(result: Result) -> dict:
+    """The statement keys, present only when the spec has such statements."""
+    keys = ("reports", "profile_reports", "checks", "claims")
+    return {k: _clean(getattr(result, k)) for k in keys if getattr(result, k)}
 
 
 def _pandas():

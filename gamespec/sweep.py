@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -53,32 +53,74 @@ def parse_grid(text: str) -> GridAxis:
 
 
 def grid_points(axes: list[GridAxis]) -> list[dict[str, float]]:
-    total = int(np.prod([len(a.values) for a in axes])) if axes else 0
+    """Every combination of the axes' values, in order (no axes: the one point {})."""
+    total = int(np.prod([len(a.values) for a in axes])) if axes else 1
     if total > MAX_POINTS:
         raise SpecError(f"the grid has {total:,} points (limit {MAX_POINTS:,})")
     return [dict(zip([a.name for a in axes], combo))
             for combo in itertools.product(*[a.values for a in axes])]
 
 
-def solve_point(task: tuple) -> dict:
-    """Solve one grid point; failures become rows with status and reason (picklable)."""
-    path, overrides, method, options = task
-    from gamespec.analysis import classify
-    from gamespec.language.loader import load_model
-    from gamespec.solvers.registry import plan
+@dataclass(frozen=True)
+class PointTask:
+    """Everything a worker needs to solve one grid point (picklable, for processes and
+    Dask): the spec, its parameter values, and what `gamespec solve` would be given."""
 
-    row: dict = dict(overrides)
+    path: str
+    overrides: dict
+    method: str | None = None
+    options: dict = field(default_factory=dict)
+    seed: int | None = None
+    time_limit: float | None = None
+    allow_data: tuple[str, ...] = ()
+    data_mirror: str | None = None
+    limits: dict = field(default_factory=dict)
+
+
+def solve_task(task: PointTask):
+    """The Result of one point, through the same run path as `gamespec solve`."""
+    from gamespec import limits
+    from gamespec.api import solve_model
+    from gamespec.language.loader import load_model
+
+    before = limits.current() if task.limits else {}
+    limits.apply(task.limits)
     try:
-        model = load_model(path, overrides)
-        cls = classify(model)
-        entry = plan(model, cls, method)
-        started = time.perf_counter()
-        result = entry.solve(model, cls, dict(options))
-        solve_seconds = time.perf_counter() - started
+        start = time.perf_counter()
+        model = load_model(task.path, task.overrides, task.allow_data, task.data_mirror)
+        return solve_model(model, task.method, task.seed, task.time_limit, task.options,
+                           load_seconds=time.perf_counter() - start)
+    finally:
+        limits.apply(before)
+
+
+def solve_point(task: PointTask | tuple) -> dict:
+    """Solve one grid point; failures become rows with status and reason (picklable)."""
+    if isinstance(task, tuple):
+        task = PointTask(*task)
+    row: dict = dict(task.overrides)
+    try:
+        result = solve_task(task)
     except GamespecError as exc:
-        row.update({"method": method or "", "status": "error", "certified": False,
+        row.update({"method": task.method or "", "status": "error", "certified": False,
                     "residual": float("nan"), "reason": exc.message})
         return row
+    return row_of(result, row)
+
+
+def solve_point_json(task: PointTask) -> dict:
+    """One point's whole Result as `gamespec solve --json` prints it (errors as
+    {"status": "error", "reason": ...}); what `gamespec sweep --full` writes per point."""
+    try:
+        return solve_task(task).as_dict()
+    except GamespecError as exc:
+        return {"parameters": dict(task.overrides), "status": "error", "reason": exc.message}
+
+
+def row_of(result, row: dict | None = None) -> dict:
+    """A Result flattened to one table row: method, status, certificate, scalar values and
+    strategies, compare entries and the method's run facts."""
+    row = dict(row or {})
     row.update({"method": result.method, "status": result.status,
                 "certified": bool(result.certificate.ok),
                 "residual": float(result.certificate.residual), "reason": ""})
@@ -95,7 +137,7 @@ def solve_point(task: tuple) -> dict:
                 if isinstance(value, (bool, int, float, str)):
                     row[f"compare:{name}:{key}"] = value
     row.update(run_facts(result.extra))
-    row[f"{TIME_PREFIX}solve_s"] = round(solve_seconds, 6)
+    row[f"{TIME_PREFIX}solve_s"] = round(float(result.timing.get("solve", 0.0)), 6)
     return row
 
 
@@ -124,21 +166,29 @@ def without_timings(rows: list[dict]) -> list[dict]:
 
 def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: str | None,
               options: dict, workers: int = 1, scheduler: str | None = None,
-              progress: bool = False) -> list[dict]:
+              progress: bool = False, *, seed: int | None = None,
+              time_limit: float | None = None, allow_data: tuple[str, ...] = (),
+              data_mirror: str | None = None, limits: dict | None = None,
+              full: bool = False) -> list[dict]:
+    """One row per grid point, in grid order; each point is `gamespec solve` of the spec
+    with the point's parameters (same options, seed, data settings and limits). `full`:
+    each point's whole Result (as `solve --json`) instead of a flat row."""
     points = grid_points(axes)
-    tasks = [(path, {**fixed, **p}, method, options) for p in points]
+    tasks = [PointTask(path, {**fixed, **p}, method, dict(options or {}), seed, time_limit,
+                       tuple(allow_data), data_mirror, dict(limits or {})) for p in points]
+    work = solve_point_json if full else solve_point
     if scheduler:
-        return _run_dask(tasks, scheduler, progress)
+        return _run_dask(work, tasks, scheduler, progress)
     if workers <= 1:
-        return [_tick(solve_point(t), k, len(tasks), progress) for k, t in enumerate(tasks)]
+        return [_tick(work(t), k, len(tasks), progress) for k, t in enumerate(tasks)]
     rows = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for k, row in enumerate(pool.map(solve_point, tasks, chunksize=1)):
+        for k, row in enumerate(pool.map(work, tasks, chunksize=1)):
             rows.append(_tick(row, k, len(tasks), progress))
     return rows
 
 
-def _run_dask(tasks, scheduler: str, progress: bool) -> list[dict]:
+def _run_dask(work, tasks, scheduler: str, progress: bool) -> list[dict]:
     try:
         from distributed import Client
     except ImportError:
@@ -149,7 +199,7 @@ def _run_dask(tasks, scheduler: str, progress: bool) -> list[dict]:
     except OSError as exc:
         raise SpecError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        futures = client.map(solve_point, tasks, pure=False)
+        futures = client.map(work, tasks, pure=False)
         rows = client.gather(futures)
     finally:
         client.close()

@@ -10,6 +10,7 @@ from gamespec.analysis import Classification
 from gamespec.errors import SolverError, SpecError
 from gamespec.model import Model, Span
 from gamespec.result import Result
+from gamespec.solvers.options import SolverOption
 
 # Most specific first. Each module defines ENTRY (a SolverEntry).
 SOLVER_MODULES = ("lp.method", "finite.pure_enumeration", "stackelberg.method",
@@ -32,7 +33,8 @@ class SolverEntry:
     """name: what --method takes; can_solve returns (True, "") or (False, reason).
 
     derive, if given, adds this method's symbolic conditions to a Derivation
-    (`gamespec derive`) when can_solve accepts the game.
+    (`gamespec derive`) when can_solve accepts the game. options declares every option
+    the method reads besides the run settings (seed, time_limit, progress).
     """
 
     name: str
@@ -41,6 +43,7 @@ class SolverEntry:
     solve: Callable[..., Result]
     derive: Callable | None = None
     uses_constraints: bool = False  # False: a spec with `subject to` is refused, not ignored
+    options: tuple[SolverOption, ...] = ()  # what `solve using NAME { ... }` may set
 
     def fits(self, model: Model, cls: Classification) -> tuple[bool, str]:
         """Whether this method applies, and why not; constraints it would drop refuse it."""

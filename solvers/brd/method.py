@@ -40,6 +40,7 @@ from gamespec.solvers.brd.grouped import (
     plan_grouping,
 )
 from gamespec.solvers.brd.privacy_audit import audit_profile
+from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
 
 DEVIATION = "@deviation"
@@ -249,17 +250,23 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     if grouped is not None and "common payoff" in values:  # weighted against plain
         certificate.details["grouped_payoff_minus_plain"] = (
             grouped.common_payoff(profile) - values["common payoff"])
+    extra = _run_facts(choice, grouped, payoff, result, int(options.get("seed", 0))) | {
+        "start": options.get("start", "random"),
+        "potential_checked": "no" if potential is None or mode != "sequential"
+        else ("every pass" if grouped is not None else "every switch")} | _privacy_audits(
+        model, plain, profile)
+    strategies = plain.label(profile)
+    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+        from gamespec.solvers.brd.figure_data import figure_data
+
+        extra["figures"] = figure_data(model, plain, profile, strategies,
+                                       lambda fixed: profile_choices(model, plain, fixed))
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status=("equilibrium" if certificate.ok else "not_certified") if result.converged
         else result.status, values=values,
-        strategies=plain.label(profile), certificate=certificate,
-        compare=compare_profiles(model, plain, profile),
-        extra=_run_facts(choice, grouped, payoff, result, int(options.get("seed", 0)))
-        | {"start": options.get("start", "random"),
-           "potential_checked": "no" if potential is None or mode != "sequential"
-           else ("every pass" if grouped is not None else "every switch")}
-        | _privacy_audits(model, plain, profile),
+        strategies=strategies, certificate=certificate,
+        compare=compare_profiles(model, plain, profile), extra=extra,
     )
 
 
@@ -490,4 +497,18 @@ ENTRY = SolverEntry(
     summary="best-response dynamics to a pure Nash equilibrium (any finite game)",
     can_solve=can_solve,
     solve=solve,
+    options=(
+        SolverOption("oracle", "str", "auto", "how deviations are priced: plain evaluation, "
+                     "grouped by member type, aggregative, or auto (the fastest that applies)",
+                     choices=("auto", "plain", "grouped", "aggregative")),
+        SolverOption("mode", "str", "sequential", "sequential (one agent at a time: an exact "
+                     "potential rises) or simultaneous (everybody best-responds at once)",
+                     choices=("sequential", "simultaneous")),
+        SolverOption("tolerance", "float", 1e-12, "a switch must gain more than this",
+                     low=0, low_open=True),
+        SolverOption("start", "str", None, "the named profile to start from (default: a "
+                     "seeded random profile)"),
+        SolverOption("passes", "int", 1000, "stop after this many passes over the agents "
+                     "(not certified)", low=1),
+    ),
 )

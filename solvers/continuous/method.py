@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import sympy
 
+from gamespec import lowering
 from gamespec.analysis import Classification
 from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
@@ -59,18 +61,56 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     if shape_of(model) is None:
         return False, ("supported: two players (Nash or leader -> follower), a leader -> a "
                        "population with one mean field, or a population alone")
+    try:  # every expression the method evaluates must lower to NumPy
+        for player in model.players.values():
+            _payoff(model, player.name)
+            for mean_field in player.fields:
+                _field_body(model, mean_field)
+    except lowering.LoweringError as exc:
+        return False, Refusal(exc.message, exc.span)
     return True, ""
 
 
+def _variables(model: Model) -> list[sympy.Symbol]:
+    """The symbols a payoff is a function of: strategies and mean fields."""
+    out = [st.symbol for st in model.strategies()]
+    return out + [f.symbol for p in model.players.values() for f in p.fields]
+
+
+def _parameters(model: Model) -> list[sympy.Symbol]:
+    return [p.symbol for p in model.params.values() if not p.index_sets]
+
+
 def _payoff(model: Model, name: str) -> sympy.Expr:
-    return model.expand_lets(model.payoff_of(name))
+    """The payoff lowered around the strategies (gamespec.lowering): data, indexed
+    parameters and aggregates folded to numbers, scalar parameters kept by name."""
+    payoff = model.payoffs.get(name)
+    return lowering.fold(model, model.payoff_of(name), _variables(model), _parameters(model),
+                         span=payoff.span if payoff is not None else None)
+
+
+def _field_body(model: Model, mean_field) -> sympy.Expr:
+    return lowering.fold(model, mean_field.body, _variables(model), _parameters(model),
+                         span=mean_field.span)
+
+
+def _number(model: Model, expr: sympy.Expr, span) -> float:
+    return float(lowering.fold(model, expr, (), span=span))
+
+
+def _value(model: Model, name: str, point: dict) -> float:
+    """A player's payoff at a point (strategies and fields), through the lowering."""
+    args = sorted(point, key=lambda s: s.name)
+    expr = _payoff(model, name).xreplace(model.scalar_values())
+    fn = lowering.to_numpy(args, expr)
+    with np.errstate(all="ignore"):
+        return float(np.asarray(fn(*[float(point[a]) for a in args]), float))
 
 
 def _bounds(model: Model, player: Player) -> tuple[float, float]:
     domain = player.strategies[0].domain
-    values = model.scalar_values()
-    low = float(domain.low.xreplace(values))
-    high = float(domain.high.xreplace(values))
+    low = _number(model, domain.low, domain.span)
+    high = _number(model, domain.high, domain.span)
     if not low < high:
         raise SpecError(f"the interval of `{player.name}` is empty: [{low:g}, {high:g}]",
                         span=player.strategies[0].span)
@@ -128,6 +168,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         leader, population = _leader_and_population(model)
         compare["paper"] = solve_compare(model, str(paper), strategies[leader.name],
                                          strategies[population.name])
+    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+        from gamespec.solvers.continuous.figure_data import figure_data
+
+        extra["figures"] = figure_data(model, shape, strategies, extra)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="equilibrium" if certificate.ok else "not_certified", values=values,
@@ -154,11 +198,7 @@ def _strategy_value(strategies: dict, player: Player) -> float:
 
 def _player_values(model: Model, players, strategies: dict, params: dict) -> dict:
     point = {p.strategies[0].symbol: strategies[p.name] for p in players}
-    out = {}
-    for p in players:
-        value = _payoff(model, p.name).xreplace({**params, **point})
-        out[p.name] = float(value)
-    return out
+    return {p.name: _value(model, p.name, point) for p in players}
 
 
 def population_parts(model: Model):
@@ -201,7 +241,8 @@ def _solve_population(model: Model, shape: str, params: dict):
         br = _br_map(model, params, (field.symbol,))
         low, high = _bounds(model, population)
         found = cont.mean_field_fixed_points(br, low, high, field=field.symbol,
-                                             aggregate=field.body, selection=_selection(model))
+                                             aggregate=_field_body(model, field),
+                                             selection=_selection(model))
         if found.selected is None:
             raise SolverError("the population has no symmetric pure equilibrium on the interval",
                               hint="its best response jumps across the diagonal")
@@ -215,15 +256,16 @@ def _solve_population(model: Model, shape: str, params: dict):
     lvar = leader.strategies[0].symbol
     br = _br_map(model, params, (field.symbol, lvar))
     follower = cont.PopulationFollower(br, field=field.symbol, leader_var=lvar,
-                                       aggregate=field.body, selection=_selection(model))
+                                       aggregate=_field_body(model, field),
+                                       selection=_selection(model))
     low, high = _bounds(model, leader)
     result = cont.solve_leader(_payoff(model, leader.name), follower, low, high,
                                leader_var=lvar, params=params)
     response = result.follower.values
     s = float(response.get(own, response.get(str(own), float("nan"))))
-    point = {**params, lvar: result.x, own: s, field.symbol: float(response[field.symbol])}
+    point = {lvar: result.x, own: s, field.symbol: float(response[field.symbol])}
     values = {leader.name: result.value,
-              population.name: float(_payoff(model, population.name).xreplace(point))}
+              population.name: _value(model, population.name, point)}
     strategies = {leader.name: result.x, population.name: s}
     population_at_answer = follower.solve(result.x)
     more = {

@@ -22,6 +22,7 @@ from gamespec.model import Model
 from gamespec.result import Certificate, Result
 from gamespec.solvers.dynamics import euler_lagrange as el
 from gamespec.solvers.dynamics import repeated as rep
+from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
 
 ODE_TOLERANCE = 1e-6
@@ -86,7 +87,7 @@ def integrate_model(model: Model, options: dict | None = None,
     return el.integrate(
         eqs, None, None, params, _initial(model), span,
         rtol=float(options.get("rtol", 1e-10)), atol=float(options.get("atol", 1e-12)),
-        time_limit=float(options.get("time_limit", 60.0)),
+        time_limit=float(options.get("time_limit") or 60.0),
         tolerance=float(options.get("tolerance", ODE_TOLERANCE)),
     )
 
@@ -112,6 +113,10 @@ def solve_dynamics(model: Model, options: dict) -> tuple[dict, dict, Certificate
     if modes is not None:
         numeric = [float(sympy.N(w2.xreplace(params))) for w2 in modes.squared_frequencies]
         extra["squared_frequencies"] = numeric
+    if options.get("figures"):  # the integrated path the plots draw; solve() moves it
+        from gamespec.solvers.dynamics.figure_data import coordinates_figure
+
+        extra["figure"] = coordinates_figure(model, trajectory, span)
     return values, strategies, certificate, extra
 
 
@@ -373,13 +378,11 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             certificates.append(Certificate(
                 "update rules simulated as written (no closed-form fixed point to check)",
                 0.0, True, 0.0))
-    if options.get("experiment") is not None:  # Section VI on real data (trimming_experiment)
-        from gamespec.solvers.dynamics.trimming_experiment import section_vi
+    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+        from gamespec.solvers.dynamics.figure_data import figure_data
 
-        run = section_vi(model, options, series if model.updates else None)
-        compare["section_vi"], extra["section_vi"] = run.table, dict(run.info)
-        timing["section_vi"] = extra["section_vi"].pop("seconds", 0.0)
-        certificates.append(run.certificate)
+        extra["figures"] = figure_data(model, extra.get("dynamics", {}).pop("figure", None),
+                                       (series, fixed) if model.updates else None)
     if not certificates:
         raise SolverError("the dynamics method found nothing to solve in this spec",
                           hint="add `dynamics`, `repeated` or `update` statements")
@@ -425,10 +428,29 @@ def derive(model: Model, cls: Classification, derivation) -> None:
                            [(str(k), v) for k, v in fixed.items()])
 
 
+# TRANSITIONAL: the trimming experiment's options, until it leaves the solve options (#15)
+EXPERIMENT_OPTIONS = tuple(
+    SolverOption(name, kind, None, "experiment option (moving to `gamespec experiment`)")
+    for name, kind in (("experiment", "str"), ("dataset", "str"), ("threshold", "str"),
+                       ("injection", "str"), ("tth", "float"), ("attack_low", "float"),
+                       ("attack_high", "float"), ("size", "str"), ("rounds", "int"),
+                       ("repetitions", "int"), ("clusters", "int"), ("data_mirror", "str")))
+
 ENTRY = SolverEntry(
     name="dynamics",
     summary="Euler-Lagrange systems, repeated play with value recursions, update rules",
     can_solve=can_solve,
     solve=solve,
     derive=derive,
+    options=(
+        SolverOption("rtol", "float", 1e-10, "relative tolerance of the ODE integrator",
+                     low=0, low_open=True),
+        SolverOption("atol", "float", 1e-12, "absolute tolerance of the ODE integrator",
+                     low=0, low_open=True),
+        SolverOption("tolerance", "float", ODE_TOLERANCE, "largest ODE residual and energy "
+                     "drift the certificate accepts", low=0, low_open=True),
+        SolverOption("solve_for", "str", None, "the parameter each repeated-play condition is "
+                     "solved for (default: the first it is linear in)"),
+        *EXPERIMENT_OPTIONS,
+    ),
 )

@@ -24,6 +24,7 @@ from gamespec.solvers.lp.follower_response import optimal_response
 from gamespec.solvers.lp.zero_sum_certificate import evaluate as evaluate_value
 from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
 from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
+from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 MAX_ENTRIES = 60_000_000
@@ -127,6 +128,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     }
     compare = {name: _compare_profile(model, game, conditional, name, time_limit)
                for name in model.profiles}
+    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+        from gamespec.solvers.lp.figure_data import figure_data
+
+        extra["figures"] = figure_data(model, game, leader, solution.f, strategies)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="optimal" if certificate.ok else "not_certified", values=values,
@@ -330,4 +335,9 @@ ENTRY = SolverEntry(
     solve=solve,
     derive=derive,
     uses_constraints=True,
+    options=(
+        SolverOption("lp", "str", "both", "which LPs to solve: both (the follower's, then the "
+                     "leader's warm-started; checks strong duality), or one side with the other "
+                     "strategy from its duals", choices=("both", "leader", "follower")),
+    ),
 )

@@ -18,6 +18,7 @@ from gamespec.evaluate import LArray, Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.model import FiniteSet, Model, Strategy
 from gamespec.result import Certificate, Result
+from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
 from gamespec.solvers.stackelberg.bayesian import bayesian_stackelberg, strong_stackelberg
 
@@ -203,12 +204,17 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         "strong Stackelberg: follower best responses, leader value recomputed, no sampled "
         "commitment better", float(cert.residual), bool(cert.ok),
         float(cert.tolerance), {k: float(v) for k, v in cert.details.items()})
+    extra = {"stackelberg_method": sol.method, "candidates": sol.candidates,
+             "prior": {str(t): float(p) for t, p in zip(types, prior)}}
+    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+        from gamespec.solvers.finite.payoff_table_figure import figures_of_finite_game
+        from gamespec.solvers.finite.pure_enumeration import pure_equilibria
+
+        extra["figures"] = figures_of_finite_game(model, strategies, pure_equilibria)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status="optimal" if certificate.ok else "not_certified", values=values,
-        strategies=strategies, certificate=certificate,
-        extra={"stackelberg_method": sol.method, "candidates": sol.candidates,
-               "prior": {str(t): float(p) for t, p in zip(types, prior)}},
+        strategies=strategies, certificate=certificate, extra=extra,
     )
 
 
@@ -217,4 +223,9 @@ ENTRY = SolverEntry(
     summary="general-sum (Bayesian) Stackelberg games: multiple LPs or DOBSS on HiGHS",
     can_solve=can_solve,
     solve=solve,
+    options=(
+        SolverOption("stackelberg", "str", "auto", "dobss (one MILP), multiple_lps (one LP per "
+                     "profile of type responses), or auto (multiple LPs when there are few)",
+                     choices=("auto", "dobss", "multiple_lps")),
+    ),
 )
