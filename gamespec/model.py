@@ -198,6 +198,41 @@ class UpdateRules:
     span: Span = field(compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Report:
+    """report NAME = expr: a quantity evaluated at the solution and at every named profile."""
+
+    name: str
+    expr: sympy.Expr
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Check:
+    """check NAME: condition: must hold at the solution and at every named profile."""
+
+    name: str
+    condition: sympy.Basic
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """claim NAME: ... a statement from elsewhere (a paper), checked, not trusted.
+
+    kind: "relation" (lhs REL rhs, or a condition when rhs is None), or "best_response"
+    (player's best response = lhs, over the grid `over`: (symbol, domain) pairs)."""
+
+    name: str
+    kind: str
+    lhs: sympy.Basic
+    rhs: sympy.Basic | None = None
+    relation: str = "=="
+    player: str | None = None
+    over: tuple[tuple[sympy.Symbol, Any], ...] = ()
+    span: Span = field(default=None, compare=False, repr=False)
+
+
 @dataclass
 class Model:
     """A resolved game. Built by `model_builder.build_model`; treat as read-only."""
@@ -228,6 +263,9 @@ class Model:
     overrides: dict[str, float] = field(default_factory=dict)
     columns: dict[str, Any] = field(default_factory=dict)  # "table.col" -> (base, rows, values)
     elements: dict[str, FiniteSet] = field(default_factory=dict)  # symbolic element -> its set
+    reports: tuple[Report, ...] = ()  # report / check / claim statements, in spec order
+    checks: tuple[Check, ...] = ()
+    claims: tuple[Claim, ...] = ()
 
     # ---------------------------------------------------------------- helpers
     def strategies(self) -> list[Strategy]:

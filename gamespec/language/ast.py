@@ -301,6 +301,29 @@ class ProfileStmt(Stmt):
 
 
 @dataclass(frozen=True)
+class ReportStmt(Stmt):
+    name: str
+    value: Expr
+
+
+@dataclass(frozen=True)
+class CheckStmt(Stmt):
+    name: str
+    condition: Expr
+
+
+@dataclass(frozen=True)
+class ClaimStmt(Stmt):
+    """claim NAME: condition, or claim NAME: best response PLAYER = value over binders."""
+
+    name: str
+    condition: Expr | None = None
+    player: str | None = None
+    response: Expr | None = None
+    over: tuple[Binder, ...] = ()
+
+
+@dataclass(frozen=True)
 class SelectStmt(Stmt):
     """kind: max, min or first; target: a player's payoff name or an expression."""
 

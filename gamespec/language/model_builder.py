@@ -17,6 +17,8 @@ from gamespec.language import ast
 from gamespec.language.expressions import ExpressionBuilder, Resolver, Scope, index_symbol
 from gamespec.language.symbols import SetAggregate, indicator
 from gamespec.model import (
+    Check,
+    Claim,
     Constraint,
     Dynamics,
     FiniteSet,
@@ -29,6 +31,7 @@ from gamespec.model import (
     Payoff,
     Player,
     Repeated,
+    Report,
     Selection,
     Strategy,
     UpdateRules,
@@ -144,6 +147,7 @@ class ModelBuilder:
             columns=self.columns,
             elements=self.elements,
         )
+        model.reports, model.checks, model.claims = self._build_statements()
         model.solve_method, model.solve_options = self._build_solve_hints()
         model.spans.update(self._solve_option_spans())
         if getattr(self, "common_span", None) is not None:
@@ -916,6 +920,79 @@ class ModelBuilder:
                 profiles[name] = FixedProfile(name, tuple(assignments), stmt.span)
         return profiles
 
+    # ================================================================== report, check, claim
+    def _build_statements(self) -> tuple[tuple[Report, ...], tuple[Check, ...], tuple[Claim, ...]]:
+        """The statements evaluated after the solve; one namespace for the three kinds."""
+        seen: dict[str, ast.Stmt] = {}
+        reports, checks, claims = [], [], []
+        for stmt in self.spec.statements:
+            if not isinstance(stmt, (ast.ReportStmt, ast.CheckStmt, ast.ClaimStmt)):
+                continue
+            if stmt.name in seen:
+                first = seen[stmt.name]
+                raise SpecError(f"a second statement named `{stmt.name}` (the first is the "
+                                f"{_statement_kind(first)} on line {first.span.line})",
+                                span=stmt.span, hint="reports, checks and claims need "
+                                "distinct names")
+            seen[stmt.name] = stmt
+            if isinstance(stmt, ast.ReportStmt):
+                reports.append(Report(stmt.name, self.builder.build(stmt.value), stmt.span))
+            elif isinstance(stmt, ast.CheckStmt):
+                checks.append(Check(stmt.name, self._statement_condition(stmt.condition, "check"),
+                                    stmt.span))
+            else:
+                claims.append(self._build_claim(stmt))
+        return tuple(reports), tuple(checks), tuple(claims)
+
+    def _statement_condition(self, node: ast.Expr, what: str):
+        try:
+            return self.builder.build_condition(node, Scope())
+        except SpecError as exc:
+            if exc.message.startswith("expected a condition"):
+                raise SpecError(f"a {what} states a condition (a comparison such as x <= 1), "
+                                "not a value", span=node.span,
+                                hint="for a value, write `report NAME = ...`") from None
+            raise
+
+    def _build_claim(self, stmt: ast.ClaimStmt) -> Claim:
+        if stmt.player is not None:
+            return self._build_response_claim(stmt)
+        node = stmt.condition
+        if isinstance(node, ast.Compare):
+            return Claim(stmt.name, "relation", self.builder.build(node.left),
+                         self.builder.build(node.right), node.op, span=stmt.span)
+        condition = self._statement_condition(node, "claim")
+        return Claim(stmt.name, "relation", condition, None, "holds", span=stmt.span)
+
+    def _build_response_claim(self, stmt: ast.ClaimStmt) -> Claim:
+        player = self.players.get(stmt.player)
+        if player is None:
+            close = difflib.get_close_matches(stmt.player, list(self.players), n=1)
+            raise SpecError(f"`{stmt.player}` is not a player", span=stmt.span,
+                            hint=f"did you mean `{close[0]}`?" if close else None)
+        if len(player.strategies) != 1 or player.strategies[0].indexed \
+                or player.kind == "family":
+            raise SpecError(f"`best response {stmt.player}`: the player must have one scalar "
+                            "strategy (a choice or an interval)", span=stmt.span)
+        own = {player.strategies[0].name} | {f.name for f in player.fields}
+        over = []
+        for binder in stmt.over:
+            symbol = None
+            if binder.var in self.strategy_owner and binder.var not in own:
+                strategy = self._strategy(binder.var)
+                symbol = None if strategy.indexed else strategy.symbol
+            elif self.kinds.get(binder.var) == "field" and binder.var in {
+                    f.name for f in player.fields}:
+                symbol = sympy.Symbol(binder.var, real=True)
+            if symbol is None:
+                raise SpecError(f"`over {binder.var}`: not a scalar strategy of another player "
+                                f"or a field of `{stmt.player}`", span=binder.span,
+                                hint="the grid runs over what the player responds to")
+            over.append((symbol, self._set_value(binder.domain, None)))
+        response = self.builder.build(stmt.response)
+        return Claim(stmt.name, "best_response", response, None, "==", stmt.player,
+                     tuple(over), stmt.span)
+
     def _build_selection(self) -> Selection | None:
         stmts = self._stmts(ast.SelectStmt)
         if not stmts:
@@ -993,6 +1070,10 @@ class ModelBuilder:
             else:
                 options[name] = value
         return stmt.method, options
+
+
+def _statement_kind(stmt: ast.Stmt) -> str:
+    return {ast.ReportStmt: "report", ast.CheckStmt: "check"}.get(type(stmt), "claim")
 
 
 def _element(value: float):

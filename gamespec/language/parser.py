@@ -23,7 +23,7 @@ _TOKEN_NAMES = {
 }
 _STATEMENT_KEYWORDS = (
     "game param set data let player players population payoff common zero_sum table order "
-    "profile select repeated dynamics update solve"
+    "profile report check claim select repeated dynamics update solve"
 ).split()
 
 
@@ -412,6 +412,23 @@ class _ToAst(Transformer):
     def profile_assign(self, meta, children):
         binders = children[1] if len(children) == 3 else ()
         return ast.ProfileAssign(self._s(meta), str(children[0]), binders, children[-1])
+
+    def report_stmt(self, meta, children):
+        return ast.ReportStmt(self._s(meta), str(children[0]), children[1])
+
+    def check_stmt(self, meta, children):
+        return ast.CheckStmt(self._s(meta), str(children[0]), children[1])
+
+    def claim_stmt(self, meta, children):
+        return ast.ClaimStmt(self._s(meta), str(children[0]), condition=children[1])
+
+    def claim_response_stmt(self, meta, children):
+        over = children[3] if len(children) > 3 else ()
+        return ast.ClaimStmt(self._s(meta), str(children[0]), player=str(children[1]),
+                             response=children[2], over=over)
+
+    def claim_over(self, meta, children):
+        return tuple(children)
 
     def select_stmt(self, meta, children):
         kind, target = str(children[0]), children[1]

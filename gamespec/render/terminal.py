@@ -57,6 +57,7 @@ def render_result(result: Result, color: bool = False) -> str:
         lines.append(f"compare {name}:{_spaced(_summarise(entry))}")
     for name, audit in result.extra.get("privacy_audit", {}).items():
         lines.append(f"privacy audit {name}: {audit_line(audit)}")
+    lines += statement_lines(result, color)
     lines.append(paint(certificate_line(result), "green" if result.certificate.ok else "red bold",
                        color))
     if result.timing:
@@ -113,6 +114,49 @@ def audit_line(audit: dict) -> str:
     if "eps" not in audit:
         return head
     return head + f"; {audit['within_eps']:,} of {audit['members']:,} within eps = {_num(audit['eps'])}"
+
+
+def statement_lines(result: Result, color: bool = False) -> list[str]:
+    """The spec's reports, checks (a failing one in red) and claims with their verdicts."""
+    lines = []
+    if result.reports:
+        lines.append("reports: " + _report_values(result.reports))
+        for point, values in result.profile_reports.items():
+            lines.append(f"  at {point}: " + _report_values(values))
+    for name, check in result.checks.items():
+        if check["holds"]:
+            lines.append(paint(f"check {name}: holds ({_check_points(check)})", "green", color))
+        else:
+            lines.append(paint(f"check {name}: FAILS ({_check_points(check)})", "red bold",
+                               color))
+    for name, claim in result.claims.items():
+        verdict = claim["verdict"]
+        shown = {"does not hold": "does NOT hold",
+                 "holds where": f"holds only {claim.get('region', 'in part')}"}.get(verdict,
+                                                                                  verdict)
+        style = "green" if verdict == "holds" else "yellow"
+        lines.append(paint(f"claim {name}: {shown}", style, color) + f": {claim['reason']}")
+    return lines
+
+
+def _report_values(values: dict) -> str:
+    return ", ".join(f"{k}: {_inline(v) if not isinstance(v, dict) else v.get('error', v)}"
+                     for k, v in values.items())
+
+
+def _check_points(check: dict) -> str:
+    """Each point's verdict with its numbers: `solution: 3 >= 0`."""
+    parts = []
+    for point, entry in check["at"].items():
+        if "error" in entry:
+            parts.append(f"{point}: {entry['error']}")
+        elif "rhs" in entry:
+            op = check.get("relation") or "vs"
+            parts.append(f"{point}: {_inline(entry['lhs'])} {op} {_inline(entry['rhs'])}"
+                         + ("" if entry["holds"] else " fails"))
+        else:
+            parts.append(f"{point}: {'holds' if entry['holds'] else 'fails'}")
+    return "; ".join(parts)
 
 
 def certificate_line(result: Result) -> str:
