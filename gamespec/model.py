@@ -233,6 +233,25 @@ class Claim:
     span: Span = field(default=None, compare=False, repr=False)
 
 
+@dataclass(frozen=True)
+class Experiment:
+    """experiment NAME using PLUGIN { ... }: options as written (numbers, strings, and
+    `DataRef` for a bare name of a data table), run only by `gamespec experiment`."""
+
+    name: str
+    plugin: str
+    options: dict[str, Any]
+    spans: dict[str, Span] = field(compare=False, repr=False)  # option name -> span
+    span: Span = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class DataRef:
+    """A bare name in an experiment option that names a data table."""
+
+    name: str
+
+
 @dataclass
 class Model:
     """A resolved game. Built by `model_builder.build_model`; treat as read-only."""
@@ -266,6 +285,7 @@ class Model:
     reports: tuple[Report, ...] = ()  # report / check / claim statements, in spec order
     checks: tuple[Check, ...] = ()
     claims: tuple[Claim, ...] = ()
+    experiments: dict[str, Experiment] = field(default_factory=dict)  # run by `experiment`
 
     # ---------------------------------------------------------------- helpers
     def strategies(self) -> list[Strategy]:

@@ -23,7 +23,7 @@ def load_data_statement(builder, stmt: ast.DataStmt) -> Table:
                 raise SpecError(f"option `{key}` of {stmt.source}() takes a number",
                                 span=arg.span)
             options[key] = builder.numeric_scalar(builder.builder.build(arg.value), arg.span)
-        if positional:
+        if positional and stmt.source not in NAMED_TRANSFORMS:
             raise SpecError(f"{stmt.source}() takes only named options", span=stmt.span)
         return TRANSFORMS[stmt.source](builder, stmt, options)
     allowed = {"columns", "delimiter", "header", "key"}
@@ -163,4 +163,13 @@ def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
     return Table(name=stmt.name, columns=columns, source=source, notes=notes)
 
 
-TRANSFORMS = {"checkin_regions": checkin_regions}
+def numeric_features(builder, stmt: ast.DataStmt, options: dict) -> Table:
+    """A registered data set's numeric columns, z-scored, with its classes (see
+    gamespec.data.features)."""
+    from gamespec.data.features import numeric_features as transform
+
+    return transform(builder, stmt, options)
+
+
+TRANSFORMS = {"checkin_regions": checkin_regions, "numeric_features": numeric_features}
+NAMED_TRANSFORMS = {"numeric_features"}  # transforms whose first argument is a data set name

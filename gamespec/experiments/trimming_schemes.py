@@ -1,4 +1,5 @@
-"""Section VI of Fu et al. (online trimming vs poisoning) driven by a spec's update rules.
+"""Experiment plug-in `trimming_schemes`: a spec's update rules played as an online
+trimming scheme against data poisoning, beside reference schemes, on data.
 
 A spec whose `update` block gives a collector threshold series (default `T`) and an
 adversary injection series (default `A`) as first-order rules
@@ -7,68 +8,41 @@ adversary injection series (default `A`) as first-order rules
 
 is lowered to a `gamespec.stdlib.trimming.Scheme` (`recurrence_rules` with f and g
 lambdified from the SymPy expressions the model builder made: never from strings) and
-played beside the paper's six schemes (`paper_schemes(tth)`) on real data, on the same
-stream draws (`run_experiment`), with the paper's metrics: k-means SSE on the clean data,
+played beside the six reference schemes of `gamespec.stdlib.trimming.paper_schemes(tth)`
+on the same stream draws (`run_experiment`), with k-means SSE on the clean data,
 matched-centroid distance, the share of honest points trimmed and the share of poison
 among the points kept.
 
-It runs from `solve using dynamics { experiment = "trimming", ... }` (see `section_vi`
-and specs/trimming.game for the options).  The data set is a registry name
-(`gamespec.data.registry`); when it is not available locally (mirror or cache: nothing is
-downloaded) scikit-learn's bundled digits set stands in and the result says so.  Every
-data set is z-scored, as in benchmarks/trimming_table.py.
+The data are a table of the spec (`data = TABLE`, e.g. `data points =
+numeric_features("uci_synthetic_control")`): every numeric column but the label column is a
+feature; the number of clusters defaults to the number of distinct labels.
 
-Consistency check: the spec's scheme is replayed on the same draws and its thresholds and
-injections, round by round and in every repetition, must equal the series the `dynamics`
-method simulated from the same rules (`simulate_updates`), to 1e-9 (the precision at which
-trimming compares percentiles).  The check is part of the certificate.
+Check: the spec's scheme is replayed on the same draws and its thresholds and injections,
+round by round and in every repetition, must equal the series simulated from the same
+rules (`simulate_updates` of the dynamics method), to 1e-9 (the precision at which
+trimming compares percentiles). The check is the outcome's certificate.
 """
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sympy
 
-from gamespec.data import registry as data_registry
-from gamespec.data.tables import load_dataset
 from gamespec.errors import SolverError, SpecError
+from gamespec.experiments.outcome import ExperimentOutcome
+from gamespec.experiments.registry import ExperimentOption, ExperimentPlugin
 from gamespec.model import Model
 from gamespec.result import Certificate
 from gamespec.stdlib import trimming as tr
 
-__all__ = [
-    "CLASSES",
-    "DEFAULT_INTERVAL",
-    "LABEL_COLUMNS",
-    "SCHEME_NAME",
-    "SERIES_TOLERANCE",
-    "STAND_IN",
-    "ExperimentData",
-    "ExperimentOptions",
-    "SectionVI",
-    "experiment_options",
-    "load_experiment_data",
-    "run_section_vi",
-    "section_vi",
-    "series_check",
-    "spec_scheme",
-    "spec_updates",
-]
+__all__ = ["PLUGIN", "SCHEME_NAME", "SERIES_TOLERANCE", "run", "series_check",
+           "spec_scheme", "spec_updates", "table_points"]
 
 SCHEME_NAME = "Spec"
 SERIES_TOLERANCE = 1e-9  # trimming compares percentiles rounded to 1e-9
-DEFAULT_INTERVAL = (0.05, 0.15)  # the paper's middle attack-ratio interval
-# Table II of the paper: clusters of the UCI sets (synthetic control has no label column:
-# its six classes are the six blocks of 100 rows)
-CLASSES: Mapping[str, int] = {"uci_synthetic_control": 6, "uci_vehicle": 4, "uci_letter": 26}
-LABEL_COLUMNS: Mapping[str, str] = {"uci_vehicle": "class", "uci_letter": "letter"}
-STAND_IN = "sklearn_digits"
 
 _METRICS = (("sse", "sse"), ("centroid_distance", "distance"),
             ("trimmed_honest_share", "honest_trimmed"),
@@ -82,138 +56,47 @@ _DESCRIPTIONS = {
     "Elastic_0.5": "Elastic_k, k = 0.5 (stdlib)",
 }
 
-
-# ---------------------------------------------------------------------------- options
-@dataclass(frozen=True)
-class ExperimentOptions:
-    """What to run; built from the solve options by `experiment_options`."""
-
-    dataset: str = "uci_synthetic_control"
-    clusters: int | None = None  # None: the data set's number of classes
-    interval: tuple[float, float] = DEFAULT_INTERVAL
-    size_name: str = "quick"
-    size: tr.Size = tr.SIZES["quick"]
-    tth: float = 0.9
-    threshold: str = "T"
-    injection: str = "A"
-    seed: int = 0
-    mirror: str | None = None
-
-
-def _number(options: Mapping[str, Any], name: str, default):
-    value = options.get(name)
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise SpecError(f"solve option `{name}` must be a number, got {value!r}")
-    if not math.isfinite(value):
-        raise SpecError(f"solve option `{name}` must be finite, got {value!r}")
-    return value
+OPTIONS = (
+    ExperimentOption("data", "data", None, "the table to cluster (numeric columns but "
+                     "`label` are the features)", required=True),
+    ExperimentOption("label", "str", "label", "the column holding each row's class (not a "
+                     "feature; its distinct values give the default number of clusters)"),
+    ExperimentOption("clusters", "int", None, "k of k-means (default: the number of "
+                     "distinct labels)", low=1),
+    ExperimentOption("threshold", "str", "T", "the update series the collector plays (its "
+                     "trimming percentile)"),
+    ExperimentOption("injection", "str", "A", "the update series the adversary plays (its "
+                     "injection percentile)"),
+    ExperimentOption("tth", "float", 0.9, "the reference schemes' threshold percentile",
+                     low=0.0, high=1.0),
+    ExperimentOption("attack_low", "float", 0.05, "the lowest attack ratio of a round",
+                     low=0.0, high=1.0),
+    ExperimentOption("attack_high", "float", 0.15, "the highest attack ratio of a round",
+                     low=0.0, high=1.0),
+    ExperimentOption("rounds", "int", 10, "rounds of the stream (batches of the data)", low=1),
+    ExperimentOption("repetitions", "int", 6, "repetitions (fresh stream draws)", low=1),
+)
 
 
-def _whole(options: Mapping[str, Any], name: str, default: int | None, low: int) -> int | None:
-    value = _number(options, name, default)
-    if value is None:
-        return None
-    if float(value) != int(value) or int(value) < low:
-        raise SpecError(f"solve option `{name}` must be a whole number >= {low}, got {value!r}")
-    return int(value)
+# ---------------------------------------------------------------------------- the data
+def table_points(model: Model, name: str, label: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The table's feature matrix (its numeric columns but `label`, in order) and labels."""
+    table = model.data[name]
+    features = [c for c, v in table.columns.items() if c != label and v.dtype.kind in "fiu"]
+    if not features:
+        raise SpecError(f"data `{name}` has no numeric columns to cluster",
+                        span=model.spans.get(name))
+    points = np.column_stack([table.columns[c] for c in features]).astype(float)
+    labels = table.columns.get(label)
+    return points, labels
 
 
-def _text(options: Mapping[str, Any], name: str, default: str) -> str:
-    value = options.get(name, default)
-    if not isinstance(value, str) or not value:
-        raise SpecError(f"solve option `{name}` must be a string, got {value!r}",
-                        hint=f'write {name} = "..." in the solve block')
-    return value
-
-
-def experiment_options(model: Model, options: Mapping[str, Any]) -> ExperimentOptions:
-    """The experiment's options from the merged solve options (spec, then command line).
-
-    experiment ("trimming"), dataset (registry name), clusters, attack_low, attack_high,
-    size ("quick" | "paper"), rounds and repetitions (override the size's), tth (default:
-    the spec's parameter `Tth` if it has one, else 0.9), threshold / injection (series
-    names, default "T" / "A"), seed (the command line's --seed), data_mirror (a folder).
-    """
-    experiment = options.get("experiment")
-    if experiment != "trimming":
-        raise SpecError(f"unknown experiment {experiment!r}",
-                        hint='the dynamics method runs experiment = "trimming"')
-    size_name = _text(options, "size", "quick")
-    if size_name not in tr.SIZES:
-        raise SpecError(f"solve option `size` must be one of {', '.join(tr.SIZES)}, "
-                        f"got {size_name!r}",
-                        hint="for other sizes set the numeric options rounds and repetitions")
-    base = tr.SIZES[size_name]
-    size = tr.Size(rounds=_whole(options, "rounds", base.rounds, 1),
-                   repetitions=_whole(options, "repetitions", base.repetitions, 1))
-    low = float(_number(options, "attack_low", DEFAULT_INTERVAL[0]))
-    high = float(_number(options, "attack_high", DEFAULT_INTERVAL[1]))
-    if not 0 <= low <= high < 1:
-        raise SpecError(f"the attack ratios must satisfy 0 <= attack_low <= attack_high < 1, "
-                        f"got [{low}, {high}]")
-    tth_param = model.params.get("Tth")
-    default_tth = tth_param.value if tth_param is not None and tth_param.value is not None \
-        else 0.9
-    tth = float(_number(options, "tth", default_tth))
-    if not 0 < tth < 1:
-        raise SpecError(f"solve option `tth` must lie in (0, 1), got {tth}")
-    mirror = options.get("data_mirror")
-    return ExperimentOptions(
-        dataset=_text(options, "dataset", "uci_synthetic_control"),
-        clusters=_whole(options, "clusters", None, 1),
-        interval=(low, high),
-        size_name=next((n for n, s in tr.SIZES.items() if s == size), "custom"),
-        size=size,
-        tth=tth,
-        threshold=_text(options, "threshold", "T"),
-        injection=_text(options, "injection", "A"),
-        seed=_whole(options, "seed", 0, 0),
-        mirror=None if mirror is None else _text(options, "data_mirror", ""),
-    )
-
-
-# ---------------------------------------------------------------------------- data
-@dataclass(frozen=True)
-class ExperimentData:
-    """The z-scored points the experiment runs on, and what they are."""
-
-    name: str  # the registry name, or STAND_IN
-    data: np.ndarray
-    classes: int | None  # the data set's number of classes, when known
-    source: str
-    stand_in: bool
-
-
-def load_experiment_data(name: str, mirror: str | Path | None = None) -> ExperimentData:
-    """A registered data set's numeric columns (z-scored), or the bundled stand-in when the
-    file is neither in the mirror nor in the download cache (nothing is downloaded)."""
-    if data_registry.available(name, mirror):  # an unknown name is a SpecError here
-        table = load_dataset(name, mirror=mirror)
-        label = LABEL_COLUMNS.get(name)
-        if label is None:
-            text = [c for c, v in table.columns.items() if v.dtype.kind not in "fiu"]
-            label = text[0] if len(text) == 1 else None
-        features = [c for c, v in table.columns.items()
-                    if c != label and v.dtype.kind in "fiu"]
-        if not features:
-            raise SpecError(f"data set '{name}' has no numeric columns to cluster")
-        data = np.column_stack([table.columns[c] for c in features]).astype(float)
-        classes = CLASSES.get(name)
-        if classes is None and label is not None:
-            classes = len(np.unique(table.columns[label]))
-        source = (f"{name}: {table.n_rows} rows x {len(features)} numeric columns, z-scored "
-                  f"({table.source})")
-        return ExperimentData(name, tr.standardize(data), classes, source, False)
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    source = (f"STAND-IN: scikit-learn's bundled digits set ({len(digits.data)} rows x "
-              f"{digits.data.shape[1]} columns, z-scored), because '{name}' is not available "
-              f"locally (set {data_registry.MIRROR_ENV} to the data mirror)")
-    return ExperimentData(STAND_IN, tr.standardize(digits.data),
-                          len(np.unique(digits.target)), source, True)
+def _provenance(model: Model, name: str, points: np.ndarray) -> dict[str, Any]:
+    table = model.data[name]
+    notes = list(table.notes)
+    return {"table": name, "source": table.source, "notes": notes,
+            "rows": int(points.shape[0]), "features": int(points.shape[1]),
+            "stand_in": any("STAND-IN" in note.upper() for note in notes)}
 
 
 # ---------------------------------------------------------------------------- the scheme
@@ -258,7 +141,7 @@ def spec_updates(
         if name not in found:
             raise SpecError(f"the {role} series `{name}` has no update rule (series with "
                             f"rules: {', '.join(found) or 'none'})",
-                            hint=f'name it with the solve option {role} = "..."')
+                            hint=f'name it with the experiment option {role} = "..."')
     params = model.scalar_values()
     index = model.updates.index
     (t_at, t_first), (a_at, a_first) = (_initial_for(model, threshold, params),
@@ -315,15 +198,6 @@ def series_check(history: tr.History, trims: list[float], injections: list[float
 
 
 # ---------------------------------------------------------------------------- the run
-@dataclass(frozen=True)
-class SectionVI:
-    """The compare table, the run's description, and the certificate of the series check."""
-
-    table: dict[str, dict[str, Any]]
-    info: dict[str, Any]
-    certificate: Certificate
-
-
 def _row(summary: tr.Summary, truth_sse: float) -> dict[str, Any]:
     row = {key: summary.mean[name] for key, name in _METRICS}
     row["sse_ratio"] = summary.mean["sse"] / truth_sse if truth_sse > 0 else math.nan
@@ -331,34 +205,40 @@ def _row(summary: tr.Summary, truth_sse: float) -> dict[str, Any]:
     return row
 
 
-def run_section_vi(model: Model, opts: ExperimentOptions,
-                   series: Mapping[str, list[float]] | None = None,
-                   data: ExperimentData | None = None) -> SectionVI:
-    """The spec's scheme and the paper's six on the same draws; `series` is what the
-    dynamics method simulated (recomputed when not given)."""
-    start = time.perf_counter()
-    scheme = spec_scheme(model, opts.threshold, opts.injection)
-    if series is None:
-        from gamespec.solvers.dynamics.method import simulate_updates
+def run(model: Model, options: Mapping[str, Any], seed: int = 0) -> ExperimentOutcome:
+    """The spec's scheme and the six reference schemes on the same draws."""
+    from gamespec.solvers.dynamics.method import simulate_updates
 
-        series = simulate_updates(model)
-    data = data or load_experiment_data(opts.dataset, opts.mirror)
-    clusters = opts.clusters if opts.clusters is not None else data.classes
+    low, high = options["attack_low"], options["attack_high"]
+    if not 0 <= low <= high < 1:
+        raise SpecError(f"the attack ratios must satisfy 0 <= attack_low <= attack_high < 1, "
+                        f"got [{low}, {high}]")
+    if not 0 < options["tth"] < 1:
+        raise SpecError(f"experiment option `tth` must lie in (0, 1), got {options['tth']}")
+    threshold, injection = options["threshold"], options["injection"]
+    scheme = spec_scheme(model, threshold, injection)
+    series = simulate_updates(model)
+    points, labels = table_points(model, options["data"], options["label"])
+    clusters = options["clusters"]
     if clusters is None:
-        raise SpecError(f"the number of classes of '{data.name}' is not known",
-                        hint="set the solve option clusters = K")
-    if not 1 <= opts.size.rounds <= len(data.data):
-        raise SpecError(f"need between 1 and {len(data.data)} rounds, got {opts.size.rounds}")
-    schemes = [scheme, *tr.paper_schemes(opts.tth)]
-    result = tr.run_experiment(data.data, clusters, schemes, opts.interval, size=opts.size,
-                               seed=opts.seed)
+        if labels is None:
+            raise SpecError(f"data `{options['data']}` has no column `{options['label']}` "
+                            "to count classes in", hint="set the experiment option "
+                            "clusters = K, or label = \"COLUMN\"")
+        clusters = len(np.unique(labels))
+    rounds, repetitions = options["rounds"], options["repetitions"]
+    if not rounds <= len(points):
+        raise SpecError(f"need between 1 and {len(points)} rounds, got {rounds}")
+    size = tr.Size(rounds=rounds, repetitions=repetitions)
+    interval = (low, high)
+    schemes = [scheme, *tr.paper_schemes(options["tth"])]
+    result = tr.run_experiment(points, clusters, schemes, interval, size=size, seed=seed)
     # the same draws again (no clustering): the spec's series as played, and the poison sent
-    draws = tr.draw_stream(len(data.data), opts.size.rounds, opts.size.repetitions,
-                           opts.interval, opts.seed)
-    honest_pct = tr.PercentileScale.of(data.data).percentile(data.data)
+    draws = tr.draw_stream(len(points), rounds, repetitions, interval, seed)
+    honest_pct = tr.PercentileScale.of(points).percentile(points)
     played = tr.play(scheme, honest_pct, draws)
-    check = series_check(played.history, list(series.get(opts.threshold, [])),
-                         list(series.get(opts.injection, [])))
+    check = series_check(played.history, list(series.get(threshold, [])),
+                         list(series.get(injection, [])))
     poison = draws.poison_counts.sum(axis=1)
     honest = (draws.batches >= 0).sum(axis=(1, 2))
     received_share = float(np.mean(poison / np.maximum(poison + honest, 1)))
@@ -370,37 +250,34 @@ def run_section_vi(model: Model, opts: ExperimentOptions,
     for name in table:
         if not all(math.isfinite(table[name][key]) for key, _ in _METRICS):
             raise SolverError(f"the experiment gave a non-finite metric for {name}")
+    statement = (
+        f"the update rules for {threshold} (collector's trimming percentile) and {injection} "
+        f"(adversary's injection percentile) played as a trimming scheme beside six reference "
+        f"schemes, on {repetitions} repetitions of a {rounds}-round stream of `{options['data']}` "
+        f"poisoned at ratios in [{low:g}, {high:g}], common random numbers, seed {seed}; "
+        f"metrics of k-means (k = {clusters}, warm-started at the clean data's centroids) on "
+        "what each scheme kept: means and standard errors over repetitions")
     info = {
-        "dataset": data.name,
-        "labels": {
-            "data": data.source,
-            "stand_in": data.stand_in,
-            "clusters": f"k = {clusters}" + (" (the data set's classes)"
-                                             if opts.clusters is None else " (solve option)"),
-            "schemes": {SCHEME_NAME: f"the spec's update rules for {opts.threshold} "
-                                     f"(collector) and {opts.injection} (adversary)",
-                        **_DESCRIPTIONS},
-            "metrics": "means over repetitions (se: standard errors); sse of the learned "
-                       "centroids on the clean data, sse_ratio = sse / ground-truth sse",
-        },
-        "size": {"name": opts.size_name, "rounds": opts.size.rounds,
-                 "repetitions": opts.size.repetitions},
-        "seconds": time.perf_counter() - start,
-        "attack_interval": list(opts.interval),
-        "tth": opts.tth,
+        "schemes": {SCHEME_NAME: f"the spec's update rules for {threshold} (collector) and "
+                                 f"{injection} (adversary)", **_DESCRIPTIONS},
+        "metrics": "means over repetitions (se: standard errors); sse of the learned "
+                   "centroids on the clean data, sse_ratio = sse / ground-truth sse",
         "clusters": clusters,
-        "seed": opts.seed,
         "ground_truth_sse": result.truth.sse,
         "received_poison_share": received_share,
     }
     certificate = Certificate(
-        "Section VI: the spec's scheme plays the series simulated from its update rules",
+        "the spec's scheme plays the series simulated from its update rules",
         check["max_deviation"], check["matches"], SERIES_TOLERANCE,
-        {"section_vi_rounds_compared": check["rounds_compared"]})
-    return SectionVI(table, info, certificate)
+        {"rounds_compared": check["rounds_compared"]})
+    return ExperimentOutcome(statement, table, _provenance(model, options["data"], points),
+                             certificate, info)
 
 
-def section_vi(model: Model, options: Mapping[str, Any],
-               series: Mapping[str, list[float]] | None = None) -> SectionVI:
-    """`run_section_vi` with the options of `solve using dynamics { experiment = ... }`."""
-    return run_section_vi(model, experiment_options(model, options), series)
+PLUGIN = ExperimentPlugin(
+    name="trimming_schemes",
+    summary="update rules played as an online trimming scheme against poisoning, beside six "
+            "reference schemes, with k-means metrics on data",
+    options=OPTIONS,
+    run=run,
+)

@@ -379,6 +379,15 @@ class SolveStmt(Stmt):
 
 
 @dataclass(frozen=True)
+class ExperimentStmt(Stmt):
+    """experiment NAME using PLUGIN { key = value ... }: run by `gamespec experiment`."""
+
+    name: str
+    plugin: str
+    options: tuple[tuple[str, object, Span], ...]  # value: Expr or str
+
+
+@dataclass(frozen=True)
 class Spec(Node):
     path: str
     source: str

@@ -150,6 +150,7 @@ class ModelBuilder:
         model.reports, model.checks, model.claims = self._build_statements()
         model.solve_method, model.solve_options = self._build_solve_hints()
         model.spans.update(self._solve_option_spans())
+        model.experiments = self._build_experiments()
         if getattr(self, "common_span", None) is not None:
             model.spans["common payoff"] = self.common_span
         self._check_payoff_coverage(model)
@@ -1057,6 +1058,30 @@ class ModelBuilder:
         stmts = self._stmts(ast.SolveStmt)
         return {f"solve option {name}": span for name, _, span in stmts[-1].options} \
             if stmts else {}
+
+    def _build_experiments(self) -> dict:
+        """experiment NAME using PLUGIN { ... }: numbers, strings and data-table names, as
+        written; the plug-in checks them (gamespec.experiments.registry)."""
+        from gamespec.model import DataRef, Experiment
+
+        experiments = {}
+        for stmt in self._stmts(ast.ExperimentStmt):
+            if stmt.name in experiments:
+                raise SpecError(f"a second experiment named `{stmt.name}`", span=stmt.span)
+            options, spans = {}, {}
+            for name, value, span in stmt.options:
+                if name in options:
+                    raise SpecError(f"option `{name}` is given twice", span=span)
+                spans[name] = span
+                if isinstance(value, ast.Name) and self.kinds.get(value.name) == "data":
+                    options[name] = DataRef(value.name)
+                elif isinstance(value, ast.Expr):
+                    options[name] = self.numeric_scalar(self.builder.build(value), span)
+                else:
+                    options[name] = value
+            experiments[stmt.name] = Experiment(stmt.name, stmt.plugin, options, spans,
+                                                stmt.span)
+        return experiments
 
     def _build_solve_hints(self):
         stmts = self._stmts(ast.SolveStmt)

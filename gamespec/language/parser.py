@@ -23,7 +23,7 @@ _TOKEN_NAMES = {
 }
 _STATEMENT_KEYWORDS = (
     "game param set data let player players population payoff common zero_sum table order "
-    "profile report check claim select repeated dynamics update solve"
+    "profile report check claim select repeated dynamics update solve experiment"
 ).split()
 
 
@@ -537,6 +537,13 @@ class _ToAst(Transformer):
         if isinstance(value, Token):
             value = str(value)[1:-1]
         return (str(children[0]), value, self._s(meta))
+
+    def experiment_stmt(self, meta, children):
+        name, plugin = str(children[0]), str(children[1])
+        return ast.ExperimentStmt(self._s(meta), name, plugin, tuple(children[2:]))
+
+    def experiment_option(self, meta, children):
+        return self.solve_option(meta, children)
 
 
 class _Key(str):

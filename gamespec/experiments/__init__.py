@@ -1,0 +1,2 @@
+"""Experiments: simulation studies on data that a spec names with
+`experiment NAME using PLUGIN { ... }` and `gamespec experiment FILE` runs."""
