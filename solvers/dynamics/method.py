@@ -428,14 +428,6 @@ def derive(model: Model, cls: Classification, derivation) -> None:
                            [(str(k), v) for k, v in fixed.items()])
 
 
-# TRANSITIONAL: the trimming experiment's options, until it leaves the solve options (#15)
-EXPERIMENT_OPTIONS = tuple(
-    SolverOption(name, kind, None, "experiment option (moving to `gamespec experiment`)")
-    for name, kind in (("experiment", "str"), ("dataset", "str"), ("threshold", "str"),
-                       ("injection", "str"), ("tth", "float"), ("attack_low", "float"),
-                       ("attack_high", "float"), ("size", "str"), ("rounds", "int"),
-                       ("repetitions", "int"), ("clusters", "int"), ("data_mirror", "str")))
-
 ENTRY = SolverEntry(
     name="dynamics",
     summary="Euler-Lagrange systems, repeated play with value recursions, update rules",
@@ -451,6 +443,5 @@ ENTRY = SolverEntry(
                      "drift the certificate accepts", low=0, low_open=True),
         SolverOption("solve_for", "str", None, "the parameter each repeated-play condition is "
                      "solved for (default: the first it is linear in)"),
-        *EXPERIMENT_OPTIONS,
     ),
 )
