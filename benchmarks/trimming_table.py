@@ -8,6 +8,10 @@ uci_letter/); default: $GAMESPEC_DATA_MIRROR, else ../shared/data next to the re
 the files it falls back to scikit-learn's bundled digits / wine / breast-cancer sets and
 says so.  Every data set is z-scored.  SSE is printed as a ratio to the ground-truth SSE
 measured in the same run; Distance is the mean matched-centroid distance.
+
+This is the whole grid of the paper (three data sets, three attack intervals, two Tth);
+the spec's own cell, with its update rules as a seventh scheme, is
+`gamespec experiment specs/trimming.game` (plug-in gamespec/experiments/trimming_schemes.py).
 """
 from __future__ import annotations
 
