@@ -4,11 +4,26 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 RESULT_SCHEMA_VERSION = 1
+
+
+class Status(StrEnum):
+    """How a solve ended: the JSON `status` (the same strings). docs/results.md says what each
+    value means, which methods return it, and its exit code."""
+
+    OPTIMAL = "optimal"
+    EQUILIBRIUM = "equilibrium"
+    EQUILIBRIA = "equilibria"
+    NO_PURE_EQUILIBRIUM = "no_pure_equilibrium"
+    SOLVED = "solved"
+    NOT_CERTIFIED = "not_certified"
+    PASS_LIMIT = "pass_limit"
+    TIME_LIMIT = "time_limit"
 
 
 @dataclass(frozen=True)
@@ -32,7 +47,7 @@ class Result:
     spec: str
     spec_sha256: str
     method: str
-    status: str  # optimal, equilibria, none, not_certified, ...
+    status: Status
     values: dict[str, Any]
     strategies: dict[str, Any]
     certificate: Certificate
@@ -53,6 +68,9 @@ class Result:
     checks: dict[str, Any] = field(default_factory=dict)
     claims: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))  # a string that is no Status fails
+
     def as_dict(self) -> dict:
         out = {
             "schema": RESULT_SCHEMA_VERSION,
@@ -61,7 +79,7 @@ class Result:
             "spec_sha256": self.spec_sha256,
             "method": self.method,
             "run": _clean(self.run),
-            "status": self.status,
+            "status": self.status.value,
             "parameters": _clean(self.parameters),
             "values": _clean(self.values),
             "strategies": _clean(self.strategies),

@@ -27,7 +27,7 @@ from gamespec.errors import GamespecError, SolverError, SpecError
 from gamespec.evaluate import LArray, Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.model import FiniteSet, FixedProfile, Model, Player
-from gamespec.result import Certificate, Result
+from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.brd.aggregate_payoff import PlanPayoff
 from gamespec.solvers.brd.aggregate_plan import AggregatePlan, plan_aggregates
 from gamespec.solvers.brd.aggregative import aggregative_brd
@@ -263,8 +263,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                                        lambda fixed: profile_choices(model, plain, fixed))
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
-        status=("equilibrium" if certificate.ok else "not_certified") if result.converged
-        else result.status, values=values,
+        status=(Status.EQUILIBRIUM if certificate.ok else Status.NOT_CERTIFIED)
+        if result.converged else Status(result.status), values=values,
         strategies=strategies, certificate=certificate,
         compare=compare_profiles(model, plain, profile), extra=extra,
     )

@@ -15,7 +15,7 @@ from gamespec import lowering
 from gamespec.analysis import Classification
 from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
-from gamespec.result import Certificate, Result
+from gamespec.result import Certificate, Result, Status
 from gamespec.solvers import continuous as cont
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
@@ -174,7 +174,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra["figures"] = figure_data(model, shape, strategies, extra)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
-        status="equilibrium" if certificate.ok else "not_certified", values=values,
+        status=Status.EQUILIBRIUM if certificate.ok else Status.NOT_CERTIFIED, values=values,
         strategies=strategies, certificate=certificate, derived=derived, extra=extra,
         compare=compare,
         parameters={p.name: p.value for p in model.params.values()

@@ -19,7 +19,7 @@ import sympy
 from gamespec.analysis import Classification
 from gamespec.errors import GamespecError, SolverError, SpecError
 from gamespec.model import Model
-from gamespec.result import Certificate, Result
+from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.dynamics import euler_lagrange as el
 from gamespec.solvers.dynamics import repeated as rep
 from gamespec.solvers.options import SolverOption
@@ -392,7 +392,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                               all(c.ok for c in certificates), worst.tolerance,
                               {k: v for c in certificates for k, v in c.details.items()})
     return Result(game=model.title, spec=model.path, spec_sha256=model.sha256,
-                  method=ENTRY.name, status="solved" if certificate.ok else "not_certified",
+                  method=ENTRY.name, status=Status.SOLVED if certificate.ok else Status.NOT_CERTIFIED,
                   values=values, strategies=strategies, certificate=certificate,
                   derived=derived, compare=compare, extra=extra, timing=timing)
 

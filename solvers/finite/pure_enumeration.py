@@ -14,7 +14,7 @@ from gamespec.analysis import Classification
 from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form, profile_label
-from gamespec.result import Certificate, Result
+from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.registry import SolverEntry
 
 TOLERANCE = 1e-9
@@ -109,7 +109,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             "max unilateral gain over every pure equilibrium", worst, worst <= tolerance,
             tolerance, {"equilibria_checked": len(equilibria)},
         )
-        status = "equilibria"
+        status = Status.EQUILIBRIA
     else:
         least, agent_tolerance = smallest_best_deviation(nf)
         values, strategies = {}, {}
@@ -118,7 +118,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             least > agent_tolerance, agent_tolerance,
             {"profiles_checked": int(np.prod(nf.shape))},
         )
-        status = "no_pure_equilibrium"
+        status = Status.NO_PURE_EQUILIBRIUM
     if not certificate.ok:  # pragma: no cover - would mean the enumeration is wrong
         raise SolverError(f"certificate failed: residual {certificate.residual:g}")
     return Result(

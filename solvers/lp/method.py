@@ -18,7 +18,7 @@ from gamespec.evaluate import Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.language.spec_printer import spec_str
 from gamespec.model import Model
-from gamespec.result import Certificate, Result
+from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
 from gamespec.solvers.lp.follower_response import optimal_response
 from gamespec.solvers.lp.zero_sum_certificate import evaluate as evaluate_value
@@ -134,7 +134,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra["figures"] = figure_data(model, game, leader, solution.f, strategies)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
-        status="optimal" if certificate.ok else "not_certified", values=values,
+        status=Status.OPTIMAL if certificate.ok else Status.NOT_CERTIFIED, values=values,
         strategies=strategies, certificate=certificate, compare=compare, extra=extra,
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},

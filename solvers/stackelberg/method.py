@@ -17,7 +17,7 @@ from gamespec.errors import SolverError
 from gamespec.evaluate import LArray, Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.model import FiniteSet, Model, Strategy
-from gamespec.result import Certificate, Result
+from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
 from gamespec.solvers.stackelberg.bayesian import bayesian_stackelberg, strong_stackelberg
@@ -213,7 +213,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra["figures"] = figures_of_finite_game(model, strategies, pure_equilibria)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
-        status="optimal" if certificate.ok else "not_certified", values=values,
+        status=Status.OPTIMAL if certificate.ok else Status.NOT_CERTIFIED, values=values,
         strategies=strategies, certificate=certificate, extra=extra,
     )
 
