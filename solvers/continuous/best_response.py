@@ -17,6 +17,7 @@ import numpy as np
 import sympy
 
 from gamespec.errors import SolverError
+from gamespec.lowering import LoweringError
 from gamespec.solvers.continuous.bracketing import bracketed_roots, golden_maxima
 from gamespec.solvers.continuous.expressions import (
     Values,
@@ -75,7 +76,7 @@ class BestResponseMap:
         self._f = compile_expr(symbols, self.expr)
         try:
             self._df = compile_expr(symbols, sympy.diff(self.expr, self.var))
-        except (TypeError, NameError, SyntaxError):  # unprintable: golden section instead
+        except LoweringError:  # e.g. a library function's derivative: golden section instead
             self._df = None
         self._switches = [compile_expr(symbols, g) for g in switch_functions(self.expr, self.var)]
         self._roots = [compile_expr(symbols, r) for r in self.stationary_expressions()]

@@ -10,6 +10,7 @@ import numpy as np
 import sympy
 
 from gamespec.errors import SolverError
+from gamespec.lowering import to_numpy
 
 Values = Mapping[Any, float]  # Symbol (or its name) -> number
 
@@ -60,7 +61,9 @@ def as_number(bound: Any, params: Values | None = None) -> float:
 
 
 def compile_expr(args: Sequence[sympy.Symbol], expr: sympy.Basic) -> Callable:
-    return sympy.lambdify(tuple(args), expr, modules="numpy", cse=True)
+    """expr as a NumPy function of args, through the one lowering (gamespec.lowering):
+    standard-library functions included; raises LoweringError when NumPy cannot say it."""
+    return to_numpy(args, expr)
 
 
 def evaluate_compiled(fn: Callable, x: Any, args: Sequence[Any]) -> np.ndarray:

@@ -11,6 +11,7 @@ import sympy
 from scipy import optimize
 
 from gamespec.errors import SolverError
+from gamespec.lowering import LoweringError
 from gamespec.result import Certificate
 from gamespec.solvers.continuous.best_response import BestResponseMap
 from gamespec.solvers.continuous.expressions import Values, as_number, compile_expr, substitute
@@ -27,6 +28,8 @@ def nash_closed_form(payoffs: Sequence[sympy.Expr], variables: Sequence[sympy.Sy
     limit. Returns [] when no closed form is found.
     """
     focs = [sympy.diff(u, x) for u, x in zip(payoffs, variables)]
+    if any(f.has(sympy.Derivative, sympy.Subs) for f in focs):
+        return []  # a library function's derivative: SymPy would treat it as an unknown
     real_focs, forward, back = realified(focs)
     real_vars = [forward.get(v, v) for v in variables]
     simple = all(sympy.fraction(sympy.together(f))[0].is_polynomial(*real_vars)
@@ -85,7 +88,10 @@ def _best_response_iteration(maps: list[BestResponseMap], variables: Sequence[sy
 def _fsolve_focs(payoffs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol],
                  start: dict, bounds: list[tuple[float, float]]) -> dict:
     focs = [sympy.diff(u, x) for u, x in zip(payoffs, variables)]
-    fn = compile_expr(variables, sympy.Matrix(focs))
+    try:
+        fn = compile_expr(variables, sympy.Matrix(focs))
+    except LoweringError:  # no NumPy derivative (a library function): keep the start
+        return dict(start)
     x0 = np.array([start[v] for v in variables])
     with np.errstate(all="ignore"):
         sol = optimize.fsolve(lambda z: np.ravel(fn(*z)).astype(float), x0, full_output=True)[0]

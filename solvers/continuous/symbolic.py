@@ -142,8 +142,11 @@ def solve_univariate(expr: sympy.Expr, var: sympy.Symbol, timeout: float | None 
 
     Low-degree polynomial equations (after clearing denominators) are solved directly,
     which is fast and bounded; anything else goes to solveset under a time limit, unless
-    `polynomial_only`, when it returns None at once.
+    `polynomial_only`, when it returns None at once. An equation with an unevaluated
+    derivative (of a library function) has no closed form here: None.
     """
+    if expr.has(sympy.Derivative, sympy.Subs):
+        return None
     (real_expr,), forward, back = realified([expr])
     real_var = forward.get(var, var)
     degree = _max_polynomial_degree(real_expr, real_var)

@@ -1,0 +1,224 @@
+"""One lowering of Model expressions to NumPy, for every backend that needs a function.
+
+A Model expression may mention indexed parameters and data columns, set elements, lets,
+aggregates over finite sets (sum, prod, mean, max, min, count, with filters), indicators,
+if/then/else, and standard-library functions. `gamespec.evaluate` gives all of these a
+meaning on labelled arrays; this module reuses that meaning, in two steps:
+
+1. **fold** (`fold`): every sub-expression that mentions none of the symbols that must
+   stay free is evaluated by `gamespec.evaluate` (the same code LP compile, the normal
+   form and BRD use) and replaced by its number, truth value or set element. Aggregates
+   whose body or filter mentions a free symbol are written out element by element (at
+   most `MAX_TERMS` terms), each term folded the same way. The result is a plain SymPy
+   expression in the free symbols only: what `derive` differentiates and solves.
+2. **compile** (`to_numpy`): `sympy.lambdify` with a namespace that knows the NumPy
+   implementations of the standard-library functions (`gamespec.stdlib.functions`), so a
+   payoff such as ``laplace_mass(x, 0.5, 1, 2)`` evaluates in bulk like ``x**2`` does.
+
+`lower` does both. Anything that cannot be lowered (an index that is a strategy variable,
+an aggregate too large to write out, a node NumPy cannot print) raises `LoweringError`
+(a `SolverError`), which `info` reports as a refusal with its place in the spec. The BRD
+array programs (point and interval arithmetic) are a separate compilation target, but read
+their static leaves (parameters, data, lets) through `gamespec.evaluate` as well.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import sympy
+from sympy.functions.elementary.piecewise import ExprCondPair
+
+from gamespec.errors import GamespecError, SolverError, Span
+from gamespec.evaluate import Context, evaluate
+from gamespec.language.symbols import SetAggregate, element_expr, indicator
+from gamespec.model import Model
+
+MAX_TERMS = 4096  # terms written out per aggregate that mentions a free symbol
+
+
+class LoweringError(SolverError):
+    """An expression that cannot be turned into a NumPy function (exit 3 when solving;
+    `info` shows it as the reason a method does not apply)."""
+
+
+def model_context(model: Model) -> Context:
+    """The evaluation context of a Model's data, parameters, sets and lets."""
+    from gamespec.evaluation_context import base_context
+
+    return base_context(model)
+
+
+def numpy_namespace() -> dict[str, Callable]:
+    """Names lambdified code may call beyond NumPy: the standard-library functions."""
+    from gamespec.stdlib.functions import NUMPY_FUNCTIONS
+
+    return dict(NUMPY_FUNCTIONS)
+
+
+class _Folder:
+    """Folds one Model's expressions around a fixed set of free symbols (memoised)."""
+
+    def __init__(self, ctx: Context, free: frozenset, variables: frozenset,
+                 span: Span | None, max_terms: int) -> None:
+        self.ctx, self.free, self.variables = ctx, free, variables
+        self.span, self.max_terms = span, max_terms
+        self.memo: dict = {}
+
+    def __call__(self, expr):
+        if not isinstance(expr, sympy.Basic):
+            return expr
+        out = self.memo.get(expr)
+        if out is None:
+            out = self.memo[expr] = self._fold(expr)
+        return out
+
+    def _fold(self, expr):
+        if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.logic.boolalg.BooleanAtom)):
+            return expr  # kept exactly as written
+        if isinstance(expr, ExprCondPair):
+            return ExprCondPair(self(expr.expr), self(expr.cond))
+        mentioned = expr.free_symbols
+        if isinstance(expr, SetAggregate):
+            if mentioned & self.variables:
+                return self._write_out(expr)
+            return self._number(expr)  # parameters inside take their values
+        if not mentioned & self.free:
+            return self._number(expr)
+        if isinstance(expr, sympy.Symbol):
+            return expr
+        if isinstance(expr, sympy.Indexed):
+            raise LoweringError(f"`{sympy.sstr(expr)}` is indexed by a strategy variable",
+                                span=self.span,
+                                hint="index parameters and data by set elements only")
+        return expr.func(*[self(a) for a in expr.args])
+
+    def _number(self, expr):
+        if not isinstance(expr, (sympy.Expr, sympy.logic.boolalg.Boolean)):
+            return expr.func(*[self(a) for a in expr.args])
+        try:
+            value = evaluate(expr, self.ctx)
+        except GamespecError as exc:  # placed where the expression is written
+            raise exc.located(self.span) from None
+        if value.axes:  # pragma: no cover - closed expressions have no free index
+            raise LoweringError(f"`{sympy.sstr(expr)}` still depends on {value.axes}",
+                                span=self.span)
+        return as_sympy(value.data)
+
+    def _write_out(self, agg: SetAggregate):
+        sets = []
+        for name in agg.set_names:
+            if name not in self.ctx.sets:
+                raise LoweringError(f"unknown set `{name}`", span=self.span)
+            sets.append(self.ctx.sets[name])
+        size = math.prod(len(s) for s in sets)
+        if size > self.max_terms:
+            raise LoweringError(
+                f"`{agg.kind}` over {', '.join(agg.set_names)} has {size:,} terms that "
+                f"depend on a strategy; at most {self.max_terms:,} are written out",
+                span=self.span, hint="move the strategy out of the aggregate where it is a "
+                                     "common factor, or use a smaller set")
+        terms, conditions = [], []
+        for elements in itertools.product(*(s.elements for s in sets)):
+            mapping = dict(zip(agg.variables, map(element_expr, elements)))
+            cond = sympy.true
+            if agg.condition is not sympy.true:
+                cond = self(agg.condition.xreplace(mapping))
+            if cond is sympy.false:
+                continue
+            body = sympy.Integer(1) if agg.kind == "count" else self(agg.body.xreplace(mapping))
+            terms.append(body)
+            conditions.append(cond)
+        return _combine(agg.kind, terms, conditions)
+
+
+def _combine(kind: str, terms: list, conditions: list) -> sympy.Expr:
+    """An aggregate's written-out terms combined as `gamespec.evaluate` reduces them (an
+    empty sum is 0, an empty product 1, an empty max -inf, an empty mean NaN)."""
+    weights = [sympy.Integer(1) if c is sympy.true else indicator(c) for c in conditions]
+    if kind in ("sum", "count"):
+        return sympy.Add(*(w * t for w, t in zip(weights, terms)))
+    if kind == "mean":
+        if not terms:
+            return sympy.nan
+        return sympy.Add(*(w * t for w, t in zip(weights, terms))) / sympy.Add(*weights)
+    if kind == "prod":
+        return sympy.Mul(*(t if c is sympy.true else sympy.Piecewise((t, c), (1, True))
+                           for t, c in zip(terms, conditions)))
+    if kind in ("max", "min"):
+        fill = -sympy.oo if kind == "max" else sympy.oo
+        if not terms:
+            return fill
+        parts = [t if c is sympy.true else sympy.Piecewise((t, c), (fill, True))
+                 for t, c in zip(terms, conditions)]
+        return (sympy.Max if kind == "max" else sympy.Min)(*parts)
+    raise LoweringError(f"unknown aggregate {kind}")  # pragma: no cover - grammar forbids
+
+
+def as_sympy(value) -> sympy.Basic:
+    """A scalar from `gamespec.evaluate` as a SymPy atom: a truth value, a set element
+    (a name), a whole number as an Integer, any other number as a Float."""
+    data = np.asarray(value)
+    if data.dtype == object:
+        item = data.item()
+        if isinstance(item, bool):
+            return sympy.true if item else sympy.false
+        return element_expr(item)
+    if data.dtype == bool:
+        return sympy.true if bool(data) else sympy.false
+    number = float(data)
+    if math.isnan(number):
+        return sympy.nan
+    if math.isinf(number):
+        return sympy.oo if number > 0 else -sympy.oo
+    if number.is_integer() and abs(number) < 2**53:
+        return sympy.Integer(int(number))
+    return sympy.Float(number)
+
+
+def fold(model: Model | Context, expr: sympy.Basic, variables: Iterable[sympy.Symbol],
+         symbolic: Iterable[sympy.Symbol] = (), *, span: Span | None = None,
+         max_terms: int = MAX_TERMS) -> sympy.Basic:
+    """`expr` with lets expanded and everything that does not depend on `variables` or
+    `symbolic` replaced by its value; aggregates over a variable written out.
+
+    `variables` are the function's arguments (strategies, mean fields); `symbolic` are
+    further symbols kept by name where they stand outside an aggregate (scalar parameters,
+    so that closed forms stay symbolic in them); inside a folded aggregate they take their
+    values. Raises `LoweringError` (located at `span`) when that is impossible.
+    """
+    if isinstance(model, Model):
+        ctx = model_context(model)
+        expr = model.expand_lets(expr) if isinstance(expr, sympy.Basic) else expr
+    else:
+        ctx = model
+    variables = frozenset(variables)
+    folder = _Folder(ctx, variables | frozenset(symbolic), variables, span, max_terms)
+    with np.errstate(all="ignore"):
+        return folder(expr)
+
+
+def to_numpy(args: Sequence[sympy.Symbol], expr: sympy.Basic, *,
+             span: Span | None = None) -> Callable:
+    """`expr` (already folded) as a NumPy function of `args`, broadcasting over arrays."""
+    try:
+        return sympy.lambdify(tuple(args), expr, modules=[numpy_namespace(), "numpy"],
+                              cse=True)
+    except (TypeError, NameError, SyntaxError, ValueError, NotImplementedError) as exc:
+        raise LoweringError(f"cannot compile `{sympy.sstr(expr)[:80]}` to NumPy: {exc}",
+                            span=span) from None
+
+
+def lower(model: Model | Context, expr: sympy.Basic, variables: Sequence[sympy.Symbol], *,
+          span: Span | None = None) -> Callable:
+    """`fold` then `to_numpy`: a NumPy function of `variables` (in that order) that
+    evaluates a Model expression in bulk; every parameter takes its value."""
+    folded = fold(model, expr, variables, span=span)
+    extra = folded.free_symbols - set(variables)
+    if extra:
+        names = ", ".join(sorted(sympy.sstr(s) for s in extra))
+        raise LoweringError(f"the expression depends on {names}, which has no value here",
+                            span=span)
+    return to_numpy(variables, folded, span=span)
