@@ -16,8 +16,6 @@ from gamespec.evaluate import combine
 SYMBOLIC_FUNCTIONS: dict = {}
 # SymPy function class name -> callable(ctx, expr, evaluated_args) -> LArray
 NUMERIC_FUNCTIONS: dict = {}
-# name -> the plain NumPy implementation (for lambdified code: gamespec.lowering)
-NUMPY_FUNCTIONS: dict = {}
 # name -> one-line documentation (docs/language.md lists these)
 DOCS: dict = {}
 
@@ -27,7 +25,6 @@ def register(name: str, arity: int, numeric, doc: str) -> None:
     cls = sympy.Function(name, real=True)
     SYMBOLIC_FUNCTIONS[name] = (arity, cls)
     NUMERIC_FUNCTIONS[name] = lambda ctx, expr, args: combine(numeric, *args)
-    NUMPY_FUNCTIONS[name] = numeric
     DOCS[name] = doc
 
 
@@ -119,3 +116,16 @@ register("gaussian_mass", 4, gaussian_mass,
          "gaussian_mass(d, s, x, K): mass of bin x (1..K) under d + N(0, s^2), truncated")
 register("bin_of", 2, bin_of, "bin_of(v, K): the 1-based bin of v in [0, 1] cut into K bins")
 register("mod", 2, mod, "mod(a, b): the remainder of a divided by b")
+
+
+def laplace_bin_mass(d, b, x, k):
+    """The privacy library's per-bin Laplace mass (gamespec.stdlib.privacy): an independent
+    route to laplace_mass, for audits."""
+    from gamespec.stdlib.privacy import laplace_bin_mass as mass
+
+    return mass(d, b, x, k)
+
+
+register("laplace_bin_mass", 4, laplace_bin_mass,
+         "laplace_bin_mass(d, b, x, K): laplace_mass computed by the privacy library's own "
+         "route (CDF differences on the small tail), for audits that must not reuse it")

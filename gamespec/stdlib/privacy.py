@@ -39,6 +39,7 @@ __all__ = [
     "jaccard_index",
     "kl_divergence",
     "l1_std_loss",
+    "laplace_bin_mass",
     "laplace_bin_masses",
     "mechanism_epsilon",
     "minmax_normalise",
@@ -153,6 +154,35 @@ def gaussian_bin_masses(d: ArrayLike, sigma: ArrayLike, K: int) -> FloatArray:
     z = (edges - dd) / ss
     masses = _bin_masses_from_tails(ndtr(z), ndtr(-z), edges[:-1], edges[1:], dd)
     return masses / masses.sum(axis=-1, keepdims=True)
+
+
+def laplace_bin_mass(d: ArrayLike, b: ArrayLike, x: ArrayLike, K: ArrayLike) -> FloatArray:
+    """Mass of bin ``x`` (1..K) under ``d + Lap(b)`` truncated to [0, 1]: one bin at a time.
+
+    The per-bin form of `laplace_bin_masses` for spec expressions (`laplace_bin_mass` in a
+    spec), so an audit can recompute every mass by a route independent of the spec's
+    `laplace_mass` (which works on log tail probabilities): tails ``0.5 exp(-|t - d| / b)``
+    on their small side, the bin's mass by `_bin_masses_from_tails`, divided by the mass of
+    [0, 1] computed the same way. Arguments broadcast.
+    """
+    d_arr, b_arr, x_arr, k_arr = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (d, b, x, K)))
+    if np.any(~(b_arr > 0)):
+        raise SpecError("laplace_bin_mass: the Laplace scale b must be positive")
+    if np.any(~(k_arr >= 1)) or np.any(k_arr != np.round(k_arr)):
+        raise SpecError("laplace_bin_mass: the number of bins K must be a whole number >= 1")
+    if np.any(x_arr != np.round(x_arr)) or np.any(x_arr < 1) or np.any(x_arr > k_arr):
+        raise SpecError("laplace_bin_mass: the bin x must be a whole number in 1..K")
+
+    def mass(lo: FloatArray, hi: FloatArray) -> FloatArray:
+        tails = 0.5 * np.exp(-np.abs(np.stack([lo, hi], axis=-1) - d_arr[..., None])
+                             / b_arr[..., None])
+        return _bin_masses_from_tails(tails, tails, lo[..., None], hi[..., None],
+                                      d_arr[..., None])[..., 0]
+
+    zero, one = np.zeros_like(d_arr), np.ones_like(d_arr)
+    out = mass((x_arr - 1) / k_arr, x_arr / k_arr) / mass(zero, one)
+    return float(out) if out.ndim == 0 else out
 
 
 def histogram(values: ArrayLike, K: int) -> FloatArray:

@@ -39,7 +39,6 @@ from gamespec.solvers.brd.grouped import (
     grouped_certificate,
     plan_grouping,
 )
-from gamespec.solvers.brd.privacy_audit import audit_profile
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
 
@@ -253,8 +252,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     extra = _run_facts(choice, grouped, payoff, result, int(options.get("seed", 0))) | {
         "start": options.get("start", "random"),
         "potential_checked": "no" if potential is None or mode != "sequential"
-        else ("every pass" if grouped is not None else "every switch")} | _privacy_audits(
-        model, plain, profile)
+        else ("every pass" if grouped is not None else "every switch")}
     strategies = plain.label(profile)
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.brd.figure_data import figure_data
@@ -386,23 +384,6 @@ def _run_facts(choice: OracleChoice, grouped: GroupedOracle | None,
 
 
 # --------------------------------------------------------------------------- compare
-
-
-def _privacy_audits(model: Model, oracle: ModelOracle, equilibrium: np.ndarray) -> dict:
-    """``{"privacy_audit": {profile: report}}`` when members publish through a stdlib
-    mechanism (`gamespec.solvers.brd.privacy_audit`), else nothing."""
-    at_equilibrium = audit_profile(model, oracle._bind(equilibrium, None))
-    if at_equilibrium is None:
-        return {}
-    reports = {"equilibrium": at_equilibrium}
-    for name, fixed in model.profiles.items():
-        try:
-            chosen = profile_choices(model, oracle, fixed)
-        except GamespecError:
-            continue  # compare already records why the profile cannot be played
-        reports[name] = audit_profile(model, oracle._bind(chosen, None))
-    return {"privacy_audit": reports}
-
 
 
 def compare_profiles(model: Model, oracle: ModelOracle, equilibrium: np.ndarray) -> dict:

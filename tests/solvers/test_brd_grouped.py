@@ -268,56 +268,6 @@ def test_real_nba_spec_solves_with_every_instance_private(mirror):
     assert direct["KL"] < laplace["KL"]
 
 
-# ---- the independent per-instance DP audit ---------------------------------------------------
-
-
-@pytest.mark.parametrize("case", [CASES[4], CASES[5]])
-def test_privacy_audit_counts_agree_with_the_spec_and_with_plain_masses(tmp_path, case) -> None:
-    from gamespec.evaluate import evaluate
-    from gamespec.solvers.brd.method import profile_choices
-    from gamespec.solvers.brd.privacy_audit import audit_profile
-    from gamespec.stdlib.privacy import pdp_max_log_ratio
-
-    n, K, eps, seed, scales, outliers = case
-    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
-    plain = ModelOracle(model)
-    smallest = np.full(n, len(model.players["instances"].strategies[0].domain) - 1)
-    profiles = [random_profile([plain.n_choices(k) for k in range(n)], seed=seed), smallest,
-                profile_choices(model, plain, model.profiles["laplace"])]
-    heights = np.loadtxt(tmp_path / "heights.csv", delimiter=",", skiprows=1)[:, 1]
-    pad = abs(math.log(2 - 2 * 0.9)) / eps  # the spec's padding Delta with dq = 1, p = 90%
-    lo, hi = heights.min() - pad, heights.max() + pad
-    within = []
-    for profile in profiles:
-        ctx = plain._bind(profile, None)
-        audit = audit_profile(model, ctx)
-        spec_private = float(evaluate(model.lets["private"].symbol, ctx).data)
-        assert audit["within_eps"] == spec_private
-        d = (heights - lo) / (hi - lo)
-        b = model.players["instances"].strategies[0].domain.values()[profile]
-        m = laplace_bin_masses(d, b, K)  # one row per member, no grouping
-        direct = pdp_max_log_ratio(m, m.mean(axis=0), n)
-        assert audit["max_loss"] == pytest.approx(float(np.max(direct)), rel=1e-12)
-        within.append(audit["within_eps"])
-    assert min(within) < n  # the smallest scales break pDP for the outliers: the audit can fail
-
-
-def test_solve_reports_the_audit_at_the_equilibrium_and_each_profile(tmp_path) -> None:
-    n, K, eps, seed, scales, outliers = CASES[0]
-    model = nvo_like(tmp_path, n, K, eps, seed, scales, outliers)
-    result = solve(model, classify(model), {})
-    audits = result.extra["privacy_audit"]
-    assert set(audits) == {"equilibrium", "laplace"}
-    for name, audit in audits.items():
-        assert audit["mechanism"] == "laplace" and audit["members"] == n
-        assert audit["within_eps"] == result.compare[name]["private"]
-
-
-def test_no_audit_without_a_mechanism() -> None:
-    model = load_model(SPECS / "congestion.game")
-    assert "privacy_audit" not in solve(model, classify(model), {}).extra
-
-
 # ---- the aggregative engine on a payoff compiled from the Model ------------------------------
 
 
