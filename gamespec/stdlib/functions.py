@@ -16,6 +16,8 @@ from gamespec.evaluate import combine
 SYMBOLIC_FUNCTIONS: dict = {}
 # SymPy function class name -> callable(ctx, expr, evaluated_args) -> LArray
 NUMERIC_FUNCTIONS: dict = {}
+# name -> the plain NumPy implementation (for lambdified code: gamespec.lowering)
+NUMPY_FUNCTIONS: dict = {}
 # name -> one-line documentation (docs/language.md lists these)
 DOCS: dict = {}
 
@@ -25,6 +27,7 @@ def register(name: str, arity: int, numeric, doc: str) -> None:
     cls = sympy.Function(name, real=True)
     SYMBOLIC_FUNCTIONS[name] = (arity, cls)
     NUMERIC_FUNCTIONS[name] = lambda ctx, expr, args: combine(numeric, *args)
+    NUMPY_FUNCTIONS[name] = numeric
     DOCS[name] = doc
 
 
