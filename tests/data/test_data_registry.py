@@ -11,7 +11,7 @@ from gamespec.data import registry as data_registry
 from gamespec.data.registry import DATASETS, DatasetEntry, available, fetch, get, sha256_of
 from gamespec.errors import Span, SpecError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 MIRROR = data_registry.find_mirror(REPO.parent / "shared" / "data")

@@ -13,7 +13,7 @@ from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
 from gamespec.solvers.finite.pure_enumeration import max_unilateral_gain, pure_equilibria, solve
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 
 
 def run(name, **overrides):

@@ -11,7 +11,7 @@ from gamespec.analysis import classify
 from gamespec.language.loader import load_model, model_from_string
 from gamespec.solvers.dynamics.method import conditions, solve, update_fixed_point, variant_report
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 
 
 def run(text):

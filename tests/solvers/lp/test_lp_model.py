@@ -12,7 +12,7 @@ from gamespec.language.loader import load_model, model_from_string
 from gamespec.solvers.lp.compile import bilinear_game
 from gamespec.solvers.lp.method import solve
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 
 
 def run_model(model):

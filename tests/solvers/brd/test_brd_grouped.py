@@ -22,7 +22,7 @@ from gamespec.stdlib.privacy import (
     pdp_all,
 )
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 TOL = 1e-12
 
 NVO_LIKE = """\

@@ -12,7 +12,7 @@ from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
 from gamespec.solvers.brd.method import ModelOracle, solve
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 
 
 def run(name, **options):

@@ -10,7 +10,7 @@ from gamespec.analysis import classify
 from gamespec.language.loader import load_model, model_from_string
 from gamespec.solvers.stackelberg.method import payoff_tensors, solve
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 
 
 def test_security_game_against_brute_force():

@@ -12,7 +12,7 @@ from gamespec.data import registry as data_registry
 from gamespec.data.tables import RowFix, Table, load_dataset, load_table
 from gamespec.errors import Span, SpecError
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 MIRROR = data_registry.find_mirror(REPO.parent / "shared" / "data")
