@@ -5,7 +5,8 @@ For each data-set size n and privacy target eps, on seeded mixture-of-normals da
 dq = 1 in normalised units), it runs in separate worker processes (so each peak RSS is
 its own):
 
-* ``fast``: `gamespec.solvers.brd.aggregative.nvo_fast` (the general engine + NVOPayoff);
+* ``fast``: `nvo_fast` of tests/oracles/nvo.py (the general engine + the hand-written
+  NVOPayoff);
 * ``hand``: `handwritten_nvo_brd` below, the same algorithm written for this one game in
   one function (no protocol, no method calls): the yardstick for "general backend
   within 2x";
@@ -34,6 +35,7 @@ took 4-8 min (n = 1,307) and 331 / 633 min (n = 10,000, eps = 1 / 2) on a 12-cor
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import resource
@@ -41,16 +43,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
-from gamespec.solvers.brd.aggregative import (
-    NVOInstance,
-    nvo_certificate,
-    nvo_fast,
-    nvo_instance,
-    nvo_straightforward,
-)
 from gamespec.solvers.brd.engine import (
     DEFAULT_TOL,
     best_response_index,
@@ -58,6 +54,22 @@ from gamespec.solvers.brd.engine import (
     random_profile,
 )
 from gamespec.stdlib.privacy import bin_midpoints, kl_divergence, laplace_bin_masses, pdp_all
+
+
+def _nvo_oracle():
+    """tests/oracles/nvo.py: the NVO payoff written by hand, shared with the tests (a file,
+    not a package: loaded by path)."""
+    path = Path(__file__).resolve().parents[1] / "tests" / "oracles" / "nvo.py"
+    spec = importlib.util.spec_from_file_location("nvo_oracle", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+_nvo = _nvo_oracle()
+NVOInstance, nvo_certificate, nvo_fast = _nvo.NVOInstance, _nvo.nvo_certificate, _nvo.nvo_fast
+nvo_instance, nvo_straightforward = _nvo.nvo_instance, _nvo.nvo_straightforward
 
 PAPER_MINUTES = {(1307, 1.0): "4-8 min", (1307, 2.0): "4-8 min",
                  (10_000, 1.0): "331 min", (10_000, 2.0): "633 min"}
