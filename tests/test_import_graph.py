@@ -33,8 +33,6 @@ KNOWN_CYCLES: dict[str, set[str]] = {
     "pure enumeration <-> payoff_table_figure": {
         "gamespec.solvers.finite.pure_enumeration",
         "gamespec.solvers.finite.payoff_table_figure"},
-    "stdlib functions <-> privacy (laplace_bin_mass / snapped_floor, function-level)": {
-        "gamespec.stdlib.functions", "gamespec.stdlib.privacy"},
 }
 
 MAX_LINES = 900

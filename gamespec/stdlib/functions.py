@@ -11,6 +11,7 @@ import sympy
 
 from gamespec.errors import SpecError
 from gamespec.evaluate import combine
+from gamespec.stdlib.privacy import laplace_bin_mass, snapped_floor
 
 # name in the spec -> (arity, SymPy constructor)
 SYMBOLIC_FUNCTIONS: dict = {}
@@ -101,14 +102,6 @@ def bin_of(v, k):
     return np.clip(snapped_floor(v * k) + 1, 1, k)
 
 
-def snapped_floor(r):
-    """floor(r), except that r within 1e-9 (relative) of an integer counts as that integer."""
-    r = np.asarray(r, dtype=float)
-    nearest = np.round(r)
-    return np.where(np.abs(r - nearest) <= 1e-9 * np.maximum(1.0, np.abs(r)), nearest,
-                    np.floor(r))
-
-
 def mod(a, b):
     return np.mod(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
 
@@ -119,14 +112,6 @@ register("gaussian_mass", 4, gaussian_mass,
          "gaussian_mass(d, s, x, K): mass of bin x (1..K) under d + N(0, s^2), truncated")
 register("bin_of", 2, bin_of, "bin_of(v, K): the 1-based bin of v in [0, 1] cut into K bins")
 register("mod", 2, mod, "mod(a, b): the remainder of a divided by b")
-
-
-def laplace_bin_mass(d, b, x, k):
-    """The privacy library's per-bin Laplace mass (gamespec.stdlib.privacy): an independent
-    route to laplace_mass, for audits."""
-    from gamespec.stdlib.privacy import laplace_bin_mass as mass
-
-    return mass(d, b, x, k)
 
 
 register("laplace_bin_mass", 4, laplace_bin_mass,

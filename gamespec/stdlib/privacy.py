@@ -47,6 +47,7 @@ __all__ = [
     "pdp_all",
     "pdp_holds",
     "pdp_max_log_ratio",
+    "snapped_floor",
     "theorem1_bmin",
 ]
 
@@ -72,6 +73,14 @@ def bin_midpoints(K: int) -> FloatArray:
     return (np.arange(K, dtype=np.float64) + 0.5) / K
 
 
+def snapped_floor(r: ArrayLike) -> FloatArray:
+    """floor(r), except that r within 1e-9 (relative) of an integer counts as that integer."""
+    r = np.asarray(r, dtype=float)
+    nearest = np.round(r)
+    return np.where(np.abs(r - nearest) <= 1e-9 * np.maximum(1.0, np.abs(r)), nearest,
+                    np.floor(r))
+
+
 def bin_index(values: ArrayLike, K: int) -> NDArray[np.int64]:
     """Bin of each value in [0, 1]: ``floor(v K)``, with 1 put in the last bin.
 
@@ -84,8 +93,6 @@ def bin_index(values: ArrayLike, K: int) -> NDArray[np.int64]:
             "values must lie in [0, 1] to be binned",
             hint="min-max normalise the data first (minmax_normalise)",
         )
-    from gamespec.stdlib.functions import snapped_floor  # the rule bin_of uses in specs
-
     return np.minimum(snapped_floor(v * K).astype(np.int64), K - 1)
 
 
