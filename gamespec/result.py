@@ -56,11 +56,6 @@ class Result:
     timing: dict[str, float] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
-    # the spec's report / check / claim statements (gamespec.statements), when it has any
-    reports: dict[str, Any] = field(default_factory=dict)
-    profile_reports: dict[str, Any] = field(default_factory=dict)
-    checks: dict[str, Any] = field(default_factory=dict)
-    claims: dict[str, Any] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)  # the Plan: method, options, seed
     # the spec's report / check / claim statements (gamespec.statements), when it has any
     reports: dict[str, Any] = field(default_factory=dict)
@@ -86,7 +81,6 @@ class Result:
             "certificate": self.certificate.as_dict(),
             "derived": _clean(self.derived),
             "compare": _clean(self.compare),
-            **_statements(self),
             **_statements(self),
             "timing": {k: round(v, 6) for k, v in self.timing.items()},
         }
@@ -136,12 +130,12 @@ class Result:
         return buffer.getvalue()
 
     def _repr_markdown_(self) -> str:
-        from gamespec.render.terminal import render_markdown
+        from gamespec.notebook_tables import render_markdown
 
         return render_markdown(self)
 
     def _repr_html_(self) -> str:
-        from gamespec.render.terminal import render_html
+        from gamespec.notebook_tables import render_html
 
         return render_html(self)
 
@@ -158,12 +152,6 @@ class Result:
 
     def with_extra(self, **items) -> Result:
         return Result(**{**self.__dict__, "extra": {**self.extra, **items}})
-
-
-def _statements(result: Result) -> dict:
-    """The statement keys, present only when the spec has such statements."""
-    keys = ("reports", "profile_reports", "checks", "claims")
-    return {k: _clean(getattr(result, k)) for k in keys if getattr(result, k)}
 
 
 def _statements(result: Result) -> dict:

@@ -1,11 +1,13 @@
-"""Every kind of picture renders to a valid PNG of the expected pixel size.
-
-Expensive solves (the mean-field Stackelberg game, the Stackelberg duopoly) are replaced
-by their known answers: a plot draws the result it is given and does not solve again.
+"""Every kind of picture renders to a valid PNG of the expected pixel size, drawn from the
+Result alone: the solvers sample what a picture needs (`figures = true`, Result extra
+`figures`), and while a picture is drawn from a given Result every solver, the normal
+form, the expression evaluator and the run path raise if called.
 """
 from __future__ import annotations
 
+import inspect
 import struct
+import sys
 import zlib
 from pathlib import Path
 
@@ -13,14 +15,15 @@ import numpy as np
 import pytest
 
 import gamespec
-from gamespec.cli import main
+from gamespec.cli import PLOT_KINDS, main
 from gamespec.errors import SpecError
-from gamespec.result import Certificate, Result
+from gamespec.plots import KINDS, plot_game, plot_result
+from gamespec.result import Result
 from gamespec.sweep import to_json
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 
-LPPM = """game "Location privacy on four regions"
+CHANNEL = """game "Location privacy on four regions"
 param Qmax = 0.3 in [0, 1]
 set R = 1..4
 param x[r in R] = mod(r - 1, 2)
@@ -59,6 +62,23 @@ SWEEP_CSV = "T_hi,P_hi,method,status,certified,residual,reason,strategy:collecto
     f"{-min(t, p + 1)}.0\n" for t in (2, 6, 10, 14) for p in (4, 8, 12))
 
 
+POPULATION = """game "A small population"
+population users of 10 {
+  choose s in [0, 1]
+  field m = mean s
+}
+payoff users = 1.5 * s - s^2 - s * m
+"""
+
+LEADER = """game "A leader and a follower"
+player leader { choose x in [0, 2] }
+player follower { choose y in [0, 2] }
+payoff leader = x * (2 - x - y)
+payoff follower = y * (2 - x - y)
+order leader -> follower
+"""
+
+
 def png_size(path: Path) -> tuple[int, int]:
     """Width and height from the IHDR chunk; asserts a well-formed PNG start."""
     data = path.read_bytes()
@@ -83,61 +103,159 @@ def assert_picture(path: Path, size: tuple[int, int]) -> None:
     assert not list(path.parent.glob(f".{path.name}.*tmp")), "temporary file left"
 
 
-def known(game, strategies, values, method="continuous", **extra) -> Result:
-    return Result(game=game.title, spec=game.model.path, spec_sha256=game.model.sha256,
-                  method=method, status="equilibrium", values=values, strategies=strategies,
-                  certificate=Certificate("known answer", 0.0, True, 1e-6), extra=extra)
+
+# modules whose functions must not run while a picture is drawn from a given Result
+NO_WORK = ("gamespec.solvers", "gamespec.normal_form", "gamespec.evaluate", "gamespec.plan",
+           "gamespec.api", "gamespec.analysis", "gamespec.evaluation_context")
 
 
-def test_payoff_table(tmp_path):
-    out = tmp_path / "pd.png"
-    gamespec.load(SPECS / "prisoners_dilemma.game").plot("payoff-table", out)
-    assert_picture(out, (1070, 500))
+@pytest.fixture
+def solvers_forbidden(monkeypatch):
+    """Every function of the solver, evaluation and run-path modules raises when called."""
+    def forbid(monkeypatch_):
+        for name, module in list(sys.modules.items()):
+            if module is None or not name.startswith(NO_WORK):
+                continue
+            for attr, value in list(vars(module).items()):
+                if inspect.isfunction(value) and value.__module__ == name or \
+                        inspect.isclass(value) and value.__module__ == name and \
+                        attr[0].isupper() and not issubclass(value, BaseException):
+                    monkeypatch_.setattr(module, attr, _raiser(f"{name}.{attr}"))
+    return lambda: forbid(monkeypatch)
 
 
-def test_best_response_two_players(tmp_path):
-    out = tmp_path / "cournot.png"
-    gamespec.load(SPECS / "cournot.game").plot("best-response", out)
-    assert_picture(out, (660, 560))
+def _raiser(where: str):
+    def called(*args, **kwargs):
+        raise AssertionError(f"a plot called {where}")
+    return called
 
 
-def test_best_response_mean_field(tmp_path):
-    game = gamespec.load(SPECS / "obfuscation_mfg.game")
-    result = known(game, {"learner": 0.9340709707389417, "users": 0.0},
-                   {"learner": 1.4146268584096493, "users": -0.028473391802556147},
-                   fixed_points_at_answer=[
-                       {"s": 0.0, "stable": True, "best_response": "{0, 11.4975}"},
-                       {"s": 100.0, "stable": True, "best_response": "100"}])
-    out = tmp_path / "mfg.png"
-    game.plot("best-response", out, result=result)
-    assert_picture(out, (1200, 560))  # the whole interval and a zoom on the small states
+def solved(game, **options) -> Result:
+    result = game.solve(figures=True, **options)
+    assert "figures" in result.extra
+    return result
 
 
-def test_leader(tmp_path):
-    game = gamespec.load(SPECS / "stackelberg_duopoly.game")
-    result = known(game, {"leader": 4.5, "follower": 2.25}, {"leader": 10.125,
-                                                             "follower": 5.0625})
-    out = tmp_path / "leader.png"
-    game.plot("leader", out, result=result)
-    assert_picture(out, (800, 660))
+def draw(result, kind, path, size, forbid, **options):
+    """Draw `kind` from the result with every solver forbidden; check the PNG."""
+    forbid()
+    plot_result(result, kind, path, **options)
+    assert_picture(path, size)
 
 
-def test_lppm(tmp_path):
-    out = tmp_path / "lppm.png"
-    gamespec.loads(LPPM, path=str(tmp_path / "lppm.game")).plot("lppm", out)
-    assert_picture(out, (1250, 560))
+def test_one_list_of_kinds_read_without_matplotlib():
+    import subprocess
+
+    assert PLOT_KINDS is KINDS
+    code = "import sys, gamespec.cli; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
 
 
-def test_distribution(tmp_path):
-    out = tmp_path / "nvo.png"
-    gamespec.loads(TINY_NVO).plot("distribution", out)
-    assert_picture(out, (1000, 500))
+def test_payoff_table(tmp_path, solvers_forbidden):
+    game = gamespec.load(SPECS / "prisoners_dilemma.game")
+    result = solved(game)
+    table = result.extra["figures"]["payoff-table"]
+    # the spec's table, row player's and column player's payoffs
+    assert np.array_equal(np.asarray(table["payoffs"][0]), [[-1, -3], [0, -2]])
+    assert np.array_equal(np.asarray(table["payoffs"][1]), [[-1, 0], [-3, -2]])
+    assert table["equilibria"] == [[1, 1]] and table["rows"] == ["Cooperate", "Defect"]
+    draw(result, "payoff-table", tmp_path / "pd.png", (1070, 500), solvers_forbidden)
 
 
-def test_trajectory(tmp_path):
-    out = tmp_path / "trimming.png"
-    gamespec.load(SPECS / "trimming.game").plot("trajectory", out)
-    assert_picture(out, (1150, 920))  # the Euler-Lagrange row and the update-rule row
+def test_best_response_two_players(tmp_path, solvers_forbidden):
+    result = solved(gamespec.load(SPECS / "cournot.game"))
+    data = result.extra["figures"]["best-response"]
+    for curve in data["curves"]:  # BR(q) = max(0, (a - c - q) / 2b) with a=10, b=c=1
+        against, response = np.asarray(curve["against"]), np.asarray(curve["response"])
+        assert np.allclose(response, np.maximum(0.0, (9 - against) / 2), atol=1e-6)
+    assert result.strategies["firm1"] == pytest.approx(3.0, abs=1e-6)
+    draw(result, "best-response", tmp_path / "cournot.png", (660, 560), solvers_forbidden)
+
+
+def test_population_best_response(tmp_path, solvers_forbidden):
+    result = solved(gamespec.loads(POPULATION))
+    data = result.extra["figures"]["best-response"]
+    s = np.asarray(data["s"])  # BR(s) = clip((1.5 - s) / 2, 0, 1), the field m = s
+    assert np.allclose(data["response"], np.clip((1.5 - s) / 2, 0, 1), atol=1e-6)
+    assert [p["s"] for p in data["fixed_points"]] == pytest.approx([0.5])
+    draw(result, "best-response", tmp_path / "population.png", (700, 560), solvers_forbidden)
+
+
+def test_leader(tmp_path, solvers_forbidden):
+    result = solved(gamespec.loads(LEADER))
+    figures = result.extra["figures"]
+    assert list(figures) == ["leader", "best-response"]  # the first is the default
+    data = figures["leader"]  # y*(x) = 1 - x / 2; the leader's payoff x (1 - x / 2)
+    xs = np.asarray(data["x"])
+    assert np.allclose(data["responses"][0]["values"], 1 - xs / 2, atol=1e-6)
+    assert np.allclose(data["payoff"], xs * (1 - xs / 2), atol=1e-6)
+    assert result.strategies["leader"] == pytest.approx(1.0, abs=1e-6)
+    draw(result, "leader", tmp_path / "leader.png", (800, 660), solvers_forbidden)
+
+
+def test_channel(tmp_path, solvers_forbidden):
+    result = solved(gamespec.loads(CHANNEL, path=str(tmp_path / "channel.game")))
+    data = result.extra["figures"]["channel"]
+    matrix = np.asarray(data["matrix"])
+    assert np.allclose(matrix.sum(axis=1), 1.0)
+    for r, row in zip(data["rows"], matrix):  # the same channel as the result's strategy
+        for s, p in zip(data["columns"], row):
+            assert p == pytest.approx(result.strategies["user"][r].get(s, 0.0), abs=1e-9)
+    assert data["weights"]["name"] == "psi"  # found as the distribution over the rows
+    assert np.allclose(data["coordinates"]["x"], [0, 1, 0, 1])
+    draw(result, "channel", tmp_path / "channel.png", (1250, 560), solvers_forbidden)
+
+
+def test_distribution(tmp_path, solvers_forbidden):
+    result = solved(gamespec.loads(TINY_NVO), method="brd")
+    data = result.extra["figures"]["distribution"]
+    group = data["sets"]["X"]
+    q = np.asarray(group["series"]["q"]["values"]["solution"])
+    d = (2 * np.arange(1, 7) - 1) / 12  # the histogram of d over 10 bins, by numpy
+    assert np.allclose(q, np.histogram(d, bins=10, range=(0, 1))[0] / 6)
+    Q = group["series"]["Q"]["values"]
+    assert set(Q) == {"solution", "laplace"} and data["profiles"] == ["laplace"]
+    for values in Q.values():
+        assert np.sum(values) == pytest.approx(1.0)
+    draw(result, "distribution", tmp_path / "nvo.png", (1000, 500), solvers_forbidden,
+         series="q,Q")
+
+
+def test_trajectory(tmp_path, solvers_forbidden):
+    result = solved(gamespec.load(SPECS / "trimming.game"))
+    data = result.extra["figures"]["trajectory"]
+    times = np.asarray(data["dynamics"]["t"])
+    for coord in data["dynamics"]["coords"]:  # the result's 11 samples lie on the curve
+        for t, value in result.strategies[coord["name"]].items():
+            assert np.interp(float(t), times, coord["q"]) == pytest.approx(value, abs=1e-4)
+    series = data["updates"]["series"]
+    assert all(series[name] == result.strategies[name] for name in series)
+    draw(result, "trajectory", tmp_path / "trimming.png", (1150, 920), solvers_forbidden)
+
+
+def test_plot_game_solves_through_the_run_path(tmp_path, monkeypatch):
+    import gamespec.plan as plan
+
+    seen = {}
+    run_plan = plan.run_plan
+
+    def spy(model, p, **kwargs):
+        seen.update(p.options)
+        return run_plan(model, p, **kwargs)
+
+    monkeypatch.setattr(plan, "run_plan", spy)
+    game = gamespec.load(SPECS / "prisoners_dilemma.game")
+    plot_game(game.model, None, tmp_path / "pd.png")
+    assert seen.get("figures") is True
+    assert_picture(tmp_path / "pd.png", (1070, 500))
+
+
+def test_a_result_without_figures_is_refused_clearly():
+    game = gamespec.load(SPECS / "prisoners_dilemma.game")
+    with pytest.raises(SpecError, match="holds no figure data"):
+        game.plot("payoff-table", result=game.solve())
 
 
 @pytest.mark.parametrize("suffix", ["csv", "json"])
@@ -177,7 +295,15 @@ def test_a_kind_that_does_not_fit_is_refused_clearly(tmp_path, capsys):
     code = main(["plot", str(SPECS / "prisoners_dilemma.game"), "--kind", "distribution",
                  "--out", str(tmp_path / "x.png")])
     err = capsys.readouterr().err
-    assert code == 2 and "a distribution plot needs `let Q[x in X]`" in err
+    assert code == 2 and "the enumerate result has no distribution picture" in err
+    assert "pictures of this result: payoff-table" in err
     assert not (tmp_path / "x.png").exists()
     with pytest.raises(SpecError, match="unknown plot kind"):
         gamespec.load(SPECS / "prisoners_dilemma.game").plot("payoff_table")
+
+
+def test_an_unknown_series_is_named(tmp_path):
+    result = solved(gamespec.loads(TINY_NVO), method="brd")
+    with pytest.raises(SpecError, match="no quantity `QQ`") as info:
+        plot_result(result, "distribution", series="QQ")
+    assert "did you mean `Q`?" in (info.value.hint or "")

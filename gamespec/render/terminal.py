@@ -1,15 +1,16 @@
-"""Rendering a Result: the terminal table (coloured only on a terminal), and the small
-Markdown and HTML tables that notebooks show (`Result._repr_markdown_`, `_repr_html_`)."""
+"""Rendering a Result as the terminal table (coloured only on a terminal): generic
+structures only (values, strategies, equilibria, the solver's `facts`, data notes,
+compare, the spec's statements, the certificate), never one method's keys. The notebook
+tables are gamespec.notebook_tables."""
 from __future__ import annotations
 
-import html
 import os
 
+from gamespec.notebook_tables import certificate_line
 from gamespec.result import Result
 
 TOP_ENTRIES = 8
 MANY_AGENTS = 40  # more agents than this: strategies are counted, not listed
-CELL_CHARS = 70  # a strategy summary in a notebook table is cut here
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
 
@@ -49,14 +50,12 @@ def render_result(result: Result, color: bool = False) -> str:
                 lines.append(f"  {player}: {_num(value)}")
         if result.strategies:
             lines += _strategy_lines(result.strategies)
-    lines += _lp_lines(result.extra.get("lp"))
+    lines += fact_lines(result)
     for name, info in result.extra.get("data", {}).items():
         for note in info.get("notes", []):
             lines.append(paint(f"data {name}: {note}", "yellow", color))
     for name, entry in result.compare.items():
         lines.append(f"compare {name}:{_spaced(_summarise(entry))}")
-    for name, audit in result.extra.get("privacy_audit", {}).items():
-        lines.append(f"privacy audit {name}: {audit_line(audit)}")
     lines += statement_lines(result, color)
     lines.append(paint(certificate_line(result), "green" if result.certificate.ok else "red bold",
                        color))
@@ -81,39 +80,6 @@ def _strategy_lines(strategies: dict) -> list[str]:
     if len(ranked) > TOP_ENTRIES:
         lines.append(f"  ... ({len(ranked) - TOP_ENTRIES} more strategies)")
     return lines
-
-
-def _lp_lines(lp: dict | None) -> list[str]:
-    """Both LP values with their gap, and each side constraint's level, bound and shadow
-    price (the paper's z for the location-privacy quality bound)."""
-    if not lp:
-        return []
-    follower = lp.get("follower_lp_value")
-    values = f"leader's LP {_num(lp['leader_lp_value'])}" if lp.get(
-        "leader_lp_value") is not None else "leader's LP not solved"
-    values += f", follower's LP {_num(follower)}" if follower is not None else ""
-    if lp.get("duality_gap") is not None:
-        values += f" (duality gap {_num(lp['duality_gap'])})"
-    lines = [f"lp: {values}"]
-    bounds = lp.get("constraint_bounds", {})
-    for name, price in lp.get("shadow_prices", {}).items():
-        level = lp.get("constraint_lhs", {}).get(name)
-        bound = bounds.get(name)
-        where = (f"{_num(level)} {bound['sense']} {_num(bound['bound'])}, "
-                 if level is not None and bound else "")
-        lines.append(f"constraint {name}: {where}shadow price {_num(price)}")
-    return lines
-
-
-def audit_line(audit: dict) -> str:
-    """One line for an independent per-instance DP audit (gamespec.solvers.brd.privacy_audit)."""
-    if "error" in audit:
-        return f"could not run ({audit['error']})"
-    head = (f"{audit['mechanism']} masses recomputed for {audit['members']:,} members "
-            f"({audit['distinct_outputs']:,} distinct), max |ln Q/Q_-i| {_num(audit['max_loss'])}")
-    if "eps" not in audit:
-        return head
-    return head + f"; {audit['within_eps']:,} of {audit['members']:,} within eps = {_num(audit['eps'])}"
 
 
 def statement_lines(result: Result, color: bool = False) -> list[str]:
@@ -159,81 +125,9 @@ def _check_points(check: dict) -> str:
     return "; ".join(parts)
 
 
-def certificate_line(result: Result) -> str:
-    c = result.certificate
-    return (f"certificate: {c.kind}: {_num(c.residual)} "
-            f"(tolerance {c.tolerance:g}) {'ok' if c.ok else 'NOT OK'}")
-
-
-# ---------------------------------------------------------------------------- notebooks
-def result_rows(result: Result) -> list[tuple[str, str, str, str]]:
-    """(equilibrium, player, value, strategy summary) per row, for the notebook tables:
-    one row per player, or per player and pure equilibrium for an enumeration."""
-    equilibria = result.extra.get("equilibria")
-    if equilibria is not None:
-        return [(str(k), player, _num(eq["payoffs"].get(player, "")), str(label))
-                for k, eq in enumerate(equilibria, 1)
-                for player, label in eq["profile"].items()]
-    players = list(dict.fromkeys([*result.values, *result.strategies]))
-    return [("", p, _num(result.values[p]) if p in result.values else "",
-             _short(result.strategies[p]) if p in result.strategies else "") for p in players]
-
-
-def render_markdown(result: Result) -> str:
-    rows = result_rows(result)
-    many = result.extra.get("equilibria") is not None
-    head = f"**{_md(result.game)}** — method `{result.method}`, status `{result.status}`"
-    lines = [head, ""]
-    if rows:
-        lines.append("| equilibrium | player | value | strategy |" if many
-                     else "| player | value | strategy |")
-        lines.append("|---|---|---|---|" if many else "|---|---|---|")
-        for eq, player, value, strategy in rows:
-            cells = ([eq] if many else []) + [player, value, strategy]
-            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    elif many:
-        lines.append("no pure equilibrium")
-    lines += ["", ("✅ " if result.certificate.ok else "❌ ") + _md(certificate_line(result))]
-    return "\n".join(lines)
-
-
-def render_html(result: Result) -> str:
-    rows = result_rows(result)
-    many = result.extra.get("equilibria") is not None
-    e = html.escape
-    parts = [f"<div><p><b>{e(result.game)}</b> &mdash; method <code>{e(result.method)}</code>, "
-             f"status <code>{e(result.status)}</code></p>"]
-    if rows:
-        head = (["equilibrium"] if many else []) + ["player", "value", "strategy"]
-        parts.append("<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head)
-                     + "</tr></thead><tbody>")
-        for eq, player, value, strategy in rows:
-            cells = ([eq] if many else []) + [player, value, strategy]
-            parts.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
-        parts.append("</tbody></table>")
-    elif many:
-        parts.append("<p>no pure equilibrium</p>")
-    colour = "green" if result.certificate.ok else "red"
-    parts.append(f'<p style="color:{colour}">{e(certificate_line(result))}</p></div>')
-    return "".join(parts)
-
-
-def _md(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def _short(value) -> str:
-    """A one-line summary of a strategy, cut to CELL_CHARS."""
-    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-        rows = list(value.items())
-        text = "; ".join(f"{k} → {_inline(v)}" for k, v in rows[:3])
-        text = f"{len(rows)} rows: {text}" + ("; ..." if len(rows) > 3 else "")
-    elif isinstance(value, list):
-        head = ", ".join(_num(v) for v in value[:4])
-        text = f"[{head}{', ...' if len(value) > 4 else ''}] ({len(value)} values)"
-    else:
-        text = _inline(value)
-    return text if len(text) <= CELL_CHARS else text[:CELL_CHARS - 3] + "..."
+def fact_lines(result: Result) -> list[str]:
+    """The solver's facts beside the answer (`Result.extra["facts"]`: label, text)."""
+    return [f"{label}: {text}" for label, text in result.extra.get("facts", [])]
 
 
 def _inline(value) -> str:

@@ -121,10 +121,16 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         status = Status.NO_PURE_EQUILIBRIUM
     if not certificate.ok:  # pragma: no cover - would mean the enumeration is wrong
         raise SolverError(f"certificate failed: residual {certificate.residual:g}")
+    extra = {"equilibria": records, "profiles": int(np.prod(nf.shape))}
+    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+        from gamespec.solvers.finite.payoff_table_figure import figures_of_finite_game
+
+        extra["figures"] = figures_of_finite_game(model, strategies, pure_equilibria,
+                                                  outline_answer=False)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status=status, values=values, strategies=strategies, certificate=certificate,
-        extra={"equilibria": records, "profiles": int(np.prod(nf.shape))},
+        extra=extra,
     )
 
 

@@ -1,0 +1,104 @@
+"""The payoff-table picture's data (`Result.extra["figures"]["payoff-table"]`): the first
+two agents' payoff matrices (others fixed at the first pure equilibrium), every pure
+equilibrium among them, and where the solved answer sits. Shared by the finite methods;
+the plot draws it and computes nothing."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from gamespec.model import Model
+from gamespec.normal_form import NormalForm, build_normal_form, pure_strategy_count
+
+MAX_CELLS = 1_000_000
+
+
+def payoff_table_figure(model: Model, strategies: dict, pure_equilibria: Callable[
+        [NormalForm], list], outline_answer: bool = True) -> tuple[str, dict | str]:
+    """("payoff-table", data), or ("unavailable", why) when there is no table to draw.
+    `pure_equilibria` is pure_enumeration's; `outline_answer`: mark the solved strategies
+    (an enumeration outlines every pure equilibrium instead)."""
+    count = pure_strategy_count(model)
+    if count is None:
+        return "unavailable", "a payoff table needs choices from finite sets"
+    if count > MAX_CELLS:
+        shown = f"{count:,}" if count < 10**18 else "more than 10^18"
+        return "unavailable", f"{shown} pure profiles: too many cells to draw"
+    nf = build_normal_form(model, limit=MAX_CELLS)
+    if len(nf.agents) < 2:
+        return "unavailable", "a payoff table needs at least two agents"
+    equilibria = pure_equilibria(nf)
+    fixed = tuple(equilibria[0][2:]) if equilibria else (0,) * (len(nf.agents) - 2)
+    shown = [[int(e[0]), int(e[1])] for e in equilibria if tuple(e[2:]) == fixed]
+    mixed = _mixed_marginals(nf, strategies)
+    answer = _solved_cell(model, nf, strategies, mixed) if outline_answer else None
+    others = ", ".join(f"{nf.agents[k + 2]}={nf.labels[k + 2][i]}" for k, i in enumerate(fixed))
+    return "payoff-table", {
+        "agents": list(nf.agents[:2]),
+        "rows": [str(r) for r in nf.labels[0]], "columns": [str(c) for c in nf.labels[1]],
+        "axis_labels": [_strategy_axis(model, nf.agents[0]), _strategy_axis(model, nf.agents[1])],
+        "payoffs": [nf.payoffs[(k, slice(None), slice(None), *fixed)] for k in (0, 1)],
+        "equilibria": shown, "total_equilibria": len(equilibria),
+        "sequential": len(model.order) > 1, "others": others,
+        "mixed": {str(k): v for k, v in mixed.items()}, "answer": answer}
+
+
+def _plain(element):
+    return int(element) if isinstance(element, float) and element.is_integer() else element
+
+
+def _strategy_axis(model: Model, agent: str) -> str:
+    """`alice's strategy`, or for a choice per element `attacker's (a[Thief], a[Saboteur])`."""
+    player = model.players.get(agent.partition("[")[0])
+    if player is not None and len(player.strategies) == 1 and player.strategies[0].condition_sets:
+        strategy = player.strategies[0]
+        sets = strategy.condition_sets
+        if len(sets) == 1 and len(sets[0]) <= 4:
+            parts = ", ".join(f"{strategy.name}[{_plain(e)}]" for e in sets[0].elements)
+            return f"{agent}'s ({parts})"
+        return f"{agent}'s {strategy.name}[" + ", ".join(c.name for c in sets) + "]"
+    return f"{agent}'s strategy"
+
+
+def _solved_cell(model: Model, nf, strategies: dict, mixed) -> list | None:
+    """[row, column] of the solved pure strategies of the first two agents (None for a
+    mixed one)."""
+    if len(nf.agents) != 2:
+        return None
+    position: list[int | None] = []
+    for k, agent in enumerate(nf.agents):
+        strategy = strategies.get(agent)
+        label = strategy if isinstance(strategy, str) else None
+        player = model.players.get(agent)
+        if isinstance(strategy, dict) and player is not None and k not in mixed and \
+                player.strategies[0].condition_sets:
+            elements = player.strategies[0].condition_sets[0].elements
+            parts = [strategy.get(str(_plain(e))) for e in elements]
+            label = "(" + ", ".join(str(v) for v in parts) + ")" if None not in parts else None
+        position.append(nf.labels[k].index(label) if label in nf.labels[k] else None)
+    if position == [None, None]:
+        return None
+    return position
+
+
+def _mixed_marginals(nf, strategies: dict) -> dict[int, dict[str, float]]:
+    """Agent position -> {label: probability} for unconditioned mixed strategies."""
+    out: dict[int, dict[str, float]] = {}
+    for k, agent in enumerate(nf.agents[:2]):
+        strategy = strategies.get(agent)
+        if isinstance(strategy, dict) and strategy and all(
+                isinstance(v, (int, float)) for v in strategy.values()) and set(strategy) <= set(
+                nf.labels[k]):
+            out[k] = {str(label): float(p) for label, p in strategy.items()}
+    return out
+
+
+def figures_of_finite_game(model: Model, strategies: dict, pure_equilibria: Callable[
+        [NormalForm], list], outline_answer: bool = True, first: dict | None = None) -> dict:
+    """The figures dict of a finite method: `first` (its own pictures) then the table."""
+    out = dict(first or {})
+    key, data = payoff_table_figure(model, strategies, pure_equilibria, outline_answer)
+    if key == "unavailable":
+        out.setdefault("unavailable", {})["payoff-table"] = data
+    else:
+        out["payoff-table"] = data
+    return out
