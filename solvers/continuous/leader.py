@@ -82,10 +82,11 @@ def _response_gap(a: FollowerResponse | None, b: FollowerResponse | None,
 
 
 def _locate_jump(objective: _LeaderObjective, a: float, b: float, scales: dict,
-                 xtol: float) -> tuple[float, float]:
+                 xtol: float, jump_tol: float) -> tuple[float, float]:
     """Shrink [a, b] onto the point where the follower map jumps, keeping the piece with
     the largest gap: bisection, or quartering when the map is batched (three leader
-    values per call cost about what one does)."""
+    values per call cost about what one does). Stops as soon as no piece's gap exceeds
+    `jump_tol`: the map was only steep there (a jump keeps its gap in one piece)."""
     sections = 3 if objective.batched else 1
     while b - a > xtol:
         points = np.linspace(a, b, sections + 2)
@@ -96,6 +97,8 @@ def _locate_jump(objective: _LeaderObjective, a: float, b: float, scales: dict,
         gaps = [_response_gap(p, q, scales) for p, q in itertools.pairwise(responses)]
         k = int(np.argmax(gaps))
         a, b = float(points[k]), float(points[k + 1])
+        if gaps[k] <= jump_tol:
+            break
     return a, b
 
 
@@ -179,7 +182,7 @@ def _find_switches(objective: _LeaderObjective, xs: np.ndarray, scales: dict,
     for a, b in itertools.pairwise(xs):
         if _response_gap(objective.response(a), objective.response(b), scales) <= jump_tol:
             continue
-        left, right = _locate_jump(objective, float(a), float(b), scales, xtol)
+        left, right = _locate_jump(objective, float(a), float(b), scales, xtol, jump_tol)
         if _response_gap(objective.response(left), objective.response(right),
                          scales) > jump_tol:
             switches.append((left, right))
