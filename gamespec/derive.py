@@ -124,6 +124,10 @@ def derive(model: Model) -> Derivation:
         br, ne = finite_conditions(model)
         d.add("best-response conditions", br)
         d.add("pure equilibrium conditions", ne)
+    if model.reports or model.checks or model.claims:
+        from gamespec.statements.claims import claim_items
+
+        d.add("reports, checks and claims (claims checked)", claim_items(model))
     return d
 
 

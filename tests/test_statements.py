@@ -4,7 +4,10 @@ Expected numbers are written by hand from the textbook closed forms (Cournot: q*
 BR1(q2) = (a - c - q2)/2b for q2 <= a - c, else 0)."""
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -204,3 +207,40 @@ def test_malformed_statements_are_located_errors(tmp_path, capsys, line, message
     err = capsys.readouterr().err
     assert message in err
     assert f"{path}:{COURNOT.count(chr(10)) + line.count(chr(10)) + 1}:" in err
+
+
+# ---------------------------------------------------------------------------- docs
+LANGUAGE_DOC = Path(__file__).resolve().parents[1] / "docs" / "language.md"
+
+
+def _doc_section() -> tuple[str, int]:
+    """docs/language.md's `report, check, claim` section and its first line's offset."""
+    text = LANGUAGE_DOC.read_text(encoding="utf-8")
+    start = text.index("## report, check, claim")
+    end = text.index("\n## ", start + 3)
+    return text[start:end], text.count("\n", 0, start)
+
+
+def _tutorial_runner():
+    """tests/test_tutorial.py's runner (files and console blocks), imported by path."""
+    path = Path(__file__).parent / "test_tutorial.py"
+    spec = importlib.util.spec_from_file_location("tutorial_runner", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_language_doc_examples_print_what_the_doc_shows(tmp_path):
+    runner = _tutorial_runner()
+    section, offset = _doc_section()
+    found = runner.steps(section)
+    assert sum(s.kind == "command" for s in found) >= 2
+    for step in found:
+        if step.kind == "file":
+            (tmp_path / step.text).write_text(step.body, encoding="utf-8")
+            continue
+        got = runner.normalise(runner.run(step.text, tmp_path), tmp_path)
+        want = runner.normalise(step.body, tmp_path)
+        assert got == want, (f"docs/language.md line {offset + step.line}: `{step.text}` "
+                             "printed\n" + "\n".join(got))

@@ -125,19 +125,19 @@ def parameter_claim(model: Model, claim: Claim) -> dict:
         verdict = FAILS
     else:
         verdict = WHERE
-    tried = "at the spec's parameters" + (
+    tried = "the spec's parameters" + (
         f" and {len(samples) - 1} random points of the declared ranges"
         if len(samples) > 1 else "")
     if verdict == HOLDS:
-        reason = f"numerically {tried} (not proved symbolically)" if claim.relation == "==" \
-            else f"{tried}"
+        reason = f"numerically at {tried} (not proved symbolically)" \
+            if claim.relation == "==" else f"at {tried}"
     else:
         bad = next(s for s in samples if not s["holds"])
         sides = f": {_fmt(bad['lhs'])} vs {_fmt(bad['rhs'])}" if "rhs" in bad else ""
         at = "at the spec's parameters" if bad is spec_point else \
             "at " + ", ".join(f"{k} = {_fmt(v)}" for k, v in bad["parameters"].items())
         reason = f"fails {at}{sides}" if verdict == FAILS else \
-            f"at {len(held)} of {len(samples)} points {tried}; fails {at}{sides}"
+            f"at {len(held)} of {len(samples)} points ({tried}); fails {at}{sides}"
         record["counterexample"] = bad
     if verdict == WHERE:
         axes = sorted({k for s in samples for k in s["parameters"]})
@@ -226,7 +226,9 @@ def best_response_claim(model: Model, claim: Claim) -> dict:
     bad = next(r for r in rows if not r["holds"])
     record["counterexample"] = bad
     at = ", ".join(f"{k} = {_fmt(v)}" for k, v in bad["at"].items())
-    text = (f"at {at}: claimed {_fmt(bad['claimed'])} (payoff {_fmt(bad['claimed_payoff'])}), "
+    where = f"outside {bad['outside']}" if "outside" in bad else \
+        f"payoff {_fmt(bad['claimed_payoff'])}"
+    text = (f"at {at}: claimed {_fmt(bad['claimed'])} ({where}), "
             f"best response {bad['best_response']} (payoff {_fmt(bad['best_payoff'])})")
     if verdict == WHERE:
         record["region"] = describe_region([(s.name, values) for s, values in grids],
@@ -298,7 +300,8 @@ class _ResponseOracle:
         claimed_payoff = self.map.value(x, point) if inside else float("nan")
         holds = inside and response.distance(x) <= 1e-6 * max(1.0, self.high - self.low)
         return {"holds": bool(holds), "claimed": x, "claimed_payoff": claimed_payoff,
-                "best_response": response.describe(), "best_payoff": response.value}
+                "best_response": response.describe(), "best_payoff": response.value,
+                **({} if inside else {"outside": f"[{_fmt(self.low)}, {_fmt(self.high)}]"})}
 
     def _finite(self, claimed: Any, point: dict) -> dict:
         domain = self.strategy.domain
@@ -332,3 +335,41 @@ def _fmt(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_fmt(v) for v in value[:4]) + (", ...]" if len(value) > 4 else "]")
     return str(value)
+
+
+def claim_items(model: Model) -> list[tuple[str, Any]]:
+    """`gamespec derive`'s section: each statement, and the verdict of every claim that
+    needs no solution (identities, conditions in the parameters, best responses)."""
+    items: list[tuple[str, Any]] = []
+    for report in model.reports:
+        items.append((f"report {report.name}", report.expr))
+    for check in model.checks:
+        items.append((f"check {check.name}", check.condition))
+    for claim in model.claims:
+        shown = claim.lhs if claim.kind == "best_response" or claim.rhs is None else \
+            _relation(claim)
+        label = f"claim {claim.name}" + (f": best response {claim.player}"
+                                         if claim.kind == "best_response" else "")
+        items.append((label, shown))
+        if claim.kind != "best_response" and mentions_play(model, _whole(claim)):
+            items.append(("", "checked at the solution by `gamespec solve`"))
+            continue
+        try:
+            record = best_response_claim(model, claim) if claim.kind == "best_response" \
+                else parameter_claim(model, claim)
+        except GamespecError as exc:
+            record = {"verdict": "error", "reason": exc.message}
+        verdict = {"does not hold": "does NOT hold"}.get(record["verdict"], record["verdict"])
+        if record["verdict"] == WHERE:
+            verdict = f"holds only {record.get('region', 'in part')}"
+        items.append(("", f"{verdict}: {record['reason']}"))
+    return items
+
+
+def _relation(claim: Claim) -> sympy.Basic:
+    ops = {"==": sympy.Eq, "!=": sympy.Ne, "<=": sympy.Le, ">=": sympy.Ge, "<": sympy.Lt,
+           ">": sympy.Gt}
+    try:
+        return ops[claim.relation](claim.lhs, claim.rhs, evaluate=False)
+    except (KeyError, TypeError):
+        return f"{sympy.sstr(claim.lhs)} {claim.relation} {sympy.sstr(claim.rhs)}"

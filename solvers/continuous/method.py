@@ -17,7 +17,6 @@ from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers import continuous as cont
-from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 
@@ -161,13 +160,6 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         strategies, values, certificate, more = _solve_population(model, shape, params)
         extra.update(more)
     compare = {}
-    paper = model.solve_options.get("compare_paper")
-    if paper and shape == "population_leader":
-        from gamespec.stdlib.paper_claims import solve_compare
-
-        leader, population = _leader_and_population(model)
-        compare["paper"] = solve_compare(model, str(paper), strategies[leader.name],
-                                         strategies[population.name])
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.continuous.figure_data import figure_data
 
@@ -180,12 +172,6 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},
     )
-
-
-def _leader_and_population(model: Model):
-    population = next(p for p in model.players.values() if p.kind == "population")
-    leader = next(p for p in model.players.values() if p.kind != "population")
-    return leader, population
 
 
 def _strategy_value(strategies: dict, player: Player) -> float:
@@ -342,19 +328,6 @@ def derive(model: Model, cls: Classification, derivation) -> None:
             for key, value in solution.items():
                 items.append((f"closed form: {key}", value))
     derivation.add("continuous game: best responses and equilibrium conditions", items)
-    paper = model.solve_options.get("compare_paper")
-    if paper and shape == "population_leader":
-        from gamespec.stdlib.paper_claims import derive_items
-
-        population, field, own = population_parts(model)
-        leader, _ = _leader_and_population(model)
-        params = model.scalar_values()
-        low, high = _bounds(model, population)
-        engine = cont.best_response(_payoff(model, population.name), own, low, high,
-                                    {**params, field.symbol: 0.0,
-                                     leader.strategies[0].symbol: 0.0})
-        derivation.add(f"the paper's closed forms ({paper}), checked",
-                       derive_items(model, str(paper), engine))
 
 
 ENTRY = SolverEntry(
@@ -363,5 +336,4 @@ ENTRY = SolverEntry(
     can_solve=can_solve,
     solve=solve,
     derive=derive,
-    options=(SolverOption("compare_paper", "str", None, "(being removed: see claims)"),),
 )

@@ -1,5 +1,7 @@
-"""Obfuscation vs. tracking (PAPERS.md section 1): the model, the paper's closed forms,
-and the exact solution by the continuous engine, side by side.
+"""Test-only oracle: obfuscation vs. tracking (PAPERS.md section 1) written by hand in
+Python, the paper's closed forms and the exact solution by the continuous engine, side by
+side. The spec specs/obfuscation_mfg.game states the same closed forms as `claim` and
+`report` statements; tests compare the two. Not part of gamespec.
 
 The model, in the paper's notation: a learner L commits to noise sigma_L in [0, M]; N
 users then play a mean-field game, each choosing sigma_i in [0, M] against
@@ -11,11 +13,8 @@ at a symmetric profile sbar2 = (N - 1)/N * sigma^2):
     U_L   = A_L exp(-eps_g) - C_L [sigma_L > 0]
     U_i   = A_S exp(-eps_g) - P_S (1 - exp(-eps_p)) - C_S [sigma_i > 0]
 
-The paper's closed forms (Lemma 3's bang-bang best response, Theorem 1, Lemma 4,
-Theorem 2 / Table I) are reproduced as the paper states them, with its tau_hat and with
-the corrected one (tau_hat = 1 / ln(P_S/(P_S - C_S)); the paper's tau_hat^2 = 1/ln(...)
-would need eps_p = 1/sigma^2). `compare_regimes` puts them beside the exact solve, which
-makes no assumption about the shape of the best response (it finds interior optima).
+Lemma 3's bang-bang best response, Theorem 1, Lemma 4 and Theorem 2 / Table I as the paper
+states them, with its tau_hat and with the corrected one (tau_hat = 1 / ln(P_S/(P_S - C_S))).
 """
 from __future__ import annotations
 

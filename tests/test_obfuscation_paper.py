@@ -1,10 +1,14 @@
-"""Obfuscation vs. tracking (PAPERS.md section 1): the model, the paper's closed forms,
-and the exact engine beside them. Expected numbers come from an independent brute force
+"""Obfuscation vs. tracking (PAPERS.md section 1): the paper's closed forms (a test-only
+oracle, tests/oracles/obfuscation_paper.py), the exact engine beside them, and the spec's
+claims and reports checked against both. Expected numbers come from an independent brute force
 written here in plain NumPy from PAPERS.md's formulas (no SymPy, no engine)."""
 from __future__ import annotations
 
+import importlib.util
 import math
 import pickle
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +16,19 @@ import sympy as sp
 from scipy import optimize
 
 from gamespec.solvers.continuous import best_response, symbolic_best_response
-from gamespec.stdlib import obfuscation as ob
+
+
+def _oracle():
+    """tests/oracles/obfuscation_paper.py (a file, not a package: tests import by path)."""
+    path = Path(__file__).parent / "oracles" / "obfuscation_paper.py"
+    spec = importlib.util.spec_from_file_location("obfuscation_paper", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+ob = _oracle()
 
 WORKED = dict(ob.WORKED_EXAMPLE)
 REGIME_1 = {**WORKED, "P_S": 0.5}  # P_S < C_S: nobody obfuscates even for free
@@ -197,3 +213,50 @@ def test_derivation_of_the_user_best_response():
     kinds = sorted(c.kind for c in derivation.candidates)
     assert kinds == ["end point", "stationary", "switch"]
     assert any("first-order condition" in note for note in derivation.notes)
+
+
+# --------------------------------------------------------------------------- the spec's claims
+SPEC = Path(__file__).resolve().parents[1] / "specs" / "obfuscation_mfg.game"
+
+
+def _spec_result(**params):
+    import gamespec
+    from gamespec.statements import evaluate_statements
+
+    game = gamespec.load(SPEC, **params)
+    return evaluate_statements(game.model, game.solve())
+
+
+def test_spec_claims_at_the_worked_example_match_the_oracle(exact):
+    result = _spec_result()
+    oracle = exact["worked"]
+    assert result.reports["regime_exact"] == oracle.exact.regime == 3
+    for variant in ob.VARIANTS:
+        assert result.reports[f"regime_{variant}"] == oracle.predictions[variant].regime
+        assert result.reports[f"sigma_L_{variant}"] == oracle.predictions[variant].sigma_L
+        assert result.claims[f"table1_{variant}"]["verdict"] == (
+            "holds" if oracle.agrees(variant) else "does not hold")
+    lemma3 = result.claims["lemma3"]
+    assert lemma3["verdict"] == "does not hold"
+    example = lemma3["counterexample"]
+    assert example["claimed"] == ob.lemma3_best_response(WORKED, 0.0, 0.0).points[0] == 0.0
+    assert example["best_response"] == "11.3576"
+    assert example["best_payoff"] == pytest.approx(0.0111155, abs=1e-7)
+    assert result.claims["lemma3_promises"]["verdict"] == "holds where"
+    assert result.claims["theorem1"]["verdict"] == "holds"  # no obfuscation at the answer
+    assert result.claims["theorem2_paper"]["verdict"] == "does not hold"
+    assert result.claims["theorem2_corrected"]["verdict"] == "holds"
+    assert result.reports["tau_exact"] == "nan" or math.isnan(result.reports["tau_exact"])
+
+
+def test_spec_reports_in_regime_3_match_the_oracle(exact):
+    result = _spec_result(P_S=3, C_S=0.5, kappa=0.01)
+    oracle = exact["3"]
+    assert result.reports["regime_exact"] == 3
+    for variant in ob.VARIANTS:
+        assert result.reports[f"regime_{variant}"] == oracle.predictions[variant].regime
+    assert result.reports["sigma_L_paper"] == pytest.approx(2.34197, abs=1e-5)
+    assert result.reports["sigma_L_corrected"] == pytest.approx(5.48481, abs=1e-5)
+    # the spec's grid-and-interpolate root against brentq (tests/oracles)
+    assert result.reports["tau_exact"] == pytest.approx(ob.tau_exact(REGIME_3)[0], abs=5e-6)
+    assert result.claims["table1_paper"]["verdict"] == "holds"
