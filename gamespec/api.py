@@ -230,12 +230,18 @@ class Game:
         return game_info(self.model)
 
     def plot(self, kind: str | None = None, path: str | Path | None = None, *,
-             result: Result | None = None, **options: Any):
-        """A matplotlib Figure of `kind` (see gamespec.plots.KINDS; default: by method);
-        written to `path` as PNG (atomically) when given. Pass `result` to reuse a solve."""
-        from gamespec import plots
+             result: Result | None = None, method: str | None = None, seed: int | None = None,
+             **options: Any):
+        """A matplotlib Figure of `kind` (see gamespec.plots.KINDS; default: the first
+        picture the method returns), drawn from `result` (solved with figures=True) or
+        from a solve with figures=True first; written to `path` as PNG (atomically) when
+        given. Options: `profile`, `series` (distribution)."""
+        from gamespec.plots.from_result import check_kind, plot_result
 
-        return plots.plot_game(self.model, kind, path, result=result, **options)
+        check_kind(kind)
+        if result is None:
+            result = self.solve(method, seed, figures=True)
+        return plot_result(result, kind, path, **options)
 
     def __repr__(self) -> str:
         players = ", ".join(self.model.players) or "no players"
