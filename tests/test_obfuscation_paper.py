@@ -244,6 +244,12 @@ def test_spec_claims_at_the_worked_example_match_the_oracle(exact):
     assert example["best_payoff"] == pytest.approx(0.0111155, abs=1e-7)
     assert result.claims["lemma3_promises"]["verdict"] == "holds where"
     assert result.claims["theorem1"]["verdict"] == "holds"  # no obfuscation at the answer
+    # Theorem 1 as Gamma(sigma_L): the users cascade to M below the promise ~0.934
+    gamma = result.claims["theorem1_gamma"]
+    assert gamma["verdict"] == "holds where" and gamma["region"] == "where sigma_L in [1, 2]"
+    cascade = [p.s for p in ob.population_follower(WORKED).solve(0.0).fixed_points]
+    assert gamma["counterexample"]["equilibria"] == "{" + ", ".join(f"{s:g}" for s in cascade) + "}"
+    assert ob.theorem1_gamma(WORKED, 0.0) == gamma["counterexample"]["claimed"] == 0.0
     assert result.claims["theorem2_paper"]["verdict"] == "does not hold"
     assert result.claims["theorem2_corrected"]["verdict"] == "holds"
     assert result.reports["tau_exact"] == "nan" or math.isnan(result.reports["tau_exact"])

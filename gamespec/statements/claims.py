@@ -20,6 +20,7 @@ import sympy
 from gamespec.errors import GamespecError, SpecError
 from gamespec.evaluate import LArray, evaluate
 from gamespec.evaluation_context import base_context
+from gamespec.language.spec_printer import spec_str
 from gamespec.model import Claim, FiniteSet, IntervalDomain, Model
 from gamespec.statements.bindings import context_at, mentions_play, solution_points, value_of
 from gamespec.statements.regions import describe_region
@@ -57,10 +58,10 @@ def _whole(claim: Claim) -> sympy.Basic:
 def statement(claim: Claim) -> str:
     """The claim as written (in SymPy's plain form)."""
     if claim.kind == "best_response":
-        return f"best response {claim.player} = {sympy.sstr(claim.lhs)}"
+        return f"best response {claim.player} = {spec_str(claim.lhs)}"
     if claim.rhs is None:
-        return sympy.sstr(claim.lhs)
-    return f"{sympy.sstr(claim.lhs)} {claim.relation} {sympy.sstr(claim.rhs)}"
+        return spec_str(claim.lhs)
+    return f"{spec_str(claim.lhs)} {claim.relation} {spec_str(claim.rhs)}"
 
 
 # ---------------------------------------------------------------------------- relations
@@ -203,8 +204,12 @@ def best_response_claim(model: Model, claim: Claim) -> dict:
     axes = list(claim.over) or _default_axes(model, claim)
     params = model.scalar_values()
     grids = [(symbol, _grid(domain, params, len(axes))) for symbol, domain in axes]
-    oracle = _ResponseOracle(model, strategy, payoff, [s for s, _ in grids], params,
-                             claim.span)
+    if player.fields and not {f.symbol for f in player.fields} & {s for s, _ in grids}:
+        oracle = _EquilibriumOracle(model, player, payoff, [s for s, _ in grids], params,
+                                    claim)
+    else:
+        oracle = _ResponseOracle(model, strategy, payoff, [s for s, _ in grids], params,
+                                 claim.span)
     rows = []
     for combo in itertools.product(*[values for _, values in grids]):
         point = dict(zip([s for s, _ in grids], combo))
@@ -216,11 +221,14 @@ def best_response_claim(model: Model, claim: Claim) -> dict:
         rows.append({"at": {s.name: v for s, v in point.items()}, **oracle.check(claimed, point)})
     held = [r for r in rows if r["holds"]]
     verdict = HOLDS if len(held) == len(rows) else FAILS if not held else WHERE
-    names = ", ".join(f"{s.name} in {_describe_grid(v)}" for s, v in grids)
+    names = ", ".join(f"{s.name} in {_describe_grid(v, d)}"
+                      for (s, v), (_, d) in zip(grids, axes))
     record = {"kind": "best response", "statement": statement(claim), "verdict": verdict,
               "grid": names, "points": len(rows), "holding": len(held)}
     if verdict == HOLDS:
-        record["reason"] = f"the claimed response is a best response at all {len(rows)} " \
+        what = "the selected equilibrium" if isinstance(oracle, _EquilibriumOracle) else \
+            "a best response"
+        record["reason"] = f"the claimed response is {what} at all {len(rows)} " \
                            f"points of the grid {names}"
         return record
     bad = next(r for r in rows if not r["holds"])
@@ -230,6 +238,10 @@ def best_response_claim(model: Model, claim: Claim) -> dict:
         f"payoff {_fmt(bad['claimed_payoff'])}"
     text = (f"at {at}: claimed {_fmt(bad['claimed'])} ({where}), "
             f"best response {bad['best_response']} (payoff {_fmt(bad['best_payoff'])})")
+    if "equilibria" in bad:
+        text = (f"at {at}: claimed {_fmt(bad['claimed'])}, the selected equilibrium "
+                f"{bad['best_response']} (payoff {_fmt(bad['best_payoff'])}; symmetric "
+                f"equilibria {bad['equilibria']})")
     if verdict == WHERE:
         record["region"] = describe_region([(s.name, values) for s, values in grids],
                                            [r["holds"] for r in rows])
@@ -241,10 +253,6 @@ def best_response_claim(model: Model, claim: Claim) -> dict:
 
 
 def _default_axes(model: Model, claim: Claim) -> list:
-    player = model.players[claim.player]
-    if player.fields:
-        raise SpecError(f"`best response {claim.player}`: give the range of the mean field "
-                        f"with `over {player.fields[0].name} in [...]`", span=claim.span)
     axes = []
     for other in model.players.values():
         if other.name == claim.player:
@@ -266,8 +274,8 @@ def _grid(domain, params: dict, n_axes: int) -> list:
     return [float(x) for x in np.linspace(low, high, count)] if high > low else [low]
 
 
-def _describe_grid(values: list) -> str:
-    if len(values) > 3 and all(isinstance(v, float) for v in values):
+def _describe_grid(values: list, domain) -> str:
+    if isinstance(domain, IntervalDomain) and len(values) > 1:
         return f"[{_fmt(values[0])}, {_fmt(values[-1])}] ({len(values)} points)"
     return "{" + ", ".join(_fmt(v) for v in values) + "}"
 
@@ -327,6 +335,42 @@ class _ResponseOracle:
                 if len(winners) > 1 else _fmt(winners[0]), "best_payoff": best}
 
 
+class _EquilibriumOracle:
+    """A population's response to a leader's value when `over` leaves its mean field out:
+    the symmetric equilibrium the solver selects (all fixed points are searched)."""
+
+    def __init__(self, model: Model, player, payoff, symbols, params, claim: Claim) -> None:
+        from gamespec.solvers.continuous import BestResponseMap, PopulationFollower
+        from gamespec.solvers.continuous.method import _selection
+
+        if len(symbols) != 1 or len(player.fields) != 1:
+            raise SpecError(f"`best response {claim.player}` as an equilibrium response: "
+                            "`over` names one leader strategy (or add the mean field to "
+                            "`over` for a member's best response)", span=claim.span)
+        domain = player.strategies[0].domain
+        self.low = float(domain.low.xreplace(params))
+        self.high = float(domain.high.xreplace(params))
+        mean_field = player.fields[0]
+        br_map = BestResponseMap(payoff, player.strategies[0].symbol, self.low, self.high,
+                                 params, (mean_field.symbol, symbols[0]))
+        self.follower = PopulationFollower(br_map, field=mean_field.symbol,
+                                           leader_var=symbols[0], aggregate=mean_field.body,
+                                           selection=_selection(model))
+        self.leader = symbols[0]
+
+    def check(self, claimed: Any, point: dict) -> dict:
+        found = self.follower.solve(float(point[self.leader]))
+        x = float(claimed)
+        chosen = found.selected
+        holds = chosen is not None and abs(chosen.s - x) <= 1e-6 * max(1.0, self.high - self.low)
+        every = "{" + ", ".join(_fmt(p.s) for p in found.fixed_points) + "}"
+        return {"holds": bool(holds), "claimed": x,
+                "claimed_payoff": float("nan"),
+                "best_response": _fmt(chosen.s) if chosen is not None else "none",
+                "best_payoff": chosen.payoff if chosen is not None else float("nan"),
+                "equilibria": every}
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -372,4 +416,4 @@ def _relation(claim: Claim) -> sympy.Basic:
     try:
         return ops[claim.relation](claim.lhs, claim.rhs, evaluate=False)
     except (KeyError, TypeError):
-        return f"{sympy.sstr(claim.lhs)} {claim.relation} {sympy.sstr(claim.rhs)}"
+        return f"{spec_str(claim.lhs)} {claim.relation} {spec_str(claim.rhs)}"

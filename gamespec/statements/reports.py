@@ -7,6 +7,7 @@ import sympy
 
 from gamespec.errors import GamespecError
 from gamespec.evaluate import Context
+from gamespec.language.spec_printer import spec_str
 from gamespec.model import Check, Model
 from gamespec.statements.bindings import context_at, solution_points, value_of
 
@@ -46,7 +47,7 @@ def evaluate_checks(model: Model, at: list[tuple[str, Context | str]]) -> dict[s
     for check in model.checks:
         entries = {label: _check_at(check, ctx) for label, ctx in at}
         out[check.name] = {"holds": all(e.get("holds") is True for e in entries.values()),
-                           "condition": sympy.sstr(check.condition),
+                           "condition": spec_str(check.condition),
                            "relation": getattr(check.condition, "rel_op", None), "at": entries}
     return out
 
