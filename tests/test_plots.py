@@ -229,7 +229,7 @@ def test_trajectory(tmp_path, solvers_forbidden):
     times = np.asarray(data["dynamics"]["t"])
     for coord in data["dynamics"]["coords"]:  # the result's 11 samples lie on the curve
         for t, value in result.strategies[coord["name"]].items():
-            assert np.interp(float(t), times, coord["q"]) == pytest.approx(value, abs=1e-4)
+            assert np.interp(float(t), times, coord["position"]) == pytest.approx(value, abs=1e-4)
     series = data["updates"]["series"]
     assert all(series[name] == result.strategies[name] for name in series)
     draw(result, "trajectory", tmp_path / "trimming.png", (1150, 920), solvers_forbidden)

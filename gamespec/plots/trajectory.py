@@ -28,7 +28,7 @@ def _coordinates(dyn: dict, ax_t, ax_p) -> None:
     times, index = floats(dyn["t"]), dyn["index"]
     for k, coord in enumerate(dyn["coords"]):
         colour = ACCENT[k % len(ACCENT)]
-        q, v = floats(coord["q"]), floats(coord["v"])
+        q, v = floats(coord["position"]), floats(coord["rate"])
         ax_t.plot(times, q, color=colour, lw=2, label=f"{coord['name']}({index})")
         ax_p.plot(q, v, color=colour, lw=1.5, label=coord["name"])
         ax_p.plot(q[0], v[0], "o", color=colour, ms=7)

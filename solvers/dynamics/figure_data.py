@@ -17,7 +17,7 @@ def coordinates_figure(model: Model, trajectory, span: tuple[float, float]) -> d
     q, v = trajectory.at(times)
     cert = trajectory.certificate
     return {"index": str(model.dynamics.index), "t": times,
-            "coords": [{"name": name, "q": q[k], "v": v[k]}
+            "coords": [{"name": name, "position": q[k], "rate": v[k]}
                        for k, name in enumerate(trajectory.coords)],
             "residual": float(cert.residual), "ok": bool(cert.ok)}
 
