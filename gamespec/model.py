@@ -286,6 +286,7 @@ class Model:
     checks: tuple[Check, ...] = ()
     claims: tuple[Claim, ...] = ()
     experiments: dict[str, Experiment] = field(default_factory=dict)  # run by `experiment`
+    update_profiles: dict[str, UpdateRules] = field(default_factory=dict)  # update "NAME"
 
     # ---------------------------------------------------------------- helpers
     def strategies(self) -> list[Strategy]:

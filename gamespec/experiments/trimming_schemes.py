@@ -8,24 +8,29 @@ adversary injection series (default `A`) as first-order rules
 
 is lowered to a `gamespec.stdlib.trimming.Scheme` (`recurrence_rules` with f and g
 lambdified from the SymPy expressions the model builder made: never from strings) and
-played beside the six reference schemes of `gamespec.stdlib.trimming.paper_schemes(tth)`
-on the same stream draws (`run_experiment`), with k-means SSE on the clean data,
-matched-centroid distance, the share of honest points trimmed and the share of poison
-among the points kept.
+played beside the schemes the `schemes` option names, on the same stream draws
+(`run_experiment`), with k-means SSE on the clean data, matched-centroid distance, the
+share of honest points trimmed and the share of poison among the points kept. A scheme
+name is an update profile of the spec (`update "NAME" over ...`, lowered the same way),
+else a reference scheme of the standard library (`paper_schemes(tth)`: the one the
+language cannot state is Baseline_0.9, whose poison points each take their own uniform
+random percentile).
 
 The data are a table of the spec (`data = TABLE`, e.g. `data points =
 numeric_features("uci_synthetic_control")`): every numeric column but the label column is a
 feature; the number of clusters defaults to the number of distinct labels.
 
-Check: the spec's scheme is replayed on the same draws and its thresholds and injections,
-round by round and in every repetition, must equal the series simulated from the same
-rules (`simulate_updates` of the dynamics method), to 1e-9 (the precision at which
+Check: every rule scheme (the spec's rules and each profile) is replayed on the same draws
+and its thresholds and injections, round by round and in every repetition, must equal the
+series simulated from the same rules (`simulate_updates` of the dynamics method), to 1e-9 (the precision at which
 trimming compares percentiles). The check is the outcome's certificate.
 """
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -34,7 +39,7 @@ import sympy
 from gamespec.errors import SolverError, SpecError
 from gamespec.experiments.outcome import ExperimentOutcome
 from gamespec.experiments.registry import ExperimentOption, ExperimentPlugin
-from gamespec.model import Model
+from gamespec.model import Model, UpdateRules
 from gamespec.result import Certificate
 from gamespec.stdlib import trimming as tr
 
@@ -52,8 +57,8 @@ _DESCRIPTIONS = {
     "Baseline_0.9": "trim at Tth; poison uniform in the [90, 100] percentiles",
     "Baseline_static": "trim at Tth; poison at Tth - 1%",
     "Titfortat": "trim at Tth + 1% until triggered, then Tth - 3%; poison at Tth",
-    "Elastic_0.1": "Elastic_k, k = 0.1 (stdlib)",
-    "Elastic_0.5": "Elastic_k, k = 0.5 (stdlib)",
+    "Elastic_0.1": "Elastic_k, k = 0.1",
+    "Elastic_0.5": "Elastic_k, k = 0.5",
 }
 
 OPTIONS = (
@@ -73,6 +78,9 @@ OPTIONS = (
                      low=0.0, high=1.0),
     ExperimentOption("attack_high", "float", 0.15, "the highest attack ratio of a round",
                      low=0.0, high=1.0),
+    ExperimentOption("schemes", "str", None, "the schemes played beside the spec's rules, "
+                     "in order: update profiles of the spec (update \"NAME\" over ...) or "
+                     "library schemes (default: every update profile)"),
     ExperimentOption("rounds", "int", 10, "rounds of the stream (batches of the data)", low=1),
     ExperimentOption("repetitions", "int", 6, "repetitions (fresh stream draws)", low=1),
 )
@@ -100,13 +108,13 @@ def _provenance(model: Model, name: str, points: np.ndarray) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------- the scheme
-def _rule_for(model: Model, target: str) -> sympy.Expr:
-    rules = [(at, value) for name, at, value in model.updates.rules if name == target]
+def _rule_for(updates: UpdateRules, target: str) -> sympy.Expr:
+    rules = [(at, value) for name, at, value in updates.rules if name == target]
     if len(rules) != 1:
         raise SpecError(f"the experiment needs exactly one update rule for `{target}`, "
                         f"found {len(rules)}")
     at, value = rules[0]
-    index = model.updates.index
+    index = updates.index
     if sympy.simplify(at - index - 1) != 0:
         raise SpecError(f"the rule for `{target}` must set {target}[{index} + 1], "
                         f"not {target}[{at}]",
@@ -114,8 +122,8 @@ def _rule_for(model: Model, target: str) -> sympy.Expr:
     return value
 
 
-def _initial_for(model: Model, target: str, params: dict) -> tuple[int, float]:
-    entries = [(at, value) for name, at, value in model.updates.initial if name == target]
+def _initial_for(updates: UpdateRules, target: str, params: dict) -> tuple[int, float]:
+    entries = [(at, value) for name, at, value in updates.initial if name == target]
     if len(entries) != 1:
         raise SpecError(f"the experiment needs one initial value of `{target}`, "
                         f"found {len(entries)}", hint=f"initial {target}[1] = ...")
@@ -124,29 +132,32 @@ def _initial_for(model: Model, target: str, params: dict) -> tuple[int, float]:
 
 
 def spec_updates(
-    model: Model, threshold: str = "T", injection: str = "A"
+    model: Model, threshold: str = "T", injection: str = "A",
+    updates: UpdateRules | None = None,
 ) -> tuple[float, float, tr.Recurrence, tr.Recurrence]:
-    """(T(1), A(1), t_next, a_next) of the spec's update rules, for `recurrence_rules`.
+    """(T(1), A(1), t_next, a_next) of the spec's update rules (or of one of its update
+    profiles, `updates`), for `recurrence_rules`.
 
     t_next / a_next are NumPy functions of (T(i), A(i)) lambdified from the rules' SymPy
     expressions, with the spec's parameter values passed as exact floats.
     """
-    if model.updates is None:
+    updates = model.updates if updates is None else updates
+    if updates is None:
         raise SpecError("the trimming experiment needs update rules",
                         hint="update over i in 1..20 { T[i + 1] = ...  A[i + 1] = ... }")
     if threshold == injection:
         raise SpecError("the threshold and injection series must differ")
-    found = sorted({name for name, _, _ in model.updates.rules})
+    found = sorted({name for name, _, _ in updates.rules})
     for role, name in (("threshold", threshold), ("injection", injection)):
         if name not in found:
             raise SpecError(f"the {role} series `{name}` has no update rule (series with "
                             f"rules: {', '.join(found) or 'none'})",
                             hint=f'name it with the experiment option {role} = "..."')
     params = model.scalar_values()
-    index = model.updates.index
-    (t_at, t_first), (a_at, a_first) = (_initial_for(model, threshold, params),
-                                        _initial_for(model, injection, params))
-    start = int(model.updates.rounds.elements[0])
+    index = updates.index
+    (t_at, t_first), (a_at, a_first) = (_initial_for(updates, threshold, params),
+                                        _initial_for(updates, injection, params))
+    start = int(updates.rounds.elements[0])
     if not t_at == a_at == start:
         raise SpecError(f"the initial values must be at the first round {start}, got "
                         f"{threshold}[{t_at}] and {injection}[{a_at}]")
@@ -155,7 +166,7 @@ def spec_updates(
     param_syms = tuple(params)
 
     def lower(target: str) -> tr.Recurrence:
-        value = _rule_for(model, target)
+        value = _rule_for(updates, target)
         for item in value.atoms(sympy.Indexed):
             name = item.base.label.name
             if name not in series or len(item.indices) != 1 or \
@@ -178,9 +189,11 @@ def spec_updates(
 
 
 def spec_scheme(model: Model, threshold: str = "T", injection: str = "A",
-                name: str = SCHEME_NAME) -> tr.Scheme:
-    """The spec's update rules as a Scheme (collector: threshold; adversary: injection)."""
-    collector, adversary = tr.recurrence_rules(*spec_updates(model, threshold, injection))
+                name: str = SCHEME_NAME, updates: UpdateRules | None = None) -> tr.Scheme:
+    """The spec's update rules (or the update profile `updates`) as a Scheme (collector:
+    threshold; adversary: injection)."""
+    collector, adversary = tr.recurrence_rules(
+        *spec_updates(model, threshold, injection, updates))
     return tr.Scheme(name, collector, adversary)
 
 
@@ -198,6 +211,38 @@ def series_check(history: tr.History, trims: list[float], injections: list[float
 
 
 # ---------------------------------------------------------------------------- the run
+def _other_schemes(
+    model: Model, options: Mapping[str, Any]
+) -> tuple[list[tr.Scheme], dict[str, str], dict[str, UpdateRules]]:
+    """The schemes played beside the spec's rules, in the order of the `schemes` option
+    (default: every update profile of the spec): a name is the spec's update profile of
+    that name, else the standard library's reference scheme (`paper_schemes(tth)`)."""
+    library = {s.name: s for s in tr.paper_schemes(options["tth"])}
+    names = list(model.update_profiles) if options["schemes"] is None else \
+        [n for n in options["schemes"].replace(",", " ").split() if n]
+    schemes, sources, profiles = [], {}, {}
+    for name in names:
+        if name in sources or name == SCHEME_NAME:
+            raise SpecError(f"scheme `{name}` is named twice (or is the spec's own, "
+                            f"`{SCHEME_NAME}`)")
+        if name in model.update_profiles:
+            profiles[name] = model.update_profiles[name]
+            schemes.append(spec_scheme(model, options["threshold"], options["injection"],
+                                       name, profiles[name]))
+            sources[name] = f'the spec\'s update profile "{name}"'
+        elif name in library:
+            schemes.append(library[name])
+            sources[name] = f"{_DESCRIPTIONS[name]} (standard library)"
+        else:
+            known = [*model.update_profiles, *library]
+            close = difflib.get_close_matches(name, known, n=1)
+            raise SpecError(f"unknown scheme `{name}`: neither an update profile of the "
+                            "spec nor a library scheme", hint=(f"did you mean `{close[0]}`? "
+                                                               if close else "")
+                            + "schemes: " + ", ".join(known))
+    return schemes, sources, profiles
+
+
 def _row(summary: tr.Summary, truth_sse: float) -> dict[str, Any]:
     row = {key: summary.mean[name] for key, name in _METRICS}
     row["sse_ratio"] = summary.mean["sse"] / truth_sse if truth_sse > 0 else math.nan
@@ -206,7 +251,7 @@ def _row(summary: tr.Summary, truth_sse: float) -> dict[str, Any]:
 
 
 def run(model: Model, options: Mapping[str, Any], seed: int = 0) -> ExperimentOutcome:
-    """The spec's scheme and the six reference schemes on the same draws."""
+    """The spec's scheme and the other schemes (`_other_schemes`) on the same draws."""
     from gamespec.solvers.dynamics.method import simulate_updates
 
     low, high = options["attack_low"], options["attack_high"]
@@ -217,7 +262,7 @@ def run(model: Model, options: Mapping[str, Any], seed: int = 0) -> ExperimentOu
         raise SpecError(f"experiment option `tth` must lie in (0, 1), got {options['tth']}")
     threshold, injection = options["threshold"], options["injection"]
     scheme = spec_scheme(model, threshold, injection)
-    series = simulate_updates(model)
+    others, sources, profiles = _other_schemes(model, options)
     points, labels = table_points(model, options["data"], options["label"])
     clusters = options["clusters"]
     if clusters is None:
@@ -231,14 +276,20 @@ def run(model: Model, options: Mapping[str, Any], seed: int = 0) -> ExperimentOu
         raise SpecError(f"need between 1 and {len(points)} rounds, got {rounds}")
     size = tr.Size(rounds=rounds, repetitions=repetitions)
     interval = (low, high)
-    schemes = [scheme, *tr.paper_schemes(options["tth"])]
-    result = tr.run_experiment(points, clusters, schemes, interval, size=size, seed=seed)
-    # the same draws again (no clustering): the spec's series as played, and the poison sent
+    result = tr.run_experiment(points, clusters, [scheme, *others], interval, size=size,
+                               seed=seed)
+    # the same draws again (no clustering): each rule scheme as played, and the poison sent
     draws = tr.draw_stream(len(points), rounds, repetitions, interval, seed)
     honest_pct = tr.PercentileScale.of(points).percentile(points)
-    played = tr.play(scheme, honest_pct, draws)
-    check = series_check(played.history, list(series.get(threshold, [])),
-                         list(series.get(injection, [])))
+    checks = {}
+    for played_scheme, updates in [(scheme, model.updates),
+                                   *((s, profiles[s.name]) for s in others if s.name in profiles)]:
+        series = simulate_updates(replace(model, updates=updates))
+        checks[played_scheme.name] = series_check(
+            tr.play(played_scheme, honest_pct, draws).history,
+            list(series.get(threshold, [])), list(series.get(injection, [])))
+    check = checks[SCHEME_NAME]
+    worst = max(checks.values(), key=lambda c: (not c["matches"], c["max_deviation"]))
     poison = draws.poison_counts.sum(axis=1)
     honest = (draws.batches >= 0).sum(axis=(1, 2))
     received_share = float(np.mean(poison / np.maximum(poison + honest, 1)))
@@ -252,14 +303,14 @@ def run(model: Model, options: Mapping[str, Any], seed: int = 0) -> ExperimentOu
             raise SolverError(f"the experiment gave a non-finite metric for {name}")
     statement = (
         f"the update rules for {threshold} (collector's trimming percentile) and {injection} "
-        f"(adversary's injection percentile) played as a trimming scheme beside six reference "
-        f"schemes, on {repetitions} repetitions of a {rounds}-round stream of `{options['data']}` "
+        f"(adversary's injection percentile) played as a trimming scheme beside {len(others)} "
+        f"other schemes ({len(profiles)} the spec's update profiles), on {repetitions} repetitions of a {rounds}-round stream of `{options['data']}` "
         f"poisoned at ratios in [{low:g}, {high:g}], common random numbers, seed {seed}; "
         f"metrics of k-means (k = {clusters}, warm-started at the clean data's centroids) on "
         "what each scheme kept: means and standard errors over repetitions")
     info = {
         "schemes": {SCHEME_NAME: f"the spec's update rules for {threshold} (collector) and "
-                                 f"{injection} (adversary)", **_DESCRIPTIONS},
+                                 f"{injection} (adversary)", **sources},
         "metrics": "means over repetitions (se: standard errors); sse of the learned "
                    "centroids on the clean data, sse_ratio = sse / ground-truth sse",
         "clusters": clusters,
@@ -267,9 +318,10 @@ def run(model: Model, options: Mapping[str, Any], seed: int = 0) -> ExperimentOu
         "received_poison_share": received_share,
     }
     certificate = Certificate(
-        "the spec's scheme plays the series simulated from its update rules",
-        check["max_deviation"], check["matches"], SERIES_TOLERANCE,
-        {"rounds_compared": check["rounds_compared"]})
+        "every rule scheme (the spec's rules and its update profiles) plays the series "
+        "simulated from its rules", worst["max_deviation"], worst["matches"], SERIES_TOLERANCE,
+        {"rounds_compared": check["rounds_compared"],
+         "schemes_checked": {name: c["max_deviation"] for name, c in checks.items()}})
     return ExperimentOutcome(statement, table, _provenance(model, options["data"], points),
                              certificate, info)
 

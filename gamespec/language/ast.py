@@ -370,6 +370,7 @@ class UpdateStmt(Stmt):
     domain: SetExpr
     rules: tuple[UpdateRule, ...]
     initial: tuple[UpdateRule, ...]
+    name: str | None = None  # update "NAME" over ...: a profile, not the spec's own rules
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ class ModelBuilder:
         model.solve_method, model.solve_options = self._build_solve_hints()
         model.spans.update(self._solve_option_spans())
         model.experiments = self._build_experiments()
+        model.update_profiles = self._build_update_profiles()
         if getattr(self, "common_span", None) is not None:
             model.spans["common payoff"] = self.common_span
         self._check_payoff_coverage(model)
@@ -281,7 +282,8 @@ class ModelBuilder:
         return tuple(sets)
 
     def _rounds_set(self) -> FiniteSet:
-        stmt = self._stmts(ast.UpdateStmt)[0]
+        stmts = self._stmts(ast.UpdateStmt)
+        stmt = next((s for s in stmts if s.name is None), stmts[0])
         rounds = self.resolve_set(stmt.domain)
         last = max(rounds.elements) if rounds.elements else 0
         extended = tuple(rounds.elements) + (last + 1,)
@@ -1040,10 +1042,21 @@ class ModelBuilder:
                         lagrangian, tuple(initial), stmt.span, tuple(claims), claimed)
 
     def _build_updates(self) -> UpdateRules | None:
-        stmts = self._stmts(ast.UpdateStmt)
-        if not stmts:
-            return None
-        stmt = stmts[0]
+        stmts = [s for s in self._stmts(ast.UpdateStmt) if s.name is None]
+        return self._update_rules(stmts[0]) if stmts else None
+
+    def _build_update_profiles(self) -> dict[str, UpdateRules]:
+        """update "NAME" over ...: named rule sets that experiments play (not simulated)."""
+        profiles: dict[str, UpdateRules] = {}
+        for stmt in self._stmts(ast.UpdateStmt):
+            if stmt.name is None:
+                continue
+            if stmt.name in profiles:
+                raise SpecError(f'a second update profile named "{stmt.name}"', span=stmt.span)
+            profiles[stmt.name] = self._update_rules(stmt)
+        return profiles
+
+    def _update_rules(self, stmt: ast.UpdateStmt) -> UpdateRules:
         rounds = self.resolve_set(stmt.domain)
         var = index_symbol(stmt.index)
         scope = Scope().with_binders([(var, rounds)])

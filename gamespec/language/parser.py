@@ -504,6 +504,9 @@ class _ToAst(Transformer):
         return ast.InitialValue(self._s(meta), base, len(text) - len(base), children[1])
 
     def update_stmt(self, meta, children):
+        name = None
+        if isinstance(children[0], Token) and children[0].type == "STRING":
+            name, children = str(children[0])[1:-1], children[1:]
         index, domain = str(children[0]), children[1]
         rules, initial = [], []
         for item in children[2:]:
@@ -511,7 +514,7 @@ class _ToAst(Transformer):
                 initial.extend(item)
             else:
                 rules.append(item)
-        return ast.UpdateStmt(self._s(meta), index, domain, tuple(rules), tuple(initial))
+        return ast.UpdateStmt(self._s(meta), index, domain, tuple(rules), tuple(initial), name)
 
     def rule_item(self, meta, children):
         return ast.UpdateRule(self._s(meta), str(children[0]), children[1], children[2])

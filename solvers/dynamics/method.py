@@ -241,6 +241,9 @@ def simulate_updates(model: Model) -> dict[str, list[float]]:
         for target, at, value in upd.rules:
             step = int(at.xreplace(point))
             expr = value.xreplace(point)
+            if not isinstance(expr, sympy.Basic):  # a rule that is one parameter: a number
+                new[(target, step)] = float(expr)
+                continue
             subs = {}
             for item in expr.atoms(sympy.Indexed):
                 name, pos = item.base.label.name, int(item.indices[0])

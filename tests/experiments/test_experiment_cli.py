@@ -34,7 +34,7 @@ def test_docs_example_runs_and_prints_the_table(spec, capsys):
     assert main(["experiment", str(spec)]) == 0
     out = capsys.readouterr().out
     assert "plug-in trimming_schemes" in out and "computed:" in out
-    for row in ("Spec", "Ostrich", "Baseline_0.9", "Titfortat", "Elastic_0.5"):
+    for row in ("Spec", "Static", "Baseline_0.9", "Elastic_0.5"):
         assert re.search(rf"^{re.escape(row)}\s", out, re.M)
     assert re.search(r"certificate: .* ok$", out, re.M)
 
@@ -50,15 +50,39 @@ def test_json_and_out_are_the_same_record(spec, tmp_path, capsys):
     assert record["run"]["seed"] == 4 and record["run"]["options"]["rounds"] == 3
     assert record["data"]["table"] == "points" and "stand_in" in record["data"]
     assert record["statement"].startswith("the update rules for T")
+    assert list(record["table"]) == ["Spec", "Static", "Baseline_0.9", "Elastic_0.5"]
+    assert record["info"]["schemes"]["Static"] == 'the spec\'s update profile "Static"'
+    assert set(record["certificate"]["details"]["schemes_checked"]) == {"Spec", "Static"}
     # the Spec row plays the same rules as the stdlib's Elastic_0.5: the same numbers
     assert record["table"]["Spec"]["sse"] == record["table"]["Elastic_0.5"]["sse"]
     assert not list(tmp_path.glob("*.tmp*"))  # no temporary file left beside it
 
 
-def test_set_changes_the_options(spec, capsys):
+def test_set_changes_the_options(tmp_path, capsys):
+    spec = tmp_path / "k.game"
+    spec.write_text(_docs_example().replace('"Static, Baseline_0.9, Elastic_0.5"',
+                                            '"Elastic_0.1"'))
     assert main(["experiment", str(spec), "--json", "--set", "k=0.1"]) == 0
     table = json.loads(capsys.readouterr().out)["table"]
     assert table["Spec"]["sse"] == table["Elastic_0.1"]["sse"]
+
+
+def test_a_profile_plays_as_its_library_twin(tmp_path, capsys):
+    twin = tmp_path / "twin.game"
+    twin.write_text(_docs_example().replace('schemes = "Static, Baseline_0.9, Elastic_0.5"',
+                                            'schemes = "Static, Baseline_static"'))
+    assert main(["experiment", str(twin), "--json"]) == 0
+    table = json.loads(capsys.readouterr().out)["table"]
+    assert table["Static"] == table["Baseline_static"]
+
+
+def test_unknown_scheme_is_a_located_error_with_a_hint(tmp_path, capsys):
+    bad = tmp_path / "bad.game"
+    bad.write_text(_docs_example().replace('"Static, Baseline_0.9', '"Statik, Baseline_0.9'))
+    assert main(["experiment", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"bad\.game:\d+:\d+: error: unknown scheme `Statik`", err)
+    assert "did you mean `Static`?" in err
 
 
 def test_a_failed_run_leaves_out_untouched(tmp_path, capsys):

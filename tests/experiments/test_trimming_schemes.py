@@ -112,6 +112,24 @@ def test_spec_elastic_reproduces_the_stdlib_elastic_summary_exactly(model):
     assert {k: row[k] for k in METRICS} == {k: out.table["Elastic_0.5"][k] for k in METRICS}
 
 
+def test_the_spec_profiles_reproduce_the_library_schemes_exactly(tmp_path):
+    """Five of the paper's six schemes are update profiles in the spec; without them the
+    same names fall back to the standard library's schemes: the same table, number for
+    number."""
+    text = SPEC.read_text(encoding="utf-8")
+    library_only = text[:text.index("# The paper's schemes (Section VI-B)")]
+    path = tmp_path / "library_only.game"
+    path.write_text(library_only, encoding="utf-8")
+    model = load_model(path, overrides=SMALL, data_mirror=None if MIRROR is None else str(MIRROR))
+    assert model.update_profiles == {}
+    library = run_experiment(model).outcome
+    spec = run_experiment(_model()).outcome
+    assert list(spec.table) == list(library.table) == ROWS
+    assert spec.table == library.table
+    assert set(spec.certificate.details["schemes_checked"]) == set(ROWS) - {"Baseline_0.9"}
+    assert set(library.certificate.details["schemes_checked"]) == {ts.SCHEME_NAME}
+
+
 def test_other_k_via_set_matches_elastic_0_1():
     out = run_experiment(_model(k=0.1)).outcome
     for key in METRICS:
@@ -210,7 +228,7 @@ def test_bad_options(options, message):
 def test_series_names_come_from_the_options():
     text = BASE.replace("T[", "C[").replace("A[", "P[") + \
         'experiment e using trimming_schemes { data = points, threshold = "C", ' \
-        'injection = "P", rounds = 4, repetitions = 3 }'
+        'injection = "P", rounds = 4, repetitions = 3, schemes = "Elastic_0.5" }'
     model = model_from_string(text, "t.game", data_mirror=None if MIRROR is None
                               else str(MIRROR))
     out = run_experiment(model).outcome
@@ -241,3 +259,30 @@ update over i in 1..10 {
 """
     with pytest.raises(SpecError, match="cannot play"):
         ts.spec_updates(model_from_string(text, "t.game"))
+
+
+# ---------------------------------------------------------------------------- update profiles
+def test_named_update_blocks_are_profiles_that_solve_leaves_alone():
+    text = """
+param c = 0.4
+update over i in 1..3 {
+  T[i + 1] = T[i]
+  initial T[1] = 0.9
+}
+update "Half.way" over i in 1..2 {
+  T[i + 1] = c
+  initial T[1] = 0.5
+}
+"""
+    model = model_from_string(text, "p.game")
+    assert [t for t, _, _ in model.updates.rules] == ["T"]
+    assert list(model.update_profiles) == ["Half.way"]
+    result = solve_model(model)
+    assert result.strategies["T"] == [0.9, 0.9, 0.9, 0.9]  # the unnamed block only
+    profile_only = model_from_string(text[text.index('update "'):].replace("c", "0.4"),
+                                     "q.game")
+    assert profile_only.updates is None and "Half.way" in profile_only.update_profiles
+    with pytest.raises(SpecError, match='a second update profile named "Half.way"') as err:
+        model_from_string(text + text[text.index('update "'):], "r.game")
+    assert err.value.span.line == 11  # the second block
+
