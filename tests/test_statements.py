@@ -244,3 +244,45 @@ def test_language_doc_examples_print_what_the_doc_shows(tmp_path):
         want = runner.normalise(step.body, tmp_path)
         assert got == want, (f"docs/language.md line {offset + step.line}: `{step.text}` "
                              "printed\n" + "\n".join(got))
+
+
+def test_statements_when_there_is_no_solution():
+    # matching pennies in pure strategies: no equilibrium to evaluate anything at
+    _, result = solved("""
+player m { choose a in {H, T} }
+player n { choose b in {H, T} }
+payoff m = if a == b then 1 else -1
+payoff n = if a == b then -1 else 1
+report same = [a == b]
+check bounded: [a == b] <= 1
+claim heads: a == H
+claim dominant: best response m = b
+""")
+    assert result.status == "no_pure_equilibrium"
+    assert result.reports == {} and result.checks["bounded"]["at"] == {}
+    assert result.claims["heads"]["verdict"] == "error"
+    assert result.claims["dominant"]["verdict"] == "holds"  # matching is the best response
+    assert "check bounded: holds (no solution or profile to check it at)" in \
+        render_result(result)
+
+
+def test_several_equilibria_and_labels():
+    _, result = solved("""
+player alice { choose a in {Opera, Football} }
+player bob   { choose b in {Opera, Football} }
+table {
+  (Opera,    Opera):    (3, 2)
+  (Opera,    Football): (0, 0)
+  (Football, Opera):    (0, 0)
+  (Football, Football): (2, 3)
+}
+report venue = a
+claim coordinated: a == b
+profile apart { a = Opera
+                b = Football }
+""")
+    assert result.reports == {"venue": "Opera"}
+    assert result.profile_reports == {"equilibrium 2": {"venue": "Football"},
+                                      "profile apart": {"venue": "Opera"}}
+    assert result.claims["coordinated"]["verdict"] == "holds"
+    assert set(result.claims["coordinated"]["at"]) == {"equilibrium 1", "equilibrium 2"}

@@ -122,7 +122,7 @@ def _check_points(check: dict) -> str:
                          + ("" if entry["holds"] else " fails"))
         else:
             parts.append(f"{point}: {'holds' if entry['holds'] else 'fails'}")
-    return "; ".join(parts)
+    return "; ".join(parts) or "no solution or profile to check it at"
 
 
 def fact_lines(result: Result) -> list[str]:

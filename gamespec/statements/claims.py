@@ -90,7 +90,11 @@ def _sides(claim: Claim, ctx) -> tuple[Any, Any]:
 def claim_at_solution(model: Model, claim: Claim, result: Any) -> dict:
     """A relation naming strategies: evaluated at each answer of the result."""
     at = {}
-    for label, strategies in solution_points(result):
+    answers = solution_points(result)
+    if not answers:
+        return {"kind": "at the solution", "statement": statement(claim), "verdict": "error",
+                "reason": "the result has no solution to check it at"}
+    for label, strategies in answers:
         ctx = context_at(model, strategies)
         lhs, rhs = _sides(claim, ctx)
         at[label] = {"holds": _compare(lhs, rhs, claim.relation, SOLUTION_RTOL), "lhs": lhs,
