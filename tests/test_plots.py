@@ -226,8 +226,8 @@ def test_distribution(tmp_path, solvers_forbidden):
 def test_trajectory(tmp_path, solvers_forbidden):
     result = solved(gamespec.load(SPECS / "trimming.game"))
     data = result.extra["figures"]["trajectory"]
-    times = np.asarray(data["dynamics"]["t"])
-    for coord in data["dynamics"]["coords"]:  # the result's 11 samples lie on the curve
+    times = np.asarray(data["coordinates"]["t"])
+    for coord in data["coordinates"]["coords"]:  # the result's 11 samples lie on the curve
         for t, value in result.strategies[coord["name"]].items():
             assert np.interp(float(t), times, coord["position"]) == pytest.approx(value, abs=1e-4)
     series = data["updates"]["series"]
@@ -307,3 +307,25 @@ def test_an_unknown_series_is_named(tmp_path):
     with pytest.raises(SpecError, match="no quantity `QQ`") as info:
         plot_result(result, "distribution", series="QQ")
     assert "did you mean `Q`?" in (info.value.hint or "")
+
+
+def test_no_plot_names_a_method_or_imports_a_solver():
+    """The plots switch on no method name and import no solver, evaluator or run path
+    (plot_game's one call of gamespec.api.solve_model aside)."""
+    import ast
+
+    from gamespec.solvers.registry import SOLVER_MODULES
+
+    methods = {"lp", "enumerate", "stackelberg", "continuous", "brd", "dynamics"}
+    assert len(SOLVER_MODULES) == len(methods)
+    folder = Path(gamespec.plots.__file__).parent
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        strings = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)
+                   and isinstance(n.value, str)}
+        assert not strings & methods, (path.name, strings & methods)
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
+                     for a in n.names}
+        assert not {m for m in imported if m and m.startswith(NO_WORK)} - (
+            {"gamespec.api"} if path.name == "__init__.py" else set()), path.name

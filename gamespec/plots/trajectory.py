@@ -13,11 +13,11 @@ from gamespec.plots.common import ACCENT, EQUILIBRIUM, figure, floats
 
 
 def draw(data: dict, result, **_: Any):
-    rows = [part for part in ("dynamics", "updates") if data.get(part)]
+    rows = [part for part in ("coordinates", "updates") if data.get(part)]
     fig = figure(11.5, 4.6 * len(rows))
     grid = fig.subplots(len(rows), 2, squeeze=False)
-    if data.get("dynamics"):
-        _coordinates(data["dynamics"], *grid[rows.index("dynamics")])
+    if data.get("coordinates"):
+        _coordinates(data["coordinates"], *grid[rows.index("coordinates")])
     if data.get("updates"):
         _updates(data["updates"], *grid[rows.index("updates")])
     fig.suptitle(result.game)

@@ -23,9 +23,9 @@ def coordinates_figure(model: Model, trajectory, span: tuple[float, float]) -> d
 
 
 def figure_data(model: Model, coordinates: dict | None, updates) -> dict:
-    """{"trajectory": {"dynamics": ..., "updates": ...}}; `updates` is (series, fixed
+    """{"trajectory": {"coordinates": ..., "updates": ...}}; `updates` is (series, fixed
     point) from the solve, or None."""
-    out: dict = {"dynamics": coordinates, "updates": None}
+    out: dict = {"coordinates": coordinates, "updates": None}
     if updates is not None:
         series, fixed = updates
         params = model.scalar_values()
@@ -38,6 +38,6 @@ def figure_data(model: Model, coordinates: dict | None, updates) -> dict:
                           "start": min(int(e) for e in model.updates.rounds.elements),
                           "series": {name: list(values) for name, values in series.items()},
                           "fixed_point": stars}
-    if out["dynamics"] is None and out["updates"] is None:
+    if out["coordinates"] is None and out["updates"] is None:
         return {"unavailable": {"trajectory": "no dynamics or update rules to draw"}}
     return {"trajectory": out}
