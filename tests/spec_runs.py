@@ -16,7 +16,7 @@ BY_STEM = {p.stem: p for p in SPECS}
 # (spec, method) -> why the fast suites do not run it (each is run by a named test elsewhere)
 SLOW = {
     ("obfuscation_mfg", "continuous"): "a mean-field leader search of ~30 s; run by "
-                                       "tests/solvers/test_continuous_model.py",
+                                       "tests/solvers/continuous/test_continuous_model.py",
     ("toll_population", "continuous"): "a mean-field leader search of ~10 s; run by the "
                                        "canonical suite's slow test",
 }

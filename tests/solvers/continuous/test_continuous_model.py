@@ -11,7 +11,7 @@ from gamespec.cli import main
 from gamespec.language.loader import load_model, model_from_string
 from gamespec.solvers.continuous.method import solve
 
-SPECS = Path(__file__).resolve().parents[2] / "specs"
+SPECS = Path(__file__).resolve().parents[3] / "specs"
 
 
 def run_model(model):
