@@ -32,6 +32,7 @@ RANDOM_POINTS = 20
 GRID_1D = 21  # grid points per interval of a best-response claim (one interval axis)
 GRID_ND = 11  # ... per interval axis when there are several
 SEED = 0
+SIMPLIFY_SECONDS = 20.0  # SymPy's simplify of lhs - rhs, before the numbers decide
 
 
 def check_claims(model: Model, result: Any) -> dict[str, dict]:
@@ -155,12 +156,14 @@ def parameter_claim(model: Model, claim: Claim) -> dict:
 
 def _simplifies_to_zero(model: Model, claim: Claim) -> bool:
     from gamespec.language.symbols import is_zero, safe_simplify
+    from gamespec.solvers.continuous import with_time_limit
 
     difference = model.expand_lets(claim.lhs - claim.rhs)
     if is_zero(difference):
         return True
-    try:
-        return safe_simplify(difference) == 0
+    try:  # a simplification that runs away counts as "not shown" (then numbers decide)
+        return with_time_limit(lambda: safe_simplify(difference) == 0,
+                               SIMPLIFY_SECONDS) is True
     except Exception:  # noqa: BLE001 - SymPy's assorted failures mean "not shown"
         return False
 
