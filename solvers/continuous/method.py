@@ -163,7 +163,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.continuous.figure_data import figure_data
 
-        extra["figures"] = figure_data(model, shape, strategies, extra)
+        extra["figures"] = figure_data(model, shape, strategies, extra, _selection(model)
+                                       if shape.startswith("population") else None)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status=Status.EQUILIBRIUM if certificate.ok else Status.NOT_CERTIFIED, values=values,
