@@ -7,9 +7,11 @@ meaning on labelled arrays; this module reuses that meaning, in two steps:
 
 1. **fold** (`fold`): every sub-expression that mentions none of the symbols that must
    stay free is evaluated by `gamespec.evaluate` (the same code LP compile, the normal
-   form and BRD use) and replaced by its number, truth value or set element. Aggregates
-   whose body or filter mentions a free symbol are written out element by element (at
-   most `MAX_TERMS` terms), each term folded the same way. The result is a plain SymPy
+   form and BRD use) and replaced by its number, truth value or set element. A sum or
+   mean whose body splits into (index part) x (strategy part) becomes a sum of strategy
+   parts times aggregates evaluated in bulk (any set size); other aggregates whose body
+   or filter mentions a free symbol are written out element by element (at most
+   `MAX_TERMS` terms), each term folded the same way. The result is a plain SymPy
    expression in the free symbols only: what `derive` differentiates and solves.
 2. **compile** (`to_numpy`): `sympy.lambdify` with a namespace that knows the NumPy
    implementations of the standard-library functions (`gamespec.stdlib.functions`), so a
@@ -83,7 +85,8 @@ class _Folder:
         mentioned = expr.free_symbols
         if isinstance(expr, SetAggregate):
             if mentioned & self.variables:
-                return self._write_out(expr)
+                separated = self._separate(expr)
+                return separated if separated is not None else self._write_out(expr)
             return self._number(expr)  # parameters inside take their values
         if not mentioned & self.free:
             return self._number(expr)
@@ -106,6 +109,46 @@ class _Folder:
             raise LoweringError(f"`{sympy.sstr(expr)}` still depends on {value.axes}",
                                 span=self.span)
         return as_sympy(value.data)
+
+    def _separate(self, agg: SetAggregate):
+        """A sum or mean whose body is a sum of (index part) x (variable part), the
+        variable parts free of the aggregate's own indices, as the sum over the variable
+        parts of each times the aggregate of its index part (evaluated in bulk, so a set
+        of any size is fine): sum(i in S) w[i] * (x - w[i])^2 = W1 x^2 - 2 W2 x + W3.
+        None when the body does not split so (then the aggregate is written out)."""
+        if agg.kind not in ("sum", "mean") or agg.condition.free_symbols & self.variables:
+            return None
+        body = agg.body
+        mentioned = sorted(body.free_symbols & self.variables, key=sympy.default_sort_key)
+        if body.is_polynomial(*mentioned):
+            try:
+                poly = sympy.Poly(body, *mentioned)
+            except sympy.PolynomialError:
+                return None
+            pieces = [(sympy.Mul(*(v**k for v, k in zip(mentioned, powers))), coeff)
+                      for powers, coeff in poly.terms()]
+        else:
+            pieces = []
+            for term in sympy.Add.make_args(body):
+                factors = sympy.Mul.make_args(term)
+                moving = [f for f in factors if f.free_symbols & self.variables]
+                fixed = [f for f in factors if not f.free_symbols & self.variables]
+                pieces.append((sympy.Mul(*moving), sympy.Mul(*fixed)))
+        bound = set(agg.variables)
+        groups: dict = {}
+        for moving, fixed in pieces:
+            kept = [f for f in sympy.Mul.make_args(fixed)
+                    if f.free_symbols & self.free and not f.free_symbols & bound]
+            if kept:  # parameters kept by name stay outside the aggregate
+                moving = moving * sympy.Mul(*kept)
+                fixed = sympy.Mul(*(f for f in sympy.Mul.make_args(fixed) if f not in kept))
+            if moving.free_symbols & bound:
+                return None  # the variable part moves with the index: write it out
+            groups.setdefault(moving, []).append(fixed)
+        return sympy.Add(*(self(moving) * self(SetAggregate(agg.kind, sympy.Add(*fixed),
+                                                            agg.variables, agg.set_names,
+                                                            agg.condition))
+                           for moving, fixed in groups.items()))
 
     def _write_out(self, agg: SetAggregate):
         sets = []

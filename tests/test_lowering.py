@@ -41,6 +41,8 @@ PAYOFFS = [
     "laplace_mass(x, 0.5, 2, 4) + gaussian_mass(x, 0.3, 1, 3) * y + mod(k * 4, 2) * x",
     "sum(i in S) w[i] * bin_of(x, 4) - y * x",
     "mean(i in S : w[i] * x > y) w[i] * x",
+    "sum(i in S) w[i] * (x - w[i])^2 * y + mean(t in T : v[t] > 1) v[t] * exp(-x) * y",
+    "sum(i in S) sum(t in T) m[i, t] * x^2 + sum(i in S) (w[i] + x)^2",
 ]
 
 
@@ -170,10 +172,25 @@ def test_every_library_function_in_a_continuous_payoff_solves_or_is_refused(call
     assert result.values["a"] >= best - 1e-6
 
 
-def test_an_aggregate_too_large_to_write_out_is_refused_by_info_with_its_place():
+def test_a_large_sum_that_splits_is_folded_in_bulk_and_solves_to_its_closed_form():
+    # -sum_i w_i (x - w_i)^2 = -W1 x^2 + 2 W2 x - W3: x* = W2 / W1, y* = x* / 2
     text = ("set S = 1..5000\nparam w[i in S] = i / 5000\n"
             "player a { choose x in [0, 1] }\nplayer b { choose y in [0, 1] }\n"
             "payoff a = -sum(i in S) w[i] * (x - w[i])^2\npayoff b = x * y - y^2\n")
+    model = model_from_string(text, "big.game")
+    x, _ = (s.symbol for s in model.strategies())
+    folded = fold(model, model.payoff_of("a"), [x])
+    assert sympy.Poly(folded, x).degree() == 2  # three numbers, not 5,000 terms
+    w = np.arange(1, 5001) / 5000
+    result = solve_model(model, method="continuous")
+    assert result.strategies["a"] == pytest.approx((w**2).sum() / w.sum(), abs=1e-9)
+    assert result.strategies["b"] == pytest.approx((w**2).sum() / w.sum() / 2, abs=1e-9)
+
+
+def test_an_aggregate_too_large_to_write_out_is_refused_by_info_with_its_place():
+    text = ("set S = 1..5000\nparam w[i in S] = i / 5000\n"
+            "player a { choose x in [0, 1] }\nplayer b { choose y in [0, 1] }\n"
+            "payoff a = max(i in S) w[i] * (x - w[i]) - x^2\npayoff b = x * y - y^2\n")
     model = model_from_string(text, "big.game")
     info = game_info(model)
     assert "continuous" not in info.applicable
