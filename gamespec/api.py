@@ -180,9 +180,7 @@ def solve_model(model: Model, method: str | None = None, seed: int | None = None
 
     plan = build_plan(model, method, seed=seed, time_limit=time_limit, options=options,
                       progress=progress)
-    result = run_plan(model, plan, load_seconds=load_seconds)
-    from gamespec.statements import evaluate_statements  # statements (helper A)
-    return evaluate_statements(model, result)  # statements (helper A)
+    return run_plan(model, plan, load_seconds=load_seconds)
 
 
 # ---------------------------------------------------------------------------- the facade

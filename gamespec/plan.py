@@ -98,7 +98,8 @@ def build_plan(model: Model, method: str | None = None, *, seed: int | None = No
 
 
 def run_plan(model: Model, plan: Plan, *, load_seconds: float | None = None) -> Result:
-    """Run the plan's method under its time limit; the Result carries the plan's record,
+    """Run the plan's method under its time limit, then evaluate the spec's `report`,
+    `check` and `claim` statements on its answer; the Result carries the plan's record,
     stage timings, the spec's scalar parameters and the data's provenance."""
     from gamespec.limits import cpu_time_limit
 
@@ -112,8 +113,12 @@ def run_plan(model: Model, plan: Plan, *, load_seconds: float | None = None) -> 
     started = time.perf_counter()
     with cpu_time_limit(backstop):
         result = plan.entry.solve(model, plan.classification, plan.solver_options())
-    timing["solve"] = time.perf_counter() - started
-    timing["total"] = timing["solve"] + plan.analyse_seconds + (load_seconds or 0.0)
+        timing["solve"] = time.perf_counter() - started
+        if model.reports or model.checks or model.claims:
+            from gamespec.statements import evaluate_statements
+
+            result = evaluate_statements(model, result)
+    timing["total"] = time.perf_counter() - started + plan.analyse_seconds + (load_seconds or 0.0)
     result = result.with_timing(timing).with_run(plan.record())
     if not result.parameters:
         result = result.with_parameters({p.name: p.value for p in model.params.values()

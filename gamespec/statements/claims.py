@@ -348,7 +348,7 @@ class _EquilibriumOracle:
 
     def __init__(self, model: Model, player, payoff, symbols, params, claim: Claim) -> None:
         from gamespec.solvers.continuous import BestResponseMap, PopulationFollower
-        from gamespec.solvers.continuous.method import _selection
+        from gamespec.solvers.continuous.method import selection_rule
 
         if len(symbols) != 1 or len(player.fields) != 1:
             raise SpecError(f"`best response {claim.player}` as an equilibrium response: "
@@ -362,7 +362,7 @@ class _EquilibriumOracle:
                                  params, (mean_field.symbol, symbols[0]))
         self.follower = PopulationFollower(br_map, field=mean_field.symbol,
                                            leader_var=symbols[0], aggregate=mean_field.body,
-                                           selection=_selection(model))
+                                           selection=selection_rule(model))
         self.leader = symbols[0]
 
     def check(self, claimed: Any, point: dict) -> dict:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import sympy
 
 from gamespec import lowering
@@ -17,6 +16,7 @@ from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers import continuous as cont
+from gamespec.solvers.continuous import lowered_model
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 
@@ -70,50 +70,10 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     return True, ""
 
 
-def _variables(model: Model) -> list[sympy.Symbol]:
-    """The symbols a payoff is a function of: strategies and mean fields."""
-    out = [st.symbol for st in model.strategies()]
-    return out + [f.symbol for p in model.players.values() for f in p.fields]
-
-
-def _parameters(model: Model) -> list[sympy.Symbol]:
-    return [p.symbol for p in model.params.values() if not p.index_sets]
-
-
-def _payoff(model: Model, name: str) -> sympy.Expr:
-    """The payoff lowered around the strategies (gamespec.lowering): data, indexed
-    parameters and aggregates folded to numbers, scalar parameters kept by name."""
-    payoff = model.payoffs.get(name)
-    return lowering.fold(model, model.payoff_of(name), _variables(model), _parameters(model),
-                         span=payoff.span if payoff is not None else None)
-
-
-def _field_body(model: Model, mean_field) -> sympy.Expr:
-    return lowering.fold(model, mean_field.body, _variables(model), _parameters(model),
-                         span=mean_field.span)
-
-
-def _number(model: Model, expr: sympy.Expr, span) -> float:
-    return float(lowering.fold(model, expr, (), span=span))
-
-
-def _value(model: Model, name: str, point: dict) -> float:
-    """A player's payoff at a point (strategies and fields), through the lowering."""
-    args = sorted(point, key=lambda s: s.name)
-    expr = _payoff(model, name).xreplace(model.scalar_values())
-    fn = lowering.to_numpy(args, expr)
-    with np.errstate(all="ignore"):
-        return float(np.asarray(fn(*[float(point[a]) for a in args]), float))
-
-
-def _bounds(model: Model, player: Player) -> tuple[float, float]:
-    domain = player.strategies[0].domain
-    low = _number(model, domain.low, domain.span)
-    high = _number(model, domain.high, domain.span)
-    if not low < high:
-        raise SpecError(f"the interval of `{player.name}` is empty: [{low:g}, {high:g}]",
-                        span=player.strategies[0].span)
-    return low, high
+_payoff = lowered_model.payoff
+_field_body = lowered_model.field_body
+_value = lowered_model.value
+_bounds = lowered_model.bounds
 
 
 def _certificate(cert: cont.Certificate, tolerance: float) -> Certificate:
@@ -163,7 +123,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.continuous.figure_data import figure_data
 
-        extra["figures"] = figure_data(model, shape, strategies, extra, _selection(model)
+        extra["figures"] = figure_data(model, shape, strategies, extra, selection_rule(model)
                                        if shape.startswith("population") else None)
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
@@ -202,7 +162,7 @@ def _br_map(model: Model, params: dict, args):
                                 args=args)
 
 
-def _selection(model: Model) -> str:
+def selection_rule(model: Model) -> str:
     """The fixed-point selection rule of the spec's `select` statement, in
     `continuous.SELECTIONS` terms; rules it cannot honour are refused, not approximated."""
     rule = model.selection
@@ -229,7 +189,7 @@ def _solve_population(model: Model, shape: str, params: dict):
         low, high = _bounds(model, population)
         found = cont.mean_field_fixed_points(br, low, high, field=field.symbol,
                                              aggregate=_field_body(model, field),
-                                             selection=_selection(model))
+                                             selection=selection_rule(model))
         if found.selected is None:
             raise SolverError("the population has no symmetric pure equilibrium on the interval",
                               hint="its best response jumps across the diagonal")
@@ -244,7 +204,7 @@ def _solve_population(model: Model, shape: str, params: dict):
     br = _br_map(model, params, (field.symbol, lvar))
     follower = cont.PopulationFollower(br, field=field.symbol, leader_var=lvar,
                                        aggregate=_field_body(model, field),
-                                       selection=_selection(model))
+                                       selection=selection_rule(model))
     low, high = _bounds(model, leader)
     result = cont.solve_leader(_payoff(model, leader.name), follower, low, high,
                                leader_var=lvar, params=params)
