@@ -4,7 +4,7 @@ A value recursion is a SymPy equation such as ``V = g + d * p * V`` (the worth o
 is the round's gain plus the discounted worth of the states that follow).  Recursions are
 linear in the values, so they are solved exactly as a linear system.  An equilibrium
 condition compares two values ("comply is worth more than defect") and is solved for one
-variable (the collector's compromise ``delta`` in the trimming paper's Theorem 3); the
+variable (e.g. a concession that keeps a player complying under a trigger strategy); the
 direction of the inequality follows from the sign of the variable's coefficient, decided
 under declared ranges of the other symbols.  ``simulate_repeated`` plays the game by Monte
 Carlo so the symbolic condition can be checked against play.
@@ -12,7 +12,7 @@ Carlo so the symbolic condition can be checked against play.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +25,10 @@ from gamespec.errors import SolverError
 __all__ = [
     "Condition",
     "RepeatedSimulation",
-    "TriggerTheorem",
     "equilibrium_condition",
     "simulate_repeated",
     "solve_value_recursions",
     "trigger_recursions",
-    "trimming_theorem3",
 ]
 
 
@@ -165,48 +163,6 @@ def trigger_recursions(
             + discount * (undetected * defect_value + (1 - undetected) * punish_value),
         ),
     ]
-
-
-@dataclass(frozen=True)
-class TriggerTheorem:
-    """Theorem 3 of Fu et al. derived from its value recursions, and the paper's form."""
-
-    symbols: Mapping[str, sp.Symbol]
-    recursions: tuple[sp.Eq, ...]
-    values: Mapping[sp.Symbol, sp.Expr]
-    condition: Condition
-    paper_boundary: sp.Expr
-    matches_paper: bool
-    boundary_in_payoffs: sp.Expr  # boundary with g_ac written in T_hi, T_lo, P_hi, P_lo
-
-
-def trimming_theorem3() -> TriggerTheorem:
-    """Derive the trimming paper's Theorem 3 (adversary complies iff delta < ...).
-
-    g_c = T_hi - P_lo - T_lo, g_a = P_hi, g_ac = (g_a + g_c)/2, g_0 = g_ac - delta;
-    complying is worth g_0/(1-d), defecting (undetected w.p. p) g_ac/(1-dp).
-    """
-    t_hi, t_lo, p_hi, p_lo = sp.symbols("T_hi T_lo P_hi P_lo", positive=True)
-    d, p, delta, g_ac = sp.symbols("d p delta g_ac", positive=True)
-    v_com, v_def = sp.symbols("g_com g_def")
-    recursions = trigger_recursions(v_com, v_def, g_ac - delta, g_ac, d, p)
-    values = solve_value_recursions(recursions, [v_com, v_def])
-    condition = equilibrium_condition(
-        values[v_com], values[v_def], delta, unit_interval=(d, p), positive=(g_ac,)
-    )
-    paper = (d - d * p) / (1 - d * p) * g_ac
-    g_c, g_a = t_hi - p_lo - t_lo, p_hi
-    names = {"T_hi": t_hi, "T_lo": t_lo, "P_hi": p_hi, "P_lo": p_lo, "d": d, "p": p,
-             "delta": delta, "g_ac": g_ac, "g_com": v_com, "g_def": v_def}
-    return TriggerTheorem(
-        symbols=names,
-        recursions=tuple(recursions),
-        values=values,
-        condition=condition,
-        paper_boundary=paper,
-        matches_paper=sp.simplify(condition.boundary - paper) == 0,
-        boundary_in_payoffs=sp.factor(condition.boundary.xreplace({g_ac: (g_a + g_c) / 2})),
-    )
 
 
 # --------------------------------------------------------------------------- Monte Carlo
