@@ -9,6 +9,7 @@ import sympy
 
 from gamespec.model import Model
 from gamespec.solvers import continuous as cont
+from gamespec.solvers.continuous import lowered_model
 
 CURVE_POINTS = 401
 STATE_POINTS = 801
@@ -36,7 +37,7 @@ def figure_data(model: Model, shape: str, strategies: dict, extra: dict,
     args = (field.symbol,) + ((leader.strategies[0].symbol,) if leader else ())
     br = cont.BestResponseMap(_payoff(model, population.name), own, low, high, params,
                               args=args)
-    out["best-response"] = _population(br, field, own, population, leader, x, low, high,
+    out["best-response"] = _population(model, br, field, own, population, leader, x, low, high,
                                        strategies, extra, params)
     if leader is not None:
         out["leader"] = _population_leader(model, leader, population, field, own, strategies,
@@ -44,13 +45,8 @@ def figure_data(model: Model, shape: str, strategies: dict, extra: dict,
     return out
 
 
-def _payoff(model: Model, name: str) -> sympy.Expr:
-    return model.expand_lets(model.payoff_of(name))
-
-
-def _bounds(model: Model, player) -> tuple[float, float]:
-    domain, values = player.strategies[0].domain, model.scalar_values()
-    return float(domain.low.xreplace(values)), float(domain.high.xreplace(values))
+_payoff = lowered_model.payoff  # through the one lowering, as the method reads them
+_bounds = lowered_model.bounds
 
 
 def _map(model: Model, player, args, params, grid: int = 601) -> cont.BestResponseMap:
@@ -79,9 +75,10 @@ def _two_players(model: Model, players, shape: str, params) -> dict:
             else "Nash equilibrium"}
 
 
-def _population(br, field, own, population, leader, x, low, high, strategies, extra,
+def _population(model: Model, br, field, own, population, leader, x, low, high, strategies, extra,
                 params) -> dict:
-    aggregate = sympy.lambdify([own], field.body.xreplace(params), "numpy")
+    aggregate = lowered_model.numpy_function(model, lowered_model.field_body(model, field),
+                                             [own])
 
     def response(s: np.ndarray) -> np.ndarray:
         columns = [np.broadcast_to(aggregate(s), s.shape).astype(float)]
@@ -112,7 +109,7 @@ def _population(br, field, own, population, leader, x, low, high, strategies, ex
 
 
 def _leader_payoff(model: Model, leader, symbols, xs, columns, params) -> np.ndarray:
-    fn = sympy.lambdify(symbols, _payoff(model, leader.name).xreplace(params), "numpy")
+    fn = lowered_model.numpy_function(model, _payoff(model, leader.name), symbols)
     with np.errstate(all="ignore"):
         return np.broadcast_to(fn(xs, *columns), xs.shape).astype(float)
 
