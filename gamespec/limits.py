@@ -15,8 +15,8 @@ from gamespec.errors import SolverError, SpecError
 
 # name -> (module, constant, what it bounds)
 LIMITS: dict[str, tuple[str, str, str]] = {
-    "set_size": ("gamespec.language.model_builder", "MAX_SET_SIZE", "elements of a range lo..hi"),
-    "table_entries": ("gamespec.language.model_builder", "MAX_TABLE_ELEMENTS",
+    "set_size": ("gamespec.language.build_sets", "MAX_SET_SIZE", "elements of a range lo..hi"),
+    "table_entries": ("gamespec.language.build_definitions", "MAX_TABLE_ELEMENTS",
                       "entries of an indexed parameter"),
     "array_elements": ("gamespec.evaluate", "MAX_ELEMENTS",
                        "elements of any array built while evaluating"),

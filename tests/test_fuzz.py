@@ -338,7 +338,7 @@ def walker() -> GrammarWalker:
 PUNCTUATION = list("{}[](),:=.*/+-^<>'\"#%;$@!?\\|&~`") + [
     "..", "->", "<=", ">=", "==", "!=", "**", "\n", "\t", "\x00", "\u00e9", "\u200b", "\U0001d465",
 ]
-# Not 19999999 or 20000000: a range that size is allowed (model_builder.MAX_SET_SIZE) but
+# Not 19999999 or 20000000: a range that size is allowed (build_sets.MAX_SET_SIZE) but
 # takes ~10 s and ~1.5 GB to build (reported; the limit is documented in docs/language.md).
 EXTREME_NUMBERS = ["0", "-1", "1e308", "1e-320", "99999999999", "100000000000", "0.000001",
                    "1" * 70, "1e999", "NaN", "inf", "20000001", "1999999", "-0", "1e3000"]
