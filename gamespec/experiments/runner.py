@@ -6,7 +6,7 @@ import time
 
 from gamespec.errors import GamespecError, Span, SpecError
 from gamespec.experiments.outcome import ExperimentRecord
-from gamespec.experiments.registry import get_plugin, validate_options
+from gamespec.experiments.registry import get_plugin, validate_experiment
 from gamespec.model import Experiment, Model
 
 
@@ -35,7 +35,7 @@ def run_experiment(model: Model, name: str | None = None, seed: int = 0,
     """Check the experiment's options against its plug-in, run it, and record the run."""
     experiment = select_experiment(model, name)
     plugin = get_plugin(experiment.plugin, experiment.span)
-    options = validate_options(plugin, experiment)
+    options = validate_experiment(plugin, experiment)
     if seed < 0:
         raise SpecError(f"--seed must be >= 0, not {seed}")
     start = time.perf_counter()

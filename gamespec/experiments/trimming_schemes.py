@@ -38,9 +38,10 @@ import sympy
 
 from gamespec.errors import SolverError, SpecError
 from gamespec.experiments.outcome import ExperimentOutcome
-from gamespec.experiments.registry import ExperimentOption, ExperimentPlugin
+from gamespec.experiments.registry import ExperimentPlugin
 from gamespec.model import Model, UpdateRules
 from gamespec.result import Certificate
+from gamespec.solvers.options import SolverOption
 from gamespec.stdlib import trimming as tr
 
 __all__ = ["PLUGIN", "SCHEME_NAME", "SERIES_TOLERANCE", "run", "series_check",
@@ -62,27 +63,27 @@ _DESCRIPTIONS = {
 }
 
 OPTIONS = (
-    ExperimentOption("data", "data", None, "the table to cluster (numeric columns but "
-                     "`label` are the features)", required=True),
-    ExperimentOption("label", "str", "label", "the column holding each row's class (not a "
-                     "feature; its distinct values give the default number of clusters)"),
-    ExperimentOption("clusters", "int", None, "k of k-means (default: the number of "
-                     "distinct labels)", low=1),
-    ExperimentOption("threshold", "str", "T", "the update series the collector plays (its "
-                     "trimming percentile)"),
-    ExperimentOption("injection", "str", "A", "the update series the adversary plays (its "
-                     "injection percentile)"),
-    ExperimentOption("tth", "float", 0.9, "the reference schemes' threshold percentile",
-                     low=0.0, high=1.0),
-    ExperimentOption("attack_low", "float", 0.05, "the lowest attack ratio of a round",
-                     low=0.0, high=1.0),
-    ExperimentOption("attack_high", "float", 0.15, "the highest attack ratio of a round",
-                     low=0.0, high=1.0),
-    ExperimentOption("schemes", "str", None, "the schemes played beside the spec's rules, "
-                     "in order: update profiles of the spec (update \"NAME\" over ...) or "
-                     "library schemes (default: every update profile)"),
-    ExperimentOption("rounds", "int", 10, "rounds of the stream (batches of the data)", low=1),
-    ExperimentOption("repetitions", "int", 6, "repetitions (fresh stream draws)", low=1),
+    SolverOption("data", "data", None, "the table to cluster (numeric columns but "
+                 "`label` are the features)", required=True),
+    SolverOption("label", "str", "label", "the column holding each row's class (not a "
+                 "feature; its distinct values give the default number of clusters)"),
+    SolverOption("clusters", "int", None, "k of k-means (default: the number of "
+                 "distinct labels)", low=1),
+    SolverOption("threshold", "str", "T", "the update series the collector plays (its "
+                 "trimming percentile)"),
+    SolverOption("injection", "str", "A", "the update series the adversary plays (its "
+                 "injection percentile)"),
+    SolverOption("tth", "float", 0.9, "the reference schemes' threshold percentile",
+                 low=0.0, high=1.0),
+    SolverOption("attack_low", "float", 0.05, "the lowest attack ratio of a round",
+                 low=0.0, high=1.0),
+    SolverOption("attack_high", "float", 0.15, "the highest attack ratio of a round",
+                 low=0.0, high=1.0),
+    SolverOption("schemes", "str", None, "the schemes played beside the spec's rules, "
+                 "in order: update profiles of the spec (update \"NAME\" over ...) or "
+                 "library schemes (default: every update profile)"),
+    SolverOption("rounds", "int", 10, "rounds of the stream (batches of the data)", low=1),
+    SolverOption("repetitions", "int", 6, "repetitions (fresh stream draws)", low=1),
 )
 
 

@@ -146,7 +146,7 @@ def test_options_are_checked_by_type():
     experiment = model.experiments["e"]
     assert experiment.options["rounds"] == 4.0  # a number expression, evaluated
     with pytest.raises(SpecError, match="name of a data table") as err:
-        registry.validate_options(registry.get_plugin("trimming_schemes"), experiment)
+        registry.validate_experiment(registry.get_plugin("trimming_schemes"), experiment)
     assert err.value.span.line == 2
 
 
