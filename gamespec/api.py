@@ -103,14 +103,57 @@ class MethodInfo:
 
 
 @dataclass(frozen=True)
+class ExperimentInfo:
+    """One `experiment NAME using PLUGIN { ... }` statement: its options as written (a data
+    table by name) and the typed options the plug-in declares (none if it is unknown)."""
+
+    name: str
+    plugin: str
+    given: dict  # option -> number, string, or a data table's name (listed in `tables`)
+    tables: tuple[str, ...] = ()
+    options: tuple = ()  # the plug-in's SolverOptions
+    known: bool = True
+
+    def written(self) -> str:
+        """The given options as the statement writes them: `data = points, rounds = 20`."""
+        def show(name, value):
+            if name in self.tables:
+                return str(value)
+            return f'"{value}"' if isinstance(value, str) else f"{value:g}"
+        return ", ".join(f"{k} = {show(k, v)}" for k, v in self.given.items())
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "plugin": self.plugin, "known": self.known,
+                "given": dict(self.given), "tables": list(self.tables),
+                "options": [o.as_dict() for o in self.options]}
+
+
+@dataclass(frozen=True)
+class UpdateProfileInfo:
+    """One named update-rule profile `update "NAME" over i in ROUNDS { ... }`."""
+
+    name: str
+    index: str
+    rounds: str
+    series: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "index": self.index, "rounds": self.rounds,
+                "series": list(self.series)}
+
+
+@dataclass(frozen=True)
 class GameInfo:
-    """How gamespec classifies a game and which methods apply (`gamespec info`)."""
+    """How gamespec classifies a game, which methods apply, and the spec's experiments and
+    named update profiles (`gamespec info`)."""
 
     game: str
     spec: str
     classification: Classification = field(repr=False)
     class_summary: str
     methods: tuple[MethodInfo, ...]
+    experiments: tuple[ExperimentInfo, ...] = ()
+    update_profiles: tuple[UpdateProfileInfo, ...] = ()
 
     @property
     def applicable(self) -> tuple[str, ...]:
@@ -123,7 +166,9 @@ class GameInfo:
         return {"game": self.game, "spec": self.spec,
                 "classification": self.classification.as_dict(),
                 "class": self.class_summary,
-                "methods": [m.as_dict() for m in self.methods]}
+                "methods": [m.as_dict() for m in self.methods],
+                "experiments": [e.as_dict() for e in self.experiments],
+                "update_profiles": [u.as_dict() for u in self.update_profiles]}
 
     def _repr_markdown_(self) -> str:
         cls = self.classification
@@ -145,7 +190,28 @@ def game_info(model: Model) -> GameInfo:
     cls = classify(model)
     methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*RUN_SETTINGS[:2], *e.options))
                     for e, ok, reason in applicable(model, cls))
-    return GameInfo(model.title, model.path, cls, describe_class(cls), methods)
+    return GameInfo(model.title, model.path, cls, describe_class(cls), methods,
+                    _experiment_infos(model), _update_profile_infos(model))
+
+
+def _experiment_infos(model: Model) -> tuple[ExperimentInfo, ...]:
+    from gamespec.experiments.registry import PLUGINS, get_plugin
+    from gamespec.model import DataRef
+
+    out = []
+    for exp in model.experiments.values():
+        given = {k: v.name if isinstance(v, DataRef) else v for k, v in exp.options.items()}
+        tables = tuple(k for k, v in exp.options.items() if isinstance(v, DataRef))
+        known = exp.plugin in PLUGINS
+        options = get_plugin(exp.plugin).options if known else ()
+        out.append(ExperimentInfo(exp.name, exp.plugin, given, tables, options, known))
+    return tuple(out)
+
+
+def _update_profile_infos(model: Model) -> tuple[UpdateProfileInfo, ...]:
+    return tuple(UpdateProfileInfo(name, str(u.index), u.rounds.describe(),
+                                   tuple(dict.fromkeys(t for t, _, _ in u.rules)))
+                 for name, u in model.update_profiles.items())
 
 
 # ---------------------------------------------------------------------------- derive

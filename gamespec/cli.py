@@ -232,9 +232,28 @@ def cmd_info(args) -> int:
         if m.applies:
             print("    options: " + "; ".join(o.describe() for o in m.options)
                   if args.options else "    options: " + ", ".join(o.name for o in m.options))
+    _print_experiments(info, args.options)
     if not args.options:
         print("(`gamespec info FILE --options` describes each option)")
     return EXIT_OK
+
+
+def _print_experiments(info, describe: bool) -> None:
+    """The spec's experiment statements and named update profiles (played by experiments)."""
+    if info.experiments:
+        print("experiments (run by `gamespec experiment FILE`):")
+    for e in info.experiments:
+        print(f"  {e.name} using {e.plugin}: {e.written() or '(no options given)'}")
+        if not e.known:
+            print("    (unknown plug-in)")
+        elif describe:
+            print("    plug-in options: " + "; ".join(o.describe() for o in e.options))
+        else:
+            print("    plug-in options: " + ", ".join(o.name for o in e.options))
+    if info.update_profiles:
+        print("update profiles:")
+    for u in info.update_profiles:
+        print(f'  "{u.name}" over {u.index} in {u.rounds}: ' + ", ".join(u.series))
 
 
 def _print_dynamic_parts(model) -> None:

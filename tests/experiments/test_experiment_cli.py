@@ -153,3 +153,43 @@ def test_options_are_checked_by_type():
 def test_two_experiments_with_one_name_are_an_error():
     with pytest.raises(SpecError, match="a second experiment named `e`"):
         model_from_string("experiment e using a { }\nexperiment e using b { }", "x.game")
+
+
+# ---------------------------------------------------------------------------- info
+def test_info_lists_experiments_and_update_profiles(capsys):
+    """Compared with the statements read off the spec text with a regular expression."""
+    path = REPO / "specs" / "trimming.game"
+    text = path.read_text(encoding="utf-8")
+    profiles = re.findall(r'^update "([^"]+)" over', text, re.M)
+    experiments = re.findall(r"^experiment (\w+) using (\w+)", text, re.M)
+    assert len(profiles) == 5 and len(experiments) == 1
+    assert main(["info", str(path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert [u["name"] for u in info["update_profiles"]] == profiles
+    assert all(u["index"] == "i" and u["series"] == ["T", "A"] and "20 elements" in u["rounds"]
+               for u in info["update_profiles"])
+    (exp,) = info["experiments"]
+    assert (exp["name"], exp["plugin"]) == experiments[0] and exp["known"]
+    assert exp["given"]["data"] == "points" and exp["tables"] == ["data"]
+    assert [o["name"] for o in exp["options"]] == \
+        [o.name for o in registry.get_plugin("trimming_schemes").options]
+    assert exp["options"][0]["required"] is True
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    name, plugin = experiments[0]
+    assert re.search(rf"^  {name} using {plugin}: data = points, threshold = \"T\"", out, re.M)
+    for profile in profiles:
+        assert re.search(rf'^  "{re.escape(profile)}" over i in .*: T, A$', out, re.M)
+    assert main(["info", str(path), "--options"]) == 0
+    out = capsys.readouterr().out
+    assert "tth (a number, >= 0, <= 1; default 0.9)" in out
+    assert "data (the name of a data table (data NAME = ...); default required)" in out
+
+
+def test_info_lists_an_unknown_plugin_without_failing(tmp_path, capsys):
+    spec = tmp_path / "u.game"
+    spec.write_text("param a = 1\nexperiment e using nosuch { n = 2 }\n", encoding="utf-8")
+    assert main(["info", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "  e using nosuch: n = 2\n    (unknown plug-in)" in out
+    assert "update profiles" not in out
