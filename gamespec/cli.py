@@ -386,7 +386,7 @@ def cmd_sweep(args) -> int:
         if args.color is not None and all(args.color not in r for r in rows):
             raise SpecError(f"the table has no column `{args.color}`",
                             hint="columns: " + ", ".join(sorted({k for r in rows for k in r})))
-        plot_sweep(rows, axes, args.plot, args.color)
+        plot_sweep(rows, axes, args.plot, args.color, title=Path(args.out or args.file).name)
     failed = sum(1 for r in rows if r["status"] == "error" or not r["certified"])
     if failed:
         print(f"sweep: {failed} of {len(rows)} points not certified", file=sys.stderr)

@@ -6,10 +6,7 @@ parameters, the method, status and certificate, and every scalar value and strat
 """
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-import json
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gamespec.errors import GamespecError, SpecError
+from gamespec.sweep_table import (  # noqa: F401  (re-exported: gamespec.sweep's table API)
+    columns_of,
+    read_csv_text,
+    read_table,
+    rows_to_dataframe,
+    to_csv,
+    to_json,
+)
 
 MAX_POINTS = 100_000
 MAX_STRATEGY_COLUMNS = 20
@@ -217,122 +222,25 @@ def _tick(row: dict, k: int, total: int, progress: bool) -> dict:
     return row
 
 
-def columns_of(rows: list[dict]) -> list[str]:
-    names: list[str] = []
-    for row in rows:
-        for key in row:
-            if key not in names:
-                names.append(key)
-    return names
+def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | None,
+               title: str = "sweep") -> str:
+    """Draw the rows as `gamespec plot TABLE --kind regime` draws their table (one
+    implementation, gamespec.plots.regime): `column` (default: the first numeric `value:` or
+    `strategy:` column, else the regime default) over the first grid axis, and the second
+    as y. The rows are drawn as their CSV table reads back. Returns the column drawn."""
+    from gamespec.plots.common import save_png
+    from gamespec.plots.regime import plot_regime
 
-
-def to_csv(rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns_of(rows), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buffer.getvalue()
-
-
-def _cell(value):
-    if isinstance(value, float):
-        return repr(value)
-    return value
-
-
-def to_json(rows: list[dict]) -> str:
-    def clean(v):
-        if isinstance(v, float) and not np.isfinite(v):
-            return str(v)
-        return v
-
-    return json.dumps([{k: clean(v) for k, v in row.items()} for row in rows], indent=1)
-
-
-def read_table(path: str) -> list[dict]:
-    """A sweep table written by `gamespec sweep --out` (.csv or .json) back as rows:
-    numbers as floats, `certified` as a bool, other cells as text."""
-    from pathlib import Path
-
-    p = Path(path)
-    if not p.is_file():
-        raise SpecError(f"table not found: {path}")
-    text = p.read_text(encoding="utf-8", errors="replace")
-    if p.suffix.lower() == ".json":
-        try:
-            rows = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise SpecError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise SpecError(f"{path}: expected a list of rows (objects), as sweep --out writes")
-        return [{k: _typed(v) for k, v in r.items()} for r in rows]
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise SpecError(f"{path}: the table is empty")
-    return [{k: _typed(v) for k, v in r.items() if k is not None} for r in reader]
-
-
-def _typed(value):
-    if not isinstance(value, str):
-        return value
-    if value in ("True", "False"):
-        return value == "True"
-    try:
-        return float(value)
-    except ValueError:
-        return value
-
-
-def rows_to_dataframe(rows: list[dict]):
-    """Sweep rows (from run_sweep or read_table) as a pandas DataFrame, one row per grid
-    point, columns in first-seen order. pandas is optional: imported here, on first use."""
-    try:
-        import pandas
-    except ImportError:
-        raise SpecError("sweep_dataframe() needs pandas, which gamespec does not install",
-                        hint="pip install pandas") from None
-    return pandas.DataFrame(list(rows), columns=columns_of(rows))
-
-
-def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | None) -> str:
-    """A line plot (one grid axis) or a heat map (two axes) of one column."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    numeric = [c for c in columns_of(rows) if c.startswith(("value:", "strategy:"))
-               and all(isinstance(r.get(c), (int, float)) for r in rows)]
-    column = column or (numeric[0] if numeric else None)
-    if column is None:
-        raise SpecError("nothing numeric to plot", hint="choose a column with --color")
-    fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
-    if len(axes) == 1:
-        xs = [r[axes[0].name] for r in rows]
-        for name in numeric:
-            ax.plot(xs, [r[name] for r in rows], marker="o", label=name)
-        ax.set_xlabel(axes[0].name)
-        ax.legend()
-    elif len(axes) == 2:
-        a, b = axes
-        grid = np.array([r.get(column, np.nan) for r in rows], dtype=float).reshape(
-            len(a.values), len(b.values))
-        mesh = ax.pcolormesh(b.values, a.values, grid, shading="nearest", cmap="viridis")
-        fig.colorbar(mesh, ax=ax, label=column)
-        ax.set_xlabel(b.name)
-        ax.set_ylabel(a.name)
-    else:
+    if not 1 <= len(axes) <= 2:
         raise SpecError("--plot draws one or two grid axes")
-    ax.set_title(column)
-    fig.tight_layout()
-    from gamespec.atomic_files import write_atomic_bytes
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    write_atomic_bytes(path, buffer.getvalue())
-    return column
+    rows = read_csv_text(to_csv(rows))
+    numeric = [c for c in columns_of(rows) if c.startswith(("value:", "strategy:"))
+               and all(isinstance(r.get(c), float) for r in rows)]
+    column = column or (numeric[0] if numeric else None)
+    fig = plot_regime(rows, x=axes[0].name, y=axes[1].name if len(axes) == 2 else None,
+                      color=column, title=title)
+    save_png(fig, path)
+    return column or ""
 
 
 def timed_sweep(*args, **kwargs) -> tuple[list[dict], float]:

@@ -60,7 +60,24 @@ def test_cli_sweep_writes_table_and_picture(tmp_path):
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (640, 480)
+    assert (width, height) == (780, 580)  # the regime plot's size (gamespec.plots.regime)
+
+
+@pytest.mark.parametrize("grids", [["T_hi=2:14:3"], ["T_hi=2:14:3", "P_hi=4:12:2"]])
+def test_sweep_plot_is_the_regime_plot_of_its_table(tmp_path, capsys, grids):
+    """One implementation: `sweep --plot` writes the very PNG `plot --kind regime` draws
+    from the table sweep wrote; another column gives another picture."""
+    table, png, regime, other = (tmp_path / n for n in ("t.csv", "s.png", "r.png", "o.png"))
+    grid = [a for g in grids for a in ("--grid", g)]
+    assert main(["sweep", SPEC, *grid, "--workers", "1", "--out", str(table), "--plot",
+                 str(png), "--color", "value:collector"]) == 0
+    assert main(["plot", str(table), "--kind", "regime", "--out", str(regime),
+                 "--color", "value:collector"]) == 0
+    assert main(["plot", str(table), "--kind", "regime", "--out", str(other),
+                 "--color", "value:adversary"]) == 0
+    capsys.readouterr()
+    assert png.read_bytes() == regime.read_bytes()
+    assert regime.read_bytes() != other.read_bytes()
 
 
 def test_rows_carry_the_run_facts_and_a_separate_timing_column() -> None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 def plot_regime_file(path: str | Path, out: str | Path | None = None, *, x: str | None = None,
                      y: str | None = None, color: str | None = None) -> Figure:
     """`gamespec plot TABLE --kind regime`: read a sweep table and draw it."""
-    from gamespec.sweep import read_table
+    from gamespec.sweep_table import read_table
 
     rows = read_table(str(path))
     fig = plot_regime(rows, x=x, y=y, color=color, title=Path(str(path)).name)
@@ -34,7 +34,7 @@ def plot_regime(rows: list[dict], *, x: str | None = None, y: str | None = None,
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.patches import Patch
 
-    from gamespec.sweep import columns_of
+    from gamespec.sweep_table import columns_of
 
     if not rows:
         raise SpecError("the table has no rows")
