@@ -124,7 +124,7 @@ def solve_point_json(task: PointTask) -> dict:
 
 def row_of(result, row: dict | None = None) -> dict:
     """A Result flattened to one table row: method, status, certificate, scalar values and
-    strategies, compare entries and the method's run facts."""
+    strategies, compare entries, the spec's scalar reports and the method's run facts."""
     row = dict(row or {})
     row.update({"method": result.method, "status": result.status,
                 "certified": bool(result.certificate.ok),
@@ -141,6 +141,11 @@ def row_of(result, row: dict | None = None) -> dict:
             for key, value in entry.items():
                 if isinstance(value, (bool, int, float, str)):
                     row[f"compare:{name}:{key}"] = value
+    for name, value in result.reports.items():  # the spec's `report` statements, if scalar
+        if isinstance(value, (bool, str, np.bool_)):
+            row[f"report:{name}"] = bool(value) if isinstance(value, np.bool_) else value
+        elif isinstance(value, (int, float, np.number)) and np.isrealobj(value):
+            row[f"report:{name}"] = float(value)
     row.update(run_facts(result.extra))
     row[f"{TIME_PREFIX}solve_s"] = round(float(result.timing.get("solve", 0.0)), 6)
     return row

@@ -91,3 +91,32 @@ def test_rows_carry_the_run_facts_and_a_separate_timing_column() -> None:
         assert row["run:switches"] == solved.extra["switches"]
         assert row["time:solve_s"] >= 0
     assert all(not k.startswith("time:") for r in without_timings(rows) for k in r)
+
+
+DUOPOLY = """
+game "Cournot duopoly"
+param a = 10
+param b = 1
+param c = 1
+player firm1 { choose q1 in [0, a / b] }
+player firm2 { choose q2 in [0, a / b] }
+payoff firm1 = (a - b * (q1 + q2)) * q1 - c * q1
+payoff firm2 = (a - b * (q1 + q2)) * q2 - c * q2
+report price = a - b * (q1 + q2)
+report large = q1 >= 3
+"""
+
+
+def test_report_statements_are_columns(tmp_path):
+    """Closed form: q1 = q2 = (a - c) / 3b, so price = (a + 2c) / 3 and q1 >= 3 iff a >= 10."""
+    from gamespec.sweep import read_table
+
+    spec, table = tmp_path / "duopoly.game", tmp_path / "t.csv"
+    spec.write_text(DUOPOLY, encoding="utf-8")
+    assert main(["sweep", str(spec), "--grid", "a=7,10,13", "--workers", "1",
+                 "--out", str(table)]) == 0
+    rows = read_table(str(table))
+    assert [r["a"] for r in rows] == [7.0, 10.0, 13.0]
+    for row in rows:
+        assert row["report:price"] == pytest.approx((row["a"] + 2 * 1) / 3, abs=1e-9)
+        assert row["report:large"] is ((row["a"] - 1) / 3 >= 3)
