@@ -32,13 +32,20 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import sympy
 from sympy.functions.elementary.piecewise import ExprCondPair
+from sympy.printing.numpy import NumPyPrinter
 
 from gamespec.errors import GamespecError, SolverError, Span
 from gamespec.evaluate import Context, evaluate
-from gamespec.language.symbols import SetAggregate, element_expr, indicator
+from gamespec.language.symbols import SetAggregate, element_expr
 from gamespec.model import Model
 
 MAX_TERMS = 4096  # terms written out per aggregate that mentions a free symbol
+
+# Non-finite values stand in SymPy as opaque symbols that lambdified code reads from its
+# namespace: SymPy's nan cannot be compared and its zoo is not NumPy's inf, so a folded
+# empty mean (NaN) or 1/0 (inf) keeps NumPy's meaning, as in gamespec.evaluate.
+NAN, INF, NEG_INF = (sympy.Symbol(f"_gamespec_{name}") for name in ("nan", "inf", "neg_inf"))
+NON_FINITE = {NAN: np.nan, INF: np.inf, NEG_INF: -np.inf}
 
 
 class LoweringError(SolverError):
@@ -57,7 +64,7 @@ def numpy_namespace() -> dict[str, Callable]:
     """Names lambdified code may call beyond NumPy: the standard-library functions."""
     from gamespec.stdlib.functions import NUMPY_FUNCTIONS
 
-    return dict(NUMPY_FUNCTIONS)
+    return {**NUMPY_FUNCTIONS, "_gamespec_piecewise": _piecewise}
 
 
 class _Folder:
@@ -81,7 +88,7 @@ class _Folder:
         if isinstance(expr, (sympy.Number, sympy.NumberSymbol, sympy.logic.boolalg.BooleanAtom)):
             return expr  # kept exactly as written
         if isinstance(expr, ExprCondPair):
-            return ExprCondPair(self(expr.expr), self(expr.cond))
+            return sympy.Tuple.__new__(ExprCondPair, self(expr.expr), self(expr.cond))
         mentioned = expr.free_symbols
         if isinstance(expr, SetAggregate):
             if mentioned & self.variables:
@@ -96,7 +103,7 @@ class _Folder:
             raise LoweringError(f"`{sympy.sstr(expr)}` is indexed by a strategy variable",
                                 span=self.span,
                                 hint="index parameters and data by set elements only")
-        return expr.func(*[self(a) for a in expr.args])
+        return rebuild(expr.func, [self(a) for a in expr.args])
 
     def _number(self, expr):
         if not isinstance(expr, (sympy.Expr, sympy.logic.boolalg.Boolean)):
@@ -168,35 +175,91 @@ class _Folder:
             mapping = dict(zip(agg.variables, map(element_expr, elements)))
             cond = sympy.true
             if agg.condition is not sympy.true:
-                cond = self(agg.condition.xreplace(mapping))
+                cond = self(bind(agg.condition, mapping))
             if cond is sympy.false:
                 continue
-            body = sympy.Integer(1) if agg.kind == "count" else self(agg.body.xreplace(mapping))
+            body = sympy.Integer(1) if agg.kind == "count" else self(bind(agg.body, mapping))
             terms.append(body)
             conditions.append(cond)
         return _combine(agg.kind, terms, conditions)
 
 
+def bind(expr, mapping: dict):
+    """`expr` with the free occurrences of index variables replaced by elements; an inner
+    aggregate that binds the same name again keeps its own (``sum(i in S) sum(i in T) i``)."""
+    if not isinstance(expr, sympy.Basic) or not expr.free_symbols & mapping.keys():
+        return expr
+    if isinstance(expr, SetAggregate):
+        inner = {k: v for k, v in mapping.items() if k not in expr.variables}
+        return SetAggregate(expr.kind, bind(expr.body, inner), expr.variables,
+                            expr.set_names, bind(expr.condition, inner))
+    if expr in mapping:
+        return mapping[expr]
+    return expr.func(*[bind(a, mapping) for a in expr.args])
+
+
+def rebuild(func, args: list) -> sympy.Basic:
+    """func(*args), left unevaluated where SymPy's arithmetic would part from NumPy's:
+    a non-finite stand-in among the arguments, or SymPy's nan/zoo (0**-1) or an
+    undecidable comparison coming out of it."""
+    if any(isinstance(a, sympy.Basic) and a.has(*NON_FINITE) for a in args):
+        return _unevaluated(func, args)
+    if _is_piecewise(func) and any(sympy.Tuple(*pair)[1].has(sympy.Piecewise)
+                                   for pair in args):
+        return _unevaluated(func, args)  # SymPy would fold it out of the condition
+    try:
+        out = func(*args)
+    except (TypeError, ValueError):
+        return _unevaluated(func, args)
+    if isinstance(out, sympy.Basic) and out.has(sympy.zoo, sympy.nan):
+        return _unevaluated(func, args)
+    return out
+
+
+def _is_piecewise(func) -> bool:
+    return isinstance(func, type) and issubclass(func, sympy.Piecewise)
+
+
+def _unevaluated(func, args: list) -> sympy.Basic:
+    if _is_piecewise(func):  # as written: no folding of Piecewise out of conditions
+        pairs = [sympy.Tuple.__new__(ExprCondPair, *_number_or_truth(sympy.Tuple(*pair)))
+                 for pair in args]
+        return sympy.Basic.__new__(func, *pairs)
+    try:
+        return func(*args, evaluate=False)
+    except TypeError:  # a class without the option
+        return func(*args)
+
+
+def _number_or_truth(pair) -> tuple:
+    value, condition = pair
+    return value, (sympy.true if condition is True else condition)
+
+
 def _combine(kind: str, terms: list, conditions: list) -> sympy.Expr:
     """An aggregate's written-out terms combined as `gamespec.evaluate` reduces them (an
     empty sum is 0, an empty product 1, an empty max -inf, an empty mean NaN)."""
-    weights = [sympy.Integer(1) if c is sympy.true else indicator(c) for c in conditions]
+    weights = [sympy.Integer(1) if c is sympy.true
+               else rebuild(sympy.Piecewise, [(1, c), (0, True)]) for c in conditions]
+    products = [rebuild(sympy.Mul, [w, t]) for w, t in zip(weights, terms)]
     if kind in ("sum", "count"):
-        return sympy.Add(*(w * t for w, t in zip(weights, terms)))
+        return rebuild(sympy.Add, products)
     if kind == "mean":
         if not terms:
-            return sympy.nan
-        return sympy.Add(*(w * t for w, t in zip(weights, terms))) / sympy.Add(*weights)
+            return NAN
+        return rebuild(sympy.Mul, [rebuild(sympy.Add, products),
+                                   rebuild(sympy.Pow, [rebuild(sympy.Add, weights), -1])])
     if kind == "prod":
-        return sympy.Mul(*(t if c is sympy.true else sympy.Piecewise((t, c), (1, True))
-                           for t, c in zip(terms, conditions)))
+        return rebuild(sympy.Mul, [t if c is sympy.true else rebuild(sympy.Piecewise,
+                                                                     [(t, c), (1, True)])
+                                   for t, c in zip(terms, conditions)])
     if kind in ("max", "min"):
-        fill = -sympy.oo if kind == "max" else sympy.oo
+        fill = NEG_INF if kind == "max" else INF
         if not terms:
             return fill
-        parts = [t if c is sympy.true else sympy.Piecewise((t, c), (fill, True))
+        parts = [t if c is sympy.true else rebuild(sympy.Piecewise, [(t, c), (fill, True)])
                  for t, c in zip(terms, conditions)]
-        return (sympy.Max if kind == "max" else sympy.Min)(*parts)
+        return rebuild(sympy.Max if kind == "max" else sympy.Min, parts)
     raise LoweringError(f"unknown aggregate {kind}")  # pragma: no cover - grammar forbids
 
 
@@ -213,9 +276,9 @@ def as_sympy(value) -> sympy.Basic:
         return sympy.true if bool(data) else sympy.false
     number = float(data)
     if math.isnan(number):
-        return sympy.nan
+        return NAN
     if math.isinf(number):
-        return sympy.oo if number > 0 else -sympy.oo
+        return INF if number > 0 else NEG_INF
     if number.is_integer() and abs(number) < 2**53:
         return sympy.Integer(int(number))
     return sympy.Float(number)
@@ -238,20 +301,59 @@ def fold(model: Model | Context, expr: sympy.Basic, variables: Iterable[sympy.Sy
     else:
         ctx = model
     variables = frozenset(variables)
-    folder = _Folder(ctx, variables | frozenset(symbolic), variables, span, max_terms)
+    free = variables | frozenset(symbolic) | frozenset(NON_FINITE)
+    folder = _Folder(ctx, free, variables, span, max_terms)
     with np.errstate(all="ignore"):
         return folder(expr)
+
+
+def _piecewise(*pairs):
+    """Piecewise as gamespec.evaluate chooses: the first value whose condition holds,
+    elementwise, NaN where none does (conditions and values broadcast; a condition that
+    does not depend on the arguments may be a plain truth value)."""
+    out = np.nan
+    for condition, value in reversed(pairs):
+        out = np.where(np.asarray(condition, dtype=bool), value, out)
+    return out
+
+
+class _Printer(NumPyPrinter):
+    """NumPy code as lambdify prints it, with Piecewise through `_piecewise`."""
+
+    def _print_Piecewise(self, expr):
+        pairs = ", ".join(f"({self._print(c)}, {self._print(e)})" for e, c in expr.args)
+        return f"_gamespec_piecewise({pairs})"
+
+    def _nested(self, name: str, args) -> str:
+        """And/Or as nested binary calls (they broadcast a constant against an array,
+        which `logical_and.reduce` over a tuple does not)."""
+        parts = [self._print(a) for a in args]
+        out = parts[-1]
+        for part in reversed(parts[:-1]):
+            out = f"{name}({part}, {out})"
+        return out
+
+    def _print_And(self, expr):
+        return self._nested("logical_and", expr.args)
+
+    def _print_Or(self, expr):
+        return self._nested("logical_or", expr.args)
 
 
 def to_numpy(args: Sequence[sympy.Symbol], expr: sympy.Basic, *,
              span: Span | None = None) -> Callable:
     """`expr` (already folded) as a NumPy function of `args`, broadcasting over arrays."""
     try:
-        return sympy.lambdify(tuple(args), expr, modules=[numpy_namespace(), "numpy"],
-                              cse=True)
+        fn = sympy.lambdify(tuple(args), expr, modules=[numpy_namespace(), "numpy"],
+                            printer=_Printer({"fully_qualified_modules": False, "inline": True,
+                                              "allow_unknown_functions": True}), cse=True)
     except (TypeError, NameError, SyntaxError, ValueError, NotImplementedError) as exc:
         raise LoweringError(f"cannot compile `{sympy.sstr(expr)[:80]}` to NumPy: {exc}",
                             span=span) from None
+    # lambdify binds every free symbol's name to the symbol itself: the non-finite
+    # stand-ins get their NumPy values in the function's own (fresh) namespace
+    fn.__globals__.update({s.name: v for s, v in NON_FINITE.items()})
+    return fn
 
 
 def lower(model: Model | Context, expr: sympy.Basic, variables: Sequence[sympy.Symbol], *,
@@ -259,7 +361,7 @@ def lower(model: Model | Context, expr: sympy.Basic, variables: Sequence[sympy.S
     """`fold` then `to_numpy`: a NumPy function of `variables` (in that order) that
     evaluates a Model expression in bulk; every parameter takes its value."""
     folded = fold(model, expr, variables, span=span)
-    extra = folded.free_symbols - set(variables)
+    extra = folded.free_symbols - set(variables) - set(NON_FINITE)
     if extra:
         names = ", ".join(sorted(sympy.sstr(s) for s in extra))
         raise LoweringError(f"the expression depends on {names}, which has no value here",

@@ -204,3 +204,49 @@ def test_an_index_that_is_a_strategy_variable_cannot_be_lowered():
     w = model.params["w"].symbol
     with pytest.raises(LoweringError, match="indexed by a strategy"):
         fold(model, sympy.Indexed(w, x) * x, [x])
+
+
+def _random_expression(rng, depth: int, bound: tuple[str, ...] = ()) -> str:
+    """A random payoff over the BASE spec's names (seeded): strategies, parameters, the
+    index variables in scope, and every aggregate and conditional form."""
+    leaves = ["x", "y", "k", "w[2]", "v[Mid]", "0.5", "2"] + [f"w[{b}]" for b in bound]
+    if depth == 0:
+        return str(rng.choice(leaves))
+    sub = lambda extra=(): _random_expression(rng, depth - 1, bound + extra)  # noqa: E731
+    free = [v for v in ("i", "j") if v not in bound]
+    form = int(rng.integers(11 if free else 7))
+    if form == 0:
+        return f"({sub()} + {sub()})"
+    if form == 1:
+        return f"({sub()} * {sub()})"
+    if form == 2:
+        return f"[{sub()} > {sub()}] * {sub()}"
+    if form == 3:
+        return f"(if {sub()} <= {sub()} then {sub()} else {sub()})"
+    if form == 4:
+        return f"max({sub()}, {sub()})"
+    if form == 5:
+        return f"exp(-({sub()})^2)"
+    if form == 6:
+        return f"abs({sub()} - {sub()})"
+    var = free[0]
+    kind = ("sum", "mean", "max", "min")[form - 7]
+    body = sub((var,))
+    if rng.random() < 0.5:
+        return f"{kind}({var} in S : w[{var}] * {sub((var,))} > 1) ({body})"
+    return f"{kind}({var} in S) ({body})"
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_payoffs_lower_to_what_the_evaluator_computes(seed):
+    rng = np.random.default_rng(seed)
+    payoff = _random_expression(rng, 3)
+    model = _model(payoff)
+    variables = [s.symbol for s in model.strategies()]
+    fn = lower(model, model.payoff_of("a"), variables)
+    xs, ys = _points(seed, 100)
+    with np.errstate(all="ignore"):
+        got = np.broadcast_to(np.asarray(fn(xs, ys), float), xs.shape)
+        want = _by_evaluator(model, model.payoff_of("a"), xs, ys)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True,
+                               err_msg=payoff)
