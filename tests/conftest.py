@@ -1,6 +1,7 @@
 """Shared fixtures: the repo's specs folder and the data mirror (../shared/data)."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -28,3 +29,21 @@ def mirror() -> Path:
                     "beside the repo)")
     os.environ.setdefault("GAMESPEC_DATA_MIRROR", str(found))
     return found
+
+
+@functools.cache
+def _solved(spec: str, params: tuple, method: str | None):
+    from gamespec.api import solve_model
+    from gamespec.language.loader import load_model
+
+    return solve_model(load_model(str(SPECS / f"{spec}.game"), dict(params)), method)
+
+
+@pytest.fixture(scope="session")
+def solved_spec():
+    """`solved_spec(name, method=None, **params)`: the Result of `gamespec solve` of a
+    bundled spec, computed once per test session (Results are frozen: safe to share)."""
+    def solve(spec: str, method: str | None = None, **params):
+        return _solved(spec, tuple(sorted(params.items())), method)
+
+    return solve

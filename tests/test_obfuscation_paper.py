@@ -219,16 +219,14 @@ def test_derivation_of_the_user_best_response():
 SPEC = Path(__file__).resolve().parents[1] / "specs" / "obfuscation_mfg.game"
 
 
-def _spec_result(**params):
-    import gamespec
-    from gamespec.statements import evaluate_statements
-
-    game = gamespec.load(SPEC, **params)
-    return evaluate_statements(game.model, game.solve())
+@pytest.fixture
+def spec_result(solved_spec):
+    """The spec solved through the run path (statements included), once per session."""
+    return lambda **params: solved_spec("obfuscation_mfg", **params)
 
 
-def test_spec_claims_at_the_worked_example_match_the_oracle(exact):
-    result = _spec_result()
+def test_spec_claims_at_the_worked_example_match_the_oracle(exact, spec_result):
+    result = spec_result()
     oracle = exact["worked"]
     assert result.reports["regime_exact"] == oracle.exact.regime == 3
     for variant in ob.VARIANTS:
@@ -255,8 +253,8 @@ def test_spec_claims_at_the_worked_example_match_the_oracle(exact):
     assert result.reports["tau_exact"] == "nan" or math.isnan(result.reports["tau_exact"])
 
 
-def test_spec_reports_in_regime_3_match_the_oracle(exact):
-    result = _spec_result(P_S=3, C_S=0.5, kappa=0.01)
+def test_spec_reports_in_regime_3_match_the_oracle(exact, spec_result):
+    result = spec_result(P_S=3, C_S=0.5, kappa=0.01)
     oracle = exact["3"]
     assert result.reports["regime_exact"] == 3
     for variant in ob.VARIANTS:

@@ -36,7 +36,7 @@ def _drop_timing_keys(value):
 
 
 @pytest.mark.parametrize("spec", BUNDLED)
-def test_one_point_sweep_equals_solve(spec, request):
+def test_one_point_sweep_equals_solve(spec, request, solved_spec):
     """For every bundled spec, the sweep's point is exactly `gamespec solve` (the sweep
     once dropped the spec's `solve using ... { }` options)."""
     if spec in NEEDS_DATA:
@@ -48,7 +48,7 @@ def test_one_point_sweep_equals_solve(spec, request):
                    if not p.index_sets and p.value is not None), None)
     if scalar is not None:  # a one-value axis at the spec's own value
         axes = [parse_grid(f"{scalar.name}={scalar.value!r}")]
-    solved = solve_model(model).as_dict()
+    solved = solved_spec(spec).as_dict()
     [swept] = run_sweep(path, axes, {}, None, {}, workers=1, full=True)
     assert swept.get("status") != "error", swept.get("reason")
     assert _drop_timing_keys(swept) == _drop_timing_keys(solved)

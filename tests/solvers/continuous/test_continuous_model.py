@@ -81,20 +81,16 @@ def test_obfuscation_worked_example_interior_best_response_and_leader():
     assert isinstance(payoff, sympy.Expr)
 
 
-def test_paper_regimes_beside_the_exact_answer():
+def test_paper_regimes_beside_the_exact_answer(solved_spec):
     # the worked example: the paper's Table I says regime 1 (status quo); the exact
     # answer is a positive promise with users not obfuscating (regime 3). The regimes are
     # the spec's own `report` and `claim` statements (gamespec.statements)
-    from gamespec.statements import evaluate_statements
-
-    model = load_model(SPECS / "obfuscation_mfg.game")
-    result = evaluate_statements(model, run_model(model))
+    result = solved_spec("obfuscation_mfg")
     assert (result.reports["regime_exact"], result.reports["regime_paper"]) == (3, 1)
     assert result.claims["table1_paper"]["verdict"] == "does not hold"
     assert result.compare == {}
     # a point of regime 2 where the paper is right: high kappa, users obfuscate at M
-    model = load_model(SPECS / "obfuscation_mfg.game", {"kappa": 0.5, "P_S": 3, "C_S": 0.5})
-    result = evaluate_statements(model, run_model(model))
+    result = solved_spec("obfuscation_mfg", kappa=0.5, P_S=3, C_S=0.5)
     assert result.reports["regime_exact"] == 2
     assert result.claims["table1_paper"]["verdict"] == "holds"
     assert result.strategies["users"] == pytest.approx(100)
