@@ -250,3 +250,16 @@ def test_random_payoffs_lower_to_what_the_evaluator_computes(seed):
         want = _by_evaluator(model, model.payoff_of("a"), xs, ys)
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, equal_nan=True,
                                err_msg=payoff)
+
+
+def test_a_closed_form_never_mixes_a_folded_table_with_the_symbol_it_was_computed_from():
+    # k[1] = c: keeping c symbolic beside k's folded number gave x = c/3 + 8/3 at c = 1
+    # (wrong in c); with a table folded, every parameter takes its value
+    text = ("set F = {1}\nparam c = 1\nparam k[i in F] = c\n"
+            "player a { choose x in [0, 10] }\nplayer b { choose y in [0, 10] }\n"
+            "payoff a = (10 - x - y) * x - k[1] * x\npayoff b = (10 - x - y) * y - c * y\n")
+    for c, want in ((1, 3.0), (4, 2.0)):
+        result = solve_model(model_from_string(text, "k.game", {"c": c}), method="continuous")
+        assert result.strategies["a"] == pytest.approx(want, abs=1e-9)
+        for form in result.derived.get("closed_form", {}).values():
+            assert "c" not in form and float(form) == pytest.approx(want)

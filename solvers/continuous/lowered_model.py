@@ -10,6 +10,7 @@ import sympy
 
 from gamespec import lowering
 from gamespec.errors import SpecError
+from gamespec.language.symbols import SetAggregate
 from gamespec.model import MeanField, Model, Player
 
 
@@ -20,6 +21,15 @@ def variables(model: Model) -> list[sympy.Symbol]:
 
 
 def _parameters(model: Model) -> list[sympy.Symbol]:
+    """The scalar parameters kept by name (closed forms stay symbolic in them), unless
+    some payoff or field folds a table or an aggregate: an indexed parameter's values may
+    have been computed from a scalar one (param k[i in F] = c), and a closed form mixing
+    k's folded number with the symbol c would be wrong in c. Then every parameter takes
+    its value and closed forms are numbers."""
+    exprs = [model.expand_lets(model.payoff_of(p)) for p in model.players]
+    exprs += [model.expand_lets(f.body) for p in model.players.values() for f in p.fields]
+    if any(e.has(SetAggregate) or e.atoms(sympy.Indexed) for e in exprs):
+        return []
     return [p.symbol for p in model.params.values() if not p.index_sets]
 
 
