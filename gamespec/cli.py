@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     formats.add_argument("--csv", action="store_true",
                          help="print the per-player table (values, strategies) as CSV")
     solve.add_argument("--out", metavar="PATH", help="write the JSON result to PATH (atomically)")
-    solve.add_argument("--plot", metavar="PNG", help="also draw the answer (the default picture "
+    solve.add_argument("--plot", metavar="FILE", help="also draw the answer, as .png, .pdf or .svg "
+                       "(the default picture "
                        "for the method, or --plot-kind)")
     solve.add_argument("--plot-kind", choices=PLOT_KINDS, metavar="KIND",
                        help="the picture --plot draws: " + ", ".join(PLOT_KINDS))
@@ -95,14 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", metavar="PATH", help="write the table (.csv or .json)")
     sweep.add_argument("--full", action="store_true", help="JSON: every point's whole result "
                        "(as `gamespec solve --json`) instead of a table row")
-    sweep.add_argument("--plot", metavar="PNG", help="draw the table")
+    sweep.add_argument("--plot", metavar="FILE", help="draw the table (.png, .pdf or .svg)")
     sweep.add_argument("--color", metavar="COLUMN", help="the column a 2-D plot shows")
-    plot = sub.add_parser("plot", help="draw a game, its answer, or a sweep table (PNG)")
+    plot = sub.add_parser("plot", help="draw a game, its answer, or a sweep table (PNG, PDF, SVG)")
     common(plot)
     plot.add_argument("--kind", choices=PLOT_KINDS, metavar="KIND",
                       help="what to draw: " + ", ".join(PLOT_KINDS) + " (default: by method; "
                       "regime for a .csv or .json table)")
-    plot.add_argument("--out", metavar="PNG", required=True, help="the PNG to write (atomically)")
+    plot.add_argument("--out", metavar="FILE", required=True,
+                      help="the picture to write, atomically: .png, .pdf or .svg")
     plot.add_argument("--method", help="solve with this method first (see `gamespec info`)")
     plot.add_argument("--seed", type=int, default=0)
     plot.add_argument("--profile", metavar="NAME", help="distribution: the named profile shown "
@@ -282,7 +284,7 @@ def cmd_solve(args) -> int:
     from gamespec.render.terminal import render_result, use_color
 
     if args.plot_kind and not args.plot:
-        raise SpecError("--plot-kind chooses the picture --plot draws: give --plot PNG too")
+        raise SpecError("--plot-kind chooses the picture --plot draws: give --plot FILE too")
     start = time.perf_counter()
     model = _load(args, args.file)
     options = parse_options(args.options)

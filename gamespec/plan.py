@@ -71,7 +71,8 @@ def build_plan(model: Model, method: str | None = None, *, seed: int | None = No
     if time_limit is not None and (isinstance(time_limit, bool)
                                    or not isinstance(time_limit, (int, float))
                                    or not 0 < time_limit < math.inf):
-        raise SpecError("--time-limit must be a positive number of seconds (not inf)")
+        raise SpecError(f"--time-limit must be a positive, finite number of seconds, "
+                        f"not {time_limit!r}")
     start = time.perf_counter()
     cls = cls if cls is not None else classify(model)
     entry = choose_method(model, cls, method)

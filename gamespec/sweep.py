@@ -233,7 +233,7 @@ def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | 
     implementation, gamespec.plots.regime): `column` (default: the first numeric `value:` or
     `strategy:` column, else the regime default) over the first grid axis, and the second
     as y. The rows are drawn as their CSV table reads back. Returns the column drawn."""
-    from gamespec.plots.common import save_png
+    from gamespec.plots.common import save_figure
     from gamespec.plots.regime import plot_regime
 
     if not 1 <= len(axes) <= 2:
@@ -244,7 +244,7 @@ def plot_sweep(rows: list[dict], axes: list[GridAxis], path: str, column: str | 
     column = column or (numeric[0] if numeric else None)
     fig = plot_regime(rows, x=axes[0].name, y=axes[1].name if len(axes) == 2 else None,
                       color=column, title=title)
-    save_png(fig, path)
+    save_figure(fig, path)
     return column or ""
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gamespec.plots.common import save_png
+from gamespec.plots.common import save_figure
 from gamespec.plots.from_result import check_kind, default_kind, plot_result
 from gamespec.plots.kinds import KINDS
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from gamespec.result import Result
 
 __all__ = ["KINDS", "default_kind", "is_table_path", "plot_game", "plot_regime",
-           "plot_regime_file", "plot_result", "save_png"]
+           "plot_regime_file", "plot_result", "save_figure"]
 
 
 def is_table_path(path: str | Path) -> bool:

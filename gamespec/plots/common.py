@@ -1,4 +1,4 @@
-"""What every picture shares: the figure, the colours, atomic PNG writing, jump-aware
+"""What every picture shares: the figure, the colours, atomic writing (PNG, PDF, SVG), jump-aware
 curves, and the figure data a Result holds (`Result.extra["figures"]`)."""
 from __future__ import annotations
 
@@ -27,15 +27,24 @@ def figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
 
 
-def save_png(fig: Figure, path: str | Path) -> None:
-    """Render the figure with Agg and write the PNG atomically."""
+FORMATS = {".png": "png", ".pdf": "pdf", ".svg": "svg"}
+
+
+def save_figure(fig: Figure, path: str | Path) -> None:
+    """Render the figure and write it atomically, in the format its suffix names (.png at
+    DPI dots per inch, or the vector formats .pdf and .svg)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from gamespec.atomic_files import write_atomic_bytes
 
+    suffix = Path(str(path)).suffix.lower()
+    if suffix not in FORMATS:
+        raise SpecError(f"cannot write a picture to {path}: unknown format "
+                        f"{suffix or '(no suffix)'}",
+                        hint="name the file .png, .pdf or .svg")
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    fig.savefig(buffer, format=FORMATS[suffix], dpi=DPI)
     write_atomic_bytes(path, buffer.getvalue())
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gamespec.errors import SpecError
-from gamespec.plots.common import figure_data, figures_of, save_png
+from gamespec.plots.common import figure_data, figures_of, save_figure
 from gamespec.plots.kinds import KINDS, RESULT_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,7 +32,7 @@ def plot_result(result: Result, kind: str | None = None, path: str | Path | None
     draw = importlib.import_module(f"gamespec.plots.{MODULES[kind]}").draw
     fig = draw(data, result, **{k: v for k, v in options.items() if v is not None})
     if path is not None:
-        save_png(fig, path)
+        save_figure(fig, path)
     return fig
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gamespec.errors import SpecError
-from gamespec.plots.common import ACCENT, figure, save_png
+from gamespec.plots.common import ACCENT, figure, save_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -23,7 +23,7 @@ def plot_regime_file(path: str | Path, out: str | Path | None = None, *, x: str 
     rows = read_table(str(path))
     fig = plot_regime(rows, x=x, y=y, color=color, title=Path(str(path)).name)
     if out is not None:
-        save_png(fig, out)
+        save_figure(fig, out)
     return fig
 
 
