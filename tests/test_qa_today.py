@@ -74,11 +74,6 @@ def test_time_limit_message_names_the_value_given(tmp_path, capsys):
     assert "not inf" not in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a brd result's payoff-table fixes the other agents at enumeration's first "
-    "equilibrium, not at the brd answer, so the answer is not in the picture",
-)
 def test_brd_payoff_table_shows_the_brd_answer(tmp_path):
     game = gamespec.loads(EL_FAROL)
     result = game.solve(method="brd", seed=7, figures=True)

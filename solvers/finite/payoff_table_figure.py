@@ -27,10 +27,16 @@ def payoff_table_figure(model: Model, strategies: dict, pure_equilibria: Callabl
     if len(nf.agents) < 2:
         return "unavailable", "a payoff table needs at least two agents"
     equilibria = pure_equilibria(nf)
-    fixed = tuple(equilibria[0][2:]) if equilibria else (0,) * (len(nf.agents) - 2)
-    shown = [[int(e[0]), int(e[1])] for e in equilibria if tuple(e[2:]) == fixed]
     mixed = _mixed_marginals(nf, strategies)
-    answer = _solved_cell(model, nf, strategies, mixed) if outline_answer else None
+    solved = _solved_positions(model, nf, strategies, mixed) if outline_answer else None
+    if solved is not None and len(nf.agents) > 2 and None not in solved[2:]:
+        fixed = tuple(solved[2:])  # the others where the solver's answer has them
+    else:
+        fixed = tuple(equilibria[0][2:]) if equilibria else (0,) * (len(nf.agents) - 2)
+    shown = [[int(e[0]), int(e[1])] for e in equilibria if tuple(e[2:]) == fixed]
+    answer = None
+    if solved is not None and solved[:2] != [None, None] and tuple(solved[2:]) == fixed:
+        answer = solved[:2]
     others = ", ".join(f"{nf.agents[k + 2]}={nf.labels[k + 2][i]}" for k, i in enumerate(fixed))
     return "payoff-table", {
         "agents": list(nf.agents[:2]),
@@ -59,25 +65,24 @@ def _strategy_axis(model: Model, agent: str) -> str:
     return f"{agent}'s strategy"
 
 
-def _solved_cell(model: Model, nf, strategies: dict, mixed) -> list | None:
-    """[row, column] of the solved pure strategies of the first two agents (None for a
-    mixed one)."""
-    if len(nf.agents) != 2:
-        return None
+def _solved_positions(model: Model, nf, strategies: dict, mixed) -> list | None:
+    """The index of each agent's solved pure strategy among its labels (None for a mixed
+    or unknown one); None when no agent has one."""
     position: list[int | None] = []
     for k, agent in enumerate(nf.agents):
         strategy = strategies.get(agent)
-        label = strategy if isinstance(strategy, str) else None
+        label = strategy if isinstance(strategy, (str, int, float)) and \
+            not isinstance(strategy, bool) else None
         player = model.players.get(agent)
         if isinstance(strategy, dict) and player is not None and k not in mixed and \
                 player.strategies[0].condition_sets:
             elements = player.strategies[0].condition_sets[0].elements
             parts = [strategy.get(str(_plain(e))) for e in elements]
             label = "(" + ", ".join(str(v) for v in parts) + ")" if None not in parts else None
-        position.append(nf.labels[k].index(label) if label in nf.labels[k] else None)
-    if position == [None, None]:
-        return None
-    return position
+        labels = [str(_plain(x)) for x in nf.labels[k]]
+        text = None if label is None else str(_plain(label))
+        position.append(labels.index(text) if text in labels else None)
+    return None if all(p is None for p in position) else position
 
 
 def _mixed_marginals(nf, strategies: dict) -> dict[int, dict[str, float]]:
