@@ -326,7 +326,9 @@ class _Abort(Exception):
 
 def _lambdify_rows(args: Sequence[sp.Symbol], exprs: Sequence[sp.Expr]) -> Callable:
     """lambdify a list of expressions into f(*args) -> (len(exprs), *shape) array."""
-    fn = sp.lambdify(list(args), list(exprs), modules="numpy")
+    from gamespec.lowering import numpy_namespace
+
+    fn = sp.lambdify(list(args), list(exprs), modules=[numpy_namespace(), "numpy"])
 
     def evaluate(*values: object) -> np.ndarray:
         shape = np.broadcast(*values).shape if values else ()

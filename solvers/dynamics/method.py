@@ -47,8 +47,20 @@ def equations(model: Model) -> el.EquationsOfMotion:
     dyn = model.dynamics
     if dyn.lagrangian is None:
         raise SolverError("the dynamics block has no lagrangian")
-    return el.derive_equations(model.expand_lets(dyn.lagrangian), list(dyn.coordinates),
-                               dyn.index)
+    return el.derive_equations(lowered_lagrangian(model), list(dyn.coordinates), dyn.index)
+
+
+def lowered_lagrangian(model: Model, lagrangian=None):
+    """The Lagrangian (or `lagrangian`) through the one lowering (gamespec.lowering.fold):
+    indexed parameters, data, aggregates and library functions folded to numbers, scalar
+    parameters kept by name (so the equations stay symbolic in them), the coordinates and
+    the index free."""
+    from gamespec.lowering import fold
+
+    dyn = model.dynamics
+    scalars = [p.symbol for p in model.params.values() if not p.index_sets]
+    return fold(model, dyn.lagrangian if lagrangian is None else lagrangian, [dyn.index],
+                scalars, span=dyn.span)
 
 
 def normal_modes(eqs: el.EquationsOfMotion) -> el.NormalModes | None:
@@ -127,7 +139,7 @@ def variant_report(model: Model) -> el.VariantReport | None:
         return None
     lagrangian = dyn.claimed_lagrangian if dyn.claimed_lagrangian is not None \
         else dyn.lagrangian
-    return el.check_variant(model.expand_lets(lagrangian), list(dyn.claims),
+    return el.check_variant(lowered_lagrangian(model, lagrangian), list(dyn.claims),
                             list(dyn.coordinates), dyn.index)
 
 

@@ -136,3 +136,27 @@ def test_a_condition_that_is_not_solved_says_so() -> None:
     result = solve(model, classify(model), dict(model.solve_options))
     assert result.extra["unsolved_conditions"] == ["comply"]
     assert result.derived["condition comply"].endswith("(not solved for a parameter)")
+
+
+def test_lagrangian_reads_indexed_params_and_library_functions_through_the_lowering():
+    """An oscillator whose stiffness is a sum over an indexed parameter (w = 1, 2, 3: k = 1)
+    plus a library function's constant: x(t) = cos(t), and the equation keeps `k` by name."""
+    import math
+
+    from gamespec.api import derive_model, solve_model
+    from gamespec.language.loader import model_from_string
+
+    spec = """
+param k = 1
+param w[j in 1..3] = j
+dynamics over t in [0, 5] {
+  coordinates x
+  lagrangian = x'^2 / 2 - k * x^2 / 2 * sum(j in 1..3) w[j] / 6 + laplace_mass(0.5, 1, 1, 2)
+  initial x = 1, x' = 0
+}
+"""
+    result = solve_model(model_from_string(spec, "osc.game"))
+    assert result.certificate.ok
+    assert result.values["x(5)"] == pytest.approx(math.cos(5), abs=1e-7)
+    text = derive_model(model_from_string(spec, "osc.game")).plain()
+    assert "k*x(t)" in text.replace(" ", "")
