@@ -81,3 +81,39 @@ def test_brd_payoff_table_shows_the_brd_answer(tmp_path):
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
     others = [f"agent[{i}]={result.strategies[f'agent[{i}]']}" for i in range(3, 7)]
     assert all(part in title for part in others), (title, result.strategies)
+
+
+# count(...) over ten thresholds with the strategy in the filter: a step function with
+# ten steps; a = 1 (payoff 10 - 8 = 2) is the best response. Four steps take ~10 s, six
+# ~70 s, eight or more do not finish (branch enumeration in the symbolic best response).
+STEPS = """
+game "Ten steps"
+set S = 1..10
+param t[i in S] = i / 10
+player a { choose x in [0, 1] }
+player b { choose y in [0, 1] }
+payoff a = count(i in S : t[i] <= x) - 8 * x + 0 * y
+payoff b = -(y - x)^2
+"""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a payoff with ten strategy-dependent indicators does not solve in minutes "
+    "(solvers/continuous/symbolic.py smooth_branches enumerates indicator branches)",
+)
+def test_step_payoff_with_ten_indicators_solves_quickly():
+    result = gamespec.loads(STEPS).solve(time_limit=3)
+    assert result.strategies["a"] == pytest.approx(1.0)
+    assert result.strategies["b"] == pytest.approx(1.0)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a one-point interval [0, a - 5] at a = 5 is refused as 'empty: [0, 0]'",
+)
+def test_one_point_interval_is_not_called_empty():
+    text = COURNOT.replace("[0, 10] }\nplayer b", "[0, 0] }\nplayer b")
+    result = gamespec.loads(text).solve()
+    assert result.strategies["a"] == 0.0
+    assert result.strategies["b"] == pytest.approx(4.5)
