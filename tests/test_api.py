@@ -78,7 +78,8 @@ def test_errors_are_exceptions_not_exits():
     with pytest.raises(SolverError) as info:
         game.solve(method="continuous")
     assert info.value.exit_code == 3 and isinstance(info.value, GamespecError)
-    with pytest.raises(SpecError, match="time-limit must be a positive number"):
+    with pytest.raises(SpecError, match="time-limit must be a positive, finite number of "
+                                        "seconds, not 0"):
         game.solve(time_limit=0)
 
 

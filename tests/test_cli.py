@@ -111,7 +111,7 @@ def test_solve_csv_table(capsys):
 @pytest.mark.parametrize(("argv", "message"), [
     (["solve", "--json", "--csv"], "not allowed with argument"),
     (["derive", "--latex", "--json"], "not allowed with argument"),
-    (["solve", "--plot-kind", "payoff-table"], "give --plot PNG too"),
+    (["solve", "--plot-kind", "payoff-table"], "give --plot FILE too"),
     (["sweep", "--grid", "T_hi=1:2:2", "--workers", "0"], "at least 1"),
 ])
 def test_options_that_would_be_ignored_are_refused(argv, message, capsys):
@@ -180,7 +180,7 @@ def test_a_limit_holds_for_one_command_only() -> None:
 @pytest.mark.parametrize("args, message", [
     (["--out", "/proc/gamespec-test.json"], "cannot write /proc/gamespec-test.json"),
     (["--out", ""], "--out needs a file path"),
-    (["--time-limit", "inf"], "--time-limit must be a positive number"),
+    (["--time-limit", "inf"], "--time-limit must be a positive, finite number of seconds, not inf"),
     (["--limit", "set_size=abc"], "--limit set_size: 'abc' is not a number"),
 ])
 def test_bad_command_line_values_are_exit_2(capsys, args, message) -> None:
