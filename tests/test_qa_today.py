@@ -108,10 +108,6 @@ def test_step_payoff_with_ten_indicators_solves_quickly():
     assert result.strategies["b"] == pytest.approx(1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a one-point interval [0, a - 5] at a = 5 is refused as 'empty: [0, 0]'",
-)
 def test_one_point_interval_is_not_called_empty():
     text = COURNOT.replace("[0, 10] }\nplayer b", "[0, 0] }\nplayer b")
     result = gamespec.loads(text).solve()
@@ -131,11 +127,6 @@ payoff b = (10 - x - y) * y
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="derive prints 'closed form: x: 10/3' for any C (the interior branch's "
-    "solution), but for C > 100/9 the equilibrium is x = 0, y = 5, which solve finds",
-)
 def test_derive_closed_form_agrees_with_the_solve():
     game = gamespec.loads(ENTRY_COST)
     result = game.solve()

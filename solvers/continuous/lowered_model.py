@@ -56,9 +56,10 @@ def bounds(model: Model, player: Player) -> tuple[float, float]:
     domain = player.strategies[0].domain
     low = number(model, domain.low, domain.span)
     high = number(model, domain.high, domain.span)
-    if not low < high:
+    if not low <= high:  # a single point is a strategy fixed at that value
         raise SpecError(f"the interval of `{player.name}` is empty: [{low:g}, {high:g}]",
-                        span=player.strategies[0].span)
+                        span=player.strategies[0].span,
+                        hint="its lower end lies above its upper end")
     return low, high
 
 

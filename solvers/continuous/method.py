@@ -62,10 +62,12 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
                        "population with one mean field, or a population alone")
     try:  # every expression the method evaluates must lower to NumPy
         for player in model.players.values():
+            if isinstance(player.strategies[0].domain, IntervalDomain):
+                _bounds(model, player)
             _payoff(model, player.name)
             for mean_field in player.fields:
                 _field_body(model, mean_field)
-    except lowering.LoweringError as exc:
+    except (lowering.LoweringError, SpecError) as exc:
         return False, Refusal(exc.message, exc.span)
     return True, ""
 
@@ -271,24 +273,44 @@ def derive(model: Model, cls: Classification, derivation) -> None:
                       f"{leader.strategies[0].symbol} in {leader.strategies[0].domain.describe()}"
                       f", with ({own}, {field.name}) = Gamma({leader.strategies[0].symbol}), the "
                       "selected population equilibrium"))
+    branched = _branched_payoffs(model) if shape in ("stackelberg", "nash") else []
+    if branched:
+        items.append(("closed form", "none offered: the payoff of " + ", ".join(branched)
+                      + " has indicator or if-then-else branches in its own strategy, which "
+                      "first-order conditions alone would ignore (solve compares every "
+                      "branch and the interval's ends)"))
     if shape == "stackelberg":
         leader = model.players[model.order[0][0]]
         follower = model.players[model.order[1][0]]
         items.append(("leader's reduced problem",
                       f"maximise {sympy.sstr(_payoff(model, leader.name))} with the follower's "
                       "best response substituted"))
-        for solution in cont.stackelberg_closed_form(
+        for solution in [] if branched else cont.stackelberg_closed_form(
                 _payoff(model, leader.name), _payoff(model, follower.name),
                 leader.strategies[0].symbol, follower.strategies[0].symbol):
             for key, value in solution.items():
                 items.append((f"closed form: {key}", value))
     if shape == "nash":
         players = list(model.players.values())
-        for solution in cont.nash_closed_form([_payoff(model, p.name) for p in players],
-                                              [p.strategies[0].symbol for p in players]):
+        for solution in [] if branched else cont.nash_closed_form(
+                [_payoff(model, p.name) for p in players],
+                [p.strategies[0].symbol for p in players]):
             for key, value in solution.items():
                 items.append((f"closed form: {key}", value))
     derivation.add("continuous game: best responses and equilibrium conditions", items)
+
+
+def _branched_payoffs(model: Model) -> list[str]:
+    """Players whose payoff branches (indicator, if-then-else, max/min) on their own
+    strategy: their first-order conditions do not give the equilibrium in closed form."""
+    out = []
+    for player in model.players.values():
+        own = player.strategies[0].symbol
+        payoff = _payoff(model, player.name)
+        if any(own in node.free_symbols for node in payoff.atoms(sympy.Piecewise, sympy.Heaviside,
+                                                                  sympy.Max, sympy.Min)):
+            out.append(player.name)
+    return out
 
 
 ENTRY = SolverEntry(
