@@ -188,7 +188,7 @@ def game_info(model: Model) -> GameInfo:
     from gamespec.solvers.registry import applicable, describe_class
 
     cls = classify(model)
-    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*RUN_SETTINGS[:2], *e.options))
+    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*[o for o in RUN_SETTINGS if o.name != "progress"], *e.options))
                     for e, ok, reason in applicable(model, cls))
     return GameInfo(model.title, model.path, cls, describe_class(cls), methods,
                     _experiment_infos(model), _update_profile_infos(model))

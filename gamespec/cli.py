@@ -106,7 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--out", metavar="FILE", required=True,
                       help="the picture to write, atomically: .png, .pdf or .svg")
     plot.add_argument("--method", help="solve with this method first (see `gamespec info`)")
-    plot.add_argument("--seed", type=int, default=0)
+    plot.add_argument("--seed", type=int, default=None, help="as `gamespec solve --seed`")
+    plot.add_argument("--time-limit", type=float, metavar="SECONDS",
+                      help="as `gamespec solve --time-limit`")
+    plot.add_argument("--option", dest="options", action="append", default=[],
+                      metavar="NAME=VALUE", help="an option of the method, as for solve")
     plot.add_argument("--profile", metavar="NAME", help="distribution: the named profile shown "
                       "beside the equilibrium (default: the spec's first)")
     plot.add_argument("--series", metavar="NAMES", help="distribution: the quantities to draw, "
@@ -340,9 +344,18 @@ def cmd_plot(args) -> int:
     if plots.is_table_path(args.file):
         raise SpecError(f"{args.file} is a table: only --kind regime draws tables",
                         hint="gamespec plot TABLE.csv --kind regime --x COL --y COL --color COL")
+    from gamespec.api import solve_model
+
     model = _load(args, args.file)
-    plots.plot_game(model, kind, args.out, method=args.method, seed=args.seed,
-                    profile=args.profile, series=args.series)
+    result = solve_model(model, args.method, args.seed, args.time_limit,
+                         {**parse_options(args.options), "figures": True})
+    plots.plot_game(model, kind, args.out, result=result, profile=args.profile,
+                    series=args.series)
+    if not result.certificate.ok:
+        print(f"gamespec: the {result.method} answer drawn is not certified "
+              f"(status {result.status}, {result.certificate.kind}: "
+              f"{result.certificate.residual:.3g})", file=sys.stderr)
+        return EXIT_SOLVER
     return EXIT_OK
 
 

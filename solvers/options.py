@@ -84,9 +84,11 @@ class SolverOption:
                 raise SpecError(problem, span=span,
                                 hint=f'did you mean "{close[0]}"?' if close else None)
             return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(
-                float(value)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise SpecError(problem, span=span)
+        if not math.isfinite(float(value)):
+            raise SpecError(f"{where} `{self.name}` must be a finite number, not {value}",
+                            span=span)
         if self.kind == "int":
             if float(value) != int(value):
                 raise SpecError(problem, span=span)

@@ -165,3 +165,23 @@ def test_cli_sweep_refuses_a_bad_option_once(tmp_path, capsys):
                  "--option", "passes=0"])
     assert code == 2
     assert "`passes` must be >= 1" in capsys.readouterr().err
+
+
+def test_cli_plot_takes_options_and_exits_3_on_an_uncertified_answer(tmp_path, capsys):
+    """`plot` solves through the same plan as `solve` (--option, --seed) and, like solve,
+    exits 3 when the answer it draws is not certified (the picture is still written)."""
+    spec = tmp_path / "farol.game"
+    spec.write_text("""
+set I = 1..6
+players agent[i in I] { choose go in {0, 1} }
+let attendance = sum(j in I) go[j]
+payoff agent = go[i] * (if attendance <= 3 then 1 else -1)
+""")
+    out = tmp_path / "table.svg"
+    code = main(["plot", str(spec), "--kind", "payoff-table", "--out", str(out),
+                 "--method", "brd", "--option", "passes=1", "--seed", "3"])
+    assert code == 3
+    assert "not certified" in capsys.readouterr().err
+    assert out.read_text().lstrip().startswith("<?xml")
+    assert main(["plot", str(spec), "--out", str(out), "--method", "brd",
+                 "--option", "pases=3"]) == 2

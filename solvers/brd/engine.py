@@ -245,7 +245,8 @@ class BRDNotConverged(SolverError):
 
     _HINTS: ClassVar[dict[str, str]] = {
         "cycle": "best-response dynamics need not converge outside potential or weakly "
-        "acyclic games; try sequential updates, another start, or a mixed-strategy solver",
+        "acyclic games; try another start (--seed, or start = a profile), sequential "
+        "updates if they were simultaneous, or a mixed-strategy method",
         "pass_limit": "raise the pass limit or loosen the improvement tolerance",
         "time_limit": "raise the time limit",
     }
