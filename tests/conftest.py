@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
+# test-support modules (tests/oracles/, tests/spec_runs.py) import by name from any test
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def data_mirror() -> Path | None:

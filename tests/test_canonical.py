@@ -6,13 +6,12 @@ search over the normal form, SciPy's LP, a dense grid of best responses evaluate
 gamespec.evaluate rather than by the lowering the solvers use)."""
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+import spec_runs as runs  # (tests/spec_runs.py: runs cached for the session)
 from scipy.optimize import linprog
 
 from gamespec.errors import GamespecError
@@ -20,20 +19,6 @@ from gamespec.evaluate import LArray, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.normal_form import build_normal_form
 from gamespec.solvers.continuous.method import shape_of
-
-
-def _spec_runs():
-    """tests/spec_runs.py, one module for the session (its runs are cached)."""
-    if "spec_runs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "spec_runs", Path(__file__).with_name("spec_runs.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["spec_runs"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["spec_runs"]
-
-
-runs = _spec_runs()
 
 # Closed forms (the derivations are in each spec's comments).
 KNOWN_STRATEGIES = {

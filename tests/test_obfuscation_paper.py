@@ -4,31 +4,17 @@ claims and reports checked against both. Expected numbers come from an independe
 written here in plain NumPy from PAPERS.md's formulas (no SymPy, no engine)."""
 from __future__ import annotations
 
-import importlib.util
 import math
 import pickle
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import sympy as sp
+from oracles import obfuscation_paper as ob  # (a test-only oracle)
 from scipy import optimize
 
 from gamespec.solvers.continuous import best_response, symbolic_best_response
-
-
-def _oracle():
-    """tests/oracles/obfuscation_paper.py (a file, not a package: tests import by path)."""
-    path = Path(__file__).parent / "oracles" / "obfuscation_paper.py"
-    spec = importlib.util.spec_from_file_location("obfuscation_paper", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-ob = _oracle()
 
 WORKED = dict(ob.WORKED_EXAMPLE)
 REGIME_1 = {**WORKED, "P_S": 0.5}  # P_S < C_S: nobody obfuscates even for free

@@ -5,27 +5,10 @@ say it could not finish (exit 3, e.g. best-response dynamics cycling on a game w
 pure equilibrium); the canonical suite (tests/test_canonical.py) checks the answers."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+import spec_runs as runs  # (tests/spec_runs.py: runs cached for the session)
 
 from gamespec.errors import GamespecError
-
-
-def _spec_runs():
-    """tests/spec_runs.py, one module for the session (its runs are cached)."""
-    if "spec_runs" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "spec_runs", Path(__file__).with_name("spec_runs.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["spec_runs"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["spec_runs"]
-
-
-runs = _spec_runs()
 
 
 @pytest.mark.parametrize("path", runs.SPECS, ids=runs.spec_id)

@@ -1,16 +1,14 @@
 """Best-response dynamics: classic games, the aggregative fast path, and the NVO game."""
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import nvo as _nvo  # (tests/oracles: test-only oracles)
 
 from gamespec.errors import SolverError
 from gamespec.solvers.brd.aggregative import (
@@ -34,19 +32,6 @@ from gamespec.solvers.brd.engine import (
 )
 from gamespec.stdlib.privacy import kl_divergence, pdp_all, theorem1_bmin
 
-
-def _nvo_oracle():
-    """tests/oracles/nvo.py, the NVO payoff written by hand (a file, not a package)."""
-    path = next(p / "oracles" / "nvo.py" for p in Path(__file__).resolve().parents
-                if (p / "oracles" / "nvo.py").is_file())
-    spec = importlib.util.spec_from_file_location("nvo_oracle", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-_nvo = _nvo_oracle()
 NVOPayoff, NVOPlainOracle = _nvo.NVOPayoff, _nvo.NVOPlainOracle
 nvo_certificate, nvo_fast, nvo_instance = _nvo.nvo_certificate, _nvo.nvo_fast, _nvo.nvo_instance
 nvo_plain_terms, nvo_straightforward = _nvo.nvo_plain_terms, _nvo.nvo_straightforward

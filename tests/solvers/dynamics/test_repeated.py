@@ -1,12 +1,9 @@
 """Repeated games: value recursions, Theorem 3 of the trimming paper, Monte Carlo play."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 import sympy as sp
+from oracles.trimming_paper import trimming_theorem3  # (a test-only oracle)
 
 from gamespec.errors import SolverError
 from gamespec.solvers.dynamics.repeated import (
@@ -14,20 +11,6 @@ from gamespec.solvers.dynamics.repeated import (
     simulate_repeated,
     solve_value_recursions,
 )
-
-
-def _oracle():
-    """tests/oracles/trimming_paper.py (a file, not a package: tests import by path)."""
-    path = next(p / "oracles" / "trimming_paper.py" for p in Path(__file__).resolve().parents
-                if (p / "oracles" / "trimming_paper.py").is_file())
-    spec = importlib.util.spec_from_file_location("trimming_paper", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-trimming_theorem3 = _oracle().trimming_theorem3
 
 d, p, g, delta = sp.symbols("d p g delta", positive=True)
 V, W = sp.symbols("V W")
