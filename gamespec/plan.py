@@ -121,6 +121,10 @@ def run_plan(model: Model, plan: Plan, *, load_seconds: float | None = None) -> 
             result = evaluate_statements(model, result)
     timing["total"] = time.perf_counter() - started + plan.analyse_seconds + (load_seconds or 0.0)
     result = result.with_timing(timing).with_run(plan.record())
+    if not result.certificate.ok:
+        result = result.with_covers(f"nothing certified (status {result.status.value})")
+    elif not result.covers:  # a method may say more precisely for one answer
+        result = result.with_covers(plan.entry.covers)
     if not result.parameters:
         result = result.with_parameters({p.name: p.value for p in model.params.values()
                                          if not p.index_sets and p.value is not None})

@@ -57,6 +57,7 @@ class Result:
     extra: dict[str, Any] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
     run: dict[str, Any] = field(default_factory=dict)  # the Plan: method, options, seed
+    covers: str = ""  # which equilibria the answer covers ("all pure", "one, by ...")
     # the spec's report / check / claim statements (gamespec.statements), when it has any
     reports: dict[str, Any] = field(default_factory=dict)
     profile_reports: dict[str, Any] = field(default_factory=dict)
@@ -75,6 +76,7 @@ class Result:
             "method": self.method,
             "run": _clean(self.run),
             "status": self.status.value,
+            "covers": self.covers,
             "parameters": _clean(self.parameters),
             "values": _clean(self.values),
             "strategies": _clean(self.strategies),
@@ -145,6 +147,10 @@ class Result:
 
     def with_parameters(self, parameters: dict) -> Result:
         return Result(**{**self.__dict__, "parameters": dict(parameters)})
+
+    def with_covers(self, covers: str) -> Result:
+        """The statement of which equilibria this answer covers."""
+        return Result(**{**self.__dict__, "covers": covers})
 
     def with_run(self, run: dict) -> Result:
         """The record of the Plan that produced this result (method, options, seed)."""

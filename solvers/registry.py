@@ -44,6 +44,7 @@ class SolverEntry:
     derive: Callable | None = None
     uses_constraints: bool = False  # False: a spec with `subject to` is refused, not ignored
     options: tuple[SolverOption, ...] = ()  # what `solve using NAME { ... }` may set
+    covers: str = ""  # which equilibria an answer covers (every Result says it)
 
     def fits(self, model: Model, cls: Classification) -> tuple[bool, str]:
         """Whether this method applies, and why not; constraints it would drop refuse it."""

@@ -185,3 +185,23 @@ payoff agent = go[i] * (if attendance <= 3 then 1 else -1)
     assert out.read_text().lstrip().startswith("<?xml")
     assert main(["plot", str(spec), "--out", str(out), "--method", "brd",
                  "--option", "pases=3"]) == 2
+
+
+def test_every_result_says_which_equilibria_it_covers(tmp_path, capsys):
+    from gamespec.solvers.registry import registry
+
+    assert all(entry.covers for entry in registry())
+    model = _model()
+    assert solve_model(model, "enumerate").covers.startswith("all pure Nash equilibria")
+    brd = solve_model(model, "brd")
+    assert brd.covers.startswith("one pure Nash equilibrium")
+    assert brd.as_dict()["covers"] == brd.covers
+    spec = tmp_path / "farol.game"
+    spec.write_text("""
+set I = 1..6
+players agent[i in I] { choose go in {0, 1} }
+let attendance = sum(j in I) go[j]
+payoff agent = go[i] * (if attendance <= 3 then 1 else -1)
+""")
+    assert main(["solve", str(spec), "--method", "brd", "--option", "passes=1", "--seed", "3"]) == 3
+    assert "covers: nothing certified (status pass_limit)" in capsys.readouterr().out

@@ -36,6 +36,8 @@ def paint(text: str, style: str, color: bool) -> str:
 def render_result(result: Result, color: bool = False) -> str:
     lines = [f"game: {paint(result.game, 'bold', color)}",
              f"method: {result.method}   status: {result.status}"]
+    if result.covers:
+        lines.append(f"covers: {result.covers}")
     equilibria = result.extra.get("equilibria")
     if equilibria is not None:
         lines.append(f"pure equilibria: {len(equilibria)}")

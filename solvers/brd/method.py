@@ -475,6 +475,8 @@ def _domain_positions(domain: FiniteSet, chosen: np.ndarray, fixed: FixedProfile
 
 ENTRY = SolverEntry(
     name="brd",
+    covers=('one pure Nash equilibrium, reached by best-response dynamics from the start '
+            'profile; others may exist (enumerate lists every pure one)'),
     summary="best-response dynamics to a pure Nash equilibrium (any finite game)",
     can_solve=can_solve,
     solve=solve,

@@ -315,6 +315,9 @@ def _branched_payoffs(model: Model) -> list[str]:
 
 ENTRY = SolverEntry(
     name="continuous",
+    covers=('one pure equilibrium, from first-order, switch and end-point candidates of every'
+            ' best response (a population: every fixed point searched, one selected); others '
+            'are not ruled out'),
     summary="interval strategies: Nash, Stackelberg, leaders over mean-field populations",
     can_solve=can_solve,
     solve=solve,

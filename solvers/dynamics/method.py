@@ -445,6 +445,8 @@ def derive(model: Model, cls: Classification, derivation) -> None:
 
 ENTRY = SolverEntry(
     name="dynamics",
+    covers=("the one solution of the spec's equations from its initial values (no equilibrium"
+            ' search); repeated-play conditions solved exactly'),
     summary="Euler-Lagrange systems, repeated play with value recursions, update rules",
     can_solve=can_solve,
     solve=solve,

@@ -152,6 +152,7 @@ def _select(model: Model, nf: NormalForm, equilibria):
 
 ENTRY = SolverEntry(
     name="enumerate",
+    covers=('all pure Nash equilibria; mixed equilibria are not searched'),
     summary="all pure Nash equilibria of a finite normal-form game",
     can_solve=can_solve,
     solve=solve,

@@ -330,6 +330,8 @@ def _coefficient_text(terms, f, h, has_state: bool, shown: int = 6) -> Formula:
 
 ENTRY = SolverEntry(
     name="lp",
+    covers=('the value of the zero-sum game (every equilibrium has it) and one optimal '
+            'strategy of each side'),
     summary="zero-sum games in mixed (possibly conditioned) strategies: leader's LP and its "
             "dual on HiGHS",
     can_solve=can_solve,

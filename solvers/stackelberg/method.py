@@ -220,6 +220,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
 
 ENTRY = SolverEntry(
     name="stackelberg",
+    covers=("one strong Stackelberg equilibrium (the follower breaks ties in the leader's "
+            'favour)'),
     summary="general-sum (Bayesian) Stackelberg games: multiple LPs or DOBSS on HiGHS",
     can_solve=can_solve,
     solve=solve,
