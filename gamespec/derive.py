@@ -223,8 +223,9 @@ def unroll_aggregates(expr, model: Model):
     return expr.replace(lambda e: isinstance(e, SetAggregate), unroll)
 
 
-def finite_conditions(model: Model):
-    """Best-response conditions per player and opponent profile; equilibrium conditions."""
+def profile_payoffs(model: Model) -> dict[tuple[int, tuple], sympy.Expr]:
+    """values[(k, profile)]: player k's payoff at a pure profile of elements, symbolically
+    (free parameters stay symbols). For games of single players with one finite strategy."""
     players = list(model.players.values())
     strategies = [p.strategies[0] for p in players]
     domains = [s.domain.elements for s in strategies]
@@ -233,6 +234,14 @@ def finite_conditions(model: Model):
         for k, player in enumerate(players):
             values[(k, profile)] = _value_at(model, model.payoff_of(player.name), strategies,
                                              profile)
+    return values
+
+
+def finite_conditions(model: Model):
+    """Best-response conditions per player and opponent profile; equilibrium conditions."""
+    players = list(model.players.values())
+    domains = [p.strategies[0].domain.elements for p in players]
+    values = profile_payoffs(model)
     br_items = []
     ne_items = []
     for k, player in enumerate(players):
