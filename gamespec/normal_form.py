@@ -39,7 +39,7 @@ def pure_strategy_count(model: Model) -> int | None:
     """Number of pure profiles, or None if the game is not finite in normal form."""
     total = 1
     for player in model.players.values():
-        counts = _player_counts(model, player)
+        counts = player_counts(model, player)
         if counts is None:
             return None
         for c in counts:
@@ -49,7 +49,7 @@ def pure_strategy_count(model: Model) -> int | None:
     return total
 
 
-def _player_counts(model: Model, player: Player) -> list[int] | None:
+def player_counts(model: Model, player: Player) -> list[int] | None:
     if player.kind == "population":
         return None
     per_member = 1
