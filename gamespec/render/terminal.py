@@ -40,11 +40,9 @@ def render_result(result: Result, color: bool = False) -> str:
         lines.append(f"covers: {result.covers}")
     equilibria = result.extra.get("equilibria")
     if equilibria is not None:
-        lines.append(f"pure equilibria: {len(equilibria)}")
-        for k, eq in enumerate(equilibria, 1):
-            profile = ", ".join(f"{p}={v}" for p, v in eq["profile"].items())
-            pay = ", ".join(f"{p}: {_num(v)}" for p, v in eq["payoffs"].items())
-            lines.append(f"  {k}. ({profile})   payoffs {pay}")
+        lines += equilibrium_lines(result, equilibria)
+    elif result.extra.get("distribution") is not None:
+        lines += distribution_lines(result)
     else:
         if result.values:
             lines.append("values:")
@@ -65,6 +63,47 @@ def render_result(result: Result, color: bool = False) -> str:
         lines.append(paint("timing: " + ", ".join(f"{k} {v:.3f}s"
                                                   for k, v in result.timing.items()), "dim", color))
     return "\n".join(lines)
+
+
+def equilibrium_lines(result: Result, equilibria: list[dict]) -> list[str]:
+    """`pure equilibria: N` (pure enumeration) or `equilibria: N (P pure, M mixed)`, then one
+    line per equilibrium; mixed strategies show their support, exactly when known."""
+    if result.method == "enumerate":
+        lines = [f"pure equilibria: {len(equilibria)}"]
+    else:
+        pure = sum(1 for eq in equilibria if eq.get("pure"))
+        lines = [f"equilibria: {len(equilibria)} ({pure} pure, {len(equilibria) - pure} mixed)"]
+    for k, eq in enumerate(equilibria, 1):
+        exact = eq.get("exact", {})
+        profile = ", ".join(f"{p}={_mixed(v, exact.get(p))}" for p, v in eq["profile"].items())
+        pay = ", ".join(f"{p}: {_num(v)}" for p, v in eq["payoffs"].items())
+        note = f"   labels {', '.join(map(str, eq['labels']))}" if eq.get("labels") else ""
+        note += f"   ({eq['role']})" if eq.get("role") and eq["role"] != "optimal" else ""
+        lines.append(f"  {k}. ({profile})   payoffs {pay}{note}")
+    return lines
+
+
+def _mixed(strategy, exact: dict | None) -> str:
+    if not isinstance(strategy, dict):
+        return str(strategy)
+    shown = [f"{label} {exact[label] if exact and label in exact else _num(p)}"
+             for label, p in strategy.items()]
+    return "(" + ", ".join(shown) + ")"
+
+
+def distribution_lines(result: Result) -> list[str]:
+    """A correlated equilibrium: the distribution over pure profiles, then the payoffs."""
+    rows = result.extra["distribution"]
+    lines = [f"{result.extra.get('kind', 'correlated')} equilibrium over {len(rows)} "
+             "profiles:"]
+    for row in rows[:TOP_ENTRIES]:
+        profile = ", ".join(f"{p}={v}" for p, v in row["profile"].items())
+        lines.append(f"  {_num(row['probability'])}  ({profile})")
+    if len(rows) > TOP_ENTRIES:
+        lines.append(f"  ... ({len(rows) - TOP_ENTRIES} more profiles; --json lists each)")
+    pay = ", ".join(f"{p}: {_num(v)}" for p, v in result.values.items())
+    lines.append(f"expected payoffs: {pay}   welfare {_num(result.extra.get('welfare', 0))}")
+    return lines
 
 
 def _strategy_lines(strategies: dict) -> list[str]:

@@ -1,0 +1,107 @@
+"""Mixed equilibria of a normal form as a Result: one record per equilibrium, each checked.
+
+A record gives every agent's strategy as a label (pure) or {label: probability} (mixed,
+support only), the exact probabilities as text when they are known ("3/5", "-1/2 +
+sqrt(5)/2"), the expected payoffs, and the equilibrium's own maximum regret. The
+certificate is the largest regret over all records, recomputed from the payoff tensor.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from gamespec.errors import SolverError
+from gamespec.model import Model
+from gamespec.normal_form import NormalForm
+from gamespec.result import Certificate, Result, Status
+from gamespec.solvers.finite.mixed_equilibrium import (
+    MixedEquilibrium,
+    exact_regret,
+    expected_payoffs,
+    max_regret,
+    regret_tolerance,
+)
+
+SUPPORT_TOL = 1e-9
+
+
+def exact_text(value) -> str:
+    """A probability exactly: 3/5, 1, or a SymPy form such as -1/2 + sqrt(5)/2."""
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else str(value)
+    return sympy.sstr(sympy.nsimplify(value) if isinstance(value, float) else value)
+
+
+def strategy_of(nf: NormalForm, k: int, probs: np.ndarray):
+    """A label when the strategy is pure, else {label: probability} over its support."""
+    support = np.flatnonzero(probs > SUPPORT_TOL)
+    if len(support) == 1 and probs[support[0]] > 1 - SUPPORT_TOL:
+        return nf.labels[k][int(support[0])]
+    return {nf.labels[k][int(i)]: float(probs[i]) for i in support}
+
+
+def record(nf: NormalForm, eq: MixedEquilibrium, exact_payoffs=None) -> dict:
+    """The JSON record of one equilibrium (see the module docstring)."""
+    values = expected_payoffs(nf.payoffs, eq.strategies)
+    out = {
+        "profile": {a: strategy_of(nf, k, eq.strategies[k]) for k, a in enumerate(nf.agents)},
+        "payoffs": {a: float(values[k]) for k, a in enumerate(nf.agents)},
+        "max_regret": max_regret(nf.payoffs, eq.strategies),
+        "pure": all(len(np.flatnonzero(s > SUPPORT_TOL)) == 1 for s in eq.strategies),
+    }
+    if eq.exact is not None:
+        out["exact"] = {a: {nf.labels[k][i]: exact_text(p) for i, p in enumerate(eq.exact[k])
+                            if p != 0} for k, a in enumerate(nf.agents)}
+        if exact_payoffs is not None and all(isinstance(p, Fraction) for s in eq.exact
+                                             for p in s):
+            regret = exact_regret(exact_payoffs, eq.exact)
+            out["exact_regret"] = None if regret is None else exact_text(regret)
+    return out
+
+
+def select_order(model: Model, nf: NormalForm, records: list[dict]) -> list[dict]:
+    """The records ordered by the spec's `select` rule (best first), else as found."""
+    rule = model.selection
+    if rule is None or rule.kind == "first" or not records:
+        return records
+    if rule.payoff_of is None:
+        raise SolverError("selection by an expression is not supported for finite games",
+                          hint="use `select max payoff PLAYER`", span=rule.span)
+    agents = [a for a in nf.agents if a == rule.payoff_of or a.startswith(rule.payoff_of + "[")]
+    score = np.array([sum(r["payoffs"][a] for a in agents) for r in records])
+    order = np.argsort(-score if rule.kind == "max" else score, kind="stable")
+    return [records[i] for i in order]
+
+
+def equilibria_result(model: Model, nf: NormalForm, equilibria: list[MixedEquilibrium], *,
+                      method: str, kind: str, details: dict | None = None,
+                      exact_payoffs=None, extra: dict | None = None,
+                      covers: str = "", annotations: list[dict] | None = None) -> Result:
+    """A Result listing `equilibria`, certified by their largest maximum regret;
+    annotations[i], if given, adds method-specific keys to equilibrium i's record."""
+    if not equilibria:
+        raise SolverError(f"{method} returned no equilibrium (a finite game always has one)")
+    records = [record(nf, eq, exact_payoffs) for eq in equilibria]
+    for rec, note in zip(records, annotations or []):
+        rec.update(note)
+    records = select_order(model, nf, records)
+    worst = max(r["max_regret"] for r in records)
+    tolerance = regret_tolerance(nf.payoffs)
+    exact_ok = [r.get("exact_regret") for r in records if "exact_regret" in r]
+    certificate = Certificate(
+        f"max regret over every equilibrium listed ({kind})", worst, worst <= tolerance,
+        tolerance, {"equilibria_checked": len(records),
+                    "exact_regret_zero": sum(1 for r in exact_ok if r == "0"),
+                    **(details or {})})
+    if not certificate.ok:
+        raise SolverError(f"{method}: an equilibrium failed its check (max regret {worst:.3g}, "
+                          f"tolerance {tolerance:.3g})")
+    first = records[0]
+    return Result(
+        game=model.title, spec=model.path, spec_sha256=model.sha256, method=method,
+        status=Status.EQUILIBRIA, values=dict(first["payoffs"]),
+        strategies=dict(first["profile"]), certificate=certificate,
+        extra={"equilibria": records, "profiles": int(np.prod(nf.shape)), **(extra or {})},
+        covers=covers)
