@@ -13,6 +13,7 @@ import itertools
 import math
 
 import sympy
+from sympy.solvers.inequalities import reduce_rational_inequalities
 
 from gamespec.derive import profile_payoffs
 from gamespec.model import Model
@@ -161,15 +162,45 @@ def _positive(expr, strict: bool):
 
 
 def _reduce(region):
-    """reduce_inequalities where it applies (one parameter), else the region itself."""
+    """The region as intervals when it has one parameter (empty -> false), else itself."""
     symbols = region.free_symbols
     if region in (sympy.true, sympy.false) or len(symbols) != 1:
         return region
+    (symbol,) = symbols
+    parts = list(region.args) if isinstance(region, sympy.And) else [region]
     try:
-        return sympy.reduce_inequalities(list(region.args) if isinstance(region, sympy.And)
-                                         else [region], list(symbols)[0])
+        if all((p.lhs - p.rhs).is_rational_function(symbol) for p in parts):
+            solution_set = reduce_rational_inequalities([parts], symbol, relational=False)
+            if solution_set is sympy.S.EmptySet:
+                return sympy.false
+            return solution_set.as_relational(symbol)
+        reduced = sympy.reduce_inequalities(parts, symbol)
+        return sympy.false if _empty_bounds(reduced, symbol) else reduced
     except (NotImplementedError, ValueError, TypeError):  # pragma: no cover - sympy limits
         return region
+
+
+def _empty_bounds(region, symbol) -> bool:
+    """Whether a conjunction of numeric bounds on one symbol (`c > 0`, `c < 0`) is empty;
+    False when it has another form."""
+    parts = region.args if isinstance(region, sympy.And) else (region,)
+    low, low_strict, high, high_strict = -sympy.oo, True, sympy.oo, True
+    for rel in parts:
+        if not isinstance(rel, (sympy.StrictGreaterThan, sympy.StrictLessThan,
+                                sympy.GreaterThan, sympy.LessThan)):
+            return False
+        big, small = (rel.lhs, rel.rhs) if isinstance(
+            rel, (sympy.StrictGreaterThan, sympy.GreaterThan)) else (rel.rhs, rel.lhs)
+        strict = isinstance(rel, (sympy.StrictGreaterThan, sympy.StrictLessThan))
+        if big == symbol and small.is_number:
+            if small > low or (small == low and strict):
+                low, low_strict = small, strict
+        elif small == symbol and big.is_number:
+            if big < high or (big == high and strict):
+                high, high_strict = big, strict
+        else:
+            return False
+    return bool(low > high) or (low == high and (low_strict or high_strict))
 
 
 def _positive_reading(region):
@@ -183,8 +214,14 @@ def _positive_reading(region):
     parts = region.args if isinstance(region, sympy.And) else (region,)
     out = []
     for rel in parts:
-        if not isinstance(rel, sympy.core.relational.Relational):
-            return None
+        if not isinstance(rel, (sympy.StrictGreaterThan, sympy.StrictLessThan,
+                                sympy.GreaterThan, sympy.LessThan)):
+            cond = rel.xreplace(positive)
+            if cond is sympy.false:
+                return sympy.false
+            if cond is not sympy.true:
+                out.append(cond.xreplace(back))
+            continue
         expr = sympy.factor((rel.lhs - rel.rhs).xreplace(positive))
         strict = isinstance(rel, (sympy.StrictGreaterThan, sympy.StrictLessThan))
         sign = 1 if isinstance(rel, (sympy.StrictGreaterThan, sympy.GreaterThan)) else -1

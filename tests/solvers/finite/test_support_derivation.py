@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import sympy
 
 from gamespec.language.loader import load_model, model_from_string
@@ -59,23 +60,13 @@ def sym(name):
 
 
 def by_support(items):
-    """{support label: {kind: object}} from the item list."""
+    """{support label: {kind: object}} from the item list (notes left out)."""
     out = {}
     for label, obj in items:
-        if label == "note":
-            continue
-        support, kind = label.split(": ", 1)[0], label.rsplit(": ", 1)[1]
-        head = label[: label.index("): ") + 1]
-        out.setdefault(head, {})[kind] = obj
-        del support
+        if label != "note":
+            head, kind = label.rsplit(": ", 1)
+            out.setdefault(head, {})[kind] = obj
     return out
-
-
-def only_mixed(items):
-    """The single support whose every player mixes."""
-    full = [v for k, v in by_support(items).items() if k.count(",") >= 3 and "{" in k]
-    assert len(full) == 1, by_support(items).keys()
-    return full[0]
 
 
 def test_hawk_dove_mixes_hawk_with_v_over_c_only_when_v_below_c():
@@ -147,3 +138,28 @@ def test_large_table_finishes_fast_and_says_what_it_examined():
     notes = [obj for label, obj in items if label == "note"]
     assert any("at most 2 strategies" in n for n in notes)
     assert any("first 60 of" in n for n in notes)
+
+
+@pytest.mark.slow
+def test_three_player_closed_form_in_radicals_matches_support_enumeration():
+    # player k's gain from A is 2 - 3y - c*y*z (y, z: the next two players' chance of A)
+    text = """game "Three"
+param c
+player p1 { choose a in {A, B} }
+player p2 { choose b in {A, B} }
+player p3 { choose d in {A, B} }
+payoff p1 = if a == A then 2 - 3 * [b == A] - c * [b == A] * [d == A] else 0
+payoff p2 = if b == A then 2 - 3 * [d == A] - c * [d == A] * [a == A] else 0
+payoff p3 = if d == A then 2 - 3 * [a == A] - c * [a == A] * [b == A] else 0
+"""
+    found = by_support(support_conditions(model_from_string(text)))
+    assert len(found) == 1  # the other root of the quadratic is never a probability
+    (items,) = found.values()
+    c = sym("c")
+    closed = {x.name: v for x, v in items["closed form"].items()}
+    assert sympy.simplify(closed["p_p1_A"] - (sympy.sqrt(8 * c + 9) - 3) / (2 * c)) == 0
+    assert bool(items["equilibrium iff"].subs(c, 1)) and not bool(
+        items["equilibrium iff"].subs(c, -2))
+    fixed = model_from_string(text.replace("param c", "param c = 1"))
+    (eq,) = support_equilibria(build_normal_form(fixed).payoffs).equilibria
+    assert sympy.simplify(closed["p_p1_A"].subs(c, 1) - eq.exact[0][0]) == 0

@@ -205,8 +205,20 @@ def test_degenerate_three_player_continuum_is_flagged_with_a_true_equilibrium():
     y = on_continuum[0].exact[1][0]
     assert 0 < y <= Fraction(1, 4)
     exact_payoffs = np.vectorize(Fraction, otypes=[object])(u)
-    for e in result.equilibria:
+    rational = [e for e in result.equilibria if all(isinstance(x, Fraction)
+                                                   for row in e.exact for x in row)]
+    for e in rational:
         assert exact_regret(exact_payoffs, e.exact) == 0
+    # the game also has two isolated equilibria in radicals (sqrt(109)), checked numerically
+    assert len(result.equilibria) - len(rational) == 2
+    for e in result.equilibria:
+        assert max_regret(u, e.strategies) < 1e-12
+    game = gambit_game(u)
+    poly = gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True))
+    isolated = [e for e in result.equilibria if e.support() != ((0,), (0, 1), (1,))]
+    for e in isolated:
+        assert any(np.allclose(np.concatenate(e.strategies), np.array(p, float).ravel(),
+                               atol=1e-6) for p in poly)
 
 
 def test_degenerate_two_player_game_does_not_crash():
