@@ -2,6 +2,7 @@
 potential, linearity in the strategy variables, static/dynamic."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -18,6 +19,12 @@ ENUMERATION_LIMIT = 200_000
 
 @dataclass(frozen=True)
 class Classification:
+    """What `classify` found. `zero_sum` is True when two players' payoffs sum to the same
+    constant at every profile (strictly competitive by sum: a constant-sum game is a zero-sum
+    game shifted by a constant, and has the same equilibria); `constant_sum` is that constant
+    (0.0 for a zero-sum game in the narrow sense, None when the sum is not known to be
+    constant)."""
+
     players: tuple[str, ...]
     strategy_spaces: dict[str, str]
     order_graph: nx.DiGraph = field(compare=False, repr=False)
@@ -37,10 +44,20 @@ class Classification:
     linearity: str
     pure_profiles: int | None
     notes: tuple[str, ...] = ()
+    constant_sum: float | None = None
 
     @property
     def sequential(self) -> bool:
         return len(self.order) > 1
+
+    @property
+    def sum_kind(self) -> str | None:
+        """"zero-sum", "constant-sum (c = 2)", or None when the sum is not constant."""
+        if not self.zero_sum:
+            return None
+        if self.constant_sum is None or self.constant_sum == 0:
+            return "zero-sum"
+        return f"constant-sum (c = {self.constant_sum:g})"
 
     def as_dict(self) -> dict:
         return {
@@ -57,6 +74,7 @@ class Classification:
             "mixed": self.mixed,
             "conditioned": self.conditioned,
             "zero_sum": self.zero_sum,
+            "constant_sum": self.constant_sum,
             "common_interest": self.common_interest,
             "potential": self.potential,
             "linearity": self.linearity,
@@ -94,6 +112,7 @@ def classify(model: Model) -> Classification:
     notes: list[str] = []
     count = pure_strategy_count(model) if finite else None
     zero_sum = True if model.zero_sum_declared else None
+    constant = 0.0 if model.zero_sum_declared else None
     common = model.common_payoff is not None
     potential = True if common else None
     numeric = False
@@ -104,14 +123,15 @@ def classify(model: Model) -> Classification:
             potential = potential_function(nf) is not None
             scale = max(1.0, float(np.max(np.abs(nf.payoffs), initial=0.0)))
             if zero_sum is None:
-                zero_sum = len(nf.agents) == 2 and bool(
-                    np.max(np.abs(nf.payoffs.sum(axis=0))) < 1e-9 * scale)
+                constant = payoff_sum_constant(nf.payoffs)
+                zero_sum = constant is not None
             common = common or bool(np.max(np.abs(nf.payoffs - nf.payoffs[:1])) < 1e-9 * scale)
         except GamespecError as exc:
             notes.append(f"normal form not evaluated: {exc.message}")
+    if not numeric and not zero_sum:
+        zero_sum, constant = _symbolic_sum(model)
     if not numeric:
-        zero_sum = zero_sum or _zero_sum(model)
-        # a zero-sum game is common-interest only if every payoff is zero: not worth asking
+        # a constant-sum game is common-interest only if every payoff is constant: not asked
         common = common or (not zero_sum and _all_equal(model))
         potential = True if common else potential
     if finite and model.free_params():
@@ -131,6 +151,7 @@ def classify(model: Model) -> Classification:
         mixed=any(s.kind == "mixed" for s in strategies),
         conditioned=any(s.condition_sets for s in strategies),
         zero_sum=zero_sum,
+        constant_sum=constant if zero_sum else None,
         common_interest=common,
         potential=potential,
         linearity=linearity(model),
@@ -139,18 +160,42 @@ def classify(model: Model) -> Classification:
     )
 
 
-def _zero_sum(model: Model) -> bool | None:
-    if model.zero_sum_declared:
-        return True
+def payoff_sum_constant(payoffs: np.ndarray) -> float | None:
+    """c when two agents' payoff tensors sum to c at every pure profile, else None.
+
+    Equal within 1e-9 of the payoffs' size; c is the mean sum, 0.0 when it is that small."""
+    payoffs = np.asarray(payoffs, dtype=float)
+    if payoffs.shape[0] != 2 or payoffs[0].size == 0:
+        return None
+    total = payoffs.sum(axis=0)
+    tolerance = 1e-9 * max(1.0, float(np.max(np.abs(payoffs))))
+    constant = float(total.mean())
+    if float(np.max(np.abs(total - constant))) >= tolerance:
+        return None
+    return 0.0 if abs(constant) < tolerance else constant
+
+
+def _symbolic_sum(model: Model) -> tuple[bool | None, float | None]:
+    """(zero_sum, constant) from the two payoff expressions: their sum is a number, or it
+    varies at seeded random points (not constant-sum), or it is not known (None, None)."""
     if len(model.players) != 2 or model.common_payoff is not None:
-        return False if model.common_payoff is not None else None
+        return (False if model.common_payoff is not None else None), None
     names = list(model.players)
     if not all(n in model.payoffs for n in names):
-        return None
+        return None, None
     total = model.expand_lets(model.payoffs[names[0]].expr + model.payoffs[names[1]].expr)
-    if _nonzero_somewhere(total, model):
-        return False
-    return True if is_zero(total) else None
+    if is_zero(total) is True:
+        return True, 0.0
+    number = total.xreplace(model.scalar_values())
+    if number.is_number:
+        try:
+            constant = float(number)
+        except (TypeError, ValueError):
+            return None, None
+        return (True, constant) if math.isfinite(constant) else (None, None)
+    if _varies(total, model):
+        return False, None
+    return None, None
 
 
 def _all_equal(model: Model) -> bool:
@@ -165,21 +210,32 @@ def _all_equal(model: Model) -> bool:
 
 def _nonzero_somewhere(expr, model: Model, trials: int = 3) -> bool:
     """Cheap disproof: the expression is not zero at some seeded random point."""
+    numbers = _at_random_points(expr, model, trials)
+    return numbers is not None and any(abs(n) > 1e-9 for n in numbers)
+
+
+def _varies(expr, model: Model, trials: int = 3) -> bool:
+    """Cheap disproof of constancy: two seeded random points give different values."""
+    numbers = _at_random_points(expr, model, trials)
+    return numbers is not None and max(abs(n - numbers[0]) for n in numbers) > 1e-9
+
+
+def _at_random_points(expr, model: Model, trials: int) -> list[complex] | None:
+    """The expression at seeded random points of its free symbols (None if not evaluable)."""
     if expr.atoms(sympy.Indexed) or expr.has(SetAggregate):
-        return False
+        return None
     rng = np.random.default_rng(0)
     values = model.scalar_values()
     free = sorted((s for s in expr.free_symbols if s not in values), key=str)
     base = expr.xreplace(values)
+    numbers = []
     for _ in range(trials):
         point = {s: sympy.Float(rng.uniform(0.1, 2.0)) for s in free}
         try:
-            number = complex(base.xreplace(point).evalf())
+            numbers.append(complex(base.xreplace(point).evalf()))
         except (TypeError, ValueError):
-            return False
-        if abs(number) > 1e-9:
-            return True
-    return False
+            return None
+    return numbers
 
 
 # ---------------------------------------------------------------- linearity

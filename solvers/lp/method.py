@@ -1,8 +1,10 @@
-"""The LP method: zero-sum games between two mixed strategies, solved by HiGHS through Pyomo.
+"""The LP method: zero-sum (or constant-sum) games between two mixed strategies, solved by
+HiGHS through Pyomo; finite two-player `choose` games go to solvers/lp/finite_choice.py.
 
 The Model's bilinear payoff is compiled to payoff[r, s, a] (solvers/lp/compile.py), the
 leader's LP and its Lagrangian dual are built and solved (solvers/lp/zero_sum_*.py), and the
-answer is certified with NumPy alone. Named fixed profiles of the leader are evaluated
+answer is certified with NumPy alone. Values are in the game's own scale: when the payoffs
+sum to c (`Classification.constant_sum`), the follower's value is c - v. Named fixed profiles of the leader are evaluated
 against the follower's optimal response, beside the optimal leader strategy at the same
 constraint levels.
 """
@@ -20,6 +22,12 @@ from gamespec.language.spec_printer import spec_str
 from gamespec.model import Model
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
+from gamespec.solvers.lp.finite_choice import (
+    can_solve_choice,
+    derive_choice,
+    is_choice_game,
+    solve_choice,
+)
 from gamespec.solvers.lp.follower_response import optimal_response
 from gamespec.solvers.lp.zero_sum_certificate import evaluate as evaluate_value
 from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
@@ -39,6 +47,8 @@ def roles(model: Model) -> tuple[str, str]:
 
 
 def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
+    if is_choice_game(model):  # its mixed extension, from the normal form
+        return can_solve_choice(model, cls)
     if len(model.players) != 2:
         return False, "needs two players"
     if not cls.zero_sum:
@@ -87,6 +97,8 @@ def conditional_game(game: BilinearGame, bounds: dict[str, float] | None = None
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
+    if is_choice_game(model):
+        return solve_choice(model, cls, options, ENTRY.name)
     leader, follower = roles(model)
     game = bilinear_game(model, leader, follower)
     conditional = conditional_game(game)
@@ -110,7 +122,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         follower: _strategy_table(game.follower, game.choice_labels, game.answer_labels,
                                   solution.h, conditioned=game.conditioned),
     }
-    values = {leader: solution.value + 0.0, follower: 0.0 - solution.value}
+    constant = cls.constant_sum or 0.0  # u_leader + u_follower (0 for zero-sum)
+    values = {leader: solution.value + 0.0, follower: constant - solution.value}
     extra = {
         "lp": {
             "leader_lp_value": solution.leader_lp_value,
@@ -127,6 +140,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         },
     }
     extra["facts"] = lp_facts(extra["lp"])
+    if constant:
+        extra["lp"]["constant_sum"] = constant
+        extra["facts"].append(["sum", f"{leader} + {follower} = {constant:g} at every profile: "
+                                      f"{follower} gets {constant:g} - {leader}'s value"])
     compare = {name: _compare_profile(model, game, conditional, name, time_limit)
                for name in model.profiles}
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
@@ -236,6 +253,9 @@ def _compare_profile(model, game, conditional, name, time_limit) -> dict:
 
 def derive(model: Model, cls: Classification, derivation) -> None:
     """The leader's LP and its dual, in mathematical form, with the coefficients' formulas."""
+    if is_choice_game(model):
+        derive_choice(model, derivation)
+        return
     leader, follower = roles(model)
     f = model.players[leader].strategies[0]
     h = model.players[follower].strategies[0]
@@ -332,8 +352,9 @@ ENTRY = SolverEntry(
     name="lp",
     covers=('the value of the zero-sum game (every equilibrium has it) and one optimal '
             'strategy of each side'),
-    summary="zero-sum games in mixed (possibly conditioned) strategies: leader's LP and its "
-            "dual on HiGHS",
+    summary="zero-sum or constant-sum games in mixed (possibly conditioned) strategies: "
+            "leader's LP and its dual on HiGHS; finite two-player `choose` games (e.g. "
+            "imported .nfg) on their mixed extension",
     can_solve=can_solve,
     solve=solve,
     derive=derive,
