@@ -46,12 +46,10 @@ _QRE_RESIDUAL_TOL = 1e-8
 @dataclass
 class LogitPath:
     """The accepted points of the principal branch: lambdas[i] and profiles[i] (one
-    probability vector per agent). converged: the stop criterion was met (max_lambda
-    reached, or the regret settled below the tolerance)."""
+    probability vector per agent), in the order traced (lambda may turn back)."""
 
     lambdas: list[float] = field(default_factory=list)
     profiles: list[tuple[np.ndarray, ...]] = field(default_factory=list)
-    converged: bool = False
 
     def as_series(self) -> dict[int, dict[int, tuple[list[float], list[float]]]]:
         """{agent: {strategy: (lambdas, probabilities)}} as plain lists, for plotting."""
@@ -195,7 +193,7 @@ def _trace(payoffs: np.ndarray, stop, step: float, max_lambda: float | None):
     stop(lam, profile) ends the walk. The walk ends exactly at max_lambda if given."""
     branch = _Branch(payoffs)
     y = branch.start()
-    h_vals, jac = branch.system(y)
+    _, jac = branch.system(y)
     t, orientation = _tangent(jac, 0.0)
     yield 0.0, branch.profile(y)
     if (max_lambda is not None and max_lambda <= 0.0) or stop(0.0, branch.profile(y)):
@@ -268,7 +266,8 @@ def logit_path(payoffs, max_lambda: float | None = None, step: float = FIRST_STE
                tol: float = 1e-8) -> LogitPath:
     """The principal branch from lambda = 0 (the uniform profile) up to max_lambda (the
     first time the branch reaches it), or, when max_lambda is None, until the regret of
-    the profile is at most tol x the payoff range at two successive points."""
+    the profile is at most tol x the payoff range at two successive points. Raises
+    SolverError if the branch cannot be followed (the step size collapses)."""
     u = _check_payoffs(payoffs)
     if step <= 0 or tol <= 0:
         raise SolverError("the logit path needs a positive first step and tolerance")
@@ -277,7 +276,6 @@ def logit_path(payoffs, max_lambda: float | None = None, step: float = FIRST_STE
     for lam, profile in _trace(u, stop, step, max_lambda):
         path.lambdas.append(lam)
         path.profiles.append(profile)
-    path.converged = True
     return path
 
 
@@ -294,11 +292,12 @@ def logit_qre(payoffs, lam: float) -> tuple[np.ndarray, ...]:
     return profile
 
 
-def _polish(payoffs: np.ndarray, start, support, responses) -> tuple[np.ndarray, ...] | None:
+def _polish(payoffs: np.ndarray, start, support, responses):
     """Newton's method (least squares) on the indifference system: every strategy in
     responses[k] earns what support[k][0] earns and support[k]'s probabilities sum to 1,
-    off-support probabilities held at 0. None unless the residual vanishes and the
-    probabilities are nonnegative."""
+    off-support probabilities held at 0. Returns (profile, determined), determined being
+    False when the system leaves a continuum of solutions (the answer then depends on the
+    start); None unless the residual vanishes and the probabilities are nonnegative."""
     n = len(start)
     probs = [np.where(np.isin(np.arange(len(p)), s), p, 0.0) for p, s in zip(start, support)]
     probs = [p / p.sum() for p in probs]
@@ -330,7 +329,8 @@ def _polish(payoffs: np.ndarray, start, support, responses) -> tuple[np.ndarray,
     scale = max(1.0, float(np.max(np.abs(payoffs))))
     if residual > 1e-12 * scale or min(float(np.min(p)) for p in probs) < -1e-12:
         return None
-    return tuple(np.clip(p, 0.0, None) / np.clip(p, 0.0, None).sum() for p in probs)
+    determined = np.linalg.matrix_rank(jac) == jac.shape[1]
+    return tuple(np.clip(p, 0.0, None) / np.clip(p, 0.0, None).sum() for p in probs), determined
 
 
 def _candidates(payoffs: np.ndarray, profile):
@@ -366,21 +366,31 @@ def limit_equilibrium(payoffs, step: float = FIRST_STEP,
     Traces until the regret is at most tol x the payoff range (each tol of `tolerances` in
     turn), reads candidate supports from the profile, polishes each by Newton's method and
     returns the first whose max_regret is within regret_tolerance and that stays near the
-    traced profile. Raises LimitNotCertified (a SolverError carrying the traced profile
+    traced profile. In a degenerate game whose limit lies in a continuum of equilibria the
+    polished point is the one nearest the tightest trace (within ~tol of the limit), not
+    the limit itself. Returns the traced profile if no support polishes but its regret is
+    within regret_tolerance. Raises LimitNotCertified (a SolverError carrying the traced profile
     and its regret) when no support polishes.
     """
     u = _check_payoffs(payoffs)
     accept = regret_tolerance(u)
-    lam, profile = 0.0, None
+    lam, profile, fallback = 0.0, None, None
     for tol in tolerances:
         lam, profile = _last(_trace(u, _RegretSettled(u, tol), step, None))
         for support, responses in _candidates(u, profile):
-            polished = _polish(u, profile, support, responses)
-            if polished is None or max_regret(u, polished) > accept:
+            result = _polish(u, profile, support, responses)
+            if result is None or max_regret(u, result[0]) > accept:
                 continue
+            polished, determined = result
             drift = max(float(np.max(np.abs(a - b))) for a, b in zip(polished, profile))
-            if drift <= 1e-3:
+            if drift > 1e-3:
+                continue
+            if determined:
                 return MixedEquilibrium(polished)
+            fallback = polished  # one of a continuum: a tighter trace starts nearer the limit
+            break
+    if fallback is not None:
+        return MixedEquilibrium(fallback)
     regret = max_regret(u, profile)
     if regret <= accept:
         return MixedEquilibrium(profile)
