@@ -89,6 +89,10 @@ def milp_equilibrium(A, B, objective=None, time_limit: float | None = None, *,
     or solver failure raises SolverError.
     """
     A, B = _check_bimatrix(A, B)
+    if objective is None:  # a pure equilibrium, if any, is that objective's optimum
+        pure = _pure_equilibrium(A, B)
+        if pure is not None:
+            return _pure_profile(A.shape, pure, exact is not None)
     milp = nash_milp(A, B)
     c = np.zeros(milp.shape[1])
     maximize = True
@@ -211,6 +215,21 @@ def _exact_profile(exact, systems, mixes) -> MixedEquilibrium | None:
         return None
     floats = tuple(np.array([float(v) for v in p]) for p in profile)
     return MixedEquilibrium(floats, tuple(profile))
+
+
+def _pure_equilibrium(A: np.ndarray, B: np.ndarray) -> tuple[int, int] | None:
+    """The first pure equilibrium (row-major), found in bulk, or None."""
+    best = (A >= A.max(axis=0, keepdims=True)) & (B >= B.max(axis=1, keepdims=True))
+    hits = np.argwhere(best)
+    return (int(hits[0][0]), int(hits[0][1])) if hits.size else None
+
+
+def _pure_profile(shape: tuple[int, int], cell: tuple[int, int],
+                  with_exact: bool) -> MixedEquilibrium:
+    units = [np.eye(size)[i] for size, i in zip(shape, cell)]
+    exact = (tuple(tuple(Fraction(int(v)) for v in unit) for unit in units)
+             if with_exact else None)
+    return MixedEquilibrium(tuple(units), exact)
 
 
 def _payoff_objective(objective) -> tuple[int, str]:

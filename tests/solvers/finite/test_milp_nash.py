@@ -75,6 +75,24 @@ def test_any_equilibrium_is_one_of_enummixed_when_nondegenerate(shape):
         assert (list(eq.exact[0]), list(eq.exact[1])) in extreme_equilibria(A, B)
 
 
+def has_pure_equilibrium(A, B):
+    return any(A[i, j] == A[:, j].max() and B[i, j] == B[i].max()
+               for i in range(A.shape[0]) for j in range(A.shape[1]))
+
+
+def test_any_equilibrium_of_games_without_pure_ones_comes_from_the_milp():
+    rng = np.random.default_rng(77)
+    checked = 0
+    while checked < 6:
+        A, B = random_game(rng, tuple(rng.integers(2, 6, size=2)), -1000, 1000)
+        if has_pure_equilibrium(A, B):
+            continue
+        eq = milp_equilibrium(A, B, exact=exact_inputs(A, B))
+        assert min(len(s) for s in eq.support()) >= 2
+        assert (list(eq.exact[0]), list(eq.exact[1])) in extreme_equilibria(A, B)
+        checked += 1
+
+
 def test_without_exact_payoffs_answer_is_float_and_certified():
     rng = np.random.default_rng(5)
     A, B = rng.normal(size=(2, 6, 7))
