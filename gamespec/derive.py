@@ -11,8 +11,12 @@ import sympy
 from gamespec.language.spec_printer import spec_str
 from gamespec.language.symbols import SetAggregate, element_expr, indicator, safe_simplify
 from gamespec.model import FiniteSet, Model
+from gamespec.payoff_table import expanded_form, table_form, value_at
 
 MAX_SYMBOLIC_PROFILES = 512
+SIMPLIFY_PROFILES = 64  # above this many profiles conditions are not passed to simplify
+MAX_CONDITION_ITEMS = 60  # best-response / equilibrium items shown for larger games
+SHOWN_TABLE_PROFILES = 64  # a larger payoff table is shown as its lookup, not written out
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,7 @@ def _md_escape(text: str) -> str:
 
 def derive(model: Model) -> Derivation:
     d = Derivation()
-    payoffs = [(f"u_{name}", p.expr) for name, p in model.payoffs.items()]
+    payoffs = [(f"u_{name}", _shown_payoff(model, p.expr)) for name, p in model.payoffs.items()]
     if model.common_payoff is not None:
         payoffs.append(("common payoff", model.common_payoff))
     d.add("payoffs", payoffs)
@@ -170,6 +174,24 @@ def _small_finite(model: Model) -> bool:
     return total <= MAX_SYMBOLIC_PROFILES and bool(model.payoffs or model.common_payoff)
 
 
+def _shown_payoff(model: Model, expr):
+    """A small payoff table written out as entry x indicator terms (as it reads in the
+    spec); a larger one as its lookup node."""
+    if not _single_finite(model):
+        return expr
+    strategies = [p.strategies[0] for p in model.players.values()]
+    form = table_form(expr, strategies)
+    if form is None or form[1].entries.size > SHOWN_TABLE_PROFILES:
+        return expr
+    return form[0] * expanded_form(form[1], strategies)
+
+
+def _single_finite(model: Model) -> bool:
+    return all(p.kind == "single" and len(p.strategies) == 1
+               and isinstance(p.strategies[0].domain, FiniteSet)
+               and not p.strategies[0].condition_sets for p in model.players.values())
+
+
 def _point(strategy, element):
     if strategy.kind == "mixed":
         return {strategy.symbol[element_expr(e)]: (1 if e == element else 0)
@@ -178,12 +200,23 @@ def _point(strategy, element):
 
 
 def _value_at(model: Model, expr, strategies, profile) -> sympy.Expr:
+    return _value_of_prepared(model, _prepared(model, expr), strategies, profile)
+
+
+def _prepared(model: Model, expr):
+    """Lets expanded and small aggregates written out: done once per payoff."""
+    return unroll_aggregates(model.expand_lets(expr), model)
+
+
+def _value_of_prepared(model: Model, unrolled, strategies, profile,
+                       simplify: bool = True) -> sympy.Expr:
     subs = {}
     for strategy, element in zip(strategies, profile):
         subs.update(_point(strategy, element))
-    unrolled = unroll_aggregates(model.expand_lets(expr), model)
     expanded = resolve_element_equalities(unrolled.xreplace(subs), model)
-    return expanded if expanded.has(SetAggregate) else safe_simplify(expanded)
+    if not simplify or expanded.is_number or expanded.has(SetAggregate):
+        return expanded
+    return safe_simplify(expanded)
 
 
 MAX_UNROLLED_TERMS = 256
@@ -225,51 +258,120 @@ def unroll_aggregates(expr, model: Model):
 
 def profile_payoffs(model: Model) -> dict[tuple[int, tuple], sympy.Expr]:
     """values[(k, profile)]: player k's payoff at a pure profile of elements, symbolically
-    (free parameters stay symbols). For games of single players with one finite strategy."""
+    (free parameters stay symbols). For games of single players with one finite strategy.
+    A payoff table is read entry by entry; other payoffs are substituted per profile (and
+    simplified only in games of at most SIMPLIFY_PROFILES profiles)."""
     players = list(model.players.values())
     strategies = [p.strategies[0] for p in players]
     domains = [s.domain.elements for s in strategies]
+    profiles = list(itertools.product(*domains))
+    simplify = len(profiles) <= SIMPLIFY_PROFILES
     values = {}
-    for profile in itertools.product(*domains):
-        for k, player in enumerate(players):
-            values[(k, profile)] = _value_at(model, model.payoff_of(player.name), strategies,
-                                             profile)
+    for k, player in enumerate(players):
+        expr = model.payoff_of(player.name)
+        form = table_form(expr, strategies)
+        if form is not None:
+            for profile in profiles:
+                values[(k, profile)] = value_at(form[1], form[0], profile)
+            continue
+        prepared = _prepared(model, expr)
+        for profile in profiles:
+            values[(k, profile)] = _value_of_prepared(model, prepared, strategies, profile,
+                                                          simplify)
     return values
 
 
 def finite_conditions(model: Model):
-    """Best-response conditions per player and opponent profile; equilibrium conditions."""
+    """Best-response conditions per player and opponent profile; equilibrium conditions.
+    Games with more than SIMPLIFY_PROFILES profiles get conditions reduced only where
+    they are numbers, and at most MAX_CONDITION_ITEMS items per section (then a note)."""
     players = list(model.players.values())
     domains = [p.strategies[0].domain.elements for p in players]
     values = profile_payoffs(model)
+    small = math.prod(len(d) for d in domains) <= SIMPLIFY_PROFILES
+    if not small:  # shown with the spec's data: indexed parameters at elements as numbers
+        values = {key: _data_entries(model, value) for key, value in values.items()}
+    limit = None if small else MAX_CONDITION_ITEMS
     br_items = []
     ne_items = []
+    br_total = sum(len(domains[k]) * math.prod(len(d) for j, d in enumerate(domains) if j != k)
+                   for k in range(len(players)))
     for k, player in enumerate(players):
         others = [d for j, d in enumerate(domains) if j != k]
         for rest in itertools.product(*others):
+            if limit is not None and len(br_items) >= limit:
+                break
             for x in domains[k]:
+                if limit is not None and len(br_items) >= limit:
+                    break
                 profile = _insert(rest, k, x)
-                conds = []
-                for y in domains[k]:
-                    if y == x:
-                        continue
-                    conds.append(sympy.Ge(values[(k, profile)], values[(k, _insert(rest, k, y))]))
-                cond = sympy.And(*conds) if conds else sympy.true
+                conds = [(values[(k, profile)], values[(k, _insert(rest, k, y))])
+                         for y in domains[k] if y != x]
                 label = f"{player.name} plays {x} against " + ", ".join(
                     f"{players[j].name}={v}" for j, v in zip(
                         [j for j in range(len(players)) if j != k], rest))
-                br_items.append((label, safe_simplify(cond)))
+                br_items.append((label, _all_at_least(conds, small)))
+    _note_truncated(br_items, br_total, "best-response conditions")
+    ne_total = math.prod(len(d) for d in domains)
     for profile in itertools.product(*domains):
-        conds = []
-        for k in range(len(players)):
-            for y in domains[k]:
-                if y != profile[k]:
-                    conds.append(sympy.Ge(values[(k, profile)],
-                                          values[(k, _insert(_drop(profile, k), k, y))]))
-        cond = safe_simplify(sympy.And(*conds)) if conds else sympy.true
+        if limit is not None and len(ne_items) >= limit:
+            break
+        conds = [(values[(k, profile)], values[(k, _insert(_drop(profile, k), k, y))])
+                 for k in range(len(players)) for y in domains[k] if y != profile[k]]
         ne_items.append(("(" + ", ".join(str(v) for v in profile) + ") is an equilibrium iff",
-                         cond))
+                         _all_at_least(conds, small)))
+    _note_truncated(ne_items, ne_total, "profiles")
     return br_items, ne_items
+
+
+def _all_at_least(pairs, simplify: bool):
+    """And(a >= b for each pair), simplified in small games; in larger ones numbers are
+    decided and the rest kept as written (no call to simplify)."""
+    if simplify:
+        conds = [sympy.Ge(a, b) for a, b in pairs]
+        return safe_simplify(sympy.And(*conds)) if conds else sympy.true
+    kept = []
+    for a, b in pairs:
+        difference = a - b
+        if difference.is_number and difference.is_comparable:
+            if difference < 0:
+                return sympy.false
+            continue
+        kept.append(sympy.Ge(a, b, evaluate=False))
+    return sympy.And(*kept) if kept else sympy.true
+
+
+def _data_entries(model: Model, expr):
+    """`expr` with each indexed parameter at set elements replaced by its number."""
+    def entry(item):
+        param = model.params.get(item.base.label.name)
+        if param is None or param.array is None or len(item.indices) != len(param.index_sets):
+            return None
+        positions = []
+        for index, fs in zip(item.indices, param.index_sets):
+            element = index.name if isinstance(index, sympy.Symbol) else (
+                float(index) if isinstance(index, sympy.Number) else None)
+            lookup = {(e if isinstance(e, str) else float(e)): k
+                      for k, e in enumerate(fs.elements)}
+            if element not in lookup:
+                return None
+            positions.append(lookup[element])
+        return sympy.nsimplify(float(param.array[tuple(positions)]), rational=True)
+
+    if not isinstance(expr, sympy.Basic) or not expr.has(sympy.Indexed):
+        return expr
+    mapping = {}
+    for item in expr.atoms(sympy.Indexed):
+        value = entry(item)
+        if value is not None:
+            mapping[item] = value
+    return expr.xreplace(mapping) if mapping else expr
+
+
+def _note_truncated(items: list, total: int, what: str) -> None:
+    if len(items) < total:
+        items.append(("truncated", f"showing the first {len(items):,} of {total:,} {what} "
+                                   f"(the game has more than {SIMPLIFY_PROFILES} profiles)"))
 
 
 def _insert(rest, k, x):

@@ -15,6 +15,7 @@ import sympy
 from gamespec.errors import Span, SpecError
 from gamespec.language.symbols import SetAggregate
 from gamespec.model import FiniteSet
+from gamespec.payoff_table import TableLookup
 
 MAX_ELEMENTS = 400_000_000
 
@@ -160,6 +161,8 @@ def _eval(expr, ctx: Context) -> LArray:  # noqa: C901 - one dispatch over node 
         parts = [_eval(a, ctx) for a in expr.args]
         fn = np.maximum if isinstance(expr, sympy.Max) else np.minimum
         return combine(lambda *xs: _reduce(fn, xs), *parts)
+    if isinstance(expr, TableLookup):
+        return _eval_table_lookup(expr, ctx)
     if isinstance(expr, sympy.Function):
         return _eval_function(expr, ctx)
     raise SpecError(f"cannot evaluate {type(expr).__name__} numerically", span=ctx.span)
@@ -234,6 +237,19 @@ def _eval_indexed(item: sympy.Indexed, ctx: Context) -> LArray:
     if name in ctx.lets:
         return _eval_let(name, item.indices, ctx)
     raise SpecError(f"`{name}` has no numeric value", span=ctx.span)
+
+
+def _eval_table_lookup(expr: TableLookup, ctx: Context) -> LArray:
+    """A payoff table read at the positions of its arguments (one gather)."""
+
+    def scalar(entry) -> float:
+        value = _eval(entry, ctx)
+        if value.axes:
+            raise SpecError(f"a table entry depends on {value.axes[0]}", span=ctx.span)
+        return float(value.data)
+
+    table = Table(expr.numeric_array(scalar), expr.sets)
+    return _gather(table, expr.args, ctx)
 
 
 def _gather(table: Table, index_args, ctx: Context) -> LArray:

@@ -10,8 +10,8 @@ import sympy
 from gamespec.errors import SpecError
 from gamespec.language import ast
 from gamespec.language.build_sets import set_element
-from gamespec.language.symbols import indicator
 from gamespec.model import FiniteSet, Model, Payoff, Player, Strategy
+from gamespec.payoff_table import table_lookup, table_payoff
 
 
 class PayoffsMixin:
@@ -108,8 +108,12 @@ class PayoffsMixin:
                 raise SpecError(f"`{s.name}` must be a finite choice or a mixed strategy "
                                 "over a finite set for a payoff table", span=s.span)
         expected_values = 1 if zero_sum and len(players) == 2 else len(players)
+        shape = tuple(len(s.domain) for s in strategies)
+        positions = [_position_lookup(s.domain) for s in strategies]
+        n_given = len(stmt.rows[0].values) if stmt.rows else len(players)
+        entries = np.empty((n_given,) + shape, dtype=object)
         seen: dict[tuple, ast.TableRow] = {}
-        totals = [sympy.Integer(0)] * len(players)
+        built: dict = {}  # each distinct value expression is built once
         for row in stmt.rows:
             if len(row.keys) != len(players):
                 raise SpecError(f"a table row names {len(row.keys)} choices, but there are "
@@ -117,47 +121,66 @@ class PayoffsMixin:
             if len(row.values) not in (expected_values, len(players)):
                 raise SpecError(f"a table row gives {len(row.values)} payoffs, expected "
                                 f"{len(players)}", span=row.span)
-            key = []
-            factors = []
-            for k, (strategy, raw) in enumerate(zip(strategies, row.keys)):
-                element = (set_element(float(self.builder.build(raw))) if isinstance(raw, ast.Num)
-                           else str(raw))
-                if element not in strategy.domain.elements:
-                    close = difflib.get_close_matches(str(element), [str(e) for e in
-                                                                     strategy.domain.elements], n=1)
-                    raise SpecError(
-                        f"`{element}` is not a choice of `{players[k].name}` "
-                        f"({strategy.domain.describe()})", span=row.span,
-                        hint=f"did you mean `{close[0]}`?" if close else None,
-                    )
-                key.append(element)
-                factors.append(self._choice_factor(strategy, element))
-            if tuple(key) in seen:
-                raise SpecError(f"the profile {tuple(key)} appears twice in the table "
-                                f"(first on line {seen[tuple(key)].span.line})", span=row.span)
-            seen[tuple(key)] = row
-            weight = sympy.Mul(*factors)
+            if len(row.values) != n_given:
+                raise SpecError(f"a table row gives {len(row.values)} payoffs, the first row "
+                                f"{n_given}", span=row.span)
+            key = tuple(self._table_key(raw, strategy, players[k], row, positions[k])
+                        for k, (strategy, raw) in enumerate(zip(strategies, row.keys)))
+            if key in seen:
+                elements = tuple(s.domain.elements[p] for s, p in zip(strategies, key))
+                raise SpecError(f"the profile {elements} appears twice in the table "
+                                f"(first on line {seen[key].span.line})", span=row.span)
+            seen[key] = row
             for p, value in enumerate(row.values):
-                totals[p] = totals[p] + self.builder.build(value) * weight
-        expected = int(np.prod([len(s.domain) for s in strategies]))
+                entries[(p,) + key] = self._table_value(value, built, strategies)
+        expected = int(np.prod(shape))
         if len(seen) != expected:
-            missing = next(k for k in itertools.product(*[s.domain.elements for s in strategies])
+            missing = next(k for k in itertools.product(*[range(n) for n in shape])
                            if k not in seen)
+            elements = tuple(s.domain.elements[p] for s, p in zip(strategies, missing))
             raise SpecError(f"the table covers {len(seen)} of {expected} profiles; missing "
-                            f"{tuple(missing)}", span=stmt.span)
-        n_given = len(stmt.rows[0].values) if stmt.rows else len(players)
+                            f"{elements}", span=stmt.span)
+        sets = tuple(s.domain for s in strategies)
         return {
-            players[p].name: Payoff(players[p].name, (), (), totals[p], stmt.span)
+            players[p].name: Payoff(
+                players[p].name, (), (),
+                table_payoff(table_lookup(players[p].name, entries[p], sets), strategies),
+                stmt.span)
             for p in range(n_given)
         }
 
-    def _choice_factor(self, strategy: Strategy, element) -> sympy.Expr:
-        value = sympy.Symbol(element) if isinstance(element, str) else sympy.Float(element)
-        if isinstance(element, int):
-            value = sympy.Integer(element)
-        if strategy.kind == "mixed":
-            return strategy.symbol[value]
-        return indicator(sympy.Eq(strategy.symbol, value))
+    def _table_key(self, raw, strategy: Strategy, player: Player, row, lookup: dict) -> int:
+        """The position in the strategy's set of one choice of a table row."""
+        if isinstance(raw, ast.Num):
+            element = set_element(float(self.builder.build(raw)))
+            pos = lookup.get(float(element))
+        else:
+            element = str(raw)
+            pos = lookup.get(element)
+        if pos is None:
+            close = difflib.get_close_matches(str(element), [str(e) for e in
+                                                             strategy.domain.elements], n=1)
+            raise SpecError(
+                f"`{element}` is not a choice of `{player.name}` "
+                f"({strategy.domain.describe()})", span=row.span,
+                hint=f"did you mean `{close[0]}`?" if close else None,
+            )
+        return pos
+
+    def _table_value(self, value, built: dict, strategies) -> sympy.Expr:
+        """A table entry, built once per distinct expression (AST nodes compare without
+        their spans); it may use parameters, not the players' strategies."""
+        try:
+            return built[value]
+        except KeyError:
+            pass
+        expr = self.builder.build(value)
+        self.builder._require_arith(expr, value)
+        if not expr.is_number and _mentions_strategy(expr, strategies):
+            raise SpecError("a table entry cannot depend on the players' choices",
+                            span=value.span)
+        built[value] = expr
+        return expr
 
     def _check_payoff_coverage(self, model: Model) -> None:
         if model.common_payoff is not None or model.dynamics or model.updates or model.repeated:
@@ -192,3 +215,14 @@ class PayoffsMixin:
         if missing:
             raise SpecError(f"player `{missing[0]}` is missing from the order", span=stmts[0].span)
         return tuple(groups), True
+
+
+def _position_lookup(domain: FiniteSet) -> dict:
+    """Element -> position (numbers keyed as floats: 2 and 2.0 are one element)."""
+    return {(e if isinstance(e, str) else float(e)): k for k, e in enumerate(domain.elements)}
+
+
+def _mentions_strategy(expr, strategies: list[Strategy]) -> bool:
+    symbols = {s.symbol for s in strategies}
+    return bool(expr.free_symbols & symbols) or any(
+        item.base in symbols for item in expr.atoms(sympy.Indexed))
