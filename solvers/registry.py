@@ -13,8 +13,12 @@ from gamespec.result import Result
 from gamespec.solvers.options import SolverOption
 
 # Most specific first. Each module defines ENTRY (a SolverEntry).
-SOLVER_MODULES = ("lp.method", "finite.pure_enumeration", "stackelberg.method",
-                  "continuous.method", "brd.method", "dynamics.method")
+# The finite-game methods after `finite.pure_enumeration` never apply by default (it accepts
+# every game they do): `--method` or `solve using` picks them.
+SOLVER_MODULES = ("lp.method", "finite.mixed_enumeration_method", "finite.pure_enumeration",
+                  "stackelberg.method", "continuous.method", "brd.method", "dynamics.method",
+                  "finite.lemke_howson_method", "finite.milp_method", "finite.logit_method",
+                  "finite.correlated_method")
 
 
 class Refusal(str):
@@ -111,7 +115,7 @@ def describe_class(cls: Classification) -> str:
     if cls.dynamic:
         parts.append("dynamic")
     if cls.zero_sum:
-        parts.append("zero-sum")
+        parts.append(cls.sum_kind or "zero-sum")
     if cls.common_interest:
         parts.append("common-interest")
     if cls.sequential:

@@ -104,8 +104,11 @@ def test_solve_csv_table(capsys):
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [(r["equilibrium"], r["player"], r["strategy"]) for r in rows] == [
         ("1", "alice", "Opera"), ("1", "bob", "Opera"),
-        ("2", "alice", "Football"), ("2", "bob", "Football")]
+        ("2", "alice", "Football"), ("2", "bob", "Football"),
+        ("3", "alice", '{"Football": 0.4, "Opera": 0.6}'),
+        ("3", "bob", '{"Football": 0.6, "Opera": 0.4}')]
     assert float(rows[0]["value"]) == 3.0
+    assert float(rows[4]["value"]) == 1.2  # the mixed equilibrium's payoff, 6/5 exactly
 
 
 @pytest.mark.parametrize(("argv", "message"), [

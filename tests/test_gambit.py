@@ -72,7 +72,10 @@ def test_cli_import_writes_a_spec_that_solves(tmp_path, capsys):
     assert main(["solve", str(target), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert [e["profile"] for e in result["equilibria"]] == [
-        {"A": "s1", "B": "s1"}, {"A": "s2", "B": "s2"}]
+        {"A": "s1", "B": "s1"}, {"A": {"s1": 0.6, "s2": 0.4}, "B": {"s1": 0.4, "s2": 0.6}},
+        {"A": "s2", "B": "s2"}]
+    assert result["equilibria"][1]["exact"] == {"A": {"s1": "3/5", "s2": "2/5"},
+                                                "B": {"s1": "2/5", "s2": "3/5"}}
 
 
 def test_bad_nfg_is_a_located_error():

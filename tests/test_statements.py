@@ -249,6 +249,7 @@ def test_language_doc_examples_print_what_the_doc_shows(tmp_path):
 def test_statements_when_there_is_no_solution():
     # matching pennies in pure strategies: no equilibrium to evaluate anything at
     _, result = solved("""
+solve using enumerate
 player m { choose a in {H, T} }
 player n { choose b in {H, T} }
 payoff m = if a == b then 1 else -1
@@ -282,7 +283,9 @@ profile apart { a = Opera
                 b = Football }
 """)
     assert result.reports == {"venue": "Opera"}
-    assert result.profile_reports == {"equilibrium 2": {"venue": "Football"},
+    # equilibrium 2 is the mixed one (3/5, 2/5): a spec expression has no one value there
+    assert [eq["pure"] for eq in result.extra["equilibria"]] == [True, False, True]
+    assert result.profile_reports == {"equilibrium 3": {"venue": "Football"},
                                       "profile apart": {"venue": "Opera"}}
     assert result.claims["coordinated"]["verdict"] == "holds"
-    assert set(result.claims["coordinated"]["at"]) == {"equilibrium 1", "equilibrium 2"}
+    assert set(result.claims["coordinated"]["at"]) == {"equilibrium 1", "equilibrium 3"}

@@ -10,6 +10,7 @@ from gamespec.notebook_tables import certificate_line
 from gamespec.result import Result
 
 TOP_ENTRIES = 8
+MANY_EQUILIBRIA = 20  # equilibria listed one per line; --json has them all
 MANY_AGENTS = 40  # more agents than this: strategies are counted, not listed
 
 _CODES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "cyan": "36"}
@@ -73,13 +74,15 @@ def equilibrium_lines(result: Result, equilibria: list[dict]) -> list[str]:
     else:
         pure = sum(1 for eq in equilibria if eq.get("pure"))
         lines = [f"equilibria: {len(equilibria)} ({pure} pure, {len(equilibria) - pure} mixed)"]
-    for k, eq in enumerate(equilibria, 1):
+    for k, eq in enumerate(equilibria[:MANY_EQUILIBRIA], 1):
         exact = eq.get("exact", {})
         profile = ", ".join(f"{p}={_mixed(v, exact.get(p))}" for p, v in eq["profile"].items())
         pay = ", ".join(f"{p}: {_num(v)}" for p, v in eq["payoffs"].items())
         note = f"   labels {', '.join(map(str, eq['labels']))}" if eq.get("labels") else ""
         note += f"   ({eq['role']})" if eq.get("role") and eq["role"] != "optimal" else ""
         lines.append(f"  {k}. ({profile})   payoffs {pay}{note}")
+    if len(equilibria) > MANY_EQUILIBRIA:
+        lines.append(f"  ... ({len(equilibria) - MANY_EQUILIBRIA} more; --json lists each)")
     return lines
 
 

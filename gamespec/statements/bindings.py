@@ -17,12 +17,16 @@ from gamespec.model import FiniteSet, FixedProfile, IntervalDomain, Model, Playe
 
 def solution_points(result: Any) -> list[tuple[str, dict]]:
     """(label, {player: strategy}) for each answer a Result holds: "solution", or
-    "equilibrium 1", "equilibrium 2", ... when it lists several pure equilibria."""
+    "equilibrium 1", "equilibrium 2", ... when it lists several equilibria. A mixed
+    equilibrium of `choose` strategies (a record with "pure": false) is not a point at
+    which a spec expression has one value: it is skipped, keeping the others' numbers."""
     equilibria = result.extra.get("equilibria")
     if equilibria is not None and len(equilibria) != 1:
-        return [(f"equilibrium {k}", dict(eq["profile"])) for k, eq in enumerate(equilibria, 1)]
+        return [(f"equilibrium {k}", dict(eq["profile"])) for k, eq in enumerate(equilibria, 1)
+                if eq.get("pure", True)]
     if equilibria:
-        return [("solution", dict(equilibria[0]["profile"]))]
+        return [("solution", dict(equilibria[0]["profile"]))] if equilibria[0].get(
+            "pure", True) else []
     return [("solution", dict(result.strategies))]
 
 

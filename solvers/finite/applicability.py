@@ -26,9 +26,27 @@ def finite_normal_form(model: Model, cls: Classification) -> tuple[bool, str]:
     return True, ""
 
 
-def two_player_normal_form(model: Model, cls: Classification) -> tuple[bool, str]:
-    """As finite_normal_form, for exactly two agents (a bimatrix game)."""
+MULTILINEAR = ("constant", "linear", "bilinear", "multilinear")
+
+
+def mixed_extension(model: Model, cls: Classification) -> tuple[bool, str]:
+    """As finite_normal_form, and the mixed profiles' payoffs are the expectations over pure
+    profiles: every strategy is a `choose`, or the payoffs are multilinear in the `mixed` ones
+    (a payoff like f[r]^2 is not an expectation, so its mixed equilibria are not those of
+    the normal form)."""
     ok, reason = finite_normal_form(model, cls)
+    if not ok:
+        return ok, reason
+    mixed = [s for s in model.strategies() if s.kind == "mixed"]
+    if mixed and cls.linearity not in MULTILINEAR:
+        return False, (f"the payoff is {cls.linearity} in the mixed strategy `{mixed[0].name}`, "
+                       "not an expectation over pure profiles")
+    return True, ""
+
+
+def two_player_normal_form(model: Model, cls: Classification) -> tuple[bool, str]:
+    """As mixed_extension, for exactly two agents (a bimatrix game)."""
+    ok, reason = mixed_extension(model, cls)
     if not ok:
         return ok, reason
     agents = normal_form.agent_count(model)

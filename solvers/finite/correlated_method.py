@@ -15,7 +15,7 @@ from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form
 from gamespec.result import Certificate, Result, Status
-from gamespec.solvers.finite.applicability import finite_normal_form
+from gamespec.solvers.finite.applicability import mixed_extension
 from gamespec.solvers.finite.mixed_equilibrium import regret_tolerance
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
@@ -52,7 +52,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     certificate = Certificate(
         f"largest gain from {'ignoring' if coarse else 'disobeying'} a recommendation, "
         "recomputed from the distribution", violation, violation <= tolerance, tolerance,
-        {"objective_value": float(solution.objective_value)})
+        {"objective_value": float(solution.objective)})
     if not certificate.ok:
         raise SolverError(f"the {kind} equilibrium failed its check (gain {violation:.3g})")
     distribution = np.asarray(solution.distribution)
@@ -73,7 +73,7 @@ ENTRY = SolverEntry(
     summary="a correlated (or coarse correlated) equilibrium of a finite game that maximises "
             "welfare or a player's payoff, by LP on HiGHS",
     covers="one correlated equilibrium optimal for the objective",
-    can_solve=finite_normal_form,
+    can_solve=mixed_extension,
     solve=solve,
     options=(SolverOption("coarse", "bool", False, "a coarse correlated equilibrium (a "
                           "player commits to obey before seeing the recommendation)"),),

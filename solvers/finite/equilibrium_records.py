@@ -34,6 +34,17 @@ def exact_text(value) -> str:
     return sympy.sstr(sympy.nsimplify(value) if isinstance(value, float) else value)
 
 
+def exact_expected_payoffs(payoffs: np.ndarray, exact: tuple[tuple, ...]) -> list[Fraction]:
+    """Each agent's expected payoff in exact arithmetic (Fraction payoffs and profile)."""
+    out = []
+    for k in range(payoffs.shape[0]):
+        u = payoffs[k]
+        for j in reversed(range(payoffs.shape[0])):
+            u = np.tensordot(u, np.array(exact[j], dtype=object), axes=([j], [0]))
+        out.append(Fraction(u.item() if isinstance(u, np.ndarray) else u))
+    return out
+
+
 def strategy_of(nf: NormalForm, k: int, probs: np.ndarray):
     """A label when the strategy is pure, else {label: probability} over its support."""
     support = np.flatnonzero(probs > SUPPORT_TOL)
@@ -58,6 +69,9 @@ def record(nf: NormalForm, eq: MixedEquilibrium, exact_payoffs=None) -> dict:
                                              for p in s):
             regret = exact_regret(exact_payoffs, eq.exact)
             out["exact_regret"] = None if regret is None else exact_text(regret)
+            values = exact_expected_payoffs(exact_payoffs, eq.exact)
+            out["payoffs"] = {a: float(v) for a, v in zip(nf.agents, values)}
+            out["exact_payoffs"] = {a: exact_text(v) for a, v in zip(nf.agents, values)}
     return out
 
 
@@ -78,9 +92,11 @@ def select_order(model: Model, nf: NormalForm, records: list[dict]) -> list[dict
 def equilibria_result(model: Model, nf: NormalForm, equilibria: list[MixedEquilibrium], *,
                       method: str, kind: str, details: dict | None = None,
                       exact_payoffs=None, extra: dict | None = None,
-                      covers: str = "", annotations: list[dict] | None = None) -> Result:
+                      covers: str = "", annotations: list[dict] | None = None,
+                      figures: bool = False) -> Result:
     """A Result listing `equilibria`, certified by their largest maximum regret;
-    annotations[i], if given, adds method-specific keys to equilibrium i's record."""
+    annotations[i], if given, adds method-specific keys to equilibrium i's record;
+    `figures`: also record the payoff-table picture's data."""
     if not equilibria:
         raise SolverError(f"{method} returned no equilibrium (a finite game always has one)")
     records = [record(nf, eq, exact_payoffs) for eq in equilibria]
@@ -99,6 +115,13 @@ def equilibria_result(model: Model, nf: NormalForm, equilibria: list[MixedEquili
         raise SolverError(f"{method}: an equilibrium failed its check (max regret {worst:.3g}, "
                           f"tolerance {tolerance:.3g})")
     first = records[0]
+    if figures:  # what the plots draw (gamespec/plots/): the payoff table
+        from gamespec.solvers.finite.payoff_table_figure import figures_of_finite_game
+        from gamespec.solvers.finite.pure_enumeration import pure_equilibria
+
+        extra = {**(extra or {}), "figures": figures_of_finite_game(
+            model, first["profile"], pure_equilibria, outline_answer=False,
+            first=(extra or {}).get("figures"))}
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=method,
         status=Status.EQUILIBRIA, values=dict(first["payoffs"]),

@@ -359,6 +359,27 @@ def _last(points):
     return deque(points, maxlen=1)[0]
 
 
+PERTURBATION = 1e-6  # relative size of the generic perturbation traced past a bifurcation
+
+
+def perturbed(payoffs: np.ndarray, seed: int = 0) -> np.ndarray:
+    """The payoffs plus a tiny seeded random perturbation (PERTURBATION x their range): a
+    generic game whose principal branch has no bifurcation, as symmetric games' may."""
+    rng = np.random.default_rng(seed)
+    return payoffs + PERTURBATION * _payoff_range(payoffs) * rng.standard_normal(payoffs.shape)
+
+
+def _traced_limit(u: np.ndarray, tol: float, step: float):
+    """(lambda, profile) where the principal branch settles; past a bifurcation point (a
+    symmetric game's branch may split and the tracer cannot choose), the branch of a
+    perturbed game is traced instead: its limit is polished on the original game."""
+    try:
+        return _last(_trace(u, _RegretSettled(u, tol), step, None))
+    except SolverError:
+        v = perturbed(u)
+        return _last(_trace(v, _RegretSettled(v, tol), step, None))
+
+
 def limit_equilibrium(payoffs, step: float = FIRST_STEP,
                       tolerances: tuple[float, ...] = (1e-6, 1e-8)) -> MixedEquilibrium:
     """The Nash equilibrium at the limit of the principal branch, certified.
@@ -376,7 +397,7 @@ def limit_equilibrium(payoffs, step: float = FIRST_STEP,
     accept = regret_tolerance(u)
     lam, profile, fallback = 0.0, None, None
     for tol in tolerances:
-        lam, profile = _last(_trace(u, _RegretSettled(u, tol), step, None))
+        lam, profile = _traced_limit(u, tol, step)
         for support, responses in _candidates(u, profile):
             result = _polish(u, profile, support, responses)
             if result is None or max_regret(u, result[0]) > accept:

@@ -16,9 +16,13 @@ from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form
 from gamespec.result import Certificate, Result, Status
-from gamespec.solvers.finite.applicability import finite_normal_form
+from gamespec.solvers.finite.applicability import mixed_extension
 from gamespec.solvers.finite.equilibrium_records import equilibria_result, strategy_of
-from gamespec.solvers.finite.mixed_equilibrium import expected_payoffs, max_regret
+from gamespec.solvers.finite.mixed_equilibrium import (
+    expected_payoffs,
+    max_regret,
+    regret_tolerance,
+)
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
 
@@ -32,14 +36,18 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     lam = options.get("lambda")
     extra = {}
     if lam is None:
-        eq = logit.limit_equilibrium(nf.payoffs)
+        try:
+            eq = logit.limit_equilibrium(nf.payoffs)
+        except logit.LimitNotCertified as exc:
+            return _not_certified(model, nf, exc)
         if options.get("figures"):
-            extra["figures"] = {"logit-path": path_figure(nf, logit.logit_path(
-                nf.payoffs, max_lambda=options.get("max_lambda")))}
+            extra["figures"] = {"logit-path": path_figure(nf, _path_to_limit(
+                nf.payoffs, options.get("max_lambda")))}
         return equilibria_result(
-            model, nf, [eq], method=ENTRY.name, kind="logit QRE limit", extra=extra,
+            model, nf, [eq], method=ENTRY.name, figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
             covers="one Nash equilibrium: the limit of the principal branch of the logit "
-                   "quantal response equilibria")
+                   "quantal response equilibria (of a generically perturbed game where the "
+                   "branch bifurcates), polished on the game itself")
     path = logit.logit_path(nf.payoffs, max_lambda=lam)
     profile = path.profiles[-1]
     residual = fixed_point_residual(nf.payoffs, profile, lam)
@@ -62,6 +70,31 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra={"lambda": lam, **extra},
         covers=f"the logit quantal response equilibrium at lambda = {lam:g} on the principal "
                "branch (not a Nash equilibrium)")
+
+
+def _path_to_limit(payoffs: np.ndarray, max_lambda: float | None):
+    """The path drawn: the game's own branch, or a perturbed game's past a bifurcation."""
+    from gamespec.solvers.finite import logit
+
+    try:
+        return logit.logit_path(payoffs, max_lambda=max_lambda)
+    except SolverError:
+        return logit.logit_path(logit.perturbed(payoffs), max_lambda=max_lambda)
+
+
+def _not_certified(model: Model, nf: NormalForm, exc) -> Result:
+    """The traced profile when polishing failed: an approximation, said to be one."""
+    values = expected_payoffs(nf.payoffs, exc.strategies)
+    tolerance = regret_tolerance(nf.payoffs)
+    return Result(
+        game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
+        status=Status.NOT_CERTIFIED,
+        certificate=Certificate("max regret of the traced logit limit (not polished)",
+                                float(exc.regret), False, tolerance,
+                                {"lambda": float(exc.lam), "reason": str(exc)}),
+        values={a: float(values[k]) for k, a in enumerate(nf.agents)},
+        strategies={a: strategy_of(nf, k, np.asarray(exc.strategies[k]))
+                    for k, a in enumerate(nf.agents)})
 
 
 def fixed_point_residual(payoffs: np.ndarray, profile, lam: float) -> float:
@@ -92,7 +125,7 @@ ENTRY = SolverEntry(
     summary="logit quantal response equilibria of a finite game (any number of players), "
             "and the Nash equilibrium at the limit of their principal branch",
     covers="one Nash equilibrium: the limit of the principal logit QRE branch",
-    can_solve=finite_normal_form,
+    can_solve=mixed_extension,
     solve=solve,
     options=(
         SolverOption("lambda", "float", None, "return the quantal response equilibrium at "

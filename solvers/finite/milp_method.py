@@ -49,7 +49,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     notes = [{"role": "optimal"}]
     extra = {}
     if options.get("unique"):
-        unique, other = equilibrium_is_unique(a, b, eq, time_limit=time_limit)
+        unique, other = equilibrium_is_unique(a, b, eq, time_limit=time_limit, exact=pair)
         extra["unique"] = unique
         if unique:
             covers = "the unique Nash equilibrium (uniqueness proved by MILP)"
@@ -57,7 +57,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             covers += "; not unique: a second equilibrium is listed"
             found.append(other)
             notes.append({"role": "second equilibrium (the game has more than one)"})
-    return equilibria_result(model, nf, found, method=ENTRY.name, kind="MILP",
+    return equilibria_result(model, nf, found, method=ENTRY.name, figures=bool(options.get("figures")), kind="MILP",
                              exact_payoffs=exact, covers=covers, annotations=notes,
                              extra=extra)
 

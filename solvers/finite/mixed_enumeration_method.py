@@ -13,7 +13,7 @@ from gamespec.analysis import Classification
 from gamespec.model import Model
 from gamespec.normal_form import build_normal_form
 from gamespec.result import Result
-from gamespec.solvers.finite.applicability import finite_normal_form, strategy_counts
+from gamespec.solvers.finite.applicability import mixed_extension, strategy_counts
 from gamespec.solvers.finite.equilibrium_records import equilibria_result
 from gamespec.solvers.finite.mixed_equilibrium import rational_payoffs
 from gamespec.solvers.registry import SolverEntry
@@ -39,7 +39,7 @@ def search_size(counts: list[int]) -> tuple[int, int]:
 
 
 def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
-    ok, reason = finite_normal_form(model, cls)
+    ok, reason = mixed_extension(model, cls)
     if not ok:
         return ok, reason
     counts = strategy_counts(model)
@@ -63,7 +63,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         a, b = nf.payoffs
         pair = None if exact is None else (exact[0], exact[1])
         equilibria = extreme_equilibria(a, b, exact=pair, max_bases=MAX_BASES * 4)
-        return equilibria_result(model, nf, equilibria, method=ENTRY.name,
+        return equilibria_result(model, nf, equilibria, method=ENTRY.name, figures=bool(options.get("figures")),
                                  kind="vertex enumeration", exact_payoffs=exact,
                                  covers=COVERS_TWO)
     from gamespec.solvers.finite.support_enumeration import support_equilibria
@@ -76,7 +76,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         covers += ("; these supports hold a continuum of equilibria (one point of each is "
                    "listed): " + "; ".join(_support_text(nf, s) for s in found.continua))
         extra["continua"] = [_support_text(nf, s) for s in found.continua]
-    return equilibria_result(model, nf, found.equilibria, method=ENTRY.name,
+    return equilibria_result(model, nf, found.equilibria, method=ENTRY.name, figures=bool(options.get("figures")),
                              kind="support enumeration", exact_payoffs=exact, covers=covers,
                              extra=extra)
 

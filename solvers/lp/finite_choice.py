@@ -18,6 +18,7 @@ from gamespec.model import FiniteSet, Model
 from gamespec.normal_form import NormalForm, build_normal_form
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.lp.distributions import distribution_error
+from gamespec.solvers.lp.facts import lp_facts
 from gamespec.solvers.lp.matrix_game import matrix_game
 from gamespec.solvers.lp.zero_sum_certificate import TOLERANCE, payoff_scale
 from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
@@ -114,8 +115,6 @@ def solve_choice(model: Model, cls: Classification, options: dict, method: str) 
                      f"({A.shape[0]} x {A.shape[1]}) -> highspy (dual simplex)",
         "solve_timing": dict(solution.timing),
     }
-    from gamespec.solvers.lp.method import lp_facts
-
     facts = lp_facts(lp)
     facts.append(["sum", f"{row} + {column} = {constant:g} at every profile: {column} gets "
                          f"{constant:g} - {row}'s value"])

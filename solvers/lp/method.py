@@ -22,6 +22,7 @@ from gamespec.language.spec_printer import spec_str
 from gamespec.model import Model
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
+from gamespec.solvers.lp.facts import lp_facts
 from gamespec.solvers.lp.finite_choice import (
     can_solve_choice,
     derive_choice,
@@ -365,26 +366,3 @@ ENTRY = SolverEntry(
                      "strategy from its duals", choices=("both", "leader", "follower")),
     ),
 )
-
-
-def lp_facts(lp: dict) -> list[list[str]]:
-    """The lines a reader sees beside the answer (`Result.extra["facts"]`): both LP values
-    with their gap, and each side constraint's level, bound and shadow price."""
-    def num(value) -> str:
-        return f"{value:.6g}" if isinstance(value, float) else str(value)
-
-    follower = lp.get("follower_lp_value")
-    values = f"leader's LP {num(lp['leader_lp_value'])}" if lp.get(
-        "leader_lp_value") is not None else "leader's LP not solved"
-    values += f", follower's LP {num(follower)}" if follower is not None else ""
-    if lp.get("duality_gap") is not None:
-        values += f" (duality gap {num(lp['duality_gap'])})"
-    facts = [["lp", values]]
-    bounds = lp.get("constraint_bounds", {})
-    for name, price in lp.get("shadow_prices", {}).items():
-        level = lp.get("constraint_lhs", {}).get(name)
-        bound = bounds.get(name)
-        where = (f"{num(level)} {bound['sense']} {num(bound['bound'])}, "
-                 if level is not None and bound else "")
-        facts.append([f"constraint {name}", f"{where}shadow price {num(price)}"])
-    return facts
