@@ -22,7 +22,7 @@ from sympy.polys.orderings import grevlex, lex
 from sympy.polys.rings import PolyElement, ring
 
 PRECISION = 60  # decimal digits of the numeric coordinates
-FGLM_FROM = 6  # systems with this many unknowns: a grevlex basis converted to lex (FGLM)
+FGLM_FROM = 4  # from this many unknowns: a grevlex basis converted to lex (FGLM), more robust
 _T_RING, _T = ring("t", sympy.QQ, lex)
 
 
@@ -63,6 +63,11 @@ class RealSolution:
         reduced = self.reduce(poly)
         if self.rational:
             return reduced.as_expr() if reduced else sympy.Integer(0)
+        if reduced.degree() <= 0:
+            return reduced.as_expr() if reduced else sympy.Integer(0)
+        if self.factor.degree() > 2:
+            with mpmath.workdps(PRECISION):
+                return _in_own_terms(reduced, self.factor, _horner(reduced, self.root))
         value = reduced.as_expr().subs(_T.as_expr(), self.root_expr())
         return sympy.radsimp(sympy.expand(value))
 
@@ -71,6 +76,40 @@ class RealSolution:
         if poly.degree() == 2:
             return sorted(poly.real_roots(), key=lambda r: float(r))[self.index]
         return sympy.CRootOf(poly, self.index)
+
+
+def _in_own_terms(reduced: PolyElement, factor: PolyElement, approx) -> sympy.Expr:
+    """The number reduced(t), t a root of the irreducible factor, through its own minimal
+    polynomial (from the characteristic polynomial of multiplication by it modulo factor):
+    rational, radicals when SymPy finds short ones, else its own CRootOf; the root nearest
+    `approx` is the one meant."""
+    d = factor.degree()
+    columns, power = [], _T_RING.one
+    for _ in range(d):
+        product = (reduced * power).rem(factor)
+        columns.append([sympy.QQ.to_sympy(product.coeff(_T**i) if i else product.coeff(1))
+                        for i in range(d)])
+        power = (power * _T).rem(factor)
+    x = sympy.Symbol("x")
+    matrix = sympy.Matrix(d, d, lambda i, j: columns[j][i])
+    minimal = sympy.Poly(matrix.charpoly(x).as_expr(), x).sqf_part()
+    if minimal.degree() == 1:
+        return -minimal.nth(0) / minimal.nth(1)
+    roots = minimal.real_roots() if minimal.degree() == 2 else _radical_roots(minimal)
+    with mpmath.workdps(PRECISION):
+        return min(roots, key=lambda r: abs(mpmath.mpf(sympy.N(r, PRECISION)) - approx))
+
+
+def _radical_roots(minimal: sympy.Poly) -> list:
+    """The real roots of an irreducible polynomial in short radicals when SymPy finds
+    them (e.g. a biquadratic), else as CRootOf."""
+    count = minimal.count_roots()
+    if minimal.degree() <= 4:
+        found = [r for r in sympy.roots(minimal, filter="R")
+                 if not r.has(sympy.I) and sympy.count_ops(r) <= 24]
+        if len(found) == count:
+            return found
+    return [sympy.CRootOf(minimal, i) for i in range(count)]
 
 
 def real_solutions(polys: list[PolyElement], base) -> list[RealSolution] | None:

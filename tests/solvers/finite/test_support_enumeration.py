@@ -248,3 +248,20 @@ def test_too_many_supports_and_time_limit_are_solver_errors():
     game = np.random.default_rng(5).integers(-9, 10, size=(3, 3, 3, 3)).astype(float)
     with pytest.raises(SolverError, match="time limit"):
         support_equilibria(game, time_limit=0.0)
+
+
+def test_real_solutions_off_shape_position_and_without_real_roots():
+    from sympy.polys.rings import ring
+
+    from gamespec.solvers.finite.real_solutions import real_solutions
+
+    base, x, y = ring("x,y", sympy.QQ)
+    # two solutions share each y: the basis is not in shape position (a linear form is added)
+    found = real_solutions([x**2 - 2, y**2 - 3], base)
+    values = sorted((float(s.exact(x)), float(s.exact(y))) for s in found)
+    r2, r3 = np.sqrt(2), np.sqrt(3)
+    assert np.allclose(values, sorted([(a, b) for a in (-r2, r2) for b in (-r3, r3)]))
+    assert {str(s.exact(x)) for s in found} == {"sqrt(2)", "-sqrt(2)"}
+    assert all(s.is_zero(x**2 - 2) and not s.is_zero(x - 1) for s in found)
+    assert real_solutions([x**2 + 1, y - 1], base) == []  # complex only
+    assert real_solutions([x - y], base) is None  # a line
