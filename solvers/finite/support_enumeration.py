@@ -3,15 +3,22 @@
 For every support profile (one nonempty set of pure strategies per agent), smallest first,
 the indifference conditions (each agent's pure strategies on its support earn the same
 against the others' mix; probabilities sum to one; zero off the support) form a polynomial
-system. It is solved exactly with SymPy (a lex Groebner basis, then real roots), so
-irrational equilibria come out as algebraic numbers. A solution is kept when every
-probability on the support is positive and no strategy off the support does better.
+system. It is solved exactly (gamespec.solvers.finite.real_solutions: a lex Groebner basis,
+then real roots), so irrational equilibria come out as algebraic numbers. A solution is
+kept when every probability on the support is positive and no strategy off the support
+does better, decided exactly.
 
 A support profile is skipped when one of its strategies is strictly dominated, given the
 others' supports, by some strategy of the same agent. Degenerate games can have a
 positive-dimensional solution set on a support: then one equilibrium on it is reported
-(found by fixing the free coordinates at small rationals) and the support is listed in
-`SupportEnumeration.continua`; isolated solutions sharing that support are not listed.
+(the free coordinates fixed at small rationals, the rest solved) and the support is listed
+in `SupportEnumeration.continua`; isolated solutions sharing that support are not listed,
+and a continuum whose equilibria that grid of rationals misses is not found.
+
+Cost: exact algebra grows with the size of the payoffs' numerators and denominators. Small
+rational payoffs are fast (3x3x3 or 2x2x2x2: a few seconds); floats that are not small
+rationals are solved at their exact binary values, which can take minutes for three or
+more players (pass time_limit).
 """
 from __future__ import annotations
 

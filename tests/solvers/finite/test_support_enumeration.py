@@ -265,3 +265,21 @@ def test_real_solutions_off_shape_position_and_without_real_roots():
     assert all(s.is_zero(x**2 - 2) and not s.is_zero(x - 1) for s in found)
     assert real_solutions([x**2 + 1, y - 1], base) == []  # complex only
     assert real_solutions([x - y], base) is None  # a line
+
+
+def test_four_players_contain_gambit_enumpoly_and_every_answer_has_zero_regret():
+    # On this game gambit's enumpoly misses a totally mixed equilibrium (its probabilities
+    # are algebraic of degree 9); every equilibrium found here has zero regret.
+    rng = np.random.default_rng(7)
+    for shape in [(2, 2, 2), (3, 2, 2), (3, 3, 2), (2, 2, 2, 2)]:
+        payoffs = rng.integers(-9, 10, size=(len(shape),) + shape).astype(float)
+    result = support_equilibria(payoffs)
+    game = gambit_game(payoffs)
+    poly = float_set(gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True)))
+    ours = ours_floats(result)
+    assert all(any(np.allclose(p, o, atol=1e-6) for o in ours) for p in poly)
+    assert len(ours) == 5 and len(poly) == 4
+    for e in result.equilibria:
+        assert max_regret(payoffs, e.strategies) < 1e-12
+    mixed = [e for e in result.equilibria if e.support() == ((0, 1),) * 4]
+    assert len(mixed) == 1 and isinstance(mixed[0].exact[0][0], sympy.CRootOf)
