@@ -128,6 +128,10 @@ def derive(model: Model) -> Derivation:
         br, ne = finite_conditions(model)
         d.add("best-response conditions", br)
         d.add("pure equilibrium conditions", ne)
+        if _mixed_extension(model):
+            from gamespec.solvers.finite.support_derivation import support_conditions
+
+            d.add("mixed equilibrium conditions", support_conditions(model))
     if model.reports or model.checks or model.claims:
         from gamespec.statements.claims import claim_items
 
@@ -160,6 +164,12 @@ def data_values(model: Model) -> list[tuple[str, str]]:
         if not value.axes:
             items.append((let.name, f"{float(value.data):.6g}"))
     return items
+
+
+def _mixed_extension(model: Model) -> bool:
+    """Whether mixed profiles' payoffs are expectations over pure ones: every strategy is a
+    `choose` (a `mixed` strategy's payoff need not be multilinear)."""
+    return all(s.kind != "mixed" for s in model.strategies())
 
 
 def _small_finite(model: Model) -> bool:

@@ -56,6 +56,8 @@ def strategy_of(nf: NormalForm, k: int, probs: np.ndarray):
 def record(nf: NormalForm, eq: MixedEquilibrium, exact_payoffs=None) -> dict:
     """The JSON record of one equilibrium (see the module docstring)."""
     values = expected_payoffs(nf.payoffs, eq.strategies)
+    scale = max(1.0, float(np.max(np.abs(nf.payoffs), initial=0.0)))
+    values = np.where(np.abs(values) < 1e-12 * scale, 0.0, values)  # rounding, not a payoff
     out = {
         "profile": {a: strategy_of(nf, k, eq.strategies[k]) for k, a in enumerate(nf.agents)},
         "payoffs": {a: float(values[k]) for k, a in enumerate(nf.agents)},

@@ -359,6 +359,7 @@ def _last(points):
     return deque(points, maxlen=1)[0]
 
 
+PERTURBED = "traced on a generically perturbed game (the branch bifurcates)"
 PERTURBATION = 1e-6  # relative size of the generic perturbation traced past a bifurcation
 
 
@@ -374,10 +375,10 @@ def _traced_limit(u: np.ndarray, tol: float, step: float):
     symmetric game's branch may split and the tracer cannot choose), the branch of a
     perturbed game is traced instead: its limit is polished on the original game."""
     try:
-        return _last(_trace(u, _RegretSettled(u, tol), step, None))
+        return (*_last(_trace(u, _RegretSettled(u, tol), step, None)), "")
     except SolverError:
         v = perturbed(u)
-        return _last(_trace(v, _RegretSettled(v, tol), step, None))
+        return (*_last(_trace(v, _RegretSettled(v, tol), step, None)), PERTURBED)
 
 
 def limit_equilibrium(payoffs, step: float = FIRST_STEP,
@@ -395,9 +396,9 @@ def limit_equilibrium(payoffs, step: float = FIRST_STEP,
     """
     u = _check_payoffs(payoffs)
     accept = regret_tolerance(u)
-    lam, profile, fallback = 0.0, None, None
+    lam, profile, fallback, how = 0.0, None, None, ""
     for tol in tolerances:
-        lam, profile = _traced_limit(u, tol, step)
+        lam, profile, how = _traced_limit(u, tol, step)
         for support, responses in _candidates(u, profile):
             result = _polish(u, profile, support, responses)
             if result is None or max_regret(u, result[0]) > accept:
@@ -407,14 +408,14 @@ def limit_equilibrium(payoffs, step: float = FIRST_STEP,
             if drift > 1e-3:
                 continue
             if determined:
-                return MixedEquilibrium(polished)
+                return MixedEquilibrium(polished, how=how)
             fallback = polished  # one of a continuum: a tighter trace starts nearer the limit
             break
     if fallback is not None:
-        return MixedEquilibrium(fallback)
+        return MixedEquilibrium(fallback, how=how)
     regret = max_regret(u, profile)
     if regret <= accept:
-        return MixedEquilibrium(profile)
+        return MixedEquilibrium(profile, how=how)
     raise LimitNotCertified(
         f"the logit limit could not be polished: the traced profile at lambda = {lam:g} "
         f"has max regret {regret:.3g} (tolerance {accept:.3g})", profile, regret, lam)

@@ -46,8 +46,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         return equilibria_result(
             model, nf, [eq], method=ENTRY.name, figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
             covers="one Nash equilibrium: the limit of the principal branch of the logit "
-                   "quantal response equilibria (of a generically perturbed game where the "
-                   "branch bifurcates), polished on the game itself")
+                   "quantal response equilibria" + (
+                       f" ({eq.how}), polished on the game itself" if eq.how else ""))
     path = logit.logit_path(nf.payoffs, max_lambda=lam)
     profile = path.profiles[-1]
     residual = fixed_point_residual(nf.payoffs, profile, lam)

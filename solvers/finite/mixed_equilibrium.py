@@ -23,6 +23,7 @@ class MixedEquilibrium:
 
     strategies: tuple[np.ndarray, ...]
     exact: tuple[tuple, ...] | None = None
+    how: str = ""  # how the method reached it, when that matters to what the answer covers
 
     def support(self, tol: float = 1e-9) -> tuple[tuple[int, ...], ...]:
         return tuple(tuple(int(i) for i in np.flatnonzero(s > tol)) for s in self.strategies)
