@@ -9,6 +9,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from gamespec.errors import GamespecError, Span, SpecError
 from gamespec.language import ast
+from gamespec.language.table_rows import split_plain_table, with_rows
 
 MAX_SPEC_BYTES = 2_000_000
 MAX_NESTING = 64
@@ -40,8 +41,9 @@ def grammar_parser() -> Lark:
 def parse(source: str, path: str = "<spec>") -> ast.Spec:
     """Parse spec text into an AST; every failure is a located SpecError."""
     _check_size(source, path)
+    plain = split_plain_table(source)  # a large table's rows, read without Lark
     try:
-        tree = grammar_parser().parse(source)
+        tree = grammar_parser().parse(plain.source if plain else source)
     except UnexpectedInput as exc:
         raise _syntax_error(exc, source, path) from None
     _check_depth(tree, path)
@@ -55,7 +57,8 @@ def parse(source: str, path: str = "<spec>") -> ast.Spec:
         raise
     except RecursionError:
         raise SpecError("the spec is nested too deeply", span=Span(path, 1, 1)) from None
-    return ast.Spec(Span(path, 1, 1), path, source, tuple(statements))
+    spec = ast.Spec(Span(path, 1, 1), path, source, tuple(statements))
+    return with_rows(spec, plain, path, _Key) if plain else spec
 
 
 def _check_size(source: str, path: str) -> None:
