@@ -80,7 +80,7 @@ def _position_lookup(fs: FiniteSet) -> dict:
 def table_lookup(label: str, entries: np.ndarray, sets: tuple[FiniteSet, ...]) -> type:
     """A TableLookup class for one player's entries (object array, one axis per set)."""
     numeric = None
-    if all(e.is_number for e in entries.flat):
+    if all(e.is_number and e.is_real and e.is_finite for e in entries.flat):
         numeric = np.array([float(e) for e in entries.flat], dtype=float).reshape(entries.shape)
         numeric.flags.writeable = False
     return type(f"table_{label}", (TableLookup,), {
