@@ -261,9 +261,6 @@ def test_logit_lambda_past_pitchfork_param_bos(tmp_path, capsys):
     assert result["strategies"]["row"]["X"] == pytest.approx(p, abs=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="a boolean option cannot be written in a spec: "
-                   "`unique = true` is 'unknown name true' and `unique = \"true\"` is 'must be "
-                   "true or false, not \"true\"'; only `unique = 1` works (option parsing)")
 def test_boolean_option_in_solve_block(tmp_path, capsys):
     text = VS_DEGENERATE + "solve using milp { unique = true }\n"
     code, result = run(tmp_path, capsys, text)

@@ -169,11 +169,17 @@ class StatementsMixin:
         stmt = stmts[-1]
         options = {}
         for name, value, span in stmt.options:
-            if isinstance(value, ast.Expr):
+            if isinstance(value, ast.Name) and value.name in BOOLEANS \
+                    and value.name not in self.decls and value.name not in self.elements:
+                options[name] = BOOLEANS[value.name]  # `unique = true`
+            elif isinstance(value, ast.Expr):
                 options[name] = self.numeric_scalar(self.builder.build(value), span)
             else:
                 options[name] = value
         return stmt.method, options
+
+
+BOOLEANS = {"true": True, "false": False}
 
 
 def _statement_kind(stmt: ast.Stmt) -> str:

@@ -27,6 +27,12 @@ from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
 
 QRE_TOLERANCE = 1e-8
+LIMIT_COVERS = ("one Nash equilibrium: the limit of the principal branch of the logit quantal "
+                "response equilibria")
+PERTURBED_COVERS = ("one Nash equilibrium: the game's principal logit branch bifurcates, so "
+                    "the branch of a generically perturbed game (payoffs moved by 1e-6 of "
+                    "their range) was traced and its limit polished on the game itself; it "
+                    "need not be the limit of the game's own branch")
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
@@ -45,9 +51,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                 nf.payoffs, options.get("max_lambda")))}
         return equilibria_result(
             model, nf, [eq], method=ENTRY.name, figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
-            covers="one Nash equilibrium: the limit of the principal branch of the logit "
-                   "quantal response equilibria" + (
-                       f" ({eq.how}), polished on the game itself" if eq.how else ""))
+            covers=LIMIT_COVERS if not eq.how else PERTURBED_COVERS)
     path = logit.logit_path(nf.payoffs, max_lambda=lam)
     profile = path.profiles[-1]
     residual = fixed_point_residual(nf.payoffs, profile, lam)

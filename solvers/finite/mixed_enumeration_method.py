@@ -49,7 +49,8 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     if size > limit:
         what = "vertex bases" if len(counts) == 2 else "support profiles"
         alternatives = "lemke_howson, milp or logit" if len(counts) == 2 else "logit"
-        return False, (f"the enumeration would examine {size:,} {what} (limit {limit:,}); "
+        shown = f"{size:,}" if size < 10**12 else f"about {float(size):.1e}"
+        return False, (f"the enumeration would examine {shown} {what} (limit {limit:,}); "
                        f"for one equilibrium use --method {alternatives}")
     return True, ""
 
