@@ -8,9 +8,10 @@ In one run, on the same games, it times (best of ``--repeat`` runs, wall-clock s
 * one equilibrium of random 10x10, 20x20 and 50x50 bimatrix games (seeded integers in
   -9..9): gamespec's Lemke-Howson from the first label against pygambit's lcp (stopping
   after one) and nashpy's lemke_howson;
-* a random 5x4x3 three-player game: gamespec's support enumeration (all isolated
-  equilibria, exact) against pygambit's enumpoly, and gamespec's logit limit against
-  pygambit's logit;
+* three players: all isolated equilibria of a random 3x3x3 game by gamespec's support
+  enumeration (exact) against pygambit's enumpoly (in a child process, with a timeout);
+  one equilibrium of a random 5x4x3 game by gamespec's logit limit against pygambit's
+  logit, and how far exact support enumeration gets on it within the timeout;
 * the command line end to end (a fresh process each: parse, build, solve, print): a
   50x50 bimatrix table spec checked and solved, a 10x10x10 three-player table checked,
   and a 2,500-profile .nfg imported.
@@ -143,20 +144,51 @@ def one_equilibrium(n: int, repeat: int) -> None:
         f"max regret {max_regret(u, eq.strategies):.1e}")
 
 
-def three_player(repeat: int) -> None:
+def _enumpoly_count(payoffs: np.ndarray, queue) -> None:
+    start = time.perf_counter()
+    solution = pygambit.nash.enumpoly_solve(gambit_game(payoffs))
+    queue.put((time.perf_counter() - start, len(solution.equilibria)))
+
+
+def gambit_enumpoly(payoffs: np.ndarray, timeout: float) -> tuple[float | None, str]:
+    """(seconds, equilibria) of Gambit's enumpoly in a child process, or (None, "timed out")."""
+    import multiprocessing
+
+    queue = multiprocessing.Queue()
+    child = multiprocessing.Process(target=_enumpoly_count, args=(payoffs, queue))
+    child.start()
+    child.join(timeout)
+    if child.is_alive():
+        child.kill()
+        return None, f"timed out after {timeout:.0f} s"
+    seconds, count = queue.get()
+    return seconds, str(count)
+
+
+def three_player(repeat: int, timeout: float) -> None:
+    small = np.random.default_rng(333).integers(-9, 10, size=(3, 3, 3, 3)).astype(float)
+    t_all, found = best_of(1, lambda: support_equilibria(small))
+    peers_all, count = {}, "n/a"
+    if pygambit is not None:
+        seconds, count = gambit_enumpoly(small, timeout)
+        peers_all["gambit enumpoly"] = seconds
+    row("3x3x3 random, all isolated (exact)", t_all, peers_all,
+        f"equilibria: {len(found.equilibria)} (gambit enumpoly: {count})")
     u = np.random.default_rng(543).integers(-9, 10, size=(3, 5, 4, 3)).astype(float)
-    t_all, found = best_of(1, lambda: support_equilibria(u))
     t_logit, eq = best_of(repeat, lambda: limit_equilibrium(u))
-    peers_all, peers_one, count = {}, {}, "n/a"
+    peers_one = {}
     if pygambit is not None:
         game = gambit_game(u)
-        t, sol = best_of(1, lambda: pygambit.nash.enumpoly_solve(game))
-        peers_all["gambit enumpoly"], count = t, len(sol.equilibria)
         peers_one["gambit logit"], _ = best_of(repeat, lambda: pygambit.nash.logit_solve(game))
-    row("5x4x3 random, all isolated (exact)", t_all, peers_all,
-        f"equilibria: {len(found.equilibria)} (gambit enumpoly: {count})")
     row("5x4x3 random, one (logit limit)", t_logit, peers_one,
         f"max regret {max_regret(u, eq.strategies):.1e}")
+    start = time.perf_counter()
+    try:
+        support_equilibria(u, time_limit=timeout)
+        print(f"{'5x4x3 random, all isolated (exact)':38s} gamespec "
+              f"{time.perf_counter() - start:6.1f} s")
+    except Exception as exc:  # the time limit: say how far it got
+        print(f"{'5x4x3 random, all isolated (exact)':38s} gamespec: {exc}")
 
 
 def table_spec(shape: tuple[int, ...], seed: int) -> str:
@@ -215,13 +247,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-cli", action="store_true")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds allowed to each all-equilibria run of the 5x4x3 game")
     args = parser.parse_args()
     print(f"pygambit {getattr(pygambit, '__version__', 'not installed')}, "
           f"nashpy {getattr(nashpy, '__version__', 'not installed')}")
     von_stengel(args.repeat)
     for n in (10, 20, 50):
         one_equilibrium(n, args.repeat)
-    three_player(args.repeat)
+    three_player(args.repeat, args.timeout)
     if not args.skip_cli:
         command_line(args.repeat)
 

@@ -166,3 +166,14 @@ def test_terminal_shows_mixed_strategies_exactly(capsys):
     out = capsys.readouterr().out
     assert "equilibria: 3 (2 pure, 1 mixed)" in out
     assert "alice=(Opera 3/5, Football 2/5)" in out
+
+
+def test_logit_path_is_drawn(tmp_path):
+    result = solve("inspection_game", method="logit", figures=True)
+    path = result.extra["figures"]["logit-path"]
+    worker = path["agents"][0]["strategies"]
+    assert worker[0]["lambda"][0] == 0.0 and worker[0]["probability"][0] == pytest.approx(0.5)
+    assert worker[1]["probability"][-1] == pytest.approx(0.25, abs=1e-3)  # shirk -> h / w
+    assert main(["solve", str(SPECS / "inspection_game.game"), "--method", "logit", "--plot",
+                 str(tmp_path / "path.png"), "--plot-kind", "logit-path"]) == 0
+    assert (tmp_path / "path.png").stat().st_size > 10_000
