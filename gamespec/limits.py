@@ -22,7 +22,7 @@ LIMITS: dict[str, tuple[str, str, str]] = {
                        "elements of any array built while evaluating"),
     "pure_profiles": ("gamespec.normal_form", "MAX_PROFILES",
                       "pure profiles of a finite game's payoff tensor"),
-    "lp_coefficients": ("gamespec.solvers.lp.method", "MAX_ENTRIES",
+    "lp_coefficients": ("gamespec.solvers.lp.size_limit", "MAX_ENTRIES",
                         "coefficients of the LP method's payoff array"),
     "sweep_points": ("gamespec.sweep", "MAX_POINTS", "points of a sweep grid"),
     "grid_cells": ("gamespec.data.sources", "MAX_GRID_CELLS",

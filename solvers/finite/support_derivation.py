@@ -15,8 +15,8 @@ import math
 import sympy
 from sympy.solvers.inequalities import reduce_rational_inequalities
 
-from gamespec.derive import profile_payoffs
 from gamespec.model import Model
+from gamespec.profile_values import profile_payoffs
 
 DEFAULT_MAX_SUPPORTS = 60
 SMALL_SET = 3  # strategy sets larger than this get supports of at most two strategies

@@ -21,6 +21,7 @@ from gamespec.evaluation_context import base_context
 from gamespec.language.spec_printer import spec_str
 from gamespec.model import Model
 from gamespec.result import Certificate, Result, Status
+from gamespec.solvers.lp import size_limit
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
 from gamespec.solvers.lp.facts import lp_facts
 from gamespec.solvers.lp.finite_choice import (
@@ -35,8 +36,6 @@ from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
 from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
-
-MAX_ENTRIES = 60_000_000
 
 
 def roles(model: Model) -> tuple[str, str]:
@@ -79,8 +78,9 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         for c in s.condition_sets:
             size *= len(c)
         size *= len(s.domain)
-    if size > MAX_ENTRIES:
-        return False, f"the LP would need about {size:,} coefficients (limit {MAX_ENTRIES:,})"
+    if size > size_limit.MAX_ENTRIES:  # read now: --limit may have changed it
+        return False, (f"the LP would need about {size:,} coefficients "
+                       f"(limit {size_limit.MAX_ENTRIES:,})")
     return True, ""
 
 

@@ -13,10 +13,11 @@ import pytest
 import sympy
 
 from gamespec.analysis import linearity
-from gamespec.derive import derive, profile_payoffs
+from gamespec.derive import derive
 from gamespec.errors import SpecError
 from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
+from gamespec.profile_values import profile_payoffs
 from gamespec.solvers.lp.compile import bilinear_game
 
 ROOT = Path(__file__).resolve().parents[2]
