@@ -13,9 +13,10 @@ import numpy as np
 from gamespec.analysis import Classification
 from gamespec.errors import SolverError
 from gamespec.model import Model
-from gamespec.normal_form import NormalForm, build_normal_form
+from gamespec.normal_form import build_normal_form
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.finite.applicability import mixed_extension
+from gamespec.solvers.finite.equilibrium_records import selected_objective
 from gamespec.solvers.finite.mixed_equilibrium import regret_tolerance
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
@@ -23,27 +24,13 @@ from gamespec.solvers.registry import SolverEntry
 SHOWN = 1e-9  # profiles with less probability than this are left out of the listing
 
 
-def objective_of(model: Model, nf: NormalForm):
-    rule = model.selection
-    if rule is not None and rule.kind in ("max", "min"):
-        if rule.payoff_of is None:
-            raise SolverError("the correlated method selects by a player's payoff or welfare, "
-                              "not by an expression", hint="use `select max payoff PLAYER`",
-                              span=rule.span)
-        if rule.payoff_of not in nf.agents:
-            raise SolverError(f"`select` names `{rule.payoff_of}`, which is not a single agent",
-                              span=rule.span)
-        return ("payoff", nf.agents.index(rule.payoff_of), rule.kind), \
-            f"{rule.kind}imising {rule.payoff_of}'s payoff"
-    return "welfare", "maximising welfare (the sum of the payoffs)"
-
-
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.finite.correlated import correlated_equilibrium
 
     nf = build_normal_form(model)
     coarse = bool(options.get("coarse"))
-    objective, said = objective_of(model, nf)
+    objective, said = selected_objective(
+        model, nf, ENTRY.name, ("welfare", "maximising welfare (the sum of the payoffs)"))
     solution = correlated_equilibrium(nf.payoffs, objective=objective, coarse=coarse,
                                       time_limit=options.get("time_limit"))
     kind = "coarse correlated" if coarse else "correlated"

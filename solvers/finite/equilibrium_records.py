@@ -77,6 +77,24 @@ def record(nf: NormalForm, eq: MixedEquilibrium, exact_payoffs=None) -> dict:
     return out
 
 
+def selected_objective(model: Model, nf: NormalForm, method: str, default):
+    """(objective, how it reads) from the spec's `select max|min payoff PLAYER`, else
+    `default` (an objective and its wording). Objectives are "welfare", ("payoff", k,
+    "max"|"min") or None."""
+    rule = model.selection
+    if rule is None or rule.kind not in ("max", "min"):
+        return default
+    if rule.payoff_of is None:
+        raise SolverError(f"the {method} method selects by a player's payoff or welfare, not "
+                          "by an expression", hint="use `select max payoff PLAYER`",
+                          span=rule.span)
+    if rule.payoff_of not in nf.agents:
+        raise SolverError(f"`select` names `{rule.payoff_of}`, which is not a single agent",
+                          span=rule.span)
+    return (("payoff", nf.agents.index(rule.payoff_of), rule.kind),
+            f"{rule.kind}imising {rule.payoff_of}'s payoff")
+
+
 def select_order(model: Model, nf: NormalForm, records: list[dict]) -> list[dict]:
     """The records ordered by the spec's `select` rule (best first), else as found."""
     rule = model.selection

@@ -8,12 +8,11 @@ The objective is the spec's `select max|min payoff PLAYER`, else the `objective`
 from __future__ import annotations
 
 from gamespec.analysis import Classification
-from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form
 from gamespec.result import Result
 from gamespec.solvers.finite.applicability import two_player_normal_form
-from gamespec.solvers.finite.equilibrium_records import equilibria_result
+from gamespec.solvers.finite.equilibrium_records import equilibria_result, selected_objective
 from gamespec.solvers.finite.mixed_equilibrium import rational_payoffs
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
@@ -21,17 +20,11 @@ from gamespec.solvers.registry import SolverEntry
 
 def objective_of(model: Model, nf: NormalForm, options: dict):
     """What the MILP optimises, and how to say it: the spec's select, else the option."""
-    rule = model.selection
-    if rule is not None and rule.kind in ("max", "min"):
-        if rule.payoff_of is None:
-            raise SolverError("the milp method selects by a player's payoff or welfare, not by "
-                              "an expression", hint="use `select max payoff PLAYER`",
-                              span=rule.span)
-        k = nf.agents.index(rule.payoff_of)
-        return ("payoff", k, rule.kind), f"{rule.kind}imising {rule.payoff_of}'s payoff"
     if options.get("objective", "welfare") == "welfare":
-        return "welfare", "maximising welfare (the sum of the payoffs)"
-    return None, "with no objective"
+        default = "welfare", "maximising welfare (the sum of the payoffs)"
+    else:
+        default = None, "with no objective"
+    return selected_objective(model, nf, ENTRY.name, default)
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:

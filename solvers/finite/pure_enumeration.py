@@ -9,34 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from gamespec import normal_form
 from gamespec.analysis import Classification
 from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form, profile_label
 from gamespec.result import Certificate, Result, Status
+from gamespec.solvers.finite.applicability import finite_normal_form
 from gamespec.solvers.registry import SolverEntry
 
 TOLERANCE = 1e-9
 
 
 def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
-    if not cls.finite:
-        return False, "needs finite strategy sets"
-    if cls.dynamic:
-        return False, "the game is dynamic"
-    if cls.sequential:
-        return False, "the order of play is sequential (a leader commits first)"
-    if model.free_params():
-        return False, "parameters without values: " + ", ".join(model.free_params())
-    if cls.pure_profiles is None or cls.pure_profiles > normal_form.MAX_PROFILES:
-        count = cls.pure_profiles
-        shown = f"{count:,}" if count is not None and count < 10**18 else "more than 10^18"
-        return False, f"too many pure profiles ({shown})"
-    agents = normal_form.agent_count(model)
-    if agents > normal_form.MAX_AGENTS:
-        return False, f"{agents:,} agents (a normal form holds at most {normal_form.MAX_AGENTS})"
-    return True, ""
+    return finite_normal_form(model, cls)
 
 
 def pure_equilibria(nf: NormalForm, tol: float = TOLERANCE) -> list[tuple[int, ...]]:
