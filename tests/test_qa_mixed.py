@@ -229,18 +229,12 @@ def symmetric_weak_dominance_qre(lam: float) -> float:
     return brentq(lambda x: x - 1.0 / (1.0 + math.exp(lam * x)), 0.0, 1.0)
 
 
-@pytest.mark.xfail(strict=True, reason="logit limit traced on a perturbed game returns (T, R): "
-                   "R is weakly dominated, so P(R) <= 1/2 in every QRE and (T, R) is no QRE "
-                   "limit; the principal branch goes to (T, L) (solvers/finite/logit.py)")
 def test_logit_limit_respects_weak_dominance(tmp_path, capsys):
     code, result = run(tmp_path, capsys, WEAK_DOMINANCE, "--method", "logit")
     assert code == 0
     assert result["equilibria"][0]["exact"] == {"row": {"T": "1"}, "col": {"L": "1"}}
 
 
-@pytest.mark.xfail(strict=True, reason="logit lambda=10 stops at the pitchfork at lambda~5.87 "
-                   "(exit 3, 'step size fell below its minimum') though the QRE on the "
-                   "symmetric branch exists (solvers/finite/logit.py _trace)")
 def test_logit_lambda_past_pitchfork_weak_dominance(tmp_path, capsys):
     code, result = run(tmp_path, capsys, WEAK_DOMINANCE, "--method", "logit",
                        "--option", "lambda=10")
@@ -250,9 +244,6 @@ def test_logit_lambda_past_pitchfork_weak_dominance(tmp_path, capsys):
     assert result["strategies"]["col"]["R"] == pytest.approx(x, abs=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="logit lambda=2 on a battle of the sexes with payoffs "
-                   "(5, 1/3) / (1/3, 5) stops at lambda~0.97 (exit 3) though a QRE exists "
-                   "there; the same lambda works on (3, 2) / (2, 3) (solvers/finite/logit.py)")
 def test_logit_lambda_past_pitchfork_param_bos(tmp_path, capsys):
     code, result = run(tmp_path, capsys, PARAM_BOS, "--method", "logit", "--option", "lambda=2")
     assert code == 0

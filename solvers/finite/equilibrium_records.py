@@ -45,6 +45,35 @@ def exact_expected_payoffs(payoffs: np.ndarray, exact: tuple[tuple, ...]) -> lis
     return out
 
 
+def with_exact_bimatrix(eq: MixedEquilibrium, exact_payoffs: np.ndarray) -> MixedEquilibrium:
+    """`eq` with exact probabilities, when its supports have equal sizes and the indifference
+    systems on them have a unique solution that is an exact equilibrium; else `eq`."""
+    from gamespec.solvers.finite.bimatrix_exact import is_exact_equilibrium, solve_fractions
+
+    a, b = exact_payoffs
+    sx, sy = eq.support()
+    if len(sx) != len(sy):
+        return eq
+
+    def mix(payoff, rows, columns, size):  # the mix over `columns` that `rows` are indifferent to
+        system = [[payoff(i, j) for j in columns] + [Fraction(-1)] for i in rows]
+        system.append([Fraction(1)] * len(columns) + [Fraction(0)])
+        values = solve_fractions(system, [Fraction(0)] * len(rows) + [Fraction(1)])
+        if values is None or min(values[:-1]) < 0:
+            return None
+        out = [Fraction(0)] * size
+        for j, v in zip(columns, values[:-1]):
+            out[j] = v
+        return tuple(out)
+
+    y = mix(lambda i, j: a[i, j], sx, sy, a.shape[1])
+    x = mix(lambda j, i: b[i, j], sy, sx, a.shape[0])
+    if x is None or y is None or not is_exact_equilibrium(a, b, x, y):
+        return eq
+    floats = (np.array([float(v) for v in x]), np.array([float(v) for v in y]))
+    return MixedEquilibrium(floats, (x, y), how=eq.how)
+
+
 def strategy_of(nf: NormalForm, k: int, probs: np.ndarray):
     """A label when the strategy is pure, else {label: probability} over its support."""
     support = np.flatnonzero(probs > SUPPORT_TOL)
@@ -119,6 +148,9 @@ def equilibria_result(model: Model, nf: NormalForm, equilibria: list[MixedEquili
     `figures`: also record the payoff-table picture's data."""
     if not equilibria:
         raise SolverError(f"{method} returned no equilibrium (a finite game always has one)")
+    if exact_payoffs is not None and len(nf.agents) == 2:
+        equilibria = [eq if eq.exact is not None else with_exact_bimatrix(eq, exact_payoffs)
+                      for eq in equilibria]
     records = [record(nf, eq, exact_payoffs) for eq in equilibria]
     for rec, note in zip(records, annotations or []):
         rec.update(note)

@@ -188,6 +188,33 @@ def _correct(branch: _Branch, y: np.ndarray, t: np.ndarray, fixed_lambda: bool):
     return None
 
 
+_JUMPS = (1e-3, 1e-2, 0.05, 0.2)  # lambda steps (relative to max(1, lambda)) to try
+
+
+def _jump(branch: _Branch, y: np.ndarray, t: np.ndarray, max_lambda: float | None):
+    """Across a point where the branch's Jacobian is singular (a pitchfork: a symmetric
+    game's branch meets the branches that break its symmetry), by a step in lambda alone:
+    Newton at the larger lambda from the last point, which stays on the branch that was
+    being followed because that branch's solution is isolated on either side. Returns
+    (y, jac) or None."""
+    lam = float(y[-1])
+    for share in _JUMPS:
+        target = lam + share * max(1.0, lam)
+        if max_lambda is not None:
+            target = min(target, max_lambda)
+        guess = y.copy()
+        guess[-1] = target
+        corrected = _correct(branch, guess, t, fixed_lambda=True)
+        if corrected is None:
+            continue
+        y_new, _, jac = corrected
+        moved = max(float(np.max(np.abs(a - b))) for a, b in
+                    zip(branch.profile(y_new), branch.profile(y)))
+        if moved <= 0.1 + share:  # continuity: not a jump to another branch
+            return y_new, jac
+    return None
+
+
 def _trace(payoffs: np.ndarray, stop, step: float, max_lambda: float | None):
     """Follow the principal branch, yielding (lambda, profile) at each accepted point;
     stop(lam, profile) ends the walk. The walk ends exactly at max_lambda if given."""
@@ -201,8 +228,18 @@ def _trace(payoffs: np.ndarray, stop, step: float, max_lambda: float | None):
     size = step
     for _ in range(MAX_STEPS):
         if size < _MIN_STEP:
-            raise SolverError(f"the logit path could not be followed past lambda = {y[-1]:g} "
-                              "(the step size fell below its minimum)")
+            jumped = _jump(branch, y, t, max_lambda)
+            if jumped is None:
+                raise SolverError(f"the logit path could not be followed past lambda = "
+                                  f"{y[-1]:g} (the step size fell below its minimum)")
+            y, jac = jumped
+            t, orientation = _tangent(jac, 0.0)  # onwards with lambda increasing
+            size = step
+            profile = branch.profile(y)
+            yield float(y[-1]), profile
+            if (max_lambda is not None and y[-1] >= max_lambda) or stop(float(y[-1]), profile):
+                return
+            continue
         corrected = _correct(branch, y + size * t, t, fixed_lambda=False)
         if corrected is None:
             size /= 2.0

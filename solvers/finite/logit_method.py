@@ -21,6 +21,7 @@ from gamespec.solvers.finite.equilibrium_records import equilibria_result, strat
 from gamespec.solvers.finite.mixed_equilibrium import (
     expected_payoffs,
     max_regret,
+    rational_payoffs,
     regret_tolerance,
 )
 from gamespec.solvers.options import SolverOption
@@ -50,7 +51,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             extra["figures"] = {"logit-path": path_figure(nf, _path_to_limit(
                 nf.payoffs, options.get("max_lambda")))}
         return equilibria_result(
-            model, nf, [eq], method=ENTRY.name, figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
+            model, nf, [eq], method=ENTRY.name, exact_payoffs=rational_payoffs(nf.payoffs), figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
             covers=LIMIT_COVERS if not eq.how else PERTURBED_COVERS)
     path = logit.logit_path(nf.payoffs, max_lambda=lam)
     profile = path.profiles[-1]
