@@ -12,13 +12,18 @@ from gamespec.model import Model, Span
 from gamespec.result import Result
 from gamespec.solvers.options import SolverOption
 
-# Most specific first. Each module defines ENTRY (a SolverEntry).
-# The finite-game methods after `finite.pure_enumeration` never apply by default (it accepts
-# every game they do): `--method` or `solve using` picks them.
-SOLVER_MODULES = ("lp.method", "finite.mixed_enumeration_method", "finite.pure_enumeration",
-                  "stackelberg.method", "continuous.method", "brd.method", "dynamics.method",
-                  "finite.lemke_howson_method", "finite.milp_method", "finite.logit_method",
-                  "finite.correlated_method")
+# Most specific first: method name -> its module (each defines ENTRY, a SolverEntry). The
+# finite-game methods after `enumerate` never apply by default (it accepts every game they
+# do): `--method` or `solve using` picks them. Modules are imported when first needed, so a
+# solve imports only the methods it tries.
+METHOD_MODULES = {
+    "lp": "lp.method", "enumerate_mixed": "finite.mixed_enumeration_method",
+    "enumerate": "finite.pure_enumeration", "stackelberg": "stackelberg.method",
+    "continuous": "continuous.method", "brd": "brd.method", "dynamics": "dynamics.method",
+    "lemke_howson": "finite.lemke_howson_method", "milp": "finite.milp_method",
+    "logit": "finite.logit_method", "correlated": "finite.correlated_method",
+}
+SOLVER_MODULES = tuple(METHOD_MODULES.values())
 
 
 class Refusal(str):
@@ -63,9 +68,16 @@ class SolverEntry:
         return ok, reason
 
 
+def entry_of(name: str) -> SolverEntry:
+    """The method called `name` (its module imported now, so a broken backend names itself)."""
+    entry = importlib.import_module(f"gamespec.solvers.{METHOD_MODULES[name]}").ENTRY
+    assert entry.name == name, (name, entry.name)
+    return entry
+
+
 def registry() -> list[SolverEntry]:
-    """Every solver, in order (imported here so a broken backend names itself)."""
-    return [importlib.import_module(f"gamespec.solvers.{name}").ENTRY for name in SOLVER_MODULES]
+    """Every solver, in order."""
+    return [entry_of(name) for name in METHOD_MODULES]
 
 
 def applicable(model: Model, cls: Classification) -> list[tuple[SolverEntry, bool, str]]:
@@ -74,17 +86,18 @@ def applicable(model: Model, cls: Classification) -> list[tuple[SolverEntry, boo
 
 def plan(model: Model, cls: Classification, method: str | None = None) -> SolverEntry:
     """The solver to run: --method, else the spec's `solve using`, else the first that applies."""
-    entries = {e.name: e for e in registry()}
+    names = list(METHOD_MODULES)
     wanted = method or model.solve_method
     if wanted is not None:
-        if wanted not in entries:
-            lower = {name.lower(): name for name in entries}
+        if wanted not in METHOD_MODULES:
+            lower = {name.lower(): name for name in names}
             close = [lower[wanted.lower()]] if wanted.lower() in lower else \
-                difflib.get_close_matches(wanted, list(entries), n=1)
+                difflib.get_close_matches(wanted, names, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
             raise SpecError(f"unknown method `{wanted}`",
-                            hint=hint + "methods: " + ", ".join(entries))
-        ok, reason = entries[wanted].fits(model, cls)
+                            hint=hint + "methods: " + ", ".join(names))
+        chosen = entry_of(wanted)
+        ok, reason = chosen.fits(model, cls)
         if not ok:
             others = [e.name for e, fits, _ in applicable(model, cls) if fits]
             hint = ("methods that apply to this game: " + ", ".join(others)
@@ -92,7 +105,7 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
                 "no method applies to this game; `gamespec info FILE` says why")
             raise SolverError(f"method `{wanted}` does not apply: {reason}", hint=hint,
                               span=getattr(reason, "span", None))
-        return entries[wanted]
+        return chosen
     if not model.players and not cls.dynamic:
         raise SolverError(
             "the spec declares no players (and no repeated play, dynamics or update rules): "
@@ -100,7 +113,9 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
             hint="add `player NAME { choose x in {A, B} }` and `payoff NAME = ...` "
                  "(docs/tutorial.md walks through one)")
     reasons = []
-    for entry, ok, reason in applicable(model, cls):
+    for name in names:
+        entry = entry_of(name)
+        ok, reason = entry.fits(model, cls)
         if ok:
             return entry
         reasons.append(f"{entry.name}: {reason}")
