@@ -65,14 +65,20 @@ def cpu_time_limit(seconds: float | None) -> Iterator[None]:
     if not usable:
         yield
         return
-    signal.setitimer(signal.ITIMER_PROF, float(seconds))
+    global _armed
+    _armed = True
+    # repeating: a library's bare `except:` (SymPy has some) may swallow one expiry
+    signal.setitimer(signal.ITIMER_PROF, float(seconds), REPEAT_SECONDS)
     try:
         yield
     except _CpuTimeExpired:
+        _armed = False
+        signal.setitimer(signal.ITIMER_PROF, 0)
         raise SolverError("time limit reached before the solver finished; nothing is certified",
                           hint="raise --time-limit, or use a method with its own time limit"
                           ) from None
     finally:
+        _armed = False
         signal.setitimer(signal.ITIMER_PROF, 0)
         signal.signal(signal.SIGPROF, previous)
 
@@ -82,5 +88,10 @@ class _CpuTimeExpired(BaseException):
     Exception` around symbolic work (a normal "no closed form" outcome) cannot swallow it."""
 
 
+REPEAT_SECONDS = 0.25  # after the limit, the expiry is raised again this often
+_armed = False
+
+
 def _expired(signum, frame):
-    raise _CpuTimeExpired()
+    if _armed:
+        raise _CpuTimeExpired()
