@@ -30,8 +30,15 @@ class TableLookup(sympy.Function):
     _numeric: np.ndarray | None
     _positions: tuple[dict, ...]
 
+    def __new__(cls, *args, **options):
+        # at set elements the node is the entry itself (so substituting a profile gives
+        # the value); SymPy rebuilds nodes through __new__ on subs/xreplace
+        entry = cls.entry_at(args)
+        return entry if entry is not None else super().__new__(cls, *args, **options)
+
     @classmethod
-    def eval(cls, *args):
+    def entry_at(cls, args):
+        """The entry at these arguments if each is an element of its set, else None."""
         positions = []
         for arg, lookup in zip(args, cls._positions):
             pos = _element_position(arg, lookup)

@@ -38,8 +38,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         found = lemke_howson_all(a, b, exact=pair)
         covers = (f"the {len(found)} Nash equilibri{'um' if len(found) == 1 else 'a'} that "
                   f"Lemke–Howson reaches from all {labels} labels (not necessarily all)")
-    return equilibria_result(model, nf, [eq for _, eq in found], method=ENTRY.name, figures=bool(options.get("figures")),
-                             kind="Lemke–Howson", exact_payoffs=exact, covers=covers,
+    return equilibria_result(model, nf, [eq for _, eq in found], method=ENTRY.name,
+                             figures=bool(options.get("figures")), kind="Lemke–Howson",
+                             exact_payoffs=exact, covers=covers,
                              annotations=[{"labels": [k + 1 for k in ks]} for ks, _ in found])
 
 

@@ -385,7 +385,8 @@ def _candidates(payoffs: np.ndarray, profile):
             continue
         for gap in (1e-2, 1e-3, 1e-4, 0.0):
             responses = tuple(
-                tuple(sorted(set(s) | {int(i) for i in np.flatnonzero(u >= u.max() - gap * spread)}))
+                tuple(sorted(set(s) | {int(i) for i in
+                                       np.flatnonzero(u >= u.max() - gap * spread)}))
                 for s, u in zip(support, dev))
             if (support, responses) not in seen:
                 seen.append((support, responses))

@@ -51,7 +51,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             extra["figures"] = {"logit-path": path_figure(nf, _path_to_limit(
                 nf.payoffs, options.get("max_lambda")))}
         return equilibria_result(
-            model, nf, [eq], method=ENTRY.name, exact_payoffs=rational_payoffs(nf.payoffs), figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
+            model, nf, [eq], method=ENTRY.name, exact_payoffs=rational_payoffs(nf.payoffs),
+            figures=bool(options.get("figures")), kind="logit QRE limit", extra=extra,
             covers=LIMIT_COVERS if not eq.how else PERTURBED_COVERS)
     path = logit.logit_path(nf.payoffs, max_lambda=lam)
     profile = path.profiles[-1]

@@ -50,7 +50,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             covers += "; not unique: a second equilibrium is listed"
             found.append(other)
             notes.append({"role": "second equilibrium (the game has more than one)"})
-    return equilibria_result(model, nf, found, method=ENTRY.name, figures=bool(options.get("figures")), kind="MILP",
+    return equilibria_result(model, nf, found, method=ENTRY.name, kind="MILP",
+                             figures=bool(options.get("figures")),
                              exact_payoffs=exact, covers=covers, annotations=notes,
                              extra=extra)
 

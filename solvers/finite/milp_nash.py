@@ -82,7 +82,8 @@ def milp_equilibrium(A, B, objective=None, time_limit: float | None = None, *,
     """A Nash equilibrium of (A, B) optimising `objective` over all equilibria.
 
     objective: None (any equilibrium; the MILP maximises the number of unused strategies,
-    which HiGHS finds several times faster than a zero objective), "welfare" (max sum of expected payoffs) or
+    which HiGHS finds several times faster than a zero objective), "welfare" (max sum of
+    expected payoffs) or
     ("payoff", k, "max" | "min") for player k in {0, 1}. `exact`: the payoffs as Fraction
     object arrays; then the answer carries exact probabilities when they verify.
     A finite game always has an equilibrium, so the MILP is never infeasible; a time limit

@@ -64,7 +64,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         a, b = nf.payoffs
         pair = None if exact is None else (exact[0], exact[1])
         equilibria = extreme_equilibria(a, b, exact=pair, max_bases=MAX_BASES * 4)
-        return equilibria_result(model, nf, equilibria, method=ENTRY.name, figures=bool(options.get("figures")),
+        return equilibria_result(model, nf, equilibria, method=ENTRY.name,
+                                 figures=bool(options.get("figures")),
                                  kind="vertex enumeration", exact_payoffs=exact,
                                  covers=COVERS_TWO)
     from gamespec.solvers.finite.support_enumeration import support_equilibria
@@ -77,7 +78,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         covers += ("; these supports hold a continuum of equilibria (one point of each is "
                    "listed): " + "; ".join(_support_text(nf, s) for s in found.continua))
         extra["continua"] = [_support_text(nf, s) for s in found.continua]
-    return equilibria_result(model, nf, found.equilibria, method=ENTRY.name, figures=bool(options.get("figures")),
+    return equilibria_result(model, nf, found.equilibria, method=ENTRY.name,
+                             figures=bool(options.get("figures")),
                              kind="support enumeration", exact_payoffs=exact, covers=covers,
                              extra=extra)
 
