@@ -12,6 +12,7 @@ import numpy as np
 import sympy
 
 from gamespec.errors import Span
+from gamespec.game_tree import GameTree
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ class Model:
     claims: tuple[Claim, ...] = ()
     experiments: dict[str, Experiment] = field(default_factory=dict)  # run by `experiment`
     update_profiles: dict[str, UpdateRules] = field(default_factory=dict)  # update "NAME"
+    tree: GameTree | None = None  # a `tree` block, or the tree an `order` over choices means
 
     # ---------------------------------------------------------------- helpers
     def strategies(self) -> list[Strategy]:
