@@ -45,6 +45,7 @@ class Classification:
     pure_profiles: int | None
     notes: tuple[str, ...] = ()
     constant_sum: float | None = None
+    tree: dict | None = None  # GameTree.size() of a game tree, else None
 
     @property
     def sequential(self) -> bool:
@@ -80,6 +81,7 @@ class Classification:
             "linearity": self.linearity,
             "pure_profiles": self.pure_profiles,
             "notes": list(self.notes),
+            **({"tree": self.tree} if self.tree is not None else {}),
         }
 
 
@@ -99,6 +101,8 @@ def order_graph(model: Model) -> nx.DiGraph:
 
 def classify(model: Model) -> Classification:
     graph = order_graph(model)
+    if model.tree is not None:
+        return _classify_tree(model, graph)
     strategies = model.strategies()
     spaces = {}
     for s in strategies:
@@ -158,6 +162,23 @@ def classify(model: Model) -> Classification:
         pure_profiles=count,
         notes=tuple(notes),
     )
+
+
+def _classify_tree(model: Model, graph) -> Classification:
+    from gamespec.tree_analysis import leaf_sum_constant, tree_notes
+
+    tree = model.tree
+    zero_sum, constant = leaf_sum_constant(model, tree)
+    notes = tree_notes(tree)
+    if model.free_params():
+        notes += ("symbolic parameters without values: " + ", ".join(model.free_params()),)
+    return Classification(
+        players=tree.players, strategy_spaces={p: "moves in the game tree" for p in tree.players},
+        order_graph=graph, order=model.order, leaders=(), followers=(), populations=(),
+        families=(), finite=False, continuous=False, dynamic=False, mixed=False,
+        conditioned=False, zero_sum=zero_sum, constant_sum=constant if zero_sum else None,
+        common_interest=False, potential=None, linearity="extensive form", pure_profiles=None,
+        notes=notes, tree=tree.size())
 
 
 def payoff_sum_constant(payoffs: np.ndarray) -> float | None:

@@ -227,7 +227,8 @@ def cmd_info(args) -> int:
     print("properties: " + ", ".join(f"{n}={_tri(v)}" for n, v in flags))
     if cls.zero_sum and cls.constant_sum:  # zero-sum=yes covers a nonzero constant sum
         print(f"payoffs sum to a constant: {cls.sum_kind}")
-    print(f"payoffs are {cls.linearity} in the strategy variables")
+    if cls.tree is None:
+        print(f"payoffs are {cls.linearity} in the strategy variables")
     if cls.pure_profiles is not None:
         count = cls.pure_profiles
         print(f"pure profiles: {count:,}" if count < 10**18 else "pure profiles: more than 10^18")

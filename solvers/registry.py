@@ -127,6 +127,10 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
 
 def describe_class(cls: Classification) -> str:
     parts = ["finite" if cls.finite else "continuous" if cls.continuous else "infinite"]
+    if cls.tree is not None:
+        parts = ["game tree"]
+        if cls.tree["perfect_information"]:
+            parts.append("perfect information")
     if cls.dynamic:
         parts.append("dynamic")
     if cls.zero_sum:
@@ -137,5 +141,6 @@ def describe_class(cls: Classification) -> str:
         parts.append("sequential (" + " -> ".join("{" + ",".join(g) + "}" for g in cls.order) + ")")
     if cls.populations:
         parts.append("population")
-    parts.append(cls.linearity)
+    if cls.tree is None:
+        parts.append(cls.linearity)
     return ", ".join(parts)

@@ -276,6 +276,62 @@ class TableStmt(Stmt):
 
 
 @dataclass(frozen=True)
+class TreeBranch(Node):
+    """One move of an explicit chance or decision node, with its body (items)."""
+
+    move: str
+    probability: Expr | None
+    body: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class TreeChance(Node):
+    """chance VAR in SET with PROBABILITY (written in VAR), or explicit branches."""
+
+    var: str | None
+    domain: SetExpr | None
+    probability: Expr | None
+    branches: tuple[TreeBranch, ...] = ()
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class TreeMove(Node):
+    """PLAYER [at LABEL] [sees ...] chooses VAR in SET, or chooses [VAR] { branches }.
+
+    sees: None when the mover sees everything so far; () for `sees nothing`."""
+
+    player: str
+    var: str | None
+    domain: SetExpr | None
+    label: str | None
+    sees: tuple[str, ...] | None
+    branches: tuple[TreeBranch, ...] = ()
+
+
+@dataclass(frozen=True)
+class TreePayoff(Node):
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class TreeEnd(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class TreeIf(Node):
+    condition: Expr
+    then: tuple[Node, ...]
+    otherwise: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True)
+class TreeStmt(Stmt):
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class OrderGroup(Node):
     names: tuple[str, ...]
     simultaneous: bool

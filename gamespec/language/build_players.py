@@ -52,10 +52,10 @@ class PlayersMixin:
                 var = index_symbol(item.var)
                 prior = self.builder.build(item.prior, Scope().with_binders([(var, fs)]))
                 types = (var, fs, prior)
-        if not strategies:
+        if not strategies and not self._stmts(ast.TreeStmt):
             raise SpecError(f"player `{stmt.name}` has no strategy", span=stmt.span,
                             hint="add `choose x in SET`, `choose x in [lo, hi]` or "
-                            "`mixed p over SET`")
+                            "`mixed p over SET`, or give its moves in a `tree`")
         fields = []
         for item in stmt.items:
             if isinstance(item, ast.FieldItem):

@@ -24,6 +24,7 @@ from gamespec.language.build_payoffs import PayoffsMixin
 from gamespec.language.build_players import PlayersMixin
 from gamespec.language.build_sets import SetsMixin
 from gamespec.language.build_statements import StatementsMixin
+from gamespec.language.build_tree import TreeMixin
 from gamespec.language.expressions import ExpressionBuilder, Resolver
 from gamespec.model import FiniteSet, LetDef, MeanField, Model, Param, Player, Strategy
 from gamespec.stdlib.functions import SYMBOLIC_FUNCTIONS
@@ -32,7 +33,7 @@ __all__ = ["ModelBuilder", "build_model"]
 
 
 class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, PayoffsMixin,
-                   StatementsMixin, DynamicsMixin):
+                   StatementsMixin, DynamicsMixin, TreeMixin):
     """Builds one Model from one AST. Declarations are resolved on demand, in any order."""
 
     def __init__(
@@ -142,7 +143,9 @@ class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, Payoff
         model.update_profiles = self._build_update_profiles()
         if getattr(self, "common_span", None) is not None:
             model.spans["common payoff"] = self.common_span
-        self._check_payoff_coverage(model)
+        model.tree = self._build_tree(model)
+        if model.tree is None:
+            self._check_payoff_coverage(model)
         return model
 
     def _stmts(self, kind):

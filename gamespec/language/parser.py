@@ -398,6 +398,65 @@ class _ToAst(Transformer):
     def key_number(self, meta, children):
         return children[0]
 
+    # ---------------------------------------------------------------- game trees
+    def tree_stmt(self, meta, children):
+        return ast.TreeStmt(self._s(meta), children[0])
+
+    def tree_block(self, meta, children):
+        return tuple(children)
+
+    def tree_chance(self, meta, children):
+        return ast.TreeChance(self._s(meta), str(children[0]), children[1], children[2])
+
+    def tree_chance_branches(self, meta, children):
+        label = next((c for c in children if isinstance(c, _Label)), None)
+        branches = tuple(c for c in children if isinstance(c, ast.TreeBranch))
+        return ast.TreeChance(self._s(meta), None, None, None, branches, label)
+
+    def chance_branch(self, meta, children):
+        return ast.TreeBranch(self._s(meta), children[0], children[1], _body(children[2]))
+
+    def tree_move(self, meta, children):
+        player, label, sees, rest = _move_head(children)
+        return ast.TreeMove(self._s(meta), player, str(rest[0]), rest[1], label, sees)
+
+    def tree_move_branches(self, meta, children):
+        player, label, sees, rest = _move_head(children)
+        var = str(rest[0]) if rest and isinstance(rest[0], Token) else None
+        branches = tuple(c for c in rest if isinstance(c, ast.TreeBranch))
+        return ast.TreeMove(self._s(meta), player, var, None, label, sees, branches)
+
+    def move_branch(self, meta, children):
+        return ast.TreeBranch(self._s(meta), children[0], None, _body(children[1]))
+
+    def move_name(self, meta, children):
+        return str(children[0])
+
+    def move_number(self, meta, children):
+        return children[0].text
+
+    def move_string(self, meta, children):
+        return str(children[0])[1:-1]
+
+    def tree_at(self, meta, children):
+        return _Label(str(children[0])[1:-1])
+
+    def tree_sees(self, meta, children):
+        return _Sees(str(c) for c in children)
+
+    def tree_sees_nothing(self, meta, children):
+        return _Sees()
+
+    def tree_payoff(self, meta, children):
+        return ast.TreePayoff(self._s(meta), tuple(children))
+
+    def tree_end(self, meta, children):
+        return ast.TreeEnd(self._s(meta))
+
+    def tree_if(self, meta, children):
+        otherwise = children[2] if len(children) > 2 else ()
+        return ast.TreeIf(self._s(meta), children[0], children[1], _body(otherwise))
+
     def order_stmt(self, meta, children):
         return ast.OrderStmt(self._s(meta), tuple(children))
 
@@ -554,3 +613,25 @@ class _ToAst(Transformer):
 
 class _Key(str):
     """A symbolic table key or selection target (distinguished from a Token)."""
+
+
+class _Label(str):
+    """The information-set label of a tree move (`at "label"`)."""
+
+
+class _Sees(tuple):
+    """What a tree mover observes (`sees a, b` or `sees nothing`)."""
+
+
+def _move_head(children):
+    """(player, label, sees, the remaining children) of a tree move."""
+    player = str(children[0])
+    label = next((str(c) for c in children[1:3] if isinstance(c, _Label)), None)
+    sees = next((tuple(c) for c in children[1:3] if isinstance(c, _Sees)), None)
+    rest = [c for c in children[1:] if not isinstance(c, (_Label, _Sees))]
+    return player, label, sees, rest
+
+
+def _body(body) -> tuple:
+    """A branch body as a tuple of items (one item or a block)."""
+    return body if isinstance(body, tuple) else (body,)

@@ -1,0 +1,282 @@
+"""Playing a resolved `tree` block out into a GameTree.
+
+Every play is followed item by item: a move or chance item makes a node with one child per
+move (the rest of the program is played on in each child), a payoff adds to the play, an
+`if` picks the items that follow, `end` or the end of the block makes a leaf.
+
+Information sets. A mover at a move item knows which item it is at; with `sees` it knows
+the values of the variables listed there, and everything it saw and chose before (perfect
+recall); without `sees` it knows the whole play so far (a node of its own). `at "label"`
+puts every node of that player with that label into one set.
+
+Values: payoffs and chance probabilities keep the scalar parameters as symbols (so that
+`derive` can reason about them); conditions of `if` are decided with the parameters'
+values. Expressions are evaluated once per distinct assignment of the tree variables
+they mention.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import sympy
+
+from gamespec.errors import Span, SpecError
+from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, InformationSet, Node
+from gamespec.language.symbols import element_expr
+from gamespec.language.tree_items import RChance, RIf, RMove, RPayoff, TreeEndItem
+from gamespec.lowering import bind, fold
+from gamespec.model import Model
+
+MAX_TREE_NODES = 2_000_000  # nodes of a game tree (limit "tree_nodes")
+
+
+@dataclass(frozen=True)
+class _State:
+    bindings: tuple[tuple[sympy.Symbol, object], ...]  # tree variable -> element, in order
+    history: tuple[tuple[str, str], ...]  # (variable or mover, move label)
+    knowledge: tuple[tuple[str, tuple], ...]  # player -> what it knows, in order
+    payoff: tuple[sympy.Expr, ...]
+    paid: bool = False
+
+    def known(self, player: str) -> tuple:
+        return dict(self.knowledge).get(player, ())
+
+    def learn(self, player: str, facts: tuple) -> _State:
+        knowledge = dict(self.knowledge)
+        knowledge[player] = facts
+        return replace(self, knowledge=tuple(knowledge.items()))
+
+
+def play_tree(model: Model, items: tuple, players: tuple[str, ...], span: Span) -> GameTree:
+    """The GameTree of a resolved `tree` block."""
+    player = _TreePlayer(model, players, span)
+    player.tree_symbols = set(_symbols(items))
+    return player.build(items)
+
+
+def _symbols(items):
+    """The symbols of every variable a move or chance item of `items` binds."""
+    for item in items:
+        if isinstance(item, RIf):
+            yield from _symbols(item.then)
+            yield from _symbols(item.otherwise)
+        elif isinstance(item, (RMove, RChance)):
+            if item.symbol is not None:
+                yield item.symbol
+            for branch in item.branches:
+                yield from _symbols(branch[2])
+
+
+def move_label(value) -> str:
+    """A move's label: a set element as written (2.0 as 2)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class _TreePlayer:
+    def __init__(self, model: Model, players: tuple[str, ...], span: Span) -> None:
+        self.model = model
+        self.players = players
+        self.span = span
+        self.param_symbols = [p.symbol for p in model.params.values() if not p.index_sets]
+        self.param_values = model.scalar_values()
+        self.nodes: list[dict] = []
+        self.infosets: list[dict] = []
+        self.infoset_keys: dict[tuple, int] = {}
+        self.cache: dict[tuple, sympy.Basic] = {}
+        self.tree_symbols: set = set()
+
+    def build(self, items: tuple) -> GameTree:
+        zero = tuple(sympy.Integer(0) for _ in self.players)
+        self._run(((items, 0),), _State((), (), (), zero), None)
+        nodes = tuple(Node(**n) for n in self.nodes)
+        infosets = tuple(InformationSet(h["player"], h["label"], h["moves"], tuple(h["nodes"]),
+                                        h["span"]) for h in self.infosets)
+        return GameTree(self.players, nodes, infosets, self.span)
+
+    # ------------------------------------------------------------ evaluation
+    def value(self, expr, state: _State, span: Span) -> sympy.Basic:
+        """`expr` at this play: tree variables replaced, parameters kept as symbols."""
+        bound = dict(state.bindings)
+        mentioned = sorted((s for s in expr.free_symbols if s in self.tree_symbols),
+                           key=lambda s: s.name)
+        missing = [s.name for s in mentioned if s not in bound]
+        if missing:
+            raise SpecError(f"`{missing[0]}` has no value on this play "
+                            f"({_describe(state.history)})", span=span,
+                            hint="a move's variable can be used only after the move, on "
+                            "plays that make it")
+        key = (id(expr), tuple((s, bound[s]) for s in mentioned))
+        if key not in self.cache:
+            mapping = {s: element_expr(bound[s]) for s in mentioned}
+            self.cache[key] = fold(self.model, bind(expr, mapping), (), self.param_symbols,
+                                   span=span)
+        return self.cache[key]
+
+    def decide(self, condition, state: _State, span: Span) -> bool:
+        value = self.value(condition, state, span)
+        if isinstance(value, sympy.Basic):
+            value = value.xreplace(self.param_values)
+        if value in (True, sympy.true):
+            return True
+        if value in (False, sympy.false):
+            return False
+        raise SpecError(f"this condition is not decided on the play "
+                        f"({_describe(state.history)}): {value}", span=span,
+                        hint="give its parameters values")
+
+    # ------------------------------------------------------------ the play
+    def _run(self, frames: tuple, state: _State, parent: int | None) -> int:
+        while True:
+            item, frames = _next_item(frames)
+            if item is None or isinstance(item, TreeEndItem):
+                return self._leaf(state, parent, item)
+            if isinstance(item, RPayoff):
+                added = tuple(self.value(v, state, item.span) for v in item.values)
+                state = replace(state, payoff=tuple(a + b for a, b in zip(state.payoff, added)),
+                                paid=True)
+            elif isinstance(item, RIf):
+                body = item.then if self.decide(item.condition, state, item.span) \
+                    else item.otherwise
+                frames = frames + ((body, 0),)
+            elif isinstance(item, RChance):
+                return self._chance(item, frames, state, parent)
+            else:
+                return self._move(item, frames, state, parent)
+
+    def _new_node(self, parent: int | None, state: _State, span: Span, **fields) -> int:
+        if len(self.nodes) >= MAX_TREE_NODES:
+            raise SpecError(f"the game tree has more than {MAX_TREE_NODES:,} nodes",
+                            span=self.span, hint="use --limit tree_nodes=N to allow more")
+        self.nodes.append(dict(parent=parent, history=state.history, span=span, **fields))
+        return len(self.nodes) - 1
+
+    def _leaf(self, state: _State, parent: int | None, item) -> int:
+        if not state.paid:
+            span = item.span if item is not None else self.span
+            raise SpecError(f"the play ({_describe(state.history)}) ends without a payoff",
+                            span=span, hint="add `payoff (...)` on the way to its end")
+        return self._new_node(parent, state, getattr(item, "span", self.span), kind=TERMINAL,
+                              payoffs=state.payoff)
+
+    def _outcomes(self, item, state: _State) -> list[tuple[str, object, tuple]]:
+        """(label, bound value or None, body) per move of a move or chance item."""
+        if item.branches:
+            return [(move, move, body) for move, _, body, _ in item.branches]
+        return [(move_label(e), e, ()) for e in item.domain.elements]
+
+    def _chance(self, item: RChance, frames, state: _State, parent) -> int:
+        index = self._new_node(parent, state, item.span, kind=CHANCE)
+        moves, probs, children = [], [], []
+        outcomes = self._outcomes(item, state)
+        for k, (label, value, body) in enumerate(outcomes):
+            child_state = self._bound(state, item.symbol, value, item.var or "chance", label)
+            if item.branches:
+                prob = self.value(item.branches[k][1], state, item.branches[k][3])
+            else:
+                prob = self.value(item.probability, child_state, item.span)
+            if item.var is not None and prob == 0:
+                continue
+            moves.append(label)
+            probs.append(prob)
+            children.append(self._run(frames + ((body, 0),), child_state, index))
+        _check_probabilities(probs, self.param_values, item.span, state.history)
+        self.nodes[index].update(moves=tuple(moves), probabilities=tuple(probs),
+                                 children=tuple(children))
+        return index
+
+    def _move(self, item: RMove, frames, state: _State, parent) -> int:
+        index = self._new_node(parent, state, item.span, kind=DECISION, player=item.player)
+        outcomes = self._outcomes(item, state)
+        moves = tuple(label for label, _, _ in outcomes)
+        if item.sees is None:
+            facts = state.history
+            key = ("node", index)
+        else:
+            seen = dict(state.bindings)
+            new = tuple((name, move_label(seen[sym]))
+                        for name, sym in ((n, sympy.Symbol(n)) for n in item.sees) if sym in seen)
+            facts = _merge(state.known(item.player), new)
+            key = ("seen", item.player, id(item), facts)
+        if item.label is not None:
+            key = ("at", item.player, item.label)
+        what = item.var or f"{item.player}'s move"
+        label = item.label or (what + (" | " + _describe(facts) if facts else ""))
+        h = self._infoset(key, item, moves, label)
+        self.infosets[h]["nodes"].append(index)
+        own = item.var or f"#{item.span.line}:{item.span.column}"
+        children = []
+        for move, value, body in outcomes:
+            child_state = self._bound(state, item.symbol, value, item.var or item.player, move)
+            child_state = child_state.learn(item.player, _merge(facts, ((own, move),)))
+            children.append(self._run(frames + ((body, 0),), child_state, index))
+        self.nodes[index].update(moves=moves, infoset=h, children=tuple(children))
+        return index
+
+    def _infoset(self, key: tuple, item: RMove, moves: tuple, label: str) -> int:
+        h = self.infoset_keys.get(key)
+        if h is None:
+            h = self.infoset_keys[key] = len(self.infosets)
+            self.infosets.append(dict(player=item.player, label=label, moves=moves, nodes=[],
+                                      span=item.span))
+        elif self.infosets[h]["moves"] != moves:
+            raise SpecError(f"information set \"{label}\" of {item.player}: this node has "
+                            f"moves {', '.join(moves)}, another has "
+                            f"{', '.join(self.infosets[h]['moves'])}", span=item.span,
+                            hint="nodes a player cannot tell apart must offer the same moves")
+        return h
+
+    def _bound(self, state: _State, symbol, value, who: str, label: str) -> _State:
+        bindings = state.bindings
+        if symbol is not None:
+            if any(s == symbol for s, _ in bindings):
+                raise SpecError(f"`{symbol.name}` is chosen twice on the play "
+                                f"({_describe(state.history)})", span=self.span)
+            bindings = bindings + ((symbol, value),)
+        return replace(state, bindings=bindings, history=state.history + ((who, label),))
+
+
+def _next_item(frames: tuple):
+    """The next item to play and the frames after it (finished blocks popped)."""
+    while frames:
+        items, position = frames[-1]
+        if position < len(items):
+            return items[position], frames[:-1] + ((items, position + 1),)
+        frames = frames[:-1]
+    return None, ()
+
+
+def _merge(facts: tuple, new: tuple) -> tuple:
+    known = dict(facts)
+    return facts + tuple((k, v) for k, v in new if k not in known)
+
+
+def _describe(history: tuple) -> str:
+    if not history:
+        return "at the start"
+    return ", ".join(f"{who}={move}" if not who.startswith("#") else move
+                     for who, move in history)
+
+
+def _check_probabilities(probs: list, values: dict, span: Span, history: tuple) -> None:
+    where = _describe(history)
+    numbers = []
+    for p in probs:
+        number = p.xreplace(values) if isinstance(p, sympy.Basic) else p
+        if not getattr(number, "is_number", False):
+            total = sympy.simplify(sum(probs) - 1)
+            if total != 0:
+                raise SpecError(f"chance probabilities ({where}) must sum to 1 for every "
+                                f"parameter value; their sum minus 1 is {total}", span=span)
+            return
+        if number < 0 or number > 1:
+            raise SpecError(f"chance probability {number} ({where}) is not in [0, 1]",
+                            span=span)
+        numbers.append(number)
+    if not numbers:
+        raise SpecError(f"chance has no move with positive probability ({where})", span=span)
+    total = sum(numbers)
+    if abs(float(total) - 1) > 1e-9:
+        raise SpecError(f"chance probabilities ({where}) sum to {float(total):g}, not 1",
+                        span=span, hint="each chance node's probabilities must add up to 1")
