@@ -4,6 +4,7 @@ Every information set must be a single node; chance nodes and any number of play
 are allowed. Where several moves tie for the mover, each tied move starts a different
 subgame-perfect equilibrium (SPE), and all of them are listed, lazily and up to a cap.
 An SPE is a complete plan: a move at every decision node, off the path of play too.
+Subgames are solved bottom-up without recursion, so deep trees are fine.
 
 Only pure SPE are returned. In a perfect-information game every convex combination of
 tied moves at a node is also subgame perfect (the mover is indifferent, and the nodes
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import islice
+from itertools import product
 from typing import Any
 
 from gamespec.game_tree import CHANCE, TERMINAL, GameTree, as_number
@@ -57,15 +58,17 @@ def backward_induction(tree: GameTree, max_equilibria: int = 1000) -> BackwardIn
     check_perfect_information(tree)
     exact = all(_is_exact(v) for n in tree.nodes for v in (*n.payoffs, *n.probabilities))
     tol = 0.0 if exact else RELATIVE_TOLERANCE
-    found = list(islice(iter_equilibria(tree, tol), max_equilibria + 1))
+    found = list(iter_equilibria(tree, tol, max_equilibria + 1))
     complete = len(found) <= max_equilibria
     ties = "exact" if exact else f"relative tolerance {RELATIVE_TOLERANCE:g}"
     return BackwardInduction(found[:max_equilibria], complete, ties)
 
 
-def iter_equilibria(tree: GameTree, tol: float = 0.0) -> Iterator[SubgamePerfect]:
-    """Every pure SPE, generated lazily (values must be numbers; tol: relative)."""
-    for plan, values in _subgame(tree, 0, tol):
+def iter_equilibria(tree: GameTree, tol: float = 0.0,
+                    limit: int | None = None) -> Iterator[SubgamePerfect]:
+    """The first `limit` pure SPE (all when None), in a fixed order; values must be
+    numbers; tol: the relative tolerance for ties (0: exact)."""
+    for plan, values in _root_equilibria(tree, tol, limit):
         choice: dict[int, str] = {}
         _flatten(tree, plan, choice)
         yield SubgamePerfect(choice=choice, behaviour=pure_behaviour(tree, choice),
@@ -126,35 +129,35 @@ def _is_exact(value: Any) -> bool:
     return isinstance(value, (int, Fraction))
 
 
-def _subgame(tree: GameTree, index: int, tol: float) -> Iterator[tuple[Any, list]]:
-    """(plan, payoff vector) for each SPE of the subgame at `index`. A plan is a nested
-    tuple (node, move or None, child plans) flattened only at the root."""
-    n = tree.nodes[index]
-    if n.kind == TERMINAL:
-        yield None, list(n.payoffs)
-        return
-    for combo in _combinations(tree, n.children, 0, tol):
-        plans = tuple(plan for plan, _ in combo)
-        if n.kind == CHANCE:
-            values = [0] * len(tree.players)
-            for p, (_, child_values) in zip(n.probabilities, combo):
-                for k, u in enumerate(child_values):
-                    values[k] += p * u
-            yield (index, None, plans), values
+def _root_equilibria(tree: GameTree, tol: float, limit: int | None) -> list:
+    """(plan, payoff vector) of the first `limit` SPE, bottom-up without recursion.
+
+    Each subgame keeps its first `limit` SPE: every combination of the children's SPE
+    gives at least one SPE above, so the first `limit` above never need more. A plan is
+    a nested tuple (node, move or None, child plans), flattened only at the end."""
+    found: list[list | None] = [None] * len(tree.nodes)
+    for index in range(len(tree.nodes) - 1, -1, -1):  # children come after parents
+        n = tree.nodes[index]
+        if n.kind == TERMINAL:
+            found[index] = [(None, list(n.payoffs))]
             continue
-        mover = tree.players.index(n.player)
-        for k in optimal_moves([v[mover] for _, v in combo], tol):
-            yield (index, n.moves[k], plans), combo[k][1]
-
-
-def _combinations(tree, children, start, tol) -> Iterator[tuple]:
-    """Every combination of one SPE per child subgame, lazily (children from `start`)."""
-    if start == len(children):
-        yield ()
-        return
-    for first in _subgame(tree, children[start], tol):
-        for rest in _combinations(tree, children, start + 1, tol):
-            yield (first, *rest)
+        out: list = []
+        for combo in product(*(found[c] for c in n.children)):
+            plans = tuple(plan for plan, _ in combo)
+            if n.kind == CHANCE:
+                values = [sum(p * v[k] for p, (_, v) in zip(n.probabilities, combo))
+                          for k in range(len(tree.players))]
+                out.append(((index, None, plans), values))
+            else:
+                mover = tree.players.index(n.player)
+                out.extend(((index, n.moves[k], plans), combo[k][1])
+                           for k in optimal_moves([v[mover] for _, v in combo], tol))
+            if limit is not None and len(out) >= limit:
+                break
+        found[index] = out[:limit]
+        for c in n.children:
+            found[c] = None
+    return found[0]
 
 
 def _flatten(tree: GameTree, plan: Any, choice: dict[int, str]) -> None:

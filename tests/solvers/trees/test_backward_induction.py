@@ -73,6 +73,11 @@ def test_centipede_takes_at_first_node(n):
     assert spe.payoffs == (F(2), F(0))
 
 
+def test_deep_tree_without_recursion():
+    [spe] = backward_induction(centipede(400)).equilibria  # deeper than Python's recursion
+    assert len(spe.choice) == 400 and spe.path == ((0, "alice", "Take"),)
+
+
 def ultimatum(total=2):
     """The proposer offers x in 0..total to the responder, who accepts or rejects."""
     offers = {f"offer {x}": ("decision", "responder", f"offered {x}", {
