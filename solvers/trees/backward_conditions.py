@@ -6,7 +6,8 @@ on the parameters (a conjunction of relations), the parameter-dependent choices 
 below, and the payoff vector that results. At each decision node, for every combination
 of its children's cases, every move gets a record: the condition (given the case) under
 which the move is optimal for the mover. Weak inequalities are used, so cases overlap on
-boundaries, where the mover is indifferent. Linear relations are checked with SymPy's
+boundaries, where the mover is indifferent; a case that holds only on such a boundary is
+dropped when others hold on open sets (they cover it). Linear relations are checked with SymPy's
 linear real arithmetic, which drops impossible cases and conditions the case implies;
 other relations are kept as they are.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice, product
+from itertools import product
 from typing import Any
 
 import sympy as sp
@@ -54,7 +55,7 @@ class MoveCondition:
 @dataclass(frozen=True)
 class Derivation:
     """Records bottom-up; `cases` of every node's subgame; `complete` is False when
-    `max_cases` cut a node's cases."""
+    `max_cases` cut a node's cases or the combinations of its children's cases."""
 
     records: list[MoveCondition]
     cases: dict[int, list[Case]]
@@ -74,12 +75,10 @@ def backward_conditions(tree: GameTree, max_cases: int = 64) -> Derivation:
         if n.kind == TERMINAL:
             cases[index] = [Case(sp.true, (), tuple(sp.sympify(u) for u in n.payoffs))]
             continue
+        combos, cut = _combinations([cases[c] for c in n.children], max_cases)
+        complete = complete and not cut
         out: list[Case] = []
-        combos = product(*(cases[c] for c in n.children))
-        for combo in islice(combos, max_cases + 1):
-            assumption = _conjoin([c.assumption for c in combo])
-            if assumption is sp.false:
-                continue
+        for combo, assumption in combos:
             below = tuple(ch for c in combo for ch in c.choices)
             if n.kind == CHANCE:
                 values = tuple(_tidy(sum(sp.sympify(p) * c.values[k]
@@ -89,11 +88,12 @@ def backward_conditions(tree: GameTree, max_cases: int = 64) -> Derivation:
                 continue
             found = _decision(tree, index, combo, assumption, below)
             records.extend(found)
-            feasible = [r for r in found if r.condition is not sp.false]
-            for r in feasible:
-                mine = ((index, r.move),) if len(feasible) > 1 else ()
-                out.append(Case(_conjoin([assumption, r.condition]), below + mine,
-                                r.continuation))
+            taken = _with_interior([
+                (r, _conjoin([assumption, r.condition])) for r in found
+                if r.condition is not sp.false], lambda item: item[1])
+            for r, case in taken:
+                mine = ((index, r.move),) if len(taken) > 1 else ()
+                out.append(Case(case, below + mine, r.continuation))
         if len(out) > max_cases:
             out, complete = out[:max_cases], False
         cases[index] = out
@@ -126,6 +126,35 @@ def render_conditions(tree: GameTree, derivation: Derivation) -> str:
     if not derivation.complete:
         lines.append("(cases cut at max_cases: the list is incomplete)")
     return "\n".join(lines)
+
+
+def _combinations(child_cases: list, max_cases: int) -> tuple[list, bool]:
+    """(combination of child cases, its assumption) for the possible combinations (those
+    with interior when some have), and whether `max_cases` cut them."""
+    out, cut = [], False
+    for count, combo in enumerate(product(*child_cases)):
+        if count == max_cases:
+            cut = True
+            break
+        assumption = _conjoin([c.assumption for c in combo])
+        if assumption is not sp.false:
+            out.append((combo, assumption))
+    return _with_interior(out, lambda item: item[1]), cut
+
+
+def _with_interior(items: list, assumption_of) -> list:
+    """The items whose assumption holds on an open set (strict inequalities), if any;
+    else all: cases that hold only on a boundary are covered by their neighbours."""
+    inner = [item for item in items if _interior(assumption_of(item))]
+    return inner or items
+
+
+def _interior(assumption: Any) -> bool:
+    relations = assumption.atoms(sp.core.relational.Relational)
+    strict = {r: (sp.Gt(r.lhs, r.rhs) if isinstance(r, sp.GreaterThan) else
+                  sp.Lt(r.lhs, r.rhs) if isinstance(r, sp.LessThan) else r)
+              for r in relations}
+    return _satisfiable(assumption.xreplace(strict)) is not False
 
 
 def _decision(tree, index, combo, assumption, below) -> list[MoveCondition]:

@@ -132,3 +132,14 @@ def test_numeric_cases_are_the_spe_outcomes():
         d = backward_conditions(tree, max_cases=10_000)
         outcomes = {tuple(F(str(v)) for v in c.values) for c in d.cases[0]}
         assert outcomes == {e.payoffs for e in backward_induction(tree).equilibria}
+
+
+def test_max_cases_cuts_and_says_so():
+    tree = nested_tree(("a",), ("decision", "a", "root", {
+        m: ("decision", "a", m, {"X": ("leaf", (fight,)), "Y": ("leaf", (accommodate,))})
+        for m in ("L", "M", "R")}))
+    assert not backward_conditions(tree, max_cases=4).complete
+    full = backward_conditions(tree)
+    # only the combinations of choices below that hold on an open set: all X or all Y
+    assert full.complete and len(full.cases[0]) == 2 * 3
+    assert len(full.records) == 3 * 2 + 2 * 3
