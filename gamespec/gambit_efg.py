@@ -16,7 +16,7 @@ from fractions import Fraction
 from gamespec.errors import Span
 from gamespec.gambit_efg_lexer import EOF, LBRACE, NUMBER, RBRACE, SYMBOL, TEXT, Lexer, Token
 from gamespec.gambit_efg_write import write_efg
-from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, InformationSet, Node
+from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, InformationSet, Node, as_number
 from gamespec.tree_to_spec import tree_spec_text
 
 __all__ = ["EfgGame", "efg_to_spec", "parse_efg", "read_efg", "tree_spec_text", "write_efg"]
@@ -158,7 +158,7 @@ class _TreeReader:
             self._chance(node, token)
         node["total"] = [a + b for a, b in zip(inherited, self._outcome(lex.next()))]
         if token.text == "t":
-            node["payoffs"] = tuple(node["total"])
+            node["payoffs"] = tuple(as_number(u) for u in node["total"])
         return index
 
     def _decision(self, node: dict, index: int) -> None:
