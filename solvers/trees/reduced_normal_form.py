@@ -119,6 +119,11 @@ def plan_counts(tree: GameTree, sequences: dict[int, Sequence]) -> list[int]:
     return counts
 
 
+def reduced_strategy_counts(tree: GameTree) -> list[int]:
+    """Each player's number of reduced plans (checks perfect recall; lists no plan)."""
+    return plan_counts(tree, check_perfect_recall(tree))
+
+
 def plan_label(tree: GameTree, player: str, plan: Plan) -> str:
     """The plan's moves in information-set order, '*' where it chooses none."""
     chosen = dict(plan)
@@ -186,9 +191,10 @@ def _payoff_tensor(tree, plans, leaves, limit):
         bound = sum(max(abs(v) for v in row) for row in nums)
         dtype = np.int64 if bound < 2**62 else object
         table = _contract(g_shape, cells, nums, axes, dtype)
-        exact_table = np.empty(table.shape, dtype=object)
-        exact_table.ravel()[:] = [Fraction(int(v), scale) for v in table.ravel().tolist()]
-        return table.astype(float) / scale, exact_table
+        distinct, inverse = np.unique(table.ravel(), return_inverse=True)
+        fractions = np.empty(len(distinct), dtype=object)
+        fractions[:] = [Fraction(int(v), scale) for v in distinct.tolist()]
+        return table.astype(float) / scale, fractions[inverse].reshape(table.shape)
     table = _contract(g_shape, cells, [[float(v) for v in row] for row in values], axes, float)
     return table, None
 

@@ -20,7 +20,10 @@ from gamespec.game_tree import nested_tree
 from gamespec.solvers.trees.behaviour import expected_payoffs
 from gamespec.solvers.trees.behaviour_from_mixed import behaviour_profile, player_behaviour
 from gamespec.solvers.trees.normal_form_equilibria import COVERS_VERTEX, tree_equilibria
-from gamespec.solvers.trees.reduced_normal_form import reduced_normal_form
+from gamespec.solvers.trees.reduced_normal_form import (
+    reduced_normal_form,
+    reduced_strategy_counts,
+)
 
 
 def gambit(tree):
@@ -73,7 +76,7 @@ def small_trees(players, count, max_cost):
 def test_kuhn_poker_matches_gambit_reduced_strategic_form():
     tree = kuhn_poker()
     rnf = reduced_normal_form(tree)
-    assert rnf.shape == (27, 64)
+    assert rnf.shape == (27, 64) and reduced_strategy_counts(tree) == [27, 64]
     game = gambit(tree)
     players = list(game.players)
     assert [len(p.strategies) for p in players] == [27, 64]
