@@ -108,8 +108,9 @@ def intuitive_criterion(game: SignallingGame, behaviour: Behaviour) -> Intuitive
         reason = "every message is sent on the path of play: nothing to test"
     else:
         reason = "; ".join(
-            f"after {x.message}, {_names(x.dominated)} equilibrium-dominated and no other "
-            f"type gains against every best response" for x in tests)
+            f"after the off-path message {x.message}, {_names(x.dominated)} "
+            f"equilibrium-dominated and no remaining type gains from it against every best "
+            f"response to beliefs on the remaining types" for x in tests)
     return IntuitiveVerdict(not failed, reason, value, tests, pbe)
 
 

@@ -108,7 +108,7 @@ def test_duelling_everywhere_is_not_sequentially_rational():
 
 
 def job_market(prior_high=F(1, 4)):
-    """Job-market signalling (Spence-style): a worker is High (prior 1/4) or Low; gets
+    """Job-market signalling with education as the signal: a worker is High (prior 1/4) or Low; gets
     Educated (cost 4 for High, 7 for Low) or not; the firm, seeing only education, hires as
     Manager (wage 10) or Clerk (wage 4). Firm: Manager pays it 10 from High, 0 from Low;
     Clerk pays it 4 from either."""
