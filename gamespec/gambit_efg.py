@@ -185,7 +185,9 @@ class _TreeReader:
                 total != 1 if isinstance(total, Fraction) else abs(total - 1) > 1e-9):
             shown = ", ".join(str(p) for p in h.probs)
             raise self.lex.error(f"chance probabilities {shown} must be nonnegative and add "
-                                 f"up to 1 (they add up to {total})", token)
+                                 f"up to 1 (they add up to {total})", token,
+                                 hint="write repeating decimals as fractions (1/3, not "
+                                 "0.333); sums are checked exactly")
         node.update(kind=CHANCE, moves=h.moves, probabilities=h.probs)
 
     def _infoset(self, player: int, number: int, chance: bool) -> _Set:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from gamespec.errors import SpecError
 from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, as_number
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -60,7 +61,10 @@ def _moves(labels: tuple[str, ...]) -> list[str]:
 
 
 def _value(value) -> str:
-    number = as_number(value)
+    try:
+        number = as_number(value)
+    except TypeError:
+        raise SpecError(f"a tree value is not a number: {value}") from None
     if isinstance(number, float):
         return repr(number)
     if number.denominator == 1:

@@ -45,6 +45,8 @@ t "" 2
 t "" 3
 """
 
+HEADER = 'EFG 2 R "g" { "A" "B" }\n""\n'
+
 
 def test_entry_game_is_read_with_its_payoffs_and_labels():
     game = parse_efg(ENTRY, "entry.efg")
@@ -121,14 +123,27 @@ def test_floats_come_back_as_floats():
     assert read_efg(text).nodes == tree.nodes
 
 
+def test_deep_trees_need_no_recursion():
+    # a centipede deeper than the recursion limit: each player in turn stops or passes on
+    depth = 1200
+    lines = [HEADER]
+    for k in range(depth):
+        lines.append(f'p "" {k % 2 + 1} {k // 2 + 1} "" {{ "stop" "pass" }} 0\n'
+                     f't "" {k + 1} "" {{ {k}, {-k} }}\n')
+    lines.append(f't "" {depth + 1} "" {{ 0, 0 }}\n')
+    tree = read_efg("".join(lines))
+    assert len(tree.nodes) == 2 * depth + 1
+    assert read_efg(write_efg(tree)) == tree
+    assert tree_spec_text(tree, "c", "c.efg").count("chooses {") == depth
+
+
 def test_symbolic_values_are_refused():
     import sympy
     tree = entry_game().map_values(lambda v: v * sympy.Symbol("c"))
     with pytest.raises(SpecError, match="not a number"):
         write_efg(tree)
-
-
-HEADER = 'EFG 2 R "g" { "A" "B" }\n""\n'
+    with pytest.raises(SpecError, match="not a number"):
+        tree_spec_text(tree, "t", "t")
 
 
 @pytest.mark.parametrize("body, where, message", [
