@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import sympy
 
@@ -13,6 +13,9 @@ from gamespec.errors import GamespecError, SpecError
 from gamespec.language.symbols import SetAggregate, is_zero
 from gamespec.model import FiniteSet, IntervalDomain, Model
 from gamespec.normal_form import build_normal_form, potential_function, pure_strategy_count
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 ENUMERATION_LIMIT = 200_000
 
@@ -87,6 +90,8 @@ class Classification:
 
 def order_graph(model: Model) -> nx.DiGraph:
     """Players as nodes; an edge a -> b when a moves before b (b observes a)."""
+    import networkx as nx  # slow to import: only when a graph is asked for
+
     graph = nx.DiGraph()
     graph.add_nodes_from(model.players)
     for earlier, later in zip(model.order, model.order[1:]):
@@ -99,8 +104,25 @@ def order_graph(model: Model) -> nx.DiGraph:
     return graph
 
 
+class _OrderGraph:
+    """`order_graph(model)`, built (and networkx imported) when first used."""
+
+    def __init__(self, model: Model) -> None:
+        self._model, self._graph = model, None
+        moves = [player for group in model.order for player in set(group)]
+        if len(moves) != len(set(moves)):  # a player moves twice: there may be a cycle
+            self._graph = order_graph(model)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # not built here (copy and pickle look these up)
+            raise AttributeError(name)
+        if self._graph is None:
+            self._graph = order_graph(self._model)
+        return getattr(self._graph, name)
+
+
 def classify(model: Model) -> Classification:
-    graph = order_graph(model)
+    graph = _OrderGraph(model)
     if model.tree is not None:
         return _classify_tree(model, graph)
     strategies = model.strategies()

@@ -432,15 +432,14 @@ def _check_grid_names(axes, model) -> None:
 
 def cmd_import(args) -> int:
     from gamespec.atomic_files import write_atomic
-    from gamespec.gambit import nfg_to_spec, parse_nfg
-    from gamespec.language.loader import model_from_string
+    from gamespec.gambit import check_imported_spec, nfg_to_spec, parse_nfg
 
     path = Path(args.file)
     if not path.exists():
         raise SpecError(f"file not found: {args.file}")
-    text = nfg_to_spec(parse_nfg(path.read_text(encoding="utf-8", errors="replace"),
-                                 str(path)), path.name)
-    model_from_string(text, args.out or "<imported>")  # the spec we write must check
+    game = parse_nfg(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    text = nfg_to_spec(game, path.name)
+    check_imported_spec(text, game, args.out or "<imported>")  # parses, states the game
     if args.out:
         write_atomic(args.out, text)
     else:
@@ -518,7 +517,10 @@ def _main(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
     from gamespec import limits
 
-    before = limits.current()  # --limit holds for this command only (main may be called again)
+    # --limit holds for this command only (main may be called again): remember the limits
+    # it names (reading all of them would import every module that enforces one)
+    before = limits.current(item.split("=", 1)[0].strip()
+                            for item in getattr(args, "limits", []))
     try:
         if getattr(args, "out", None) == "":
             raise SpecError("--out needs a file path, not an empty string")

@@ -11,12 +11,14 @@ import itertools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gamespec.errors import Span, SpecError
-from gamespec.model import Model
-from gamespec.normal_form import build_normal_form
+
+if TYPE_CHECKING:
+    from gamespec.model import Model
 
 _TOKEN = re.compile(r'[\s,]*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|([-+]?[0-9./eE+-]+))')
 _RESERVED = set("if then else and or not in over of with to".split())
@@ -156,8 +158,10 @@ def _fraction_text(value: Fraction) -> str:
 
 def nfg_to_spec(game: NfgGame, source: str) -> str:
     """A .game spec with one `choose` per player and a payoff table."""
-    taken: set[str] = set()
+    choices = {f"x{k + 1}" for k in range(len(game.players))}
+    taken = set(choices)  # a player may not be named like a choice (a strategy may)
     players = [_identifier(p, taken, "player") for p in game.players]
+    taken -= choices
     lines = [f"# imported from {source} (Gambit .nfg)",
              f'game "{game.title.replace(chr(34), chr(39))}"', ""]
     labels = []
@@ -177,9 +181,71 @@ def nfg_to_spec(game: NfgGame, source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def check_imported_spec(text: str, game: NfgGame, path: str = "<imported>") -> None:
+    """Check the spec `nfg_to_spec` wrote, without building its model (no SymPy: an import
+    stays a fast command): it must parse (names the grammar refuses, such as non-ASCII
+    ones, are caught here), and it must state `game` exactly: one `choose` per player over
+    distinct strategy names, and one table row per profile with that profile's payoffs.
+    Any failure is a SpecError (a bug of the importer, or a name it failed to clean)."""
+    from gamespec.language import ast
+    from gamespec.language.parser import parse
+
+    spec = parse(text, path)
+
+    def wrong(what: str) -> SpecError:
+        return SpecError(f"the imported spec does not state the .nfg game: {what}",
+                         span=Span(path, 1, 1), hint="please report this importer bug")
+
+    players = [s for s in spec.statements if isinstance(s, ast.PlayerStmt)]
+    tables = [s for s in spec.statements if isinstance(s, ast.TableStmt)]
+    if len(players) != len(game.players) or len(tables) != 1:
+        raise wrong("expected a player per .nfg player and one table")
+    labels, names = [], set()
+    for player, strategies in zip(players, game.strategies):
+        items = player.items
+        if (player.kind != "single" or len(items) != 1
+                or not isinstance(items[0], ast.ChooseItem)
+                or not isinstance(items[0].domain, ast.SetLiteral)):
+            raise wrong(f"player {player.name} is not one choice from a list of strategies")
+        elements = [str(e) for e in items[0].domain.elements]
+        if len(elements) != len(strategies) or len(set(elements)) != len(elements):
+            raise wrong(f"player {player.name} does not have {len(strategies)} strategies")
+        names.update((player.name, items[0].name))
+        labels.append({label: k for k, label in enumerate(elements)})
+    if len(names) != 2 * len(players):
+        raise wrong("player and choice names are not distinct")
+    rows = tables[0].rows
+    seen = set()
+    for row in rows:
+        try:
+            profile = tuple(labels[p][str(key)] for p, key in enumerate(row.keys))
+            values = tuple(_fraction_of(v, ast) for v in row.values)
+        except (KeyError, IndexError, ValueError, ZeroDivisionError):
+            raise wrong(f"table row at line {row.span.line} is not a profile") from None
+        if (len(profile) != len(players) or profile in seen
+                or values != tuple(game.payoffs[(p,) + profile] for p in range(len(players)))):
+            raise wrong(f"table row at line {row.span.line} differs from the .nfg game")
+        seen.add(profile)
+    if len(seen) != game.payoffs[0].size:
+        raise wrong("the table does not list every profile")
+
+
+def _fraction_of(node, ast) -> Fraction:
+    """The exact number of a payoff as `nfg_to_spec` writes it: n, -n, n/d, -n/d."""
+    if isinstance(node, ast.Num) and not node.percent:
+        return Fraction(node.text)
+    if isinstance(node, ast.Neg):
+        return -_fraction_of(node.operand, ast)
+    if isinstance(node, ast.BinOp) and node.op == "/":
+        return _fraction_of(node.left, ast) / _fraction_of(node.right, ast)
+    raise ValueError("not a number")
+
+
 # ---------------------------------------------------------------------------------- writing
 def export_nfg(model: Model) -> str:
     """The model's finite normal form as an NFG payoff file with strategy names."""
+    from gamespec.normal_form import build_normal_form
+
     nf = build_normal_form(model)
     title = model.title.replace('"', "'")
     players = " ".join(f'"{a}"' for a in nf.agents)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from gamespec.errors import SolverError, SpecError
 
@@ -30,10 +30,15 @@ LIMITS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def current() -> dict[str, int]:
-    """Every limit's value now."""
-    return {name: int(getattr(importlib.import_module(mod), const))
-            for name, (mod, const, _) in LIMITS.items()}
+def current(names: Iterable[str] | None = None) -> dict[str, int]:
+    """Every limit's value now, or those of `names` (unknown names are left out).
+
+    Reading a limit imports the module that enforces it; a command that is about to
+    override a few limits asks for just those, so it does not import every module.
+    """
+    wanted = LIMITS if names is None else [name for name in names if name in LIMITS]
+    return {name: int(getattr(importlib.import_module(LIMITS[name][0]), LIMITS[name][1]))
+            for name in wanted}
 
 
 def apply(overrides: dict[str, float]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from gamespec.analysis import classify
 from gamespec.cli import main
 from gamespec.errors import SpecError
-from gamespec.gambit import export_nfg, nfg_to_spec, parse_nfg
+from gamespec.gambit import check_imported_spec, export_nfg, nfg_to_spec, parse_nfg
 from gamespec.language.loader import load_model, model_from_string
 from gamespec.normal_form import build_normal_form
 from gamespec.solvers.finite.pure_enumeration import pure_equilibria
@@ -83,3 +83,36 @@ def test_bad_nfg_is_a_located_error():
         parse_nfg('NFG 1 R "x" { "a" "b" } { 2 2 }\n1 2 3')
     with pytest.raises(SpecError, match="not an NFG file"):
         parse_nfg("hello")
+
+
+@pytest.mark.parametrize("players, strategies", [
+    (("x2", "x1"), ("x1", "in")),  # players named like the choices; a keyword
+    (("A", "A"), ("a b", "a-b")),  # a repeated player; names that need cleaning
+    (("table", "game"), ("sum", "exp")),
+])
+def test_the_import_check_accepts_what_the_model_builder_accepts(players, strategies):
+    """`gamespec import` checks the spec it writes by parsing it and comparing it with the
+    .nfg game (no SymPy model): the specs it passes also build as models, same payoffs."""
+    nfg = (f'NFG 1 R "t" {{ "{players[0]}" "{players[1]}" }}\n'
+           f'{{ {{ "{strategies[0]}" "{strategies[1]}" }} {{ "u" "v" }} }}\n'
+           "1 2 3/4 -4/3 5 6 -7/2 -8\n")
+    game = parse_nfg(nfg)
+    text = nfg_to_spec(game, "t.nfg")
+    check_imported_spec(text, game)
+    nf = build_normal_form(model_from_string(text, "t.game"))
+    assert np.allclose(nf.payoffs, game.payoffs.astype(float))
+
+
+def test_the_import_check_refuses_a_spec_that_differs_from_the_game():
+    game = parse_nfg(PAYOFF_BOS)
+    text = nfg_to_spec(game, "bos.nfg")
+    check_imported_spec(text, game)
+    first_row = next(line for line in text.splitlines() if line.startswith("  ("))
+    key, values = first_row.split(": ")
+    for wrong in (text.replace(first_row, f"{key}: (9, 9)"),  # another payoff
+                  text.replace(first_row + "\n", ""),  # a profile left out
+                  text.replace(first_row, first_row + "\n" + first_row)):  # one twice
+        with pytest.raises(SpecError, match="does not state the .nfg game"):
+            check_imported_spec(wrong, game)
+    with pytest.raises(SpecError, match="unexpected"):  # not a spec at all
+        check_imported_spec(text.replace("table {", "table {{"), game)

@@ -21,7 +21,6 @@ from gamespec.solvers.lp.distributions import distribution_error
 from gamespec.solvers.lp.facts import lp_facts
 from gamespec.solvers.lp.matrix_game import matrix_game
 from gamespec.solvers.lp.zero_sum_certificate import TOLERANCE, payoff_scale
-from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 
 MAX_PURE_PROFILES = 4_000_000  # entries of the payoff matrix handed to HiGHS
 
@@ -97,6 +96,9 @@ def _mix(labels, weights: np.ndarray) -> dict[str, float]:
 
 def solve_choice(model: Model, cls: Classification, options: dict, method: str) -> Result:
     """The value and one optimal mixed strategy per player of a constant-sum `choose` game."""
+    # the LP stack (highspy, scipy.sparse) is imported by a solve, not by can_solve
+    from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
+
     nf = build_normal_form(model)
     A, constant = payoff_matrices(nf)
     which = str(options.get("lp", "both"))

@@ -11,7 +11,6 @@ import numpy as np
 from gamespec.errors import SpecError
 from gamespec.result import Certificate
 from gamespec.solvers.lp.zero_sum_game import ConditionalGame
-from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,6 +35,8 @@ def matrix_game(A: np.ndarray) -> ConditionalGame:
 
 def solve_matrix_game(A: np.ndarray, **options: Any) -> MatrixGameSolution:
     """Solve max_p min_q p^T A q; options are those of `solve_zero_sum`."""
+    from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum  # the LP stack, when used
+
     sol = solve_zero_sum(matrix_game(A), **options)
     return MatrixGameSolution(sol.value, sol.f[0], sol.h[0], sol.leader_lp_value,
                               sol.follower_lp_value, sol.certificate)

@@ -30,10 +30,8 @@ from gamespec.solvers.lp.finite_choice import (
     is_choice_game,
     solve_choice,
 )
-from gamespec.solvers.lp.follower_response import optimal_response
 from gamespec.solvers.lp.zero_sum_certificate import evaluate as evaluate_value
 from gamespec.solvers.lp.zero_sum_game import ConditionalGame, SideConstraint
-from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
 
@@ -98,6 +96,9 @@ def conditional_game(game: BilinearGame, bounds: dict[str, float] | None = None
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
+    # the LP stack (highspy, scipy.sparse) is imported by a solve, not by can_solve
+    from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
+
     if is_choice_game(model):
         return solve_choice(model, cls, options, ENTRY.name)
     leader, follower = roles(model)
@@ -224,6 +225,9 @@ def profile_matrix(model: Model, game: BilinearGame, name: str, strategy=None,
 
 def _compare_profile(model, game, conditional, name, time_limit) -> dict:
     """A baseline against the optimal response, beside the optimum at its constraint levels."""
+    from gamespec.solvers.lp.follower_response import optimal_response
+    from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
+
     try:
         f = profile_matrix(model, game, name)
     except GamespecError as exc:
