@@ -127,7 +127,7 @@ def derive(model: Model) -> Derivation:
     d.add("definitions evaluated at the spec's data and parameters", data_values(model))
     constraints = [(c.name, c.relation) for p in model.players.values() for c in p.constraints]
     d.add("constraints", constraints)
-    if _small_finite(model):
+    if _small_finite(model) and model.tree is None:  # a tree's conditions: its methods
         br, ne = finite_conditions(model)
         d.add("best-response conditions", br)
         d.add("pure equilibrium conditions", ne)

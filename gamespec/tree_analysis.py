@@ -23,7 +23,7 @@ def leaf_sum_constant(model: Model, tree: GameTree) -> tuple[bool | None, float 
     (symbolically when parameters have no values)."""
     if len(tree.players) != 2:
         return False, None
-    values = model.scalar_values()
+    values = {s: sympy.Float(v) for s, v in model.scalar_values().items()}
     sums = set()
     for index in tree.terminals():
         total = sympy.nsimplify(sum(tree.nodes[index].payoffs))

@@ -12,12 +12,15 @@ from gamespec.model import Model, Span
 from gamespec.result import Result
 from gamespec.solvers.options import SolverOption
 
-# Most specific first: method name -> its module (each defines ENTRY, a SolverEntry). The
+# Most specific first: method name -> its module (each defines ENTRY, a SolverEntry). Game
+# trees (a `tree` block, or an order over pure choices) go to the tree methods. The
 # finite-game methods after `enumerate` never apply by default (it accepts every game they
 # do): `--method` or `solve using` picks them. Modules are imported when first needed, so a
 # solve imports only the methods it tries.
 METHOD_MODULES = {
-    "lp": "lp.method", "enumerate_mixed": "finite.mixed_enumeration_method",
+    "lp": "lp.method", "backward_induction": "trees.backward_induction_method",
+    "sequence_form": "trees.sequence_form_method", "tree_nash": "trees.tree_nash_method",
+    "enumerate_mixed": "finite.mixed_enumeration_method",
     "enumerate": "finite.pure_enumeration", "stackelberg": "stackelberg.method",
     "continuous": "continuous.method", "brd": "brd.method", "dynamics": "dynamics.method",
     "lemke_howson": "finite.lemke_howson_method", "milp": "finite.milp_method",

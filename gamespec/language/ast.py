@@ -327,6 +327,21 @@ class TreeIf(Node):
 
 
 @dataclass(frozen=True)
+class TreeFor(Node):
+    var: str
+    domain: SetExpr
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class TreeTrack(Node):
+    """track NAME = expr: a number carried along the play."""
+
+    name: str
+    value: Expr
+
+
+@dataclass(frozen=True)
 class TreeStmt(Stmt):
     items: tuple[Node, ...]
 

@@ -13,9 +13,19 @@ from gamespec.errors import SpecError
 from gamespec.game_tree import GameTree
 from gamespec.language import ast
 from gamespec.language.expressions import Scope, index_symbol
-from gamespec.language.tree_items import RChance, RIf, RMove, RPayoff, TreeEndItem
+from gamespec.language.tree_items import (
+    RChance,
+    RFor,
+    RIf,
+    RMove,
+    RPayoff,
+    RTrack,
+    TreeEndItem,
+)
 from gamespec.language.tree_play import play_tree
 from gamespec.model import FiniteSet, Model
+
+_NUMBERS = FiniteSet("numbers tracked along the play", (), None)
 
 
 class TreeMixin:
@@ -57,6 +67,17 @@ class TreeMixin:
                 self._collect_tree_variables(item.then, out)
                 self._collect_tree_variables(item.otherwise, out)
                 continue
+            if isinstance(item, (ast.TreeFor, ast.TreeTrack)):
+                name = item.var if isinstance(item, ast.TreeFor) else item.name
+                if name in self.decls or name in self.elements:
+                    raise SpecError(f"`{name}` is already a name in this spec; choose "
+                                    "another name", span=item.span)
+                domain = (self._tree_domain(item) if isinstance(item, ast.TreeFor)
+                          else _NUMBERS)
+                out[name] = (index_symbol(name), domain)
+                if isinstance(item, ast.TreeFor):
+                    self._collect_tree_variables(item.items, out)
+                continue
             if not isinstance(item, (ast.TreeChance, ast.TreeMove)):
                 continue
             if isinstance(item, ast.TreeMove) and item.player not in self.players:
@@ -76,7 +97,7 @@ class TreeMixin:
                 self._collect_tree_variables(branch.body, out)
 
     def _tree_domain(self, item) -> FiniteSet:
-        if item.domain is not None:
+        if getattr(item, "domain", None) is not None:
             domain = self.resolve_set(item.domain)
             if not isinstance(domain, FiniteSet):
                 raise SpecError("a tree move is over a finite set", span=item.domain.span)
@@ -102,6 +123,13 @@ class TreeMixin:
             return RPayoff(tuple(build(v, scope) for v in item.values), item.span)
         if isinstance(item, ast.TreeEnd):
             return TreeEndItem(item.span)
+        if isinstance(item, ast.TreeFor):
+            symbol, domain = scope.bound[item.var]
+            return RFor(item.var, symbol, domain, self._resolve_tree_items(item.items, scope),
+                        item.span)
+        if isinstance(item, ast.TreeTrack):
+            return RTrack(item.name, scope.bound[item.name][0], build(item.value, scope),
+                          item.span)
         if isinstance(item, ast.TreeIf):
             return RIf(self.builder.build_condition(item.condition, scope),
                        self._resolve_tree_items(item.then, scope),

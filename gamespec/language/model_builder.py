@@ -26,6 +26,7 @@ from gamespec.language.build_sets import SetsMixin
 from gamespec.language.build_statements import StatementsMixin
 from gamespec.language.build_tree import TreeMixin
 from gamespec.language.expressions import ExpressionBuilder, Resolver
+from gamespec.language.order_tree import order_tree
 from gamespec.model import FiniteSet, LetDef, MeanField, Model, Param, Player, Strategy
 from gamespec.stdlib.functions import SYMBOLIC_FUNCTIONS
 
@@ -146,6 +147,7 @@ class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, Payoff
         model.tree = self._build_tree(model)
         if model.tree is None:
             self._check_payoff_coverage(model)
+            model.tree = order_tree(model)
         return model
 
     def _stmts(self, kind):

@@ -399,6 +399,12 @@ class _ToAst(Transformer):
         return children[0]
 
     # ---------------------------------------------------------------- game trees
+    def tree_for(self, meta, children):
+        return ast.TreeFor(self._s(meta), str(children[0]), children[1], children[2])
+
+    def tree_track(self, meta, children):
+        return ast.TreeTrack(self._s(meta), str(children[0]), children[1])
+
     def tree_stmt(self, meta, children):
         return ast.TreeStmt(self._s(meta), children[0])
 

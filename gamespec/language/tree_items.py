@@ -59,3 +59,30 @@ class RIf:
     then: tuple
     otherwise: tuple
     span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RFor:
+    var: str
+    symbol: sympy.Symbol
+    domain: FiniteSet
+    items: tuple
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RTrack:
+    name: str
+    symbol: sympy.Symbol
+    value: sympy.Expr
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RLoopStep:
+    """Internal: enter one round of a loop (bind its variable), or leave the loop
+    (element None)."""
+
+    symbol: sympy.Symbol
+    element: Any
+    span: Span = field(compare=False, repr=False)

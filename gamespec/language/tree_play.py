@@ -23,7 +23,16 @@ import sympy
 from gamespec.errors import Span, SpecError
 from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, InformationSet, Node
 from gamespec.language.symbols import element_expr
-from gamespec.language.tree_items import RChance, RIf, RMove, RPayoff, TreeEndItem
+from gamespec.language.tree_items import (
+    RChance,
+    RFor,
+    RIf,
+    RLoopStep,
+    RMove,
+    RPayoff,
+    RTrack,
+    TreeEndItem,
+)
 from gamespec.lowering import bind, fold
 from gamespec.model import Model
 
@@ -37,6 +46,13 @@ class _State:
     knowledge: tuple[tuple[str, tuple], ...]  # player -> what it knows, in order
     payoff: tuple[sympy.Expr, ...]
     paid: bool = False
+    rounds: tuple[tuple[sympy.Symbol, object], ...] = ()  # enclosing loops' elements
+
+    def name(self, var: str) -> str:
+        """How a variable is named in histories: v, or v[2] inside a loop's round 2."""
+        if not self.rounds:
+            return var
+        return f"{var}[{', '.join(move_label(e) for _, e in self.rounds)}]"
 
     def known(self, player: str) -> tuple:
         return dict(self.knowledge).get(player, ())
@@ -65,6 +81,11 @@ def _symbols(items):
                 yield item.symbol
             for branch in item.branches:
                 yield from _symbols(branch[2])
+        elif isinstance(item, RFor):
+            yield item.symbol
+            yield from _symbols(item.items)
+        elif isinstance(item, RTrack):
+            yield item.symbol
 
 
 def move_label(value) -> str:
@@ -80,7 +101,7 @@ class _TreePlayer:
         self.players = players
         self.span = span
         self.param_symbols = [p.symbol for p in model.params.values() if not p.index_sets]
-        self.param_values = model.scalar_values()
+        self.param_values = {s: sympy.Float(v) for s, v in model.scalar_values().items()}
         self.nodes: list[dict] = []
         self.infosets: list[dict] = []
         self.infoset_keys: dict[tuple, int] = {}
@@ -109,10 +130,24 @@ class _TreePlayer:
                             "plays that make it")
         key = (id(expr), tuple((s, bound[s]) for s in mentioned))
         if key not in self.cache:
-            mapping = {s: element_expr(bound[s]) for s in mentioned}
+            mapping = {s: bound[s] if isinstance(bound[s], sympy.Basic)
+                       else element_expr(bound[s]) for s in mentioned}
             self.cache[key] = fold(self.model, bind(expr, mapping), (), self.param_symbols,
                                    span=span)
         return self.cache[key]
+
+    def number(self, expr, state: _State, span: Span) -> sympy.Expr:
+        """`expr` at this play with the parameters' values: a tracked number."""
+        value = self.value(expr, state, span)
+        value = value.xreplace(self.param_values) if isinstance(value, sympy.Basic) else value
+        if not getattr(value, "is_number", False):
+            raise SpecError(f"a tracked value must be a number on every play; here "
+                            f"({_describe(state.history)}) it is {value}", span=span,
+                            hint="give its parameters values")
+        as_float = float(value)
+        if as_float.is_integer():
+            return sympy.Integer(int(as_float))
+        return value
 
     def decide(self, condition, state: _State, span: Span) -> bool:
         value = self.value(condition, state, span)
@@ -140,6 +175,16 @@ class _TreePlayer:
                 body = item.then if self.decide(item.condition, state, item.span) \
                     else item.otherwise
                 frames = frames + ((body, 0),)
+            elif isinstance(item, RFor):
+                frames = frames + (((RLoopStep(item.symbol, None, item.span),), 0),)
+                for element in reversed(item.domain.elements):
+                    frames = frames + (((RLoopStep(item.symbol, element, item.span),)
+                                        + item.items, 0),)
+            elif isinstance(item, RLoopStep):
+                state = self._step(state, item)
+            elif isinstance(item, RTrack):
+                value = self.number(item.value, state, item.span)
+                state = replace(state, bindings=_rebind(state.bindings, item.symbol, value))
             elif isinstance(item, RChance):
                 return self._chance(item, frames, state, parent)
             else:
@@ -195,17 +240,17 @@ class _TreePlayer:
             key = ("node", index)
         else:
             seen = dict(state.bindings)
-            new = tuple((name, move_label(seen[sym]))
+            new = tuple((state.name(name), move_label(seen[sym]))
                         for name, sym in ((n, sympy.Symbol(n)) for n in item.sees) if sym in seen)
             facts = _merge(state.known(item.player), new)
-            key = ("seen", item.player, id(item), facts)
+            key = ("seen", item.player, id(item), state.rounds, facts)
         if item.label is not None:
             key = ("at", item.player, item.label)
-        what = item.var or f"{item.player}'s move"
+        what = state.name(item.var) if item.var else f"{item.player}'s move"
         label = item.label or (what + (" | " + _describe(facts) if facts else ""))
         h = self._infoset(key, item, moves, label)
         self.infosets[h]["nodes"].append(index)
-        own = item.var or f"#{item.span.line}:{item.span.column}"
+        own = state.name(item.var or f"#{item.span.line}:{item.span.column}")
         children = []
         for move, value, body in outcomes:
             child_state = self._bound(state, item.symbol, value, item.var or item.player, move)
@@ -230,11 +275,23 @@ class _TreePlayer:
     def _bound(self, state: _State, symbol, value, who: str, label: str) -> _State:
         bindings = state.bindings
         if symbol is not None:
-            if any(s == symbol for s, _ in bindings):
-                raise SpecError(f"`{symbol.name}` is chosen twice on the play "
-                                f"({_describe(state.history)})", span=self.span)
-            bindings = bindings + ((symbol, value),)
-        return replace(state, bindings=bindings, history=state.history + ((who, label),))
+            bindings = _rebind(bindings, symbol, value)
+        return replace(state, bindings=bindings,
+                       history=state.history + ((state.name(who), label),))
+
+    def _step(self, state: _State, step: RLoopStep) -> _State:
+        """Enter a round of a loop (bind its variable) or leave the loop."""
+        rounds = tuple(r for r in state.rounds if r[0] != step.symbol)
+        if step.element is None:
+            bindings = tuple(b for b in state.bindings if b[0] != step.symbol)
+            return replace(state, rounds=rounds, bindings=bindings)
+        return replace(state, rounds=rounds + ((step.symbol, step.element),),
+                       bindings=_rebind(state.bindings, step.symbol, step.element))
+
+
+def _rebind(bindings: tuple, symbol, value) -> tuple:
+    """The bindings with `symbol` holding `value` (its latest value replaces any other)."""
+    return tuple(b for b in bindings if b[0] != symbol) + ((symbol, value),)
 
 
 def _next_item(frames: tuple):
@@ -248,8 +305,11 @@ def _next_item(frames: tuple):
 
 
 def _merge(facts: tuple, new: tuple) -> tuple:
-    known = dict(facts)
-    return facts + tuple((k, v) for k, v in new if k not in known)
+    """What a player knows, plus new facts (a value seen again unchanged adds nothing)."""
+    for name, value in new:
+        if dict(facts).get(name) != value:
+            facts = facts + ((name, value),)
+    return facts
 
 
 def _describe(history: tuple) -> str:

@@ -40,7 +40,11 @@ def render_result(result: Result, color: bool = False) -> str:
     if result.covers:
         lines.append(f"covers: {result.covers}")
     equilibria = result.extra.get("equilibria")
-    if equilibria is not None:
+    if result.extra.get("tree_equilibria") is not None:
+        from gamespec.render.tree_lines import tree_equilibrium_lines
+
+        lines += tree_equilibrium_lines(result)
+    elif equilibria is not None:
         lines += equilibrium_lines(result, equilibria)
     elif result.extra.get("distribution") is not None:
         lines += distribution_lines(result)

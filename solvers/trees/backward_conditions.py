@@ -14,6 +14,7 @@ other relations are kept as they are.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from itertools import product
 from typing import Any
@@ -73,7 +74,7 @@ def backward_conditions(tree: GameTree, max_cases: int = 64) -> Derivation:
     for index in _post_order(tree):
         n = tree.nodes[index]
         if n.kind == TERMINAL:
-            cases[index] = [Case(sp.true, (), tuple(sp.sympify(u) for u in n.payoffs))]
+            cases[index] = [Case(sp.true, (), tuple(_symbolic(u) for u in n.payoffs))]
             continue
         combos, cut = _combinations([cases[c] for c in n.children], max_cases)
         complete = complete and not cut
@@ -81,7 +82,7 @@ def backward_conditions(tree: GameTree, max_cases: int = 64) -> Derivation:
         for combo, assumption in combos:
             below = tuple(ch for c in combo for ch in c.choices)
             if n.kind == CHANCE:
-                values = tuple(_tidy(sum(sp.sympify(p) * c.values[k]
+                values = tuple(_tidy(sum(_symbolic(p) * c.values[k]
                                          for p, c in zip(n.probabilities, combo)))
                                for k in range(len(tree.players)))
                 out.append(Case(assumption, below, values))
@@ -120,7 +121,7 @@ def render_conditions(tree: GameTree, derivation: Derivation) -> str:
         text = f"{r.player} at {r.label}: {r.move} "
         text += cond if cond else f"iff {r.condition}"
         if r.case_choices:
-            when = "; ".join(_choice_text(tree, node, move) for node, move in r.case_choices)
+            when = "; ".join(choice_text(tree, node, move) for node, move in r.case_choices)
             text += f" (when {when})"
         lines.append(text)
     if not derivation.complete:
@@ -230,7 +231,7 @@ def _tidy(expr: Any) -> Any:
         return expr
 
 
-def _choice_text(tree: GameTree, node: int, move: str) -> str:
+def choice_text(tree: GameTree, node: int, move: str) -> str:
     n = tree.nodes[node]
     return f"{n.player} at {tree.infosets[n.infoset].label} plays {move}"
 
@@ -246,3 +247,14 @@ def _post_order(tree: GameTree) -> list[int]:
         stack.append((index, True))
         stack.extend((c, False) for c in reversed(tree.nodes[index].children))
     return out
+
+
+def _symbolic(value: Any) -> Any:
+    """A tree value as a SymPy number or expression (values are never text)."""
+    if isinstance(value, Fraction):
+        return sp.Rational(value.numerator, value.denominator)
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        return sp.Float(value)
+    return value

@@ -160,12 +160,13 @@ def _lemke_howson(floats, rational, label):
             raise SolverError(f"the Lemke–Howson label must be in 0..{labels - 1}")
         eq = lemke_howson(floats[0], floats[1], label, exact=pair)
         return [eq], (f"one Nash equilibrium of the reduced normal form, by Lemke–Howson "
-                      f"from label {label}"), {"labels": [[label]]}
+                      f"from label {label + 1}"), {"labels": [[label + 1]]}
     groups = lemke_howson_all(floats[0], floats[1], exact=pair)
     many = "um" if len(groups) == 1 else "a"
     covers = (f"the {len(groups)} Nash equilibri{many} of the reduced normal form that "
               f"Lemke–Howson reaches from all {labels} labels (not necessarily all)")
-    return [eq for _, eq in groups], covers, {"labels": [ks for ks, _ in groups]}
+    return [eq for _, eq in groups], covers, {"labels": [[k + 1 for k in ks]
+                                                         for ks, _ in groups]}
 
 
 def _mixed_of(eq: MixedEquilibrium) -> tuple[tuple, ...]:

@@ -1,0 +1,76 @@
+"""The `tree_nash` method: Nash equilibria of any game tree with perfect recall (general
+sum, any number of players, imperfect information) through its reduced normal form, handed
+to the finite-game algorithms (solvers/trees/normal_form_equilibria.py), and given back as
+behaviour strategies. Certified by the largest gain of a deviation to a pure plan."""
+from __future__ import annotations
+
+from gamespec.analysis import Classification
+from gamespec.errors import SolverError
+from gamespec.model import Model
+from gamespec.result import Certificate, Result
+from gamespec.solvers.options import SolverOption
+from gamespec.solvers.registry import SolverEntry
+from gamespec.solvers.trees.tree_values import is_tree, numeric_tree
+
+ALGORITHMS = ("vertex_enumeration", "lemke_howson", "support_enumeration", "logit")
+
+
+def solve(model: Model, cls: Classification, options: dict) -> Result:
+    from gamespec.solvers.trees.normal_form_equilibria import tree_equilibria
+    from gamespec.solvers.trees.records import number_text, tree_record, tree_result
+
+    tree = numeric_tree(model)
+    label = options.get("label")
+    algorithm = options.get("algorithm")
+    fallback = ""
+    try:
+        found = tree_equilibria(tree, algorithm, label=None if label is None else label - 1,
+                                time_limit=options.get("time_limit"))
+    except SolverError as exc:
+        if algorithm is not None or len(tree.players) != 2 or "bases" not in exc.message:
+            raise
+        # the default for two players: all extreme equilibria where enumeration is cheap,
+        # else one by Lemke-Howson (the refusal says why)
+        found = tree_equilibria(tree, "lemke_howson", label=0)
+        fallback = f"{exc.message}; instead "
+    if not found.equilibria:
+        raise SolverError("tree_nash returned no equilibrium (a finite game always has one)")
+    rnf = found.rnf
+    records = []
+    for eq in found.equilibria:
+        plans = {p: {rnf.labels[k][i]: (number_text(q) if eq.exact else float(q))
+                     for i, q in enumerate(eq.mixed[k]) if q}
+                 for k, p in enumerate(rnf.players)}
+        records.append(tree_record(tree, eq.behaviour, max_gain=eq.regret, payoffs=eq.payoffs,
+                                   plans=plans, off_path=sorted(
+                                       tree.infosets[h].label for h in eq.off_path)))
+    worst = max(float(eq.regret) for eq in found.equilibria)
+    ok = all(eq.ok for eq in found.equilibria)
+    if not ok:
+        raise SolverError(f"tree_nash: an equilibrium failed its check (a deviation gains "
+                          f"{worst:.3g})")
+    certificate = Certificate(
+        "largest gain of a deviation to a pure plan, over every equilibrium listed",
+        worst, ok, 1e-9, {"equilibria_checked": len(records),
+                          "exact_zero": sum(1 for eq in found.equilibria
+                                            if eq.exact and eq.regret == 0),
+                          "reduced_strategies": dict(zip(rnf.players, map(len, rnf.plans))),
+                          **found.extra})
+    return tree_result(model, tree, records, method=ENTRY.name,
+                       kind=f"reduced normal form, {found.method.replace('_', ' ')}",
+                       certificate=certificate, covers=fallback + found.covers)
+
+
+ENTRY = SolverEntry(
+    name="tree_nash",
+    summary="Nash equilibria of any game tree through its reduced normal form (all extreme "
+            "ones for two players)",
+    covers="the Nash equilibria the chosen algorithm finds in the reduced normal form",
+    can_solve=lambda model, cls: is_tree(model),
+    solve=solve,
+    options=(SolverOption("algorithm", "str", None, "vertex_enumeration (two players, all "
+                          "extreme; the default), lemke_howson, support_enumeration (the "
+                          "default for three or more), logit (one)", choices=ALGORITHMS),
+             SolverOption("label", "int", None, "lemke_howson: follow the path from this "
+                          "label only (1-based)", low=1)),
+)
