@@ -1,8 +1,8 @@
 """An exact certificate for a float sequence-form solution of a constant-sum tree.
 
 The LP's behaviour probabilities are rounded to nearby Fractions (`limit_denominator`,
-trying finer denominators in turn); exact best responses on the exact tree then bound
-the value: the first player guarantees c - (second player's best response) and cannot
+finer denominators in turn; a rounding is tried once it is stable); exact best responses
+on the exact tree then bound the value: the first player guarantees c - (second player's best response) and cannot
 get more than the first player's best response. When the two bounds meet, the rounded
 profile is an equilibrium and the value is exact; the gap between them is the profile's
 exploitability (NashConv).
@@ -62,16 +62,23 @@ def rationalise(behaviour: Behaviour, limit: int) -> dict[int, tuple[Fraction, .
 def certify_exact(tree: GameTree, behaviour: Behaviour, constant: Any,
                   denominators: Sequence[int] = DENOMINATORS) -> ExactCertificate:
     """Round a two-player constant-sum profile (payoffs sum to `constant`) and bound the
-    value exactly; the first rounding whose bounds meet, else the one with the least
-    exploitability. Exact when the tree's values are Fractions."""
-    best: ExactCertificate | None = None
+    value exactly. A rounding is checked exactly when it is stable (the next finer limit
+    rounds to the same Fractions); the first whose bounds meet is returned, else the
+    bounds of the finest rounding (still rigorous). Exact when the tree's values are
+    Fractions."""
+    previous = cert = None
     for limit in denominators:
         exact = rationalise(behaviour, limit)
-        br = best_responses(tree, exact)
-        cert = ExactCertificate(exact, constant - br.best[1], br.best[0], limit, br)
-        if cert.certified:
-            return cert
-        if best is None or cert.exploitability < best.exploitability:
-            best = cert
-    assert best is not None
-    return best
+        if exact == previous and (cert is None or cert.behaviour != exact):
+            cert = _bounds(tree, exact, constant, limit)
+            if cert.certified:
+                return cert
+        previous = exact
+    if cert is not None and cert.behaviour == previous:
+        return cert
+    return _bounds(tree, previous, constant, denominators[-1])
+
+
+def _bounds(tree: GameTree, exact: dict, constant: Any, limit: int) -> ExactCertificate:
+    br = best_responses(tree, exact)
+    return ExactCertificate(exact, constant - br.best[1], br.best[0], limit, br)
