@@ -2,10 +2,10 @@
 
 The LP's behaviour probabilities are rounded to nearby Fractions (`limit_denominator`,
 finer denominators in turn; a rounding is tried once it is stable); exact best responses
-on the exact tree then bound the value: the first player guarantees c - (second player's best response) and cannot
-get more than the first player's best response. When the two bounds meet, the rounded
-profile is an equilibrium and the value is exact; the gap between them is the profile's
-exploitability (NashConv).
+on the exact tree then bound the value: the first player guarantees c - (second player's
+best response) and cannot get more than the first player's best response. When the two
+bounds meet, the rounded profile is an equilibrium and the value is exact; the gap
+between them is the profile's exploitability (NashConv).
 """
 from __future__ import annotations
 

@@ -90,7 +90,7 @@ def behaviour_from_realization(form: SequenceForm, k: int, x: np.ndarray
     for h in form.infosets[k]:
         h = int(h)
         s0 = int(form.first[h])
-        m = _moves(form, k, h)
+        m = int(form.moves[h])
         r = x[s0:s0 + m]
         total = float(r.sum())
         if x[int(form.parent[h])] <= ZERO_REACH or total <= ZERO_REACH:
@@ -99,13 +99,6 @@ def behaviour_from_realization(form: SequenceForm, k: int, x: np.ndarray
         else:
             out[h] = tuple(float(v) for v in r / total)
     return out, unreached
-
-
-def _moves(form: SequenceForm, k: int, h: int) -> int:
-    own = form.infosets[k]
-    pos = int(np.searchsorted(own, h))
-    end = int(form.first[own[pos + 1]]) if pos + 1 < len(own) else form.sizes[k]
-    return end - int(form.first[h])
 
 
 def solve_sequence_form(tree: GameTree, *, time_limit: float | None = None

@@ -93,9 +93,10 @@ class SequenceForm:
     """The sequence form of a two-player tree (chance allowed).
 
     `infosets[k]`: player k's information sets (tree indices, ascending); `first[h]`,
-    `parent[h]`: per information set h, the first sequence of its moves and its parent
-    sequence, in its player's numbering. Constraints E x = e (first player), F y = f
-    (second); payoffs A, B indexed [first player's sequence, second player's sequence].
+    `parent[h]`, `moves[h]`: per information set h, the first sequence of its moves and
+    its parent sequence (in its player's numbering), and its number of moves.
+    Constraints E x = e (first player), F y = f (second); payoffs A, B indexed
+    [first player's sequence, second player's sequence].
     """
 
     players: tuple[str, str]
@@ -109,6 +110,7 @@ class SequenceForm:
     f: np.ndarray
     A: sp.csr_matrix
     B: sp.csr_matrix
+    moves: np.ndarray
 
     def sequence(self, k: int, s: int) -> tuple[int, int] | None:
         """Sequence s of player k as (information set, move index); None if empty."""
@@ -119,10 +121,10 @@ class SequenceForm:
         return h, s - int(self.first[h])
 
 
-def _constraints(tree: GameTree, own: np.ndarray, first: np.ndarray, parent: np.ndarray,
+def _constraints(own: np.ndarray, first: np.ndarray, parent: np.ndarray, n_moves: np.ndarray,
                  size: int) -> tuple[sp.csr_matrix, np.ndarray]:
     """E with rows: x[0] = 1, then per own information set -x[parent] + sum x[moves] = 0."""
-    moves = np.array([len(tree.infosets[h].moves) for h in own], dtype=np.int64)
+    moves = n_moves[own]
     rows = np.arange(1, len(own) + 1)
     move_rows = np.repeat(rows, moves)
     offsets = np.arange(int(moves.sum())) - np.repeat(np.cumsum(moves) - moves, moves)
@@ -155,7 +157,8 @@ def sequence_form(tree: GameTree) -> SequenceForm:
     B.eliminate_zeros()
     owner = np.array([tree.players.index(h.player) for h in tree.infosets], dtype=np.int64)
     own = tuple(np.flatnonzero(owner == k) for k in range(2))
-    E, e = _constraints(tree, own[0], ns.first, ns.parent, sizes[0])
-    F, f = _constraints(tree, own[1], ns.first, ns.parent, sizes[1])
+    moves = np.array([len(h.moves) for h in tree.infosets], dtype=np.int64)
+    E, e = _constraints(own[0], ns.first, ns.parent, moves, sizes[0])
+    F, f = _constraints(own[1], ns.first, ns.parent, moves, sizes[1])
     return SequenceForm(tuple(tree.players), own, ns.first, ns.parent, sizes,
-                        E, e, F, f, A, B)
+                        E, e, F, f, A, B, moves)
