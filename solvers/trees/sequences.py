@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from gamespec.errors import SolverError
-from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree
+from gamespec.game_tree import DECISION, TERMINAL, GameTree
 
 
 def sequence_layout(tree: GameTree) -> tuple[np.ndarray, dict[str, int]]:
@@ -36,14 +36,17 @@ def sequence_layout(tree: GameTree) -> tuple[np.ndarray, dict[str, int]]:
 @dataclass(frozen=True, eq=False)
 class NodeSequences:
     """One pass over the tree: each node's sequence for every player (columns in
-    `tree.players` order), its chance reach probability (float), and each information
-    set's parent sequence (the sequence of its player leading to its nodes)."""
+    `tree.players` order), its chance reach probability (float), each information set's
+    parent sequence (the sequence of its player leading to its nodes), and the leaves
+    with their payoffs (floats, one column per player)."""
 
     first: np.ndarray
     counts: dict[str, int]
     node_sequence: np.ndarray
     chance_reach: np.ndarray
     parent: np.ndarray
+    leaves: np.ndarray
+    payoffs: np.ndarray
 
 
 def node_sequences(tree: GameTree) -> NodeSequences:
@@ -54,24 +57,42 @@ def node_sequences(tree: GameTree) -> NodeSequences:
     seq: list = [None] * len(nodes)
     reach = [0.0] * len(nodes)
     seq[0], reach[0] = (0,) * len(tree.players), 1.0
+    leaves, payoffs = [], []
     for i, n in enumerate(nodes):
-        if n.kind == DECISION:
+        if n.kind == TERMINAL:
+            leaves.append(i)
+            payoffs.append(n.payoffs)
+        elif n.kind == DECISION:
             k, base, own = index[n.player], int(first[n.infoset]), seq[i]
             for a, c in enumerate(n.children):
                 s = list(own)
                 s[k] = base + a
                 seq[c], reach[c] = tuple(s), reach[i]
-        elif n.kind == CHANCE:
+        else:
             for c, p in zip(n.children, n.probabilities):
                 seq[c], reach[c] = seq[i], reach[i] * float(p)
     table = np.array(seq, dtype=np.int64).reshape(len(nodes), len(tree.players))
-    parent = np.zeros(len(tree.infosets), dtype=np.int64)
-    for h, info in enumerate(tree.infosets):
-        own = table[list(info.nodes), index[info.player]]
-        if np.any(own != own[0]):
-            _imperfect_recall(tree, h, info.nodes[0], info.nodes[int(np.argmax(own != own[0]))])
-        parent[h] = own[0]
-    return NodeSequences(first, counts, table, np.array(reach), parent)
+    parent = _parent_sequences(tree, table, index)
+    return NodeSequences(first, counts, table, np.array(reach), parent,
+                         np.array(leaves, dtype=np.int64),
+                         np.array(payoffs, dtype=float).reshape(len(leaves), len(tree.players)))
+
+
+def _parent_sequences(tree: GameTree, table: np.ndarray, index: dict[str, int]) -> np.ndarray:
+    """Each information set's parent sequence: the one its player has at all its nodes
+    (perfect recall); SolverError if two nodes of a set disagree."""
+    sizes = np.array([len(h.nodes) for h in tree.infosets], dtype=np.int64)
+    members = np.fromiter((n for h in tree.infosets for n in h.nodes), dtype=np.int64,
+                          count=int(sizes.sum()))
+    owner = np.array([index[h.player] for h in tree.infosets], dtype=np.int64)
+    which = np.repeat(np.arange(len(sizes)), sizes)
+    own = table[members, owner[which]]
+    starts = np.cumsum(sizes) - sizes
+    bad = np.flatnonzero(own != own[starts][which])
+    if bad.size:
+        h = int(which[bad[0]])
+        _imperfect_recall(tree, h, int(members[starts[h]]), int(members[bad[0]]))
+    return own[starts]
 
 
 def _imperfect_recall(tree: GameTree, h: int, a: int, b: int) -> None:
@@ -144,10 +165,7 @@ def sequence_form(tree: GameTree) -> SequenceForm:
         raise SolverError(f"the sequence form here is for two players; this tree has "
                           f"{len(tree.players)} ({', '.join(tree.players)})")
     ns = node_sequences(tree)
-    leaves = np.array([i for i, n in enumerate(tree.nodes) if n.kind == TERMINAL],
-                      dtype=np.int64)
-    pay = np.array([[float(u) for u in tree.nodes[i].payoffs] for i in leaves],
-                   dtype=float).reshape(len(leaves), 2)
+    leaves, pay = ns.leaves, ns.payoffs
     weight = ns.chance_reach[leaves]
     s1, s2 = ns.node_sequence[leaves, 0], ns.node_sequence[leaves, 1]
     sizes = (ns.counts[tree.players[0]], ns.counts[tree.players[1]])
