@@ -128,13 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     experiment.add_argument("--json", action="store_true", help="print the record as JSON")
     experiment.add_argument("--out", metavar="PATH",
                             help="write the JSON record to PATH (atomically)")
-    imp = sub.add_parser("import", help="convert a Gambit .nfg file into a .game spec")
-    imp.add_argument("file", metavar="FILE.nfg")
+    imp = sub.add_parser("import", help="convert a Gambit .nfg or .efg file into a .game spec")
+    imp.add_argument("file", metavar="FILE.nfg|FILE.efg")
     imp.add_argument("--out", metavar="PATH", help="write the spec to PATH (atomically)")
     imp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
-    exp = sub.add_parser("export", help="write a finite game in another format")
+    exp = sub.add_parser("export", help="write a finite game or a game tree in Gambit's "
+                         "formats")
     common(exp)
-    exp.add_argument("--format", choices=["nfg"], default="nfg")
+    exp.add_argument("--format", choices=["nfg", "efg"], default="nfg",
+                     help="nfg: the strategic form (of a tree: its reduced normal form); "
+                     "efg: the game tree")
     exp.add_argument("--out", metavar="PATH")
     return parser
 
@@ -437,7 +440,10 @@ def cmd_import(args) -> int:
     path = Path(args.file)
     if not path.exists():
         raise SpecError(f"file not found: {args.file}")
-    game = parse_nfg(path.read_text(encoding="utf-8", errors="replace"), str(path))
+    source = path.read_text(encoding="utf-8", errors="replace")
+    if source.lstrip().startswith("EFG"):
+        return _import_efg(args, path, source)
+    game = parse_nfg(source, str(path))
     text = nfg_to_spec(game, path.name)
     check_imported_spec(text, game, args.out or "<imported>")  # parses, states the game
     if args.out:
@@ -447,11 +453,36 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
+def _import_efg(args, path: Path, source: str) -> int:
+    from gamespec.atomic_files import write_atomic
+    from gamespec.gambit_efg import efg_to_spec
+    from gamespec.language.loader import model_from_string
+
+    text = efg_to_spec(source, str(path), path.name)
+    model_from_string(text, args.out or "<imported>")  # the spec we write must load
+    if args.out:
+        write_atomic(args.out, text)
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
 def cmd_export(args) -> int:
     from gamespec.atomic_files import write_atomic
-    from gamespec.gambit import export_nfg
 
-    text = export_nfg(_load(args, args.file))
+    model = _load(args, args.file)
+    if args.format == "efg":
+        from gamespec.tree_exports import export_efg
+
+        text = export_efg(model)
+    elif model.tree is not None:
+        from gamespec.tree_exports import export_tree_nfg
+
+        text = export_tree_nfg(model)
+    else:
+        from gamespec.gambit import export_nfg
+
+        text = export_nfg(model)
     if args.out:
         write_atomic(args.out, text)
     else:

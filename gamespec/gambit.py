@@ -247,21 +247,28 @@ def export_nfg(model: Model) -> str:
     from gamespec.normal_form import build_normal_form
 
     nf = build_normal_form(model)
-    title = model.title.replace('"', "'")
-    players = " ".join(f'"{a}"' for a in nf.agents)
-    strategies = " ".join("{ " + " ".join(f'"{s}"' for s in labels) + " }"
-                          for labels in nf.labels)
+    return nfg_text(model.title, nf.agents, nf.labels, nf.payoffs)
+
+
+def nfg_text(title: str, agents, labels, payoffs) -> str:
+    """An NFG payoff file: `payoffs[k][profile]` is agent k's payoff (floats or Fractions)."""
+    title = title.replace('"', "'")
+    players = " ".join(f'"{a}"' for a in agents)
+    strategies = " ".join("{ " + " ".join('"' + str(s).replace('"', "'") + '"' for s in names)
+                          + " }" for names in labels)
     out = [f'NFG 1 R "{title}" {{ {players} }}', "", f"{{ {strategies} }}", ""]
-    shape = nf.shape
+    shape = tuple(len(names) for names in labels)
     numbers = []
     for rev in itertools.product(*[range(k) for k in reversed(shape)]):
         profile = tuple(reversed(rev))
-        numbers.extend(_format(nf.payoffs[(p,) + profile]) for p in range(len(nf.agents)))
+        numbers.extend(_format(payoffs[(p,) + profile]) for p in range(len(agents)))
     out.append(" ".join(numbers))
     return "\n".join(out) + "\n"
 
 
-def _format(value: float) -> str:
+def _format(value) -> str:
+    if isinstance(value, Fraction):
+        return _fraction_text(value)
     frac = Fraction(float(value)).limit_denominator(10**6)
     if abs(float(frac) - float(value)) < 1e-12:
         return _fraction_text(frac)

@@ -22,6 +22,12 @@ def tree_equilibrium_lines(result: Result) -> list[str]:
         play = ", ".join(steps) if len(steps) <= MANY_STEPS else (
             f"{len(steps)} moves with positive probability (--json lists them)")
         lines.append(f"  {k}. payoffs {pay}   play: {play}")
+        refined = rec.get("refinements")
+        if refined is not None:
+            test = refined["intuitive_criterion"]
+            pbe = "perfect Bayesian" if refined["perfect_bayesian"] else "not perfect Bayesian"
+            verdict = "passes" if test["passes"] else "fails"
+            lines.append(f"     {pbe}; {verdict} the intuitive criterion: {test['reason']}")
     if len(records) > MANY_EQUILIBRIA:
         lines.append(f"  ... ({len(records) - MANY_EQUILIBRIA} more; --json lists each)")
     first = records[0]

@@ -33,7 +33,8 @@ def behaviour_by_player(tree: GameTree, behaviour: Behaviour, text: bool = False
 
 
 def played_path(tree: GameTree, behaviour: Behaviour) -> list[str]:
-    """The moves on the path of play (positive probability) from the root, in order."""
+    """The moves on the path of play (positive probability) from the root, in order, as
+    "mover: variable=move" (one entry per distinct step when chance branches)."""
     out = []
     frontier = [0]
     while frontier:
@@ -44,11 +45,15 @@ def played_path(tree: GameTree, behaviour: Behaviour) -> list[str]:
         probs = behaviour[node.infoset] if node.kind == DECISION else node.probabilities
         who = node.player if node.kind == DECISION else "chance"
         for move, child, p in zip(node.moves, node.children, probs):
-            if p:
-                step = f"{who}: {move}" if p == 1 else f"{who}: {move} ({number_text(p)})"
-                if step not in out:
-                    out.append(step)
-                frontier.append(child)
+            if not p:
+                continue
+            name = tree.nodes[child].history[-1][0] if tree.nodes[child].history else who
+            step = f"{who}: {move}" if name in (who, "chance") else f"{who}: {name}={move}"
+            if p != 1:
+                step += f" ({number_text(p)})"
+            if step not in out:
+                out.append(step)
+            frontier.append(child)
     return out
 
 

@@ -35,15 +35,21 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         fallback = f"{exc.message}; instead "
     if not found.equilibria:
         raise SolverError("tree_nash returned no equilibrium (a finite game always has one)")
+    from gamespec.solvers.trees.refinements import refinements
+
     rnf = found.rnf
     records = []
     for eq in found.equilibria:
         plans = {p: {rnf.labels[k][i]: (number_text(q) if eq.exact else float(q))
                      for i, q in enumerate(eq.mixed[k]) if q}
                  for k, p in enumerate(rnf.players)}
-        records.append(tree_record(tree, eq.behaviour, max_gain=eq.regret, payoffs=eq.payoffs,
-                                   plans=plans, off_path=sorted(
-                                       tree.infosets[h].label for h in eq.off_path)))
+        record = tree_record(tree, eq.behaviour, max_gain=eq.regret, payoffs=eq.payoffs,
+                             plans=plans, off_path=sorted(
+                                 tree.infosets[h].label for h in eq.off_path))
+        refined = refinements(tree, eq.behaviour)  # a signalling game's PBE and criterion
+        if refined is not None:
+            record["refinements"] = refined
+        records.append(record)
     worst = max(float(eq.regret) for eq in found.equilibria)
     ok = all(eq.ok for eq in found.equilibria)
     if not ok:

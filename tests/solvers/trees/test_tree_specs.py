@@ -25,18 +25,18 @@ def test_entry_deterrence_has_one_subgame_perfect_equilibrium(capsys):
     out = solve_json(capsys, "entry_deterrence.game")
     assert out["method"] == "backward_induction"
     records = out["tree_equilibria"]
-    assert len(records) == 1 and records[0]["path"] == ["entrant: In", "incumbent: Accommodate"]
+    assert len(records) == 1 and records[0]["path"] == ["entrant: entry=In", "incumbent: response=Accommodate"]
     assert out["certificate"]["ok"] and out["certificate"]["residual"] == 0
     nash = solve_json(capsys, "entry_deterrence.game", "--method", "tree_nash")
     paths = sorted(tuple(r["path"]) for r in nash["tree_equilibria"])
-    assert ("entrant: Out",) in paths  # the Nash equilibrium on a threat that is not credible
+    assert ("entrant: entry=Out",) in paths  # the Nash equilibrium on a threat that is not credible
 
 
 def test_entry_deterrence_with_a_cheap_fight_deters(capsys):
     out = solve_json(capsys, "entry_deterrence.game", "--set", "fight=2")
-    assert out["tree_equilibria"][0]["path"] == ["entrant: In", "incumbent: Fight"]
+    assert out["tree_equilibria"][0]["path"] == ["entrant: entry=In", "incumbent: response=Fight"]
     out = solve_json(capsys, "entry_deterrence.game", "--set", "accommodate=-0.5")
-    assert out["tree_equilibria"][0]["path"] == ["entrant: Out"]
+    assert out["tree_equilibria"][0]["path"] == ["entrant: entry=Out"]
 
 
 def test_entry_derive_states_when_the_incumbent_accommodates(capsys):
@@ -114,3 +114,11 @@ def test_beer_quiche_has_beer_and_quiche_pooling(capsys):
     out = solve_json(capsys, "beer_quiche.game")
     sender = sorted({r["exact_payoffs"]["sender"] for r in out["tree_equilibria"]})
     assert sender == ["21/10", "29/10"]
+
+
+def test_beer_quiche_intuitive_criterion_keeps_only_beer_pooling(capsys):
+    out = solve_json(capsys, "beer_quiche.game")
+    verdicts = {(r["exact_payoffs"]["sender"], r["refinements"]["intuitive_criterion"]["passes"])
+                for r in out["tree_equilibria"]}
+    assert verdicts == {("29/10", True), ("21/10", False)}
+    assert all(r["refinements"]["perfect_bayesian"] for r in out["tree_equilibria"])
