@@ -25,7 +25,8 @@ def test_entry_deterrence_has_one_subgame_perfect_equilibrium(capsys):
     out = solve_json(capsys, "entry_deterrence.game")
     assert out["method"] == "backward_induction"
     records = out["tree_equilibria"]
-    assert len(records) == 1 and records[0]["path"] == ["entrant: entry=In", "incumbent: response=Accommodate"]
+    assert len(records) == 1
+    assert records[0]["path"] == ["entrant: entry=In", "incumbent: response=Accommodate"]
     assert out["certificate"]["ok"] and out["certificate"]["residual"] == 0
     nash = solve_json(capsys, "entry_deterrence.game", "--method", "tree_nash")
     paths = sorted(tuple(r["path"]) for r in nash["tree_equilibria"])
