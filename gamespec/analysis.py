@@ -123,7 +123,7 @@ class _OrderGraph:
 
 def classify(model: Model) -> Classification:
     graph = _OrderGraph(model)
-    if model.tree is not None:
+    if model.tree is not None and not model.strategies():
         return _classify_tree(model, graph)
     strategies = model.strategies()
     spaces = {}
@@ -182,8 +182,18 @@ def classify(model: Model) -> Classification:
         potential=potential,
         linearity=linearity(model),
         pure_profiles=count,
-        notes=tuple(notes),
+        notes=tuple(notes) + _order_tree_notes(model),
+        tree=model.tree.size() if model.tree is not None else None,
     )
+
+
+def _order_tree_notes(model: Model) -> tuple[str, ...]:
+    """An order over pure choices is also a game tree: say so, with its size."""
+    if model.tree is None:
+        return ()
+    from gamespec.tree_analysis import tree_notes
+
+    return ("the order over pure choices makes this a game tree",) + tree_notes(model.tree)
 
 
 def _classify_tree(model: Model, graph) -> Classification:

@@ -50,6 +50,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     if not found.complete:
         covers = (f"the first {count} pure subgame-perfect equilibria (max_equilibria); "
                   "there are more")
+    if model.strategies():  # the tree of an order over pure choices
+        covers += ("; every mover commits to a pure action (a mixed commitment: "
+                   "--method stackelberg)")
     certificate = Certificate(
         "largest one-shot deviation gain at any decision node (subgame perfection)",
         float(worst), ok, TOLERANCE * scale,
