@@ -70,6 +70,19 @@ def test_classify_and_plan_do_not_import_the_solver_stacks(tmp_path):
     assert "networkx" in loaded
 
 
+def test_info_imports_every_method_but_no_solver_stack(tmp_path):
+    """`gamespec info` asks every method whether it applies: each method module imports
+    its solver stack (HiGHS, scipy.optimize / integrate / sparse) only when it solves."""
+    loaded = imported_after("""
+        from gamespec.cli import main
+        from gamespec.solvers.registry import METHOD_MODULES
+        assert main(["info", folder + "/t.game"]) == 0
+        assert all("gamespec.solvers." + module in sys.modules
+                   for module in METHOD_MODULES.values())
+    """, tmp_path)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
 def test_lp_method_imports_its_stack_only_to_solve(tmp_path):
     loaded = imported_after("""
         import gamespec.solvers.lp.method

@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import sympy
-from scipy import optimize
 
 from gamespec.errors import SolverError
 from gamespec.result import Certificate
@@ -121,6 +120,8 @@ def _piece_optimum(objective: _LeaderObjective, xs: np.ndarray, us: np.ndarray,
             if objective(0.5 * (near + best_end)) <= objective(best_end):
                 return out
         if right - left > xtol:
+            from scipy import optimize  # imported when needed, not at start-up
+
             found = optimize.minimize_scalar(lambda v: -objective(v), bounds=(left, right),
                                              method="bounded", options={"xatol": xtol})
             out.append(float(found.x))

@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 import sympy
-from scipy import optimize
 
 from gamespec.errors import SolverError
 from gamespec.lowering import LoweringError
@@ -94,6 +93,8 @@ def _fsolve_focs(payoffs: Sequence[sympy.Expr], variables: Sequence[sympy.Symbol
         return dict(start)
     x0 = np.array([start[v] for v in variables])
     with np.errstate(all="ignore"):
+        from scipy import optimize  # imported by a solve that needs it, not at start-up
+
         sol = optimize.fsolve(lambda z: np.ravel(fn(*z)).astype(float), x0, full_output=True)[0]
     return {v: float(np.clip(z, lo, hi)) for v, z, (lo, hi) in zip(variables, sol, bounds)}
 

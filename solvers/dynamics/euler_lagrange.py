@@ -17,16 +17,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import sympy as sp
-from scipy.integrate import DOP853, LSODA, RK45, OdeSolution, Radau
 from sympy.calculus.euler import euler_equations
 from sympy.core.function import AppliedUndef
 from sympy.solvers.solveset import NonlinearError
 
 from gamespec.errors import SolverError, SpecError
 from gamespec.result import Certificate  # the one certificate type
+
+if TYPE_CHECKING:
+    from scipy.integrate import OdeSolution
 
 __all__ = [
     "Certificate",
@@ -43,7 +46,7 @@ __all__ = [
 Coordinate = sp.Expr  # an applied undefined function such as Function("u_a")(t)
 InitialValues = Mapping[object, tuple[float, float]]  # coordinate (or its name) -> (q0, q0')
 
-_METHODS = {"RK45": RK45, "DOP853": DOP853, "Radau": Radau, "LSODA": LSODA}
+_METHODS = ("RK45", "DOP853", "Radau", "LSODA")  # scipy.integrate's solvers, by name
 
 
 # --------------------------------------------------------------------------- state symbols
@@ -434,6 +437,8 @@ def integrate(
     coordinate, symbolic in t and the parameters) is compared with the numbers; without
     it, linear constant-coefficient systems are checked against their modal solution.
     """
+    import scipy.integrate as scipy_integrate  # imported when integrating, not at start-up
+
     system = _as_system(eqs, coords, t)
     state = _State.of(system.coords, system.t)
     if system.accelerations is None:
@@ -453,7 +458,7 @@ def integrate(
     y0 = np.array([*q0, *v0], dtype=float)
     n = len(system.coords)
     try:
-        solver = _METHODS[method](
+        solver = getattr(scipy_integrate, method)(
             _make_rhs(accel, pvals, n, time_limit), t0, y0, t1, rtol=rtol, atol=atol
         )
         ts, ys, pieces = _step_through(solver, max_steps)
@@ -461,7 +466,7 @@ def integrate(
         raise SolverError(
             f"integration stopped: {stop}", hint="raise the limit or shorten the span"
         ) from None
-    dense = OdeSolution(ts, pieces)
+    dense = scipy_integrate.OdeSolution(ts, pieces)
     ys_arr = np.array(ys).T
     cert = _certify(system, state, params, dense, np.array(ts), y0, closed_form, tolerance, n_check)
     return Trajectory(

@@ -20,7 +20,6 @@ from gamespec.model import FiniteSet, Model, Strategy
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import Refusal, SolverEntry
-from gamespec.solvers.stackelberg.bayesian import bayesian_stackelberg, strong_stackelberg
 
 LEADER_AXIS = "@leader"
 MAX_TYPE_PROFILES = 4096
@@ -178,6 +177,9 @@ def _follower_payoffs(model, follower, a: Strategy, types: FiniteSet, ctx, axes,
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
+    # the LP stack (highspy, scipy.sparse) is imported by a solve, not by can_solve
+    from gamespec.solvers.stackelberg.bayesian import bayesian_stackelberg, strong_stackelberg
+
     leader, follower = _roles(model)
     prior, L, F = payoff_tensors(model)
     time_limit = options.get("time_limit")
