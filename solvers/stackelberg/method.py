@@ -37,9 +37,9 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     if not cls.finite or cls.dynamic:
         return False, "needs finite strategy sets"
     leader, follower = _roles(model)
-    if len(leader.strategies) != 1 or leader.strategies[0].kind != "mixed" \
+    if len(leader.strategies) != 1 or leader.strategies[0].kind == "interval" \
             or leader.strategies[0].condition_sets:
-        return False, "the leader needs one unconditioned mixed strategy"
+        return False, "the leader needs one unconditioned mixed strategy or finite choice"
     if len(follower.strategies) != 1 or follower.kind != "single":
         return False, "the follower needs one strategy"
     s = follower.strategies[0]
@@ -70,7 +70,10 @@ def payoff_tensors(model: Model):
     a: Strategy = follower.strategies[0]
     ctx = base_context(model)
     n_m, n_n = len(x.domain), len(a.domain)
-    ctx.tables[x.name] = Table(np.eye(n_m), (x.domain,), (LEADER_AXIS,))
+    if x.kind == "mixed":
+        ctx.tables[x.name] = Table(np.eye(n_m), (x.domain,), (LEADER_AXIS,))
+    else:  # a pure choice: the leader commits to a mixture over its choices
+        ctx.scalars[x.symbol] = LArray(x.domain.values(), (LEADER_AXIS,))
     types: FiniteSet = follower.types[1] if follower.types else FiniteSet("_one", (0,), None)
     n_t = len(types)
     if n_n ** n_t > MAX_TYPE_PROFILES:
@@ -216,14 +219,15 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status=Status.OPTIMAL if certificate.ok else Status.NOT_CERTIFIED, values=values,
-        strategies=strategies, certificate=certificate, extra=extra,
+        strategies=strategies, certificate=certificate, extra=extra, covers=ENTRY.covers,
     )
 
 
 ENTRY = SolverEntry(
     name="stackelberg",
-    covers=("one strong Stackelberg equilibrium (the follower breaks ties in the leader's "
-            'favour)'),
+    covers=("one strong Stackelberg equilibrium: the leader commits to a mixed strategy (over "
+            "its choices, when it has a `choose`), the follower breaks ties in the leader's "
+            "favour; for a pure commitment use backward_induction"),
     summary="general-sum (Bayesian) Stackelberg games: multiple LPs or DOBSS on HiGHS",
     can_solve=can_solve,
     solve=solve,
