@@ -11,6 +11,7 @@ quadratic g, CRootOf otherwise) are built only when asked for.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import mpmath
@@ -18,12 +19,14 @@ import numpy as np
 import sympy
 from sympy.polys.fglmtools import matrix_fglm
 from sympy.polys.groebnertools import groebner
+from sympy.polys.matrices import DomainMatrix
 from sympy.polys.orderings import grevlex, lex
 from sympy.polys.rings import PolyElement, ring
 
 PRECISION = 60  # decimal digits of the numeric coordinates
 FGLM_FROM = 4  # from this many unknowns: a grevlex basis converted to lex (FGLM), more robust
 _T_RING, _T = ring("t", sympy.QQ, lex)
+_X = sympy.Symbol("x")
 
 
 @dataclass(frozen=True)
@@ -87,29 +90,58 @@ def _in_own_terms(reduced: PolyElement, factor: PolyElement, approx) -> sympy.Ex
     columns, power = [], _T_RING.one
     for _ in range(d):
         product = (reduced * power).rem(factor)
-        columns.append([sympy.QQ.to_sympy(product.coeff(_T**i) if i else product.coeff(1))
-                        for i in range(d)])
+        columns.append([product.coeff(_T**i) if i else product.coeff(1) for i in range(d)])
         power = (power * _T).rem(factor)
-    x = sympy.Symbol("x")
-    matrix = sympy.Matrix(d, d, lambda i, j: columns[j][i])
-    minimal = sympy.Poly(matrix.charpoly(x).as_expr(), x).sqf_part()
+    matrix = DomainMatrix([[columns[j][i] for j in range(d)] for i in range(d)], (d, d),
+                          sympy.QQ)
+    minimal = _T_RING.from_list(matrix.charpoly()).sqf_part().monic()
     if minimal.degree() == 1:
-        return -minimal.nth(0) / minimal.nth(1)
-    roots = minimal.real_roots() if minimal.degree() == 2 else _radical_roots(minimal)
+        return sympy.QQ.to_sympy(-minimal.coeff(1))
+    as_poly = sympy.Poly(minimal.as_expr(), _T.as_expr()).as_expr()
+    minimal_x = sympy.Poly(as_poly.subs(_T.as_expr(), _X), _X)
+    if minimal.degree() == 2:
+        roots = minimal_x.real_roots()
+    else:
+        roots = _radical_roots(minimal_x, minimal)
+    if roots is None:  # CRootOf: the real root whose index is that of the nearest
+        with mpmath.workdps(PRECISION):
+            found = _real_roots(minimal)
+            index = min(range(len(found)), key=lambda i: abs(found[i] - approx))
+        return sympy.CRootOf(minimal_x, index)
     with mpmath.workdps(PRECISION):
         return min(roots, key=lambda r: abs(mpmath.mpf(sympy.N(r, PRECISION)) - approx))
 
 
-def _radical_roots(minimal: sympy.Poly) -> list:
-    """The real roots of an irreducible polynomial in short radicals when SymPy finds
-    them (e.g. a biquadratic), else as CRootOf."""
+def _radical_roots(minimal: sympy.Poly, ring_poly: PolyElement) -> list | None:
+    """The real roots of an irreducible polynomial (degree 3 or more) in short radicals
+    when SymPy finds them (e.g. a biquadratic), else None. A quartic whose resolvent cubic
+    has no rational root has no roots in square roots alone, so it is not tried."""
+    if minimal.degree() > 4 or (minimal.degree() == 4 and not _quartic_in_square_roots(
+            ring_poly)):
+        return None
     count = minimal.count_roots()
-    if minimal.degree() <= 4:
-        found = [r for r in sympy.roots(minimal, filter="R")
-                 if not r.has(sympy.I) and sympy.count_ops(r) <= 24]
-        if len(found) == count:
-            return found
-    return [sympy.CRootOf(minimal, i) for i in range(count)]
+    short = [r for r in sympy.roots(minimal) if sympy.count_ops(r) <= 24]
+    found = [r for r in short if not r.has(sympy.I)
+             and all(a.is_real for a in r.as_numer_denom())]
+    return found if len(found) == count else None
+
+
+def _quartic_in_square_roots(quartic: PolyElement) -> bool:
+    """Whether the resolvent cubic of a monic quartic has a rational root."""
+    _, a, b, c, d = (quartic.coeff(_T**i) if i else quartic.coeff(1) for i in range(4, -1, -1))
+    cubic = [sympy.QQ(1), -b, a * c - 4 * d, 4 * b * d - a * a * d - c * c]
+    scale = math.lcm(*(int(q.denominator) for q in cubic))
+    integer = [int(q * scale) for q in cubic]  # q | integer[0] for a rational root p / q
+    if not integer[-1]:
+        return True
+    with mpmath.workdps(PRECISION):
+        if max(abs(x) for x in integer) > mpmath.mpf(10) ** (PRECISION // 3):
+            resolvent = _T_RING.from_list(cubic)
+            return any(f.degree() == 1 for f, _ in resolvent.factor_list()[1])
+        found = mpmath.polyroots(integer, maxsteps=200, extraprec=PRECISION)
+        candidates = {int(mpmath.nint(mpmath.re(z) * integer[0])) for z in found
+                      if abs(mpmath.im(z)) < 1e-20 * max(1, abs(z))}
+    return any(_T_RING.from_list(cubic)(sympy.QQ(p, integer[0])) == 0 for p in candidates)
 
 
 def real_solutions(polys: list[PolyElement], base) -> list[RealSolution] | None:
@@ -227,9 +259,42 @@ def _real_roots(factor: PolyElement) -> list:
         count = sympy.Poly(factor.as_expr(), _T.as_expr()).count_roots()
         if count == 0:
             return []
+        quick = _polished_roots(coeffs, count)
+        if quick is not None:
+            return quick
         found = mpmath.polyroots(coeffs, maxsteps=400, extraprec=4 * PRECISION)
         nearest = sorted(found, key=lambda z: abs(mpmath.im(z)))[:count]
         return sorted(mpmath.re(z) for z in nearest)
+
+
+def _polished_roots(coeffs: list, count: int) -> list | None:
+    """The `count` real roots of a squarefree polynomial (mpf coefficients, highest first):
+    double-precision roots polished by Newton's method at the working precision; None
+    unless exactly `count` distinct real roots are reached (then they are all of them)."""
+    floats = np.array([float(c) for c in coeffs])
+    if not np.all(np.isfinite(floats)) or floats[0] == 0:
+        return None
+    starts = sorted(np.roots(floats), key=lambda z: abs(z.imag))[:count]
+    tol = mpmath.mpf(10) ** (-mpmath.mp.dps + 5)
+    found = []
+    for z in starts:
+        x = mpmath.mpf(float(z.real))
+        for _ in range(200):
+            value, slope = mpmath.polyval(coeffs, x, derivative=True)
+            if not slope:
+                return None
+            step = value / slope
+            x -= step
+            if abs(step) <= tol * max(1, abs(x)):
+                break
+        else:
+            return None
+        found.append(x)
+    found.sort()
+    gaps = [b - a for a, b in zip(found, found[1:])]
+    if any(g <= mpmath.mpf(10) ** -20 * max(1, abs(a)) for g, a in zip(gaps, found)):
+        return None
+    return found
 
 
 def _horner(poly: PolyElement, x):

@@ -42,6 +42,7 @@ from gamespec.solvers.finite.real_solutions import (
     independent_variables,
     real_solutions,
 )
+from gamespec.solvers.finite.support_exclusion import rules_out
 
 DEFAULT_MAX_SUPPORTS = 4096
 ZERO_BAND = mpmath.mpf(10) ** -40  # below this (relative), a sign is decided exactly
@@ -91,6 +92,7 @@ def support_equilibria(payoffs: np.ndarray, exact: np.ndarray | None = None,
     if exact is None:
         exact = np.vectorize(Fraction, otypes=[object])(payoffs)
     game = _Game(payoffs, exact)
+    exclude = len(shape) > 2 and np.all(np.isfinite(payoffs))
     out = SupportEnumeration()
     start = time.monotonic()
     for support in _support_profiles(shape):
@@ -98,7 +100,8 @@ def support_equilibria(payoffs: np.ndarray, exact: np.ndarray | None = None,
             raise SolverError(
                 f"support enumeration stopped after {out.supports_checked:,} of {total:,} "
                 f"support profiles (time limit {time_limit:g} s)")
-        if _has_dominated_strategy(payoffs, support):
+        if _has_dominated_strategy(payoffs, support) or (
+                exclude and rules_out(payoffs, support, game.scale)):
             out.supports_pruned += 1
             continue
         out.supports_checked += 1
@@ -221,20 +224,20 @@ class _Game:
     def _sign(q, sol: RealSolution, values, scale) -> int:
         """The sign of q at an algebraic solution: numerically unless it is tiny, then
         exactly (zero test mod the minimal polynomial, else many more digits)."""
-        approx = mpmath.mpf(0)
-        for monom, c in q.terms():
-            term = mpmath.mpf(int(c.numerator)) / int(c.denominator)
-            for v, e in zip(values, monom):
-                term *= v**e
-            approx += term
+        approx = _evaluate(q, values)
         if abs(approx) > ZERO_BAND * scale:
             return 1 if approx > 0 else -1
         if sol.is_zero(q):
             return 0
         return 1 if sympy.N(sol.exact(q), 4 * PRECISION) > 0 else -1
 
-    def _point(self, probs, sol: RealSolution) -> list[list]:
-        return [[sol.exact(p) for p in row] for row in probs]
+    def _point(self, probs, sol: RealSolution) -> tuple[list[list], list[list]]:
+        """Each agent's probabilities exactly, and as floats (from the numeric solution,
+        which spares evaluating CRootOf objects)."""
+        with mpmath.workdps(PRECISION):
+            values = sol.numeric()
+            floats = [[float(_evaluate(p, values)) for p in row] for row in probs]
+        return [[sol.exact(p) for p in row] for row in probs], floats
 
     def _sample_continuum(self, support, polys, base, probs):
         """A feasible point of a positive-dimensional solution set: the free coordinates
@@ -252,8 +255,20 @@ class _Game:
         return None
 
 
-def _equilibrium(point, report_exact: bool) -> MixedEquilibrium:
-    strategies = tuple(np.array([float(x) for x in v]) for v in point)
+def _evaluate(q, values):
+    """A polynomial of the unknowns' ring at mpf values."""
+    total = mpmath.mpf(0)
+    for monom, c in q.terms():
+        term = mpmath.mpf(int(c.numerator)) / int(c.denominator)
+        for v, e in zip(values, monom):
+            term *= v**e
+        total += term
+    return total
+
+
+def _equilibrium(found, report_exact: bool) -> MixedEquilibrium:
+    point, floats = found
+    strategies = tuple(np.array(v, dtype=float) for v in floats)
     if not report_exact:
         return MixedEquilibrium(strategies, None)
     exact = tuple(tuple(Fraction(int(x.p), int(x.q)) if x.is_Rational else x for x in v)

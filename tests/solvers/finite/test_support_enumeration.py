@@ -283,3 +283,89 @@ def test_four_players_contain_gambit_enumpoly_and_every_answer_has_zero_regret()
         assert max_regret(payoffs, e.strategies) < 1e-12
     mixed = [e for e in result.equilibria if e.support() == ((0, 1),) * 4]
     assert len(mixed) == 1 and isinstance(mixed[0].exact[0][0], sympy.CRootOf)
+
+
+# The subdivision that rules supports out (support_exclusion) is checked against the exact
+# pipeline run on every support: the same equilibria, exactly, and the same continua.
+def exact_key(e):
+    return tuple(tuple(sympy.nsimplify(x) if not isinstance(x, Fraction) else
+                       sympy.Rational(x.numerator, x.denominator) for x in row)
+                 for row in e.exact)
+
+
+def without_exclusion(payoffs, monkeypatch):
+    import gamespec.solvers.finite.support_enumeration as module
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "rules_out", lambda *args: False)
+        return support_equilibria(payoffs)
+
+
+@pytest.mark.parametrize("shape,seed,low,high", [
+    ((2, 2, 2), 21, -9, 10), ((3, 2, 2), 22, -9, 10), ((2, 3, 2), 23, -3, 4),
+    ((2, 2, 2), 24, 0, 2), ((3, 2, 2), 25, 0, 3), ((2, 2, 2, 2), 26, -9, 10),
+    pytest.param((3, 3, 2), 27, -9, 10, marks=SLOW),
+    pytest.param((2, 2, 2, 2), 28, 0, 2, marks=SLOW)])
+def test_ruling_supports_out_loses_nothing(shape, seed, low, high, monkeypatch):
+    payoffs = np.random.default_rng(seed).integers(low, high, size=(len(shape),) + shape)
+    payoffs = payoffs.astype(float)
+    fast = support_equilibria(payoffs)
+    slow = without_exclusion(payoffs, monkeypatch)
+    assert sorted(map(exact_key, fast.equilibria), key=str) == sorted(
+        map(exact_key, slow.equilibria), key=str)
+    assert fast.continua == slow.continua
+    assert fast.supports_checked <= slow.supports_checked
+    exact_payoffs = np.vectorize(Fraction, otypes=[object])(payoffs)
+    for e in fast.equilibria:
+        assert max_regret(payoffs, e.strategies) < 1e-12
+        if all(isinstance(x, Fraction) for row in e.exact for x in row):
+            assert exact_regret(exact_payoffs, e.exact) == 0
+
+
+@pytest.mark.parametrize("shape,seed", [((3, 3, 3), 333), ((2, 2, 2, 2), 41), ((2, 3, 2, 2), 42),
+                                        ((4, 2, 2), 47), ((3, 2, 2, 2), 45)])
+def test_n_players_contain_gambit_enumpoly_with_certified_answers(shape, seed):
+    payoffs = np.random.default_rng(seed).integers(-9, 10, size=(len(shape),) + shape)
+    payoffs = payoffs.astype(float)
+    result = support_equilibria(payoffs)
+    game = gambit_game(payoffs)
+    poly = float_set(gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True)))
+    ours = ours_floats(result)
+    assert all(any(np.allclose(p, o, atol=1e-6) for o in ours) for p in poly)
+    assert len(set(ours)) == len(ours) >= len(poly) >= 1
+    exact_payoffs = np.vectorize(Fraction, otypes=[object])(payoffs)
+    for e in result.equilibria:
+        assert max_regret(payoffs, e.strategies) < 1e-12
+        if all(isinstance(x, Fraction) for row in e.exact for x in row):
+            assert exact_regret(exact_payoffs, e.exact) == 0
+    if shape == (3, 3, 3):  # two more than enumpoly: both in radicals, zero regret
+        assert len(ours) == 7 and len(poly) == 5
+
+
+def test_exclusion_keeps_every_equilibrium_support_and_rules_out_the_rest():
+    from gamespec.solvers.finite.support_exclusion import rules_out
+
+    payoffs = np.random.default_rng(333).integers(-9, 10, size=(3, 3, 3, 3)).astype(float)
+    result = support_equilibria(payoffs)
+    supports = {e.support() for e in result.equilibria}
+    for support in supports:
+        assert not rules_out(payoffs, support)
+    # the totally mixed support has six real solutions, none in the simplices (one is
+    # 0.02 outside), and is ruled out without solving it
+    assert rules_out(payoffs, ((0, 1, 2),) * 3)
+    assert result.supports_checked == len(supports)
+
+
+def test_polished_real_roots_agree_with_mpmath_and_give_up_on_close_roots():
+    import mpmath
+
+    from gamespec.solvers.finite.real_solutions import _polished_roots
+
+    with mpmath.workdps(60):
+        coeffs = [mpmath.mpf(c) for c in (1, 0, -7, 2, 1)]  # four real roots
+        found = _polished_roots(coeffs, 4)
+        reference = sorted(mpmath.re(z) for z in mpmath.polyroots(coeffs, extraprec=200))
+        assert all(abs(a - b) < mpmath.mpf(10) ** -50 for a, b in zip(found, reference))
+        # (x - 1)(x - 1 - 1e-30): the double-precision starts meet, so no answer
+        close = [mpmath.mpf(1), -(2 + mpmath.mpf(10) ** -30), 1 + mpmath.mpf(10) ** -30]
+        assert _polished_roots(close, 2) is None
