@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 
 from gamespec.errors import Span, SpecError
@@ -21,12 +20,25 @@ _NUMBER = re.compile(r"[+-]?(?:\d+/\d+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?=[
 _SYMBOL = re.compile(r"[^\s,{}\"]+")
 
 
-@dataclass(frozen=True)
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"', re.S)
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
 class Token:
-    kind: str
-    text: str
-    line: int
-    column: int
+    """One token; its line and column are worked out only when asked (for an error)."""
+
+    __slots__ = ("kind", "text", "pos", "_starts")
+
+    def __init__(self, kind: str, text: str, pos: int, starts: list[int]) -> None:
+        self.kind, self.text, self.pos, self._starts = kind, text, pos, starts
+
+    @property
+    def line(self) -> int:
+        return bisect.bisect_right(self._starts, self.pos)
+
+    @property
+    def column(self) -> int:
+        return self.pos - self._starts[self.line - 1] + 1
 
 
 class Lexer:
@@ -56,37 +68,29 @@ class Lexer:
             token, self._pending = self._pending, None
             return token
         self.pos = _SPACE.match(self.text, self.pos).end()
-        start, text = self.pos, self.text
-        line, col = self.where(start)
+        start, text, starts = self.pos, self.text, self._starts
         if start >= len(text):
-            return Token(EOF, "", line, col)
+            return Token(EOF, "", start, starts)
         char = text[start]
         if char in "{}":
             self.pos += 1
-            return Token(char, char, line, col)
+            return Token(char, char, start, starts)
         if char == '"':
-            return Token(TEXT, self._quoted(start), line, col)
+            return Token(TEXT, self._quoted(start), start, starts)
         m = _NUMBER.match(text, start)
         if m:
             self.pos = m.end()
-            return Token(NUMBER, m.group(), line, col)
+            return Token(NUMBER, m.group(), start, starts)
         m = _SYMBOL.match(text, start)
         self.pos = m.end()
-        return Token(SYMBOL, m.group(), line, col)
+        return Token(SYMBOL, m.group(), start, starts)
 
     def _quoted(self, start: int) -> str:
-        out, pos, text = [], start + 1, self.text
-        while pos < len(text):
-            char = text[pos]
-            if char == '"':
-                self.pos = pos + 1
-                return "".join(out)
-            if char == "\\" and pos + 1 < len(text) and text[pos + 1] in '"\\':
-                out.append(text[pos + 1])
-                pos += 2
-                continue
-            out.append(char)
-            pos += 1
+        m = _QUOTED.match(self.text, start)
+        if m:
+            self.pos = m.end()
+            body = m.group(1)
+            return _ESCAPE.sub(r"\1", body) if "\\" in body else body
         line, col = self.where(start)
         raise SpecError("EFG file: unexpected end of file inside a quoted label",
                         span=Span(self.path, line, col))

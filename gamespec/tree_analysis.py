@@ -26,8 +26,11 @@ def leaf_sum_constant(model: Model, tree: GameTree) -> tuple[bool | None, float 
     values = {s: sympy.Float(v) for s, v in model.scalar_values().items()}
     sums = set()
     for index in tree.terminals():
-        total = sympy.nsimplify(sum(tree.nodes[index].payoffs))
-        if isinstance(total, sympy.Basic):
+        total = sum(tree.nodes[index].payoffs)
+        if isinstance(total, float):
+            total = round(total, 9)
+        elif isinstance(total, sympy.Basic):
+            total = sympy.nsimplify(total)
             total = total.xreplace(values)
             if not total.is_number:
                 total = sympy.simplify(total)
@@ -37,6 +40,6 @@ def leaf_sum_constant(model: Model, tree: GameTree) -> tuple[bool | None, float 
     if len(sums) != 1:
         return False, None
     (total,) = sums
-    if not getattr(total, "is_number", False):
+    if isinstance(total, sympy.Basic) and not total.is_number:
         return None, None
     return True, float(total)

@@ -73,3 +73,28 @@ def test_every_shipped_tree_round_trips(tmp_path, capsys, name):
     assert {k: v for k, v in imported.items() if k not in ("information_sets", "sequences")} \
         == {k: v for k, v in original.items() if k not in ("information_sets", "sequences")}
     assert sorted(imported["sequences"].values()) == sorted(original["sequences"].values())
+
+
+def test_an_efg_file_is_solved_directly(tmp_path, capsys):
+    efg = tmp_path / "kuhn.efg"
+    assert main(["export", str(SPECS / "kuhn_poker.game"), "--format", "efg",
+                 "--out", str(efg)]) == 0
+    assert main(["solve", str(efg), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "sequence_form"
+    assert out["certificate"]["details"]["exact_value"] == "-1/18"
+    assert main(["solve", str(efg), "--set", "x=1"]) == 2
+    assert "has no parameters" in capsys.readouterr().err
+
+
+def test_efg_player_names_become_identifiers(tmp_path, capsys):
+    efg = tmp_path / "named.efg"
+    efg.write_text('EFG 2 R "named" { "Player 1" "Player 2" }\n""\n\n'
+                   'p "" 1 1 "" { "L" "R" } 0\n'
+                   'p "" 2 1 "" { "l" "r" } 0\n'
+                   't "" 1 "" { 1, 0 }\nt "" 2 "" { 0, 1 }\n'
+                   't "" 3 "" { 2, 2 }\n')
+    assert main(["solve", str(efg), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "backward_induction"
+    assert out["values"] == {"Player_1": 2.0, "Player_2": 2.0}

@@ -29,5 +29,9 @@ def load_model(path: str | Path, overrides=None, allow_data=(), data_mirror=None
 
 def model_from_string(source: str, path: str = "<string>", overrides=None, allow_data=(),
                       data_mirror=None) -> Model:
+    from gamespec.language.efg_model import is_efg, model_from_efg
+
+    if is_efg(source):  # a Gambit game tree, read as it is
+        return model_from_efg(source, path, overrides)
     spec = parse(source, path)
     return build_model(spec, overrides, allow_data, data_mirror)

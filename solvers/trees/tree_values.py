@@ -30,6 +30,9 @@ def numeric_tree(model: Model) -> GameTree:
                                   "works with them symbolically")
         return as_number(value)
 
+    if all(isinstance(v, (Fraction, int)) for n in model.tree.nodes
+           for v in (*n.probabilities, *n.payoffs)):
+        return model.tree  # already exact numbers (e.g. read from an .efg file)
     tree = model.tree.map_values(number)
     cache: dict[float, Fraction] = {}
     for node in tree.nodes:
