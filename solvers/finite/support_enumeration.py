@@ -9,14 +9,18 @@ kept when every probability on the support is positive and no strategy off the s
 does better, decided exactly.
 
 A support profile is skipped when one of its strategies is strictly dominated, given the
-others' supports, by some strategy of the same agent. Degenerate games can have a
+others' supports, by some strategy of the same agent; with three or more agents, also when
+a subdivision of its product of simplices proves that no point of it is an equilibrium
+(gamespec.solvers.finite.support_exclusion), so that only the few supports near an
+equilibrium (or holding a continuum) reach the exact solver. Degenerate games can have a
 positive-dimensional solution set on a support: then one equilibrium on it is reported
 (the free coordinates fixed at small rationals, the rest solved) and the support is listed
 in `SupportEnumeration.continua`; isolated solutions sharing that support are not listed,
 and a continuum whose equilibria that grid of rationals misses is not found.
 
-Cost: exact algebra grows with the size of the payoffs' numerators and denominators. Small
-rational payoffs are fast (3x3x3 or 2x2x2x2: a few seconds); floats that are not small
+Cost: exact algebra grows with the size of the payoffs' numerators and denominators, and
+only supports that were not ruled out are solved. Small rational payoffs are fast (random
+3x3x3 or 2x2x2x2 games: about a second; 5x4x3: a few seconds); floats that are not small
 rationals are solved at their exact binary values, which can take minutes for three or
 more players (pass time_limit).
 """

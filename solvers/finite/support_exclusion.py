@@ -42,7 +42,7 @@ def rules_out(payoffs: np.ndarray, support, scale: float | None = None) -> bool:
     blocks = [slice(int(offsets[k]), int(offsets[k + 1])) for k in range(n)]
     cubes = [np.array(list(itertools.product((0.0, 1.0), repeat=s))) for s in sizes]
     agents = [_Agent(payoffs, k, support) for k in range(n)]
-    per_box = sum(a.table.size * np.prod([len(cubes[j]) for j in a.others]) for a in agents)
+    per_box = sum(a.flat.size * np.prod([len(cubes[j]) for j in a.others]) for a in agents)
     m = int(offsets[-1])
     lo, hi = np.zeros((1, m)), np.ones((1, m))
     work = 0
@@ -77,7 +77,10 @@ class _Agent:
         index = [np.arange(payoffs.shape[1 + j]) if j == k else np.asarray(support[j])
                  for j in range(n)]
         # all of k's strategies first, then the others restricted to their supports
-        self.table = np.moveaxis(payoffs[k][np.ix_(*index)], k, 0)
+        table = np.moveaxis(payoffs[k][np.ix_(*index)], k, 0)
+        # the others' axes reversed, the first other agent's last: (S_k * rest, d_first)
+        table = np.moveaxis(table, list(range(1, n)), list(range(n - 1, 0, -1)))
+        self.flat = np.ascontiguousarray(table.reshape(-1, table.shape[-1]))
         count = payoffs.shape[1 + k]
         found = [(b, a) for a in support[k] for b in range(count) if b != a]
         self.better = np.array([b for b, _ in found], int)
@@ -88,11 +91,15 @@ class _Agent:
         """(B, X, S_k): the payoff of each of k's strategies against the others' mixes, at
         every combination of the others' points (probs[j]: (B, X_j, |support_j|))."""
         first, *rest = self.others
-        values = np.einsum("ad...,bxd->bxa...", self.table, probs[first])
-        for j in rest:  # contract each other agent's axis in turn
-            boxes, count = values.shape[:2]
-            values = np.einsum("bxad...,byd->bxya...", values, probs[j])
-            values = values.reshape((boxes, count * probs[j].shape[1]) + values.shape[3:])
+        values = probs[first] @ self.flat.T  # (B, X, S_k * the rest of the table)
+        boxes, count = values.shape[:2]
+        for j in rest:  # contract the table's last axis, agent j's, in turn
+            p = probs[j]
+            size, width = p.shape[1:]
+            values = values.reshape(boxes, -1, width) @ np.swapaxes(p, 1, 2)
+            values = np.swapaxes(values.reshape(boxes, count, -1, size), 2, 3)
+            count *= size
+            values = values.reshape(boxes, count, -1)
         return values
 
     def excluded(self, probs: list[np.ndarray], margin: float) -> np.ndarray:
