@@ -87,8 +87,11 @@ def _position_lookup(fs: FiniteSet) -> dict:
 def table_lookup(label: str, entries: np.ndarray, sets: tuple[FiniteSet, ...]) -> type:
     """A TableLookup class for one player's entries (object array, one axis per set)."""
     numeric = None
-    if all(e.is_number and e.is_real and e.is_finite for e in entries.flat):
-        numeric = np.array([float(e) for e in entries.flat], dtype=float).reshape(entries.shape)
+    distinct = {id(e): e for e in entries.flat}  # a table repeats a few value objects
+    if all(e.is_number and e.is_real and e.is_finite for e in distinct.values()):
+        floats = {key: float(e) for key, e in distinct.items()}
+        numeric = np.array([floats[id(e)] for e in entries.flat],
+                           dtype=float).reshape(entries.shape)
         numeric.flags.writeable = False
     return type(f"table_{label}", (TableLookup,), {
         "entries": entries, "sets": tuple(sets), "label": f"table.{label}", "nargs": len(sets),
