@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import sympy
 
-from gamespec.errors import Span, SpecError
+from gamespec.errors import GamespecError, Span, SpecError
 from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, InformationSet, Node
 from gamespec.language.symbols import element_expr
 from gamespec.language.tree_items import (
@@ -33,7 +34,8 @@ from gamespec.language.tree_items import (
     RTrack,
     TreeEndItem,
 )
-from gamespec.lowering import bind, fold
+from gamespec.evaluate import LArray, evaluate
+from gamespec.lowering import as_sympy, bind, fold, model_context
 from gamespec.model import Model
 
 MAX_TREE_NODES = 2_000_000  # nodes of a game tree (limit "tree_nodes")
@@ -106,6 +108,9 @@ class _TreePlayer:
         self.infosets: list[dict] = []
         self.infoset_keys: dict[tuple, int] = {}
         self.cache: dict[tuple, sympy.Basic] = {}
+        self.expanded: dict[int, tuple] = {}  # id(expr) -> (expr, *_facts(expr))
+        self.param_set = set(self.param_symbols)
+        self.context = model_context(model)
         self.tree_symbols: set = set()
 
     def build(self, items: tuple) -> GameTree:
@@ -120,21 +125,55 @@ class _TreePlayer:
     def value(self, expr, state: _State, span: Span) -> sympy.Basic:
         """`expr` at this play: tree variables replaced, parameters kept as symbols."""
         bound = dict(state.bindings)
-        mentioned = sorted((s for s in expr.free_symbols if s in self.tree_symbols),
-                           key=lambda s: s.name)
+        mentioned, _, _ = self._facts(expr)
         missing = [s.name for s in mentioned if s not in bound]
         if missing:
             raise SpecError(f"`{missing[0]}` has no value on this play "
                             f"({_describe(state.history)})", span=span,
                             hint="a move's variable can be used only after the move, on "
                             "plays that make it")
-        key = (id(expr), tuple((s, bound[s]) for s in mentioned))
+        return self._cached(expr, bound, span)
+
+    def _cached(self, expr, bound: dict, span: Span) -> sympy.Basic:
+        """`expr` at `bound`, once per distinct value of the variables it mentions; a sum or
+        product is taken term by term (each term depends on fewer variables)."""
+        mentioned, _, _ = self._facts(expr)
+        key = (id(expr), tuple(bound[s] for s in mentioned))
         if key not in self.cache:
-            mapping = {s: bound[s] if isinstance(bound[s], sympy.Basic)
-                       else element_expr(bound[s]) for s in mentioned}
-            self.cache[key] = fold(self.model, bind(expr, mapping), (), self.param_symbols,
-                                   span=span)
+            if isinstance(expr, (sympy.Add, sympy.Mul)) and len(mentioned) > 1:
+                parts = [self._cached(arg, bound, span) for arg in expr.args]
+                self.cache[key] = expr.func(*parts)
+            else:
+                self.cache[key] = self._evaluate(expr, {s: bound[s] for s in mentioned}, span)
         return self.cache[key]
+
+    def _facts(self, expr) -> tuple:
+        """(the tree variables `expr` mentions, `expr` with lets expanded, whether a scalar
+        parameter is left in it), worked out once per expression."""
+        facts = self.expanded.get(id(expr))
+        if facts is None or facts[0] is not expr:
+            mentioned = sorted((s for s in expr.free_symbols if s in self.tree_symbols),
+                               key=lambda s: s.name)
+            expanded = self.model.expand_lets(expr)
+            facts = self.expanded[id(expr)] = (expr, tuple(mentioned), expanded,
+                                                bool(expanded.free_symbols & self.param_set))
+        return facts[1:]
+
+    def _evaluate(self, expr, bound: dict, span: Span) -> sympy.Basic:
+        """`expr` with the tree variables at `bound`: by the array evaluator when no scalar
+        parameter is left to keep symbolic (fast), else folded with SymPy."""
+        _, expanded, symbolic = self._facts(expr)
+        if not symbolic:
+            ctx = self.context.child(scalars={**self.context.scalars, **{
+                s: LArray.scalar(_array_value(v)) for s, v in bound.items()}})
+            try:
+                with np.errstate(all="ignore"):
+                    return as_sympy(evaluate(expanded, ctx).data)
+            except GamespecError as exc:
+                raise exc.located(span) from None
+        mapping = {s: v if isinstance(v, sympy.Basic) else element_expr(v)
+                   for s, v in bound.items()}
+        return fold(self.model, bind(expr, mapping), (), self.param_symbols, span=span)
 
     def number(self, expr, state: _State, span: Span) -> sympy.Expr:
         """`expr` at this play with the parameters' values: a tracked number."""
@@ -289,9 +328,18 @@ class _TreePlayer:
                        bindings=_rebind(state.bindings, step.symbol, step.element))
 
 
+def _array_value(value):
+    """A bound value as the array evaluator holds it: a name as an object, a number as a
+    float."""
+    if isinstance(value, str):
+        return np.asarray(value, dtype=object)
+    return float(value)
+
+
 def _rebind(bindings: tuple, symbol, value) -> tuple:
     """The bindings with `symbol` holding `value` (its latest value replaces any other)."""
-    return tuple(b for b in bindings if b[0] != symbol) + ((symbol, value),)
+    name = symbol.name
+    return tuple(b for b in bindings if b[0].name != name) + ((symbol, value),)
 
 
 def _next_item(frames: tuple):

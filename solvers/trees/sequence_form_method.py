@@ -43,8 +43,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     first = tree.players[0]
     value = cert.value if exact else solution.values[0]
     details = {"lp_value": solution.values[0], "sequences": dict(zip(
-        tree.players, solution.form.sizes)), "lp_build_seconds": solution.build_seconds,
-        "lp_solve_seconds": solution.solve_seconds, "iterations": solution.iterations,
+        tree.players, solution.form.sizes)), "iterations": solution.iterations,
+        "timing": {"lp_build": solution.build_seconds, "lp_solve": solution.solve_seconds},
         "exact_value": number_text(value) if exact else None,
         "rounded_to_denominator": cert.denominator if exact else None}
     certificate = Certificate(

@@ -123,3 +123,20 @@ def test_beer_quiche_intuitive_criterion_keeps_only_beer_pooling(capsys):
                 for r in out["tree_equilibria"]}
     assert verdicts == {("29/10", True), ("21/10", False)}
     assert all(r["refinements"]["perfect_bayesian"] for r in out["tree_equilibria"])
+
+
+def test_leduc_spec_is_the_benchmark_tree_and_has_its_value(capsys):
+    import importlib.util
+
+    bench = Path(__file__).resolve().parents[3] / "benchmarks" / "poker_trees.py"
+    spec = importlib.util.spec_from_file_location("poker_trees", bench)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    hand = module.leduc_poker()
+    out = solve_json(capsys, "leduc_poker.game")
+    assert out["tree"]["sequences"] == {"first": 1093, "second": 1093}
+    assert out["tree"]["terminals"] == len(hand.terminals()) == 5520
+    from gamespec.solvers.trees.sequence_form_lp import solve_sequence_form
+
+    assert abs(out["values"]["first"] - solve_sequence_form(hand).values[0]) < 1e-9
+    assert out["certificate"]["ok"]
