@@ -22,6 +22,7 @@ import numpy as np
 import sympy
 
 from gamespec.errors import GamespecError, Span, SpecError
+from gamespec.evaluate import LArray, evaluate
 from gamespec.game_tree import CHANCE, DECISION, TERMINAL, GameTree, InformationSet, Node
 from gamespec.language.symbols import element_expr
 from gamespec.language.tree_items import (
@@ -34,7 +35,6 @@ from gamespec.language.tree_items import (
     RTrack,
     TreeEndItem,
 )
-from gamespec.evaluate import LArray, evaluate
 from gamespec.lowering import as_sympy, bind, fold, model_context
 from gamespec.model import Model
 

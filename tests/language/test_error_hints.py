@@ -64,7 +64,7 @@ CASES = {
     "an unknown method": (
         ["solve", "--method", "LP"],
         TWO_CHOICES,
-        "error: unknown method `LP`", "hint: did you mean `lp`? methods: lp, enumerate"),
+        "error: unknown method `LP`", "hint: did you mean `lp`? methods: lp, backward_induction"),
 }
 
 
