@@ -4,8 +4,10 @@ For each game (benchmarks/poker_trees.py) in one run: its size (nodes, informati
 sequences), gamespec's times (build the tree, build the sequence form, the whole LP solve
 including the form, the exact certificate) with the value, then pygambit's lp_solve on
 the same game written as .efg text (tests/oracles/efg_text.py, loaded by path), float
-and rational, each in a child process with a timeout. Ratios are pygambit's time over
-gamespec's LP solve (above 1: gamespec faster; "> r" when pygambit timed out).
+and rational, each in a child process with a timeout; and `gamespec solve` end to end (a
+fresh process: start-up, reading the spec in specs/ or the .efg, building the tree, the
+LP and the certificate). Ratios are each row's time over gamespec's LP solve (pygambit
+rows above 1: gamespec faster; "> r" when pygambit timed out).
 gamespec times are the best of ``--repeat`` runs (wall-clock seconds, imports excluded).
 
     python benchmarks/game_trees.py
@@ -17,7 +19,9 @@ import argparse
 import importlib.util
 import io
 import multiprocessing
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -48,6 +52,15 @@ def best_of(repeat: int, fn):
         out = fn()
         best = min(best, time.perf_counter() - start)
     return best, out
+
+
+SPECS = Path(__file__).resolve().parents[1] / "specs"
+
+
+def cli_solve(path: Path) -> None:
+    """`gamespec solve PATH` in a fresh process: start-up, parse, tree, LP, certificate."""
+    subprocess.run([sys.executable, "-m", "gamespec.cli", "solve", str(path)], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def _gambit_child(text: str, rational: bool, queue) -> None:
@@ -96,6 +109,15 @@ def run(name: str, build, repeat: int, timeout: float) -> list[tuple]:
     print(f"  value {sol.values[0]:.6f} ({exact})")
     rows = [(name, "gamespec sequence-form LP (HiGHS)", t_lp, sol.values[0], 1.0)]
     text = tree_to_efg(tree, name)
+    spec = SPECS / f"{name.lower()}_poker.game"
+    with tempfile.TemporaryDirectory() as folder:
+        efg = Path(folder) / f"{name.lower()}.efg"
+        efg.write_text(text)
+        for label, path in ((f"gamespec solve {spec.name} (whole process)", spec),
+                            (f"gamespec solve {name.lower()}.efg (whole process)", efg)):
+            seconds = best_of(repeat, lambda p=path: cli_solve(p))[0]
+            rows.append((name, label, seconds, None, seconds / t_lp))
+            print(f"  {label}: {seconds:.3f} s")
     for rational in (False, True):
         label = f"pygambit lp_solve ({'rational' if rational else 'float'})"
         got = gambit_lp(text, rational, timeout)
@@ -110,12 +132,12 @@ def run(name: str, build, repeat: int, timeout: float) -> list[tuple]:
 
 
 def table(rows: list[tuple], timeout: float) -> None:
-    print(f"\n{'game':<7}{'method':<36}{'seconds':>10}{'value':>12}{'ratio':>10}")
+    print(f"\n{'game':<7}{'method':<48}{'seconds':>10}{'value':>12}{'ratio':>10}")
     for game, method, seconds, value, ratio in rows:
         s = f"{seconds:10.3f}" if seconds is not None else f"{'> ' + str(int(timeout)):>10}"
         v = f"{value:12.6f}" if value is not None else f"{'-':>12}"
         r = f"{ratio:10.1f}" if seconds is not None else f"{f'> {ratio:.0f}':>10}"
-        print(f"{game:<7}{method:<36}{s}{v}{r}")
+        print(f"{game:<7}{method:<48}{s}{v}{r}")
 
 
 def main() -> None:

@@ -207,7 +207,7 @@ def _classify_tree(model: Model, graph) -> Classification:
     return Classification(
         players=tree.players, strategy_spaces={p: "moves in the game tree" for p in tree.players},
         order_graph=graph, order=model.order, leaders=(), followers=(), populations=(),
-        families=(), finite=False, continuous=False, dynamic=False, mixed=False,
+        families=(), finite=True, continuous=False, dynamic=False, mixed=False,
         conditioned=False, zero_sum=zero_sum, constant_sum=constant if zero_sum else None,
         common_interest=False, potential=None, linearity="extensive form", pure_profiles=None,
         notes=notes, tree=tree.size())

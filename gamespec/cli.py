@@ -223,6 +223,8 @@ def cmd_info(args) -> int:
     for key, space in cls.strategy_spaces.items():
         print(f"  {key}: {space}")
     order = " -> ".join("{" + ", ".join(g) + "}" if len(g) > 1 else g[0] for g in cls.order if g)
+    if model.tree is not None and not model.strategies():
+        order = "as the game tree says"
     print(f"order of play: {order or '(no players)'}")
     flags = [("finite", cls.finite), ("continuous", cls.continuous), ("dynamic", cls.dynamic),
              ("zero-sum", cls.zero_sum), ("common interest", cls.common_interest),

@@ -25,6 +25,7 @@ LIMITS: dict[str, tuple[str, str, str]] = {
     "lp_coefficients": ("gamespec.solvers.lp.size_limit", "MAX_ENTRIES",
                         "coefficients of the LP method's payoff array"),
     "sweep_points": ("gamespec.sweep", "MAX_POINTS", "points of a sweep grid"),
+    "tree_nodes": ("gamespec.language.tree_play", "MAX_TREE_NODES", "nodes of a game tree"),
     "grid_cells": ("gamespec.data.sources", "MAX_GRID_CELLS",
                    "cells of checkin_regions' grid"),
 }

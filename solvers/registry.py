@@ -19,7 +19,8 @@ from gamespec.solvers.options import SolverOption
 # solve imports only the methods it tries.
 METHOD_MODULES = {
     "lp": "lp.method", "backward_induction": "trees.backward_induction_method",
-    "sequence_form": "trees.sequence_form_method", "tree_nash": "trees.tree_nash_method",
+    "sequence_form": "trees.sequence_form_method",
+    "subgame_perfect": "trees.subgame_perfect_method", "tree_nash": "trees.tree_nash_method",
     "enumerate_mixed": "finite.mixed_enumeration_method",
     "enumerate": "finite.pure_enumeration", "stackelberg": "stackelberg.method",
     "continuous": "continuous.method", "brd": "brd.method", "dynamics": "dynamics.method",

@@ -58,7 +58,7 @@ class PayoffsMixin:
                 raise SpecError("a payoff table and payoff expressions cannot be mixed",
                                 span=tables[0].span)
             payoffs = self._table_payoffs(tables[0], zero_sum)
-        if zero_sum:
+        if zero_sum and not self._stmts(ast.TreeStmt):  # a tree's payoffs are in the tree
             payoffs = self._zero_sum(payoffs)
         return payoffs, common, zero_sum, bool(tables)
 

@@ -1,4 +1,4 @@
-"""ModelBuilder part: the game tree of a `tree` block (docs/language.md, "Game trees").
+"""ModelBuilder part: the game tree of a `tree` block (docs/language.md, "tree: game trees").
 
 The block is a program read top to bottom: each item acts on the play so far (a chance or
 player move branches it, a payoff adds to it, `if` chooses items, `end` stops it). The
@@ -111,11 +111,19 @@ class TreeMixin:
 
     # ------------------------------------------------------------ items
     def _resolve_tree_items(self, items, scope: Scope) -> tuple:
+        for item, after in zip(items, items[1:]):
+            if isinstance(item, ast.TreeEnd):
+                raise SpecError("this item comes after `end` and is never played",
+                                span=after.span, hint="delete it, or move `end` after it")
         return tuple(self._resolve_tree_item(item, scope) for item in items)
 
     def _resolve_tree_item(self, item, scope: Scope):
         build = self.builder.build
         if isinstance(item, ast.TreePayoff):
+            zero_sum = bool(self._stmts(ast.ZeroSumStmt))
+            if zero_sum and len(self.players) == 2 and len(item.values) == 1:
+                first = build(item.values[0], scope)  # the second player's is minus it
+                return RPayoff((first, -first), item.span)
             if len(item.values) != len(self.players):
                 raise SpecError(f"a tree payoff gives {len(item.values)} values; there are "
                                 f"{len(self.players)} players ({', '.join(self.players)})",
@@ -134,6 +142,7 @@ class TreeMixin:
             return RIf(self.builder.build_condition(item.condition, scope),
                        self._resolve_tree_items(item.then, scope),
                        self._resolve_tree_items(item.otherwise, scope), item.span)
+        _check_branches(item)
         symbol, domain = scope.bound[item.var] if item.var is not None else (None, None)
         branches = tuple(
             (b.move, None if b.probability is None else build(b.probability, scope),
@@ -150,3 +159,18 @@ class TreeMixin:
                                     span=item.span)
         return RMove(item.player, item.var, symbol, domain, item.label, item.sees, branches,
                      item.span)
+
+
+def _check_branches(item) -> None:
+    """An explicit move needs moves, each named once."""
+    if item.domain is not None:  # a move over a set
+        return
+    if not item.branches:
+        raise SpecError("this move has no moves to choose from", span=item.span,
+                        hint="give at least one `MOVE: ...` inside the braces")
+    seen: set[str] = set()
+    for branch in item.branches:
+        if branch.move in seen:
+            raise SpecError(f"the move `{branch.move}` is given twice", span=branch.span,
+                            hint="each move of a node needs its own name")
+        seen.add(branch.move)

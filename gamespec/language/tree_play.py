@@ -35,10 +35,10 @@ from gamespec.language.tree_items import (
     RTrack,
     TreeEndItem,
 )
-from gamespec.lowering import as_sympy, bind, fold, model_context
+from gamespec.lowering import INF, NAN, NEG_INF, as_sympy, bind, fold, model_context
 from gamespec.model import Model
 
-MAX_TREE_NODES = 2_000_000  # nodes of a game tree (limit "tree_nodes")
+MAX_TREE_NODES = 200_000  # nodes of a game tree (limit "tree_nodes")
 
 
 @dataclass(frozen=True)
@@ -112,14 +112,22 @@ class _TreePlayer:
         self.param_set = set(self.param_symbols)
         self.context = model_context(model)
         self.tree_symbols: set = set()
+        self.seen_used: dict[int, tuple] = {}  # id(move) -> (move, the `sees` names bound)
 
     def build(self, items: tuple) -> GameTree:
         zero = tuple(sympy.Integer(0) for _ in self.players)
         self._run(((items, 0),), _State((), (), (), zero), None)
+        for item, used in self.seen_used.values():
+            never = [name for name in item.sees if name not in used]
+            if never:
+                raise SpecError(f"`{never[0]}` after `sees` is never chosen before this move",
+                                span=item.span, hint="a mover can only see moves made before")
         nodes = tuple(Node(**n) for n in self.nodes)
         infosets = tuple(InformationSet(h["player"], h["label"], h["moves"], tuple(h["nodes"]),
                                         h["span"]) for h in self.infosets)
-        return GameTree(self.players, nodes, infosets, self.span)
+        tree = GameTree(self.players, nodes, infosets, self.span)
+        _check_recall(tree)
+        return tree
 
     # ------------------------------------------------------------ evaluation
     def value(self, expr, state: _State, span: Span) -> sympy.Basic:
@@ -175,6 +183,22 @@ class _TreePlayer:
                    for s, v in bound.items()}
         return fold(self.model, bind(expr, mapping), (), self.param_symbols, span=span)
 
+    def _payoff(self, expr, state: _State, span: Span) -> sympy.Expr:
+        """A payoff value: a finite number, or an expression in the parameters."""
+        value = self.value(expr, state, span)
+        if isinstance(value, sympy.Basic):
+            if value.has(NAN, INF, NEG_INF, sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+                raise SpecError(f"this payoff is not a finite number on the play "
+                                f"({_describe(state.history)}): a division by zero?", span=span)
+            stray = value.free_symbols - self.param_set
+            if stray:
+                name = sorted(s.name for s in stray)[0]
+                raise SpecError(f"this payoff is `{name}` on the play ({_describe(state.history)}),"
+                                " not a number", span=span,
+                                hint="a move is a name; write a number for it, e.g. "
+                                "`if x == L then 1 else 0`")
+        return value
+
     def number(self, expr, state: _State, span: Span) -> sympy.Expr:
         """`expr` at this play with the parameters' values: a tracked number."""
         value = self.value(expr, state, span)
@@ -207,7 +231,7 @@ class _TreePlayer:
             if item is None or isinstance(item, TreeEndItem):
                 return self._leaf(state, parent, item)
             if isinstance(item, RPayoff):
-                added = tuple(self.value(v, state, item.span) for v in item.values)
+                added = tuple(self._payoff(v, state, item.span) for v in item.values)
                 state = replace(state, payoff=tuple(a + b for a, b in zip(state.payoff, added)),
                                 paid=True)
             elif isinstance(item, RIf):
@@ -278,9 +302,11 @@ class _TreePlayer:
             facts = state.history
             key = ("node", index)
         else:
-            seen = dict(state.bindings)
-            new = tuple((state.name(name), move_label(seen[sym]))
-                        for name, sym in ((n, sympy.Symbol(n)) for n in item.sees) if sym in seen)
+            seen = {symbol.name: value for symbol, value in state.bindings}
+            new = tuple((state.name(name), move_label(seen[name]))
+                        for name in item.sees if name in seen)
+            self.seen_used.setdefault(id(item), (item, set()))[1].update(
+                name for name in item.sees if name in seen)
             facts = _merge(state.known(item.player), new)
             key = ("seen", item.player, id(item), state.rounds, facts)
         if item.label is not None:
@@ -388,3 +414,18 @@ def _check_probabilities(probs: list, values: dict, span: Span, history: tuple) 
     if abs(float(total) - 1) > 1e-9:
         raise SpecError(f"chance probabilities ({where}) sum to {float(total):g}, not 1",
                         span=span, hint="each chance node's probabilities must add up to 1")
+
+
+def _check_recall(tree: GameTree) -> None:
+    """Nodes that `at "label"` puts in one information set must share the mover's own past
+    (perfect recall); other sets have it by construction."""
+    for info in tree.infosets:
+        if len(info.nodes) < 2:
+            continue
+        first = tree.own_history(info.nodes[0], info.player)
+        for node in info.nodes[1:]:
+            if tree.own_history(node, info.player) != first:
+                raise SpecError(f"information set \"{info.label}\" of {info.player} joins "
+                                "nodes the player reaches by different moves of its own: it "
+                                "would forget what it did (no perfect recall)", span=info.span,
+                                hint="give those nodes different `at` labels")

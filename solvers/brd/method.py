@@ -164,7 +164,7 @@ class ModelOracle:
 
 
 def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
-    if not cls.finite:
+    if not cls.finite or not model.strategies():
         return False, "needs finite strategy sets"
     if cls.dynamic or cls.sequential:
         return False, "best-response dynamics here are for simultaneous static games"

@@ -5,9 +5,14 @@ from gamespec import normal_form
 from gamespec.analysis import Classification
 from gamespec.model import Model
 
+TREE_METHODS = ("a game tree: its methods are backward_induction, sequence_form, "
+                "subgame_perfect and tree_nash")
+
 
 def finite_normal_form(model: Model, cls: Classification) -> tuple[bool, str]:
     """(True, "") if the game is a simultaneous finite game whose normal form can be built."""
+    if cls.tree is not None and not model.strategies():
+        return False, TREE_METHODS
     if not cls.finite:
         return False, "needs finite strategy sets"
     if cls.dynamic:

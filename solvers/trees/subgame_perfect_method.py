@@ -15,13 +15,25 @@ TOLERANCE = 1e-9
 NAMED = 3  # subgames named per algorithm in the covers text
 
 
+def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
+    ok, reason = is_tree(model)
+    if not ok:
+        return ok, reason
+    from gamespec.solvers.trees.subgames import subgames
+
+    if len(subgames(model.tree).roots) < 2:
+        return False, ("the tree has no proper subgame: its subgame-perfect equilibria are its "
+                       "Nash equilibria (tree_nash)")
+    return True, ""
+
+
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.trees.records import tree_record, tree_result
     from gamespec.solvers.trees.subgame_perfect import subgame_gains, subgame_perfect
 
     tree = numeric_tree(model)
     found = subgame_perfect(tree, int(options.get("max_equilibria", 1000)),
-                            options.get("time_limit", 10.0))
+                            options.get("subgame_time_limit", 10.0))
     if not found.equilibria:
         raise SolverError("subgame_perfect returned no equilibrium (a finite tree has one)")
     records, worst = [], 0
@@ -91,12 +103,13 @@ ENTRY = SolverEntry(
     summary="subgame-perfect equilibria of any game tree with perfect recall, subgame by "
             "subgame bottom-up",
     covers="the subgame-perfect equilibria built from each subgame's equilibria",
-    can_solve=lambda model, cls: is_tree(model),
+    can_solve=can_solve,
     solve=solve,
     options=(SolverOption("max_equilibria", "int", 1000,
                           "list at most this many equilibria (combinations multiply them)",
                           low=1),
-             SolverOption("time_limit", "float", 10.0, "seconds for support enumeration in "
+             SolverOption("subgame_time_limit", "float", 10.0, "seconds for support "
+                          "enumeration in "
                           "one subgame of three or more players (then the logit limit)",
                           low=0)),
 )

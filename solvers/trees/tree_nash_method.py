@@ -67,6 +67,27 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                        certificate=certificate, covers=fallback + found.covers)
 
 
+MAX_LEAVES_SHOWN = 40
+
+
+def derive(model: Model, cls: Classification, derivation) -> None:
+    """The payoffs at the leaves, symbolic in the parameters, with the plays leading there
+    (the data every equilibrium condition of the tree is made of)."""
+    tree = model.tree
+    leaves = tree.terminals()
+    items = []
+    for index in leaves[:MAX_LEAVES_SHOWN]:
+        node = tree.nodes[index]
+        play = ", ".join(f"{who}={move}" for who, move in node.history) or "(no move)"
+        reach = tree.reach_probability(index)
+        prefix = "" if reach == 1 else f"with probability {reach}: "
+        items.append((play, prefix + ", ".join(
+            f"{p}: {u}" for p, u in zip(tree.players, node.payoffs))))
+    if len(leaves) > MAX_LEAVES_SHOWN:
+        items.append(("", f"... {len(leaves) - MAX_LEAVES_SHOWN} more leaves"))
+    derivation.add(f"payoffs at the leaves ({len(leaves)})", items)
+
+
 ENTRY = SolverEntry(
     name="tree_nash",
     summary="Nash equilibria of any game tree through its reduced normal form (all extreme "
@@ -74,6 +95,7 @@ ENTRY = SolverEntry(
     covers="the Nash equilibria the chosen algorithm finds in the reduced normal form",
     can_solve=lambda model, cls: is_tree(model),
     solve=solve,
+    derive=derive,
     options=(SolverOption("algorithm", "str", None, "vertex_enumeration (two players, all "
                           "extreme; the default), lemke_howson, support_enumeration (the "
                           "default for three or more), logit (one)", choices=ALGORITHMS),

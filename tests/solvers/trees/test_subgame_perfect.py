@@ -96,8 +96,6 @@ def test_leader_and_simultaneous_followers_match_brute_force():
         assert max(subgame_gains(tree, eq.behaviour).values()) == 0
 
 
-@pytest.mark.xfail(reason="an order's simultaneous group does not see the leader's choice "
-                          "(tree_play compares `sees` names to plain Symbols)", strict=False)
 def test_order_with_a_simultaneous_group_makes_the_same_subgames():
     model = model_from_string(COURNOT_ORDER)
     tree = numeric_tree(model)
