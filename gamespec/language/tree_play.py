@@ -17,6 +17,7 @@ they mention.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from fractions import Fraction
 
 import numpy as np
 import sympy
@@ -176,7 +177,7 @@ class _TreePlayer:
                 s: LArray.scalar(_array_value(v)) for s, v in bound.items()}})
             try:
                 with np.errstate(all="ignore"):
-                    return as_sympy(evaluate(expanded, ctx).data)
+                    return _exact(as_sympy(evaluate(expanded, ctx).data))
             except GamespecError as exc:
                 raise exc.located(span) from None
         mapping = {s: v if isinstance(v, sympy.Basic) else element_expr(v)
@@ -352,6 +353,16 @@ class _TreePlayer:
             return replace(state, rounds=rounds, bindings=bindings)
         return replace(state, rounds=rounds + ((step.symbol, step.element),),
                        bindings=_rebind(state.bindings, step.symbol, step.element))
+
+
+def _exact(value):
+    """A float from the array evaluator as the rational it is the nearest double to, when
+    that has a small denominator (1/6 stays 1/6), as finite games read their payoffs."""
+    if isinstance(value, sympy.Float):
+        fraction = Fraction(float(value)).limit_denominator(10**6)
+        if float(fraction) == float(value):
+            return sympy.Rational(fraction.numerator, fraction.denominator)
+    return value
 
 
 def _array_value(value):

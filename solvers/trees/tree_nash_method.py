@@ -15,6 +15,27 @@ from gamespec.solvers.trees.tree_values import is_tree, numeric_tree
 ALGORITHMS = ("vertex_enumeration", "lemke_howson", "support_enumeration", "logit")
 
 
+def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
+    """Any tree whose reduced normal form is small enough to tabulate."""
+    ok, reason = is_tree(model)
+    if not ok:
+        return ok, reason
+    import math
+
+    from gamespec.solvers.trees import reduced_normal_form as rnf
+
+    try:
+        counts = rnf.reduced_strategy_counts(model.tree)
+    except SolverError as exc:
+        return False, exc.message
+    entries = math.prod(counts) * len(counts)
+    if entries > rnf.DEFAULT_LIMIT:
+        shown = " x ".join(f"{c:,}" if c < 10**9 else f"~10^{len(str(c)) - 1}" for c in counts)
+        return False, (f"the reduced normal form ({shown} plans) is too large to tabulate "
+                       f"(at most {rnf.DEFAULT_LIMIT:,} payoff entries)")
+    return True, ""
+
+
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.trees.normal_form_equilibria import tree_equilibria
     from gamespec.solvers.trees.records import number_text, tree_record, tree_result
@@ -93,7 +114,7 @@ ENTRY = SolverEntry(
     summary="Nash equilibria of any game tree through its reduced normal form (all extreme "
             "ones for two players)",
     covers="the Nash equilibria the chosen algorithm finds in the reduced normal form",
-    can_solve=lambda model, cls: is_tree(model),
+    can_solve=can_solve,
     solve=solve,
     derive=derive,
     options=(SolverOption("algorithm", "str", None, "vertex_enumeration (two players, all "
