@@ -106,11 +106,22 @@ class Result:
     def table(self) -> tuple[list[str], list[dict]]:
         """The rows behind to_dataframe and `--csv`: one per player (and equilibrium)."""
         equilibria = self.extra.get("equilibria")
+        strategy_key = "profile"
+        if equilibria is None and self.extra.get("tree_equilibria") is not None:
+            equilibria, strategy_key = self.extra["tree_equilibria"], "behaviour"
         if equilibria is not None:
             rows = [{"equilibrium": k, "player": player, "value": eq["payoffs"].get(player),
                      "strategy": label}
-                    for k, eq in enumerate(equilibria, 1) for player, label in eq["profile"].items()]
-            return ["equilibrium", "player", "value", "strategy"], rows
+                    for k, eq in enumerate(equilibria, 1)
+                    for player, label in eq[strategy_key].items()]
+            columns = ["equilibrium", "player", "value", "strategy"]
+            if any("exact" in eq for eq in equilibria):  # exact text beside the floats
+                for row in rows:
+                    eq = equilibria[row["equilibrium"] - 1]
+                    row["exact_value"] = eq.get("exact_payoffs", {}).get(row["player"])
+                    row["exact_strategy"] = eq.get("exact", {}).get(row["player"])
+                columns += ["exact_value", "exact_strategy"]
+            return columns, rows
         players = list(dict.fromkeys([*self.values, *self.strategies]))
         rows = [{"player": p, "value": self.values.get(p), "strategy": self.strategies.get(p)}
                 for p in players]

@@ -98,3 +98,15 @@ def test_efg_player_names_become_identifiers(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["method"] == "backward_induction"
     assert out["values"] == {"Player_1": 2.0, "Player_2": 2.0}
+
+
+def test_csv_carries_exact_values_beside_the_floats(capsys):
+    assert main(["solve", str(SPECS / "battle_of_the_sexes.game"), "--method",
+                 "enumerate_mixed", "--csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "equilibrium,player,value,strategy,exact_value,exact_strategy"
+    mixed = [line for line in lines if line.startswith("3,alice")]
+    assert mixed and ",6/5," in mixed[0] and '""Opera"": ""3/5""' in mixed[0]
+    assert main(["solve", str(SPECS / "kuhn_poker.game"), "--csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[1].startswith("1,alice,") and ",-1/18," in rows[1]

@@ -27,6 +27,9 @@ def objective_of(model: Model, nf: NormalForm, options: dict):
     return selected_objective(model, nf, ENTRY.name, default)
 
 
+DEFAULT_TIME_LIMIT = 600.0  # seconds of HiGHS time when no --time-limit is given
+
+
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.finite.milp_nash import equilibrium_is_unique, milp_equilibrium
 
@@ -35,7 +38,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     pair = None if exact is None else (exact[0], exact[1])
     a, b = nf.payoffs
     objective, said = objective_of(model, nf, options)
-    time_limit = options.get("time_limit")
+    # HiGHS holds the interpreter while it runs, so the CPU-time backstop cannot stop it:
+    # without --time-limit, HiGHS gets DEFAULT_TIME_LIMIT seconds
+    time_limit = options.get("time_limit") or DEFAULT_TIME_LIMIT
     eq = milp_equilibrium(a, b, objective=objective, time_limit=time_limit, exact=pair)
     covers = f"one Nash equilibrium {said} over all equilibria (an optimal MILP solution)"
     found = [eq]
