@@ -138,16 +138,9 @@ def parse_nfg(text: str, path: str = "<nfg>") -> NfgGame:
 
 
 def _identifier(text: str, taken: set[str], prefix: str) -> str:
-    name = re.sub(r"\W+", "_", text.strip()) or prefix
-    if name[0].isdigit():
-        name = f"{prefix}{name}"
-    if name in _RESERVED:
-        name = f"{name}_"
-    base, k = name, 2
-    while name in taken:
-        name, k = f"{base}_{k}", k + 1
-    taken.add(name)
-    return name
+    from gamespec.tree_to_spec import identifier
+
+    return identifier(text, taken, prefix, _RESERVED, joiner="")
 
 
 def _fraction_text(value: Fraction) -> str:

@@ -29,12 +29,14 @@ def spec_string(text: str) -> str:
     return '"' + " ".join(text.replace('"', "'").split("\n")) + '"'
 
 
-def identifier(text: str, taken: set[str], prefix: str) -> str:
-    """`text` as a fresh identifier: other characters -> `_`, keywords get a `_` suffix."""
+def identifier(text: str, taken: set[str], prefix: str, reserved=KEYWORDS,
+               joiner: str = "_") -> str:
+    """`text` as a fresh identifier (added to `taken`): other characters -> `_`, a leading
+    digit gets `prefix`, a reserved word a `_` suffix, a name taken a number."""
     name = re.sub(r"\W+", "_", text.strip(), flags=re.ASCII).strip("_") or prefix
     if name[0].isdigit():
-        name = f"{prefix}_{name}"
-    if name in KEYWORDS:
+        name = f"{prefix}{joiner}{name}"
+    if name in reserved:
         name = f"{name}_"
     base, k = name, 2
     while name in taken:

@@ -28,7 +28,7 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.trees.backward_induction import backward_induction
-    from gamespec.solvers.trees.records import tree_record, tree_result
+    from gamespec.solvers.trees.records import payoff_scale, tree_record, tree_result
     from gamespec.solvers.trees.subgame_check import largest_one_shot_gain
 
     tree = numeric_tree(model)
@@ -38,7 +38,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         gain = largest_one_shot_gain(tree, eq.behaviour)  # checked apart from the search
         worst = max(worst, gain)
         records.append(tree_record(tree, eq.behaviour, max_gain=gain, payoffs=eq.payoffs))
-    scale = max([1.0] + [abs(float(u)) for i in tree.terminals() for u in tree.nodes[i].payoffs])
+    scale = payoff_scale(tree)
     ok = float(worst) <= TOLERANCE * scale
     if not ok:
         raise SolverError(f"backward induction: an equilibrium failed its check (a one-shot "

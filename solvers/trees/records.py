@@ -11,6 +11,11 @@ from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.trees.behaviour import Behaviour, expected_payoffs
 
 
+def payoff_scale(tree: GameTree) -> float:
+    """max(1, the largest |payoff| at a leaf): what certificate tolerances scale with."""
+    return max([1.0] + [abs(float(u)) for i in tree.terminals() for u in tree.nodes[i].payoffs])
+
+
 def number_text(value: Any) -> str:
     """An exact number as text: 3/5, -1/18, 2."""
     if isinstance(value, Fraction):

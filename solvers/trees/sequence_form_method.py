@@ -27,7 +27,7 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.trees.exact_certificate import certify_exact
-    from gamespec.solvers.trees.records import number_text, tree_record, tree_result
+    from gamespec.solvers.trees.records import number_text, payoff_scale, tree_record, tree_result
     from gamespec.solvers.trees.sequence_form_lp import solve_sequence_form
 
     tree = numeric_tree(model)
@@ -36,7 +36,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     exact = cert.certified
     behaviour = cert.behaviour if exact else solution.behaviour
     gain = cert.exploitability if exact else _float_gain(tree, solution.behaviour)
-    scale = max([1.0] + [abs(float(u)) for i in tree.terminals() for u in tree.nodes[i].payoffs])
+    scale = payoff_scale(tree)
     ok = float(gain) <= TOLERANCE * scale
     record = tree_record(tree, behaviour, max_gain=gain,
                          unreached=[tree.infosets[h].label for h in solution.unreached])

@@ -28,7 +28,7 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
-    from gamespec.solvers.trees.records import tree_record, tree_result
+    from gamespec.solvers.trees.records import payoff_scale, tree_record, tree_result
     from gamespec.solvers.trees.subgame_perfect import subgame_gains, subgame_perfect
 
     tree = numeric_tree(model)
@@ -42,7 +42,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         gain = max(gains.values())
         worst = max(worst, gain)
         records.append(tree_record(tree, eq.behaviour, max_gain=gain, payoffs=eq.payoffs))
-    scale = max([1.0] + [abs(float(u)) for i in tree.terminals() for u in tree.nodes[i].payoffs])
+    scale = payoff_scale(tree)
     ok = float(worst) <= TOLERANCE * scale
     if not ok:
         raise SolverError(f"subgame_perfect: an equilibrium failed its check (a best response "
