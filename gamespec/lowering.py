@@ -71,9 +71,10 @@ class _Folder:
     """Folds one Model's expressions around a fixed set of free symbols (memoised)."""
 
     def __init__(self, ctx: Context, free: frozenset, variables: frozenset,
-                 span: Span | None, max_terms: int) -> None:
+                 span: Span | None, max_terms: int, members: dict | None = None) -> None:
         self.ctx, self.free, self.variables = ctx, free, variables
         self.span, self.max_terms = span, max_terms
+        self.members = members or {}
         self.memo: dict = {}
 
     def __call__(self, expr):
@@ -99,6 +100,8 @@ class _Folder:
             return self._number(expr)
         if isinstance(expr, sympy.Symbol):
             return expr
+        if isinstance(expr, sympy.Indexed) and expr in self.members:
+            return self.members[expr]  # one family member's strategy: its own symbol
         if isinstance(expr, sympy.Indexed):
             raise LoweringError(f"`{sympy.sstr(expr)}` is indexed by a strategy variable",
                                 span=self.span,
@@ -125,6 +128,8 @@ class _Folder:
         None when the body does not split so (then the aggregate is written out)."""
         if agg.kind not in ("sum", "mean") or agg.condition.free_symbols & self.variables:
             return None
+        if any(item.base.label in self.variables for item in agg.body.atoms(sympy.Indexed)):
+            return None  # a family's strategies, one symbol per member: written out
         body = agg.body
         mentioned = sorted(body.free_symbols & self.variables, key=sympy.default_sort_key)
         if body.is_polynomial(*mentioned):
@@ -286,23 +291,26 @@ def as_sympy(value) -> sympy.Basic:
 
 def fold(model: Model | Context, expr: sympy.Basic, variables: Iterable[sympy.Symbol],
          symbolic: Iterable[sympy.Symbol] = (), *, span: Span | None = None,
-         max_terms: int = MAX_TERMS) -> sympy.Basic:
+         max_terms: int = MAX_TERMS, members: dict | None = None) -> sympy.Basic:
     """`expr` with lets expanded and everything that does not depend on `variables` or
     `symbolic` replaced by its value; aggregates over a variable written out.
 
     `variables` are the function's arguments (strategies, mean fields); `symbolic` are
     further symbols kept by name where they stand outside an aggregate (scalar parameters,
     so that closed forms stay symbolic in them); inside a folded aggregate they take their
-    values. Raises `LoweringError` (located at `span`) when that is impossible.
+    values. `members` maps a family's strategy at one member (`q[2]`) to a symbol standing
+    for it (the labels of their bases count as variables). Raises `LoweringError` (located
+    at `span`) when that is impossible.
     """
+    members = dict(members or {})
+    variables = frozenset(variables) | {item.base.label for item in members}
     if isinstance(model, Model):
         ctx = model_context(model)
         expr = model.expand_lets(expr) if isinstance(expr, sympy.Basic) else expr
     else:
         ctx = model
-    variables = frozenset(variables)
     free = variables | frozenset(symbolic) | frozenset(NON_FINITE)
-    folder = _Folder(ctx, free, variables, span, max_terms)
+    folder = _Folder(ctx, free, variables, span, max_terms, members)
     with np.errstate(all="ignore"):
         return folder(expr)
 

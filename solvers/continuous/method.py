@@ -16,14 +16,15 @@ from gamespec.errors import SolverError, SpecError
 from gamespec.model import IntervalDomain, Model, Player
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers import continuous as cont
-from gamespec.solvers.continuous import lowered_model
+from gamespec.solvers.continuous import lowered_model, nash_method
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 
 def _interval_player(player: Player) -> bool:
     return len(player.strategies) == 1 and isinstance(player.strategies[0].domain,
                                                       IntervalDomain) \
-        and not player.strategies[0].indexed and player.kind in ("single", "population")
+        and (player.kind == "family" or not player.strategies[0].indexed) \
+        and player.kind in ("single", "population", "family")
 
 
 def shape_of(model: Model) -> str | None:
@@ -32,8 +33,14 @@ def shape_of(model: Model) -> str | None:
     if not players or not all(_interval_player(p) for p in players):
         return None
     populations = [p for p in players if p.kind == "population"]
-    if len(players) == 2 and not populations:
-        return "stackelberg" if model.order_declared and len(model.order) == 2 else "nash"
+    families = [p for p in players if p.kind == "family"]
+    if len(players) == 2 and not populations and not families \
+            and model.order_declared and len(model.order) == 2:
+        return "stackelberg"
+    if not populations:  # simultaneous: any number of players and family members
+        return None if model.order_declared and len(model.order) > 1 else "nash"
+    if families:
+        return None
     if len(players) == 2 and len(populations) == 1 and len(populations[0].fields) == 1:
         leader = next(p for p in players if p.kind != "population")
         if model.order_declared and model.order[0] == (leader.name,):
@@ -58,8 +65,15 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
             return False, Refusal(f"the interval of `{player.name}` depends on another "
                                   f"player's strategy", player.strategies[0].span)
     if shape_of(model) is None:
-        return False, ("supported: two players (Nash or leader -> follower), a leader -> a "
-                       "population with one mean field, or a population alone")
+        return False, ("supported: simultaneous players and families (Nash), two players "
+                       "leader -> follower, a leader -> a population with one mean field, or "
+                       "a population alone")
+    if shape_of(model) == "nash":
+        try:
+            nash_method.lowered(model)
+        except (lowering.LoweringError, SpecError) as exc:
+            return False, Refusal(exc.message, exc.span)
+        return True, ""
     try:  # every expression the method evaluates must lower to NumPy
         for player in model.players.values():
             if isinstance(player.strategies[0].domain, IntervalDomain):
@@ -88,23 +102,11 @@ def _certificate(cert: cont.Certificate, tolerance: float) -> Certificate:
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     shape = shape_of(model)
     params = model.scalar_values()
-    players = list(model.players.values())
     extra: dict = {"shape": shape}
     derived: dict = {}
     if shape == "nash":
-        payoffs = [_payoff(model, p.name) for p in players]
-        variables = [p.strategies[0].symbol for p in players]
-        result = cont.nash_continuous(payoffs, variables, [_bounds(model, p) for p in players],
-                                      params)
-        strategies = {p.name: result.strategies.get(str(v), result.strategies.get(v))
-                      for p, v in zip(players, variables)}
-        values = {p.name: result.values.get(str(v), result.values.get(p.name))
-                  for p, v in zip(players, variables)}
-        values = _player_values(model, players, strategies, params)
-        if result.closed_form:
-            derived["closed_form"] = {str(k): sympy.sstr(v) for k, v in result.closed_form.items()}
-        certificate = _certificate(result.certificate, 1e-6)
-        extra["method_detail"] = result.method
+        strategies, values, certificate, derived, more = nash_method.solve_nash(model)
+        extra.update(more)
     elif shape == "stackelberg":
         leader, follower = model.players[model.order[0][0]], model.players[model.order[1][0]]
         result = cont.stackelberg_continuous(
@@ -238,7 +240,8 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     shape = shape_of(model)
     items = []
     followers = [p for p in model.players.values()
-                 if shape == "nash" or (shape in ("population", "population_leader")
+                 if (shape == "nash" and p.kind == "single" and not _has_family(model))
+                 or (shape in ("population", "population_leader")
                                         and p.kind == "population")
                  or (shape == "stackelberg" and p.name == model.order[1][0])]
     for player in followers:
@@ -273,7 +276,8 @@ def derive(model: Model, cls: Classification, derivation) -> None:
                       f"{leader.strategies[0].symbol} in {leader.strategies[0].domain.describe()}"
                       f", with ({own}, {field.name}) = Gamma({leader.strategies[0].symbol}), the "
                       "selected population equilibrium"))
-    branched = _branched_payoffs(model) if shape in ("stackelberg", "nash") else []
+    branched = _branched_payoffs(model) if shape == "stackelberg" or (
+        shape == "nash" and not _has_family(model)) else []
     if branched:
         items.append(("closed form", "none offered: the payoff of " + ", ".join(branched)
                       + " has indicator or if-then-else branches in its own strategy, which "
@@ -291,13 +295,12 @@ def derive(model: Model, cls: Classification, derivation) -> None:
             for key, value in solution.items():
                 items.append((f"closed form: {key}", value))
     if shape == "nash":
-        players = list(model.players.values())
-        for solution in [] if branched else cont.nash_closed_form(
-                [_payoff(model, p.name) for p in players],
-                [p.strategies[0].symbol for p in players]):
-            for key, value in solution.items():
-                items.append((f"closed form: {key}", value))
+        items += [] if branched else nash_method.derive_items(model)
     derivation.add("continuous game: best responses and equilibrium conditions", items)
+
+
+def _has_family(model: Model) -> bool:
+    return any(p.kind == "family" for p in model.players.values())
 
 
 def _branched_payoffs(model: Model) -> list[str]:

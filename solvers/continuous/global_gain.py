@@ -1,0 +1,88 @@
+"""The maximum unilateral gain at a profile, by a global search over each agent's
+interval: a dense grid (uniform plus geometric near both ends) and a bounded scalar
+refinement around the best grid cells. Independent of how the profile was found.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import sympy
+
+from gamespec.lowering import to_numpy
+from gamespec.solvers.continuous.sampling import relative_tolerance, sample_grid
+
+GRID = 4001
+REFINED_CELLS = 4
+
+
+@dataclass(frozen=True)
+class GainCheck:
+    gains: tuple[float, ...]  # per agent, >= 0
+    deviations: tuple[float, ...]  # each agent's best deviation found
+    residual: float
+    ok: bool
+    tolerance: float
+
+
+class PayoffTable:
+    """Each agent's payoff compiled once as a NumPy function of all agents' choices."""
+
+    def __init__(self, payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
+                 box: Sequence[tuple[float, float]]) -> None:
+        self.symbols = tuple(symbols)
+        self.box = [(float(a), float(b)) for a, b in box]
+        self.fns = [to_numpy(self.symbols, u) for u in payoffs]
+
+    def value(self, k: int, point: Sequence[float], own=None) -> np.ndarray:
+        args = [np.asarray(x, float) for x in point]
+        if own is not None:
+            args[k] = np.asarray(own, float)
+        with np.errstate(all="ignore"):
+            out = np.asarray(self.fns[k](*args), float)
+        return np.broadcast_to(out, np.shape(own)) if own is not None else out
+
+    def best_deviation(self, k: int, point: Sequence[float],
+                       refine: bool = True) -> tuple[float, float]:
+        """(argmax, max) of agent k's payoff over its interval, the others fixed; on the
+        grid alone unless `refine`."""
+        lo, hi = self.box[k]
+        if hi <= lo:
+            return lo, float(self.value(k, point))
+        grid = np.unique(np.concatenate([sample_grid(lo, hi, GRID), [point[k]]]))
+        values = np.where(np.isfinite(v := self.value(k, point, grid)), v, -np.inf)
+        best = int(np.argmax(values))
+        x_best, v_best = float(grid[best]), float(values[best])
+        if not refine:
+            return x_best, v_best
+        from scipy.optimize import minimize_scalar  # imported when a check runs
+
+        for j in np.argsort(values)[::-1][:REFINED_CELLS]:
+            a, b = grid[max(j - 1, 0)], grid[min(j + 1, len(grid) - 1)]
+            if b <= a:
+                continue
+            res = minimize_scalar(lambda x: -float(self.value(k, point, x)), bounds=(a, b),
+                                  method="bounded", options={"xatol": 1e-12 * max(1, hi - lo)})
+            if np.isfinite(res.fun) and -res.fun > v_best:
+                x_best, v_best = float(res.x), float(-res.fun)
+        return x_best, v_best
+
+
+def max_unilateral_gain(table: PayoffTable, point: Sequence[float],
+                        tol: float = 1e-7, refine: bool = True) -> GainCheck:
+    """Every agent's gain from its best deviation (global search); ok when each gain is
+    within a relative tolerance of the agent's payoff. Without `refine` only the grid is
+    searched (a quick filter: it can miss a gain, never invent one)."""
+    gains, deviations, limits = [], [], []
+    for k in range(len(table.symbols)):
+        here = float(table.value(k, point))
+        x, best = table.best_deviation(k, point, refine)
+        gain = max(0.0, best - here) if np.isfinite(here) else float("inf")
+        gains.append(gain)
+        deviations.append(x)
+        limits.append(relative_tolerance(tol, here if np.isfinite(here) else 0.0))
+    worst = int(np.argmax(gains)) if gains else 0
+    ok = all(g <= lim for g, lim in zip(gains, limits))
+    return GainCheck(tuple(gains), tuple(deviations), float(max(gains, default=0.0)), ok,
+                     float(limits[worst]) if limits else tol)

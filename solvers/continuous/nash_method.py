@@ -1,0 +1,126 @@
+"""The `continuous` method's simultaneous games: any number of named players and family
+members, one interval choice each (one player alone: its optimum). Lowers the Model to
+agents, checks each family's symmetry, solves (n_player.py) and builds the Result parts.
+"""
+from __future__ import annotations
+
+import sympy
+
+from gamespec.errors import SolverError
+from gamespec.model import Model
+from gamespec.result import Certificate
+from gamespec.solvers.continuous import agents as agent_lowering
+from gamespec.solvers.continuous.kkt import smooth_in_own
+from gamespec.solvers.continuous.n_player import Equilibrium, solve_n_player
+
+
+def lowered(model: Model, symbolic: bool = True):
+    """(agents, payoffs, box, symmetric families: name -> agent indices)."""
+    listed = agent_lowering.agents(model)
+    payoffs = agent_lowering.payoffs(model, listed, symbolic)
+    box = [agent_lowering.bounds(model, a) for a in listed]
+    symmetric, refused = {}, []
+    for player in model.players.values():
+        if player.kind != "family":
+            continue
+        members = [k for k, a in enumerate(listed) if a.player == player.name]
+        if agent_lowering.symmetric_family(model, player, listed, payoffs, box):
+            if len(members) > 1:
+                symmetric[player.name] = members
+        else:
+            refused.append(player.name)
+    return listed, payoffs, box, symmetric, refused
+
+
+def solve_nash(model: Model):
+    """(strategies, values, certificate, derived, extra) of the method's Result."""
+    listed, payoffs, box, symmetric, refused = lowered(model)
+    params = _param_values(model)
+    found = solve_n_player(payoffs, [a.symbol for a in listed], box, params, symmetric)
+    if not found.equilibria:
+        raise SolverError("no pure Nash equilibrium found",
+                          hint=f"searched: {found.search}")
+    records = [_record(listed, payoffs, params, eq) for eq in found.equilibria]
+    first = found.equilibria[0]
+    strategies = dict(records[0]["profile"])
+    values = dict(records[0]["payoffs"])
+    residual = max(eq.check.residual for eq in found.equilibria)
+    certificate = Certificate(
+        "max unilateral gain (global search on each interval)", float(residual),
+        all(eq.check.ok for eq in found.equilibria), float(first.check.tolerance),
+        {f"gain_{a.name}": float(g) for a, g in zip(listed, first.check.gains)})
+    derived = {}
+    if first.exact is not None:
+        derived["closed_form"] = {str(a.symbol): sympy.sstr(first.exact[a.symbol])
+                                  for a in listed}
+    extra = {"method_detail": found.route, "equilibrium_search": found.search,
+             "search_exhaustive": found.exhaustive, "equilibria": records,
+             "players": len(listed)}
+    if symmetric:
+        extra["symmetric_families"] = (
+            "payoffs verified invariant under permuting the members of "
+            + ", ".join(sorted(symmetric)) + "; one representative solved (symmetric "
+            "equilibria)")
+    if refused:
+        extra["asymmetric_families"] = (
+            ", ".join(refused) + ": payoffs not invariant under permuting members; every "
+            "member solved on its own")
+    if found.notes:
+        extra["search_notes"] = found.notes
+    return strategies, values, certificate, derived, extra
+
+
+def _param_values(model: Model) -> dict:
+    return {s: v for s, v in model.scalar_values().items()}
+
+
+def _exact(expr: sympy.Expr, model_params: dict) -> str:
+    values = {s: sympy.nsimplify(v, rational=True) for s, v in model_params.items()}
+    return sympy.sstr(sympy.nsimplify(sympy.simplify(expr.xreplace(values))))
+
+
+def _record(listed, payoffs, params: dict, eq: Equilibrium) -> dict:
+    values = {a.name: float(v) for a, v in zip(listed, eq.values)}
+    out = {"profile": {a.name: float(x) for a, x in zip(listed, eq.point)},
+           "payoffs": values, "pure": True, "max_gain": float(eq.check.residual),
+           "ok": bool(eq.check.ok)}
+    if eq.exact is not None:
+        out["exact"] = {a.name: _exact(eq.exact[a.symbol], params) for a in listed}
+        try:
+            out["exact_payoffs"] = {a.name: _exact(u.xreplace(eq.exact), params)
+                                    for a, u in zip(listed, payoffs)}
+        except (TypeError, ValueError):  # a library function SymPy cannot simplify
+            pass
+    return out
+
+
+def derive_items(model: Model) -> list:
+    """First-order conditions and every closed-form equilibrium (parameters by name)."""
+    listed, payoffs, box, symmetric, refused = lowered(model)
+    symbols = [a.symbol for a in listed]
+    items = []
+    for name in sorted(symmetric):
+        items.append((f"{name}: symmetry", "payoffs invariant under permuting members "
+                      "(checked by substitution): one representative solved"))
+    for name in refused:
+        items.append((f"{name}: symmetry", "refused: payoffs differ under permuting "
+                      "members; every member solved"))
+    if not smooth_in_own(payoffs, symbols):
+        return items
+    skip = {k for members in symmetric.values() for k in members[1:]}
+    for k, (a, u) in enumerate(zip(listed, payoffs)):
+        if k not in skip:
+            foc = sympy.Eq(sympy.diff(u, a.symbol), 0)
+            items.append((f"{a.name}: first-order condition", foc))
+    try:
+        found = solve_n_player(payoffs, symbols, box, _param_values(model), symmetric)
+    except SolverError:
+        return items
+    for eq in found.equilibria:
+        if eq.exact is None:
+            continue
+        for k, a in enumerate(listed):
+            if k not in skip:
+                items.append((f"closed form: {a.symbol}", eq.exact[a.symbol]))
+    items.append(("equilibrium search", found.search))
+    return items
