@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
@@ -30,12 +29,11 @@ _STATEMENT_KEYWORDS = (
 
 @lru_cache(maxsize=1)
 def grammar_parser() -> Lark:
-    """The one cached LALR parser built from the packaged grammar file."""
-    text = resources.files("gamespec.grammar").joinpath("gamespec.lark").read_text("utf-8")
-    # cache=True keeps the LALR tables in the temp folder (keyed by the grammar's hash):
-    # building them costs ~0.8 s per process, loading them a few milliseconds
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False,
-                cache=True)
+    """The one LALR parser of the packaged grammar, from the tables shipped beside it
+    (gamespec.language.parser_tables: JSON, never a pickle or a temp-folder cache)."""
+    from gamespec.language.parser_tables import grammar_text, load_parser
+
+    return load_parser(grammar_text())
 
 
 def parse(source: str, path: str = "<spec>") -> ast.Spec:
