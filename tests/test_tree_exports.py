@@ -110,3 +110,11 @@ def test_csv_carries_exact_values_beside_the_floats(capsys):
     assert main(["solve", str(SPECS / "kuhn_poker.game"), "--csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert rows[1].startswith("1,alice,") and ",-1/18," in rows[1]
+
+
+def test_plot_of_a_tree_result_says_trees_have_no_picture(tmp_path, capsys):
+    code = main(["solve", str(SPECS / "entry_deterrence.game"), "--plot",
+                 str(tmp_path / "tree.png")])
+    assert code == 2
+    assert "game trees have none yet" in capsys.readouterr().err
+    assert not (tmp_path / "tree.png").exists()

@@ -51,6 +51,10 @@ def save_figure(fig: Figure, path: str | Path) -> None:
 def figures_of(result: Result) -> dict:
     """The result's figure data; a result solved without `figures = true` has none."""
     figures = result.extra.get("figures")
+    if not isinstance(figures, dict) and result.extra.get("tree_equilibria") is not None:
+        raise SpecError(f"the {result.method} method draws no picture: game trees have none "
+                        "yet", hint="`gamespec export FILE --format efg` opens the tree in "
+                        "Gambit's viewer")
     if not isinstance(figures, dict):
         raise SpecError(f"the {result.method} result holds no figure data",
                         hint="solve with the option figures=True (game.solve(figures=True), "
