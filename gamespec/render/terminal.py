@@ -92,8 +92,8 @@ def equilibrium_lines(result: Result, equilibria: list[dict]) -> list[str]:
 
 def _mixed(strategy, exact: dict | None) -> str:
     if not isinstance(strategy, dict):  # a number; its exact text beside it when they differ
-        return str(strategy) if not isinstance(exact, str) or exact == str(strategy) \
-            else f"{exact} ({_num(strategy)})"
+        return str(strategy) if not isinstance(exact, str) or exact in (
+            str(strategy), _num(strategy)) else f"{exact} ({_num(strategy)})"
     shown = [f"{label} {exact[label] if exact and label in exact else _num(p)}"
              for label, p in strategy.items()]
     return "(" + ", ".join(shown) + ")"

@@ -1,4 +1,5 @@
-"""Continuous games from the Model: Nash (e.g. Cournot), two-player Stackelberg, and a
+"""Continuous games from the Model: Nash with any number of players and families (e.g.
+n-firm Cournot; nash_method.py), two-player Stackelberg, and a
 leader above a mean-field population (the obfuscation paper), or a population alone.
 
 Payoffs are taken from the Model with `let` definitions expanded, parameters passed as
@@ -133,7 +134,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status=Status.EQUILIBRIUM if certificate.ok else Status.NOT_CERTIFIED, values=values,
         strategies=strategies, certificate=certificate, derived=derived, extra=extra,
-        compare=compare,
+        compare=compare, covers=extra.get("covers", ""),
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},
     )
@@ -320,8 +321,9 @@ ENTRY = SolverEntry(
     name="continuous",
     covers=('one pure equilibrium, from first-order, switch and end-point candidates of every'
             ' best response (a population: every fixed point searched, one selected); others '
-            'are not ruled out'),
-    summary="interval strategies: Nash, Stackelberg, leaders over mean-field populations",
+            'are not ruled out; simultaneous games say what their search covered'),
+    summary="interval strategies: Nash (any number of players and families), Stackelberg, "
+            "leaders over mean-field populations",
     can_solve=can_solve,
     solve=solve,
     derive=derive,

@@ -53,7 +53,11 @@ def solve_nash(model: Model):
     if first.exact is not None:
         derived["closed_form"] = {str(a.symbol): sympy.sstr(first.exact[a.symbol])
                                   for a in listed}
-    extra = {"method_detail": found.route, "equilibrium_search": found.search,
+    kind = "symmetric pure equilibria (asymmetric ones not searched)" if symmetric else \
+        "pure equilibria"
+    covers = (f"all {kind}: {found.search}" if found.exhaustive else
+              f"the pure equilibria found: {found.search}; others are not ruled out")
+    extra = {"covers": covers, "method_detail": found.route, "equilibrium_search": found.search,
              "search_exhaustive": found.exhaustive, "equilibria": records,
              "players": len(listed)}
     if symmetric:

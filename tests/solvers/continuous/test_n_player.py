@@ -3,11 +3,13 @@ closed forms against textbook answers, every equilibrium of the first-order and 
 system, the symmetry check of a family and the global certificate."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import sympy
 
 from gamespec.analysis import classify
-from gamespec.language.loader import model_from_string
+from gamespec.language.loader import load_model, model_from_string
 from gamespec.solvers.continuous.global_gain import PayoffTable, max_unilateral_gain
 from gamespec.solvers.continuous.method import solve
 from gamespec.solvers.continuous.nash_method import lowered
@@ -146,3 +148,22 @@ def test_the_global_certificate_catches_a_wrong_profile():
     wrong = max_unilateral_gain(table, [1.0, 2.0, 2.0])
     assert not wrong.ok and wrong.gains[0] > 0.5
     assert wrong.deviations[0] == pytest.approx(2.0, abs=1e-6)  # the best response to (2, 2)
+
+
+SPECS = Path(__file__).resolve().parents[3] / "specs"
+
+
+@pytest.mark.parametrize("n", [5, 7])
+def test_cournot_n_firms_spec_matches_the_closed_form(n):
+    model = load_model(SPECS / "cournot_n_firms.game", {"n": n})
+    result = solve(model, classify(model), {})
+    assert list(result.strategies.values()) == pytest.approx([(10 - 1) / (n + 1)] * n)
+    assert result.certificate.ok and result.extra["search_exhaustive"]
+
+
+@pytest.mark.parametrize("r, contribution", [(1.6, 0.0), (6, 10.0)])
+def test_public_goods_spec(r, contribution):
+    model = load_model(SPECS / "public_goods.game", {"r": r})
+    result = solve(model, classify(model), {})
+    assert list(result.strategies.values()) == pytest.approx([contribution] * 5, abs=1e-12)
+    assert result.certificate.ok
