@@ -125,7 +125,11 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         strategies, values, certificate, more = _solve_population(model, shape, params)
         extra.update(more)
     compare = {}
-    if options.get("figures"):  # what the plots draw (gamespec/plots/)
+    if options.get("figures") and shape == "nash" and (
+            len(model.players) != 2 or _has_family(model)):
+        extra["figures"] = {"unavailable": {"best-response": "drawn for two named players "
+                                                             "only"}}
+    elif options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.continuous.figure_data import figure_data
 
         extra["figures"] = figure_data(model, shape, strategies, extra, selection_rule(model)
