@@ -53,7 +53,7 @@ def test_solve_without_an_applicable_method_exits_3(tmp_path, capsys):
     spec = tmp_path / "three.game"
     spec.write_text("player a { choose x in [0, 1] }\nplayer b { choose y in [0, 1] }\n"
                     "player c { choose z in [0, 1] }\npayoff a = x * y\npayoff b = y * z\n"
-                    "payoff c = z * x\n")
+                    "payoff c = z * x\norder a -> b -> c\n")  # three stages
     code = main(["solve", str(spec)])
     err = capsys.readouterr().err
     assert code == 3

@@ -84,8 +84,8 @@ def test_brd_payoff_table_shows_the_brd_answer(tmp_path):
 
 
 # count(...) over ten thresholds with the strategy in the filter: a step function with
-# ten steps; a = 1 (payoff 10 - 8 = 2) is the best response. Four steps take ~10 s, six
-# ~70 s, eight or more do not finish (branch enumeration in the symbolic best response).
+# ten steps; a = 1 (payoff 10 - 8 = 2) is the best response. The simultaneous route
+# (solvers/continuous/n_player.py) searches it numerically with global best responses.
 STEPS = """
 game "Ten steps"
 set S = 1..10
@@ -97,11 +97,6 @@ payoff b = -(y - x)^2
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a payoff with ten strategy-dependent indicators does not solve in minutes "
-    "(solvers/continuous/symbolic.py smooth_branches enumerates indicator branches)",
-)
 def test_step_payoff_with_ten_indicators_solves_quickly():
     result = gamespec.loads(STEPS).solve(time_limit=3)
     assert result.strategies["a"] == pytest.approx(1.0)

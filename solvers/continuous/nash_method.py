@@ -46,7 +46,7 @@ def solve_nash(model: Model):
     values = dict(records[0]["payoffs"])
     residual = max(eq.check.residual for eq in found.equilibria)
     certificate = Certificate(
-        "max unilateral gain (global search on each interval)", float(residual),
+        "max unilateral gain", float(residual),
         all(eq.check.ok for eq in found.equilibria), float(first.check.tolerance),
         {f"gain_{a.name}": float(g) for a, g in zip(listed, first.check.gains)})
     derived = {}
@@ -57,7 +57,10 @@ def solve_nash(model: Model):
         "pure equilibria"
     covers = (f"all {kind}: {found.search}" if found.exhaustive else
               f"the pure equilibria found: {found.search}; others are not ruled out")
-    extra = {"covers": covers, "method_detail": found.route, "equilibrium_search": found.search,
+    extra = {"covers": covers, "method_detail": found.route,
+             "certificate_search": ("global: each agent's payoff on a dense grid of its "
+                                    "interval, refined (bounded) around the best cells"),
+             "equilibrium_search": found.search,
              "search_exhaustive": found.exhaustive, "equilibria": records,
              "players": len(listed)}
     if symmetric:
@@ -112,19 +115,20 @@ def derive_items(model: Model) -> list:
     if not smooth_in_own(payoffs, symbols):
         return items
     skip = {k for members in symmetric.values() for k in members[1:]}
+    named_only = all(a.member is None for a in listed)  # method.derive gave their conditions
     for k, (a, u) in enumerate(zip(listed, payoffs)):
-        if k not in skip:
+        if k not in skip and not named_only:
             foc = sympy.Eq(sympy.diff(u, a.symbol), 0)
             items.append((f"{a.name}: first-order condition", foc))
     try:
         found = solve_n_player(payoffs, symbols, box, _param_values(model), symmetric)
     except SolverError:
         return items
+    items.append(("equilibrium search", found.search))
     for eq in found.equilibria:
         if eq.exact is None:
             continue
         for k, a in enumerate(listed):
             if k not in skip:
                 items.append((f"closed form: {a.symbol}", eq.exact[a.symbol]))
-    items.append(("equilibrium search", found.search))
     return items
