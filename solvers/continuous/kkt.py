@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from gamespec.solvers.continuous.expressions import as_expr
 from gamespec.solvers.continuous.symbolic import quietly, with_time_limit
 
 MAX_CASES = 729  # 3^6 agents
@@ -39,6 +40,7 @@ def kkt_candidates(focs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
     """All corner/interior solutions (see the module doc) that are feasible at `params`;
     `focs[k]` is agent k's derivative in its own choice."""
     out = Candidates()
+    params = {s: sympy.Float(v) for s, v in params.items()}
     n = len(symbols)
     if 3 ** n > MAX_CASES:
         return Candidates([], False, [f"{3 ** n} corner/interior cases: not enumerated"])
@@ -93,7 +95,7 @@ def _feasible(point: dict, focs, symbols, case, bounds, params: dict,
             return False
         numbers[x] = float(value)
     for k, (x, c) in enumerate(zip(symbols, case)):
-        lo, hi = (float(sympy.sympify(b).xreplace(params)) for b in bounds[k])
+        lo, hi = (float(as_expr(b).xreplace(params)) for b in bounds[k])
         slack = tol * max(1.0, hi - lo)
         if not lo - slack <= numbers[x] <= hi + slack:
             return False

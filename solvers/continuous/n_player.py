@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from gamespec.solvers.continuous.expressions import as_expr
 from gamespec.solvers.continuous.global_gain import GainCheck, PayoffTable, max_unilateral_gain
 from gamespec.solvers.continuous.kkt import kkt_candidates, smooth_in_own
 
@@ -40,7 +41,7 @@ class NPlayerResult:
 def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
                    box: Sequence[tuple[float, float]], params: dict,
                    symmetric: dict[str, list[int]] | None = None, *,
-                   tol: float = 1e-7) -> NPlayerResult:
+                   tol: float = 1e-8) -> NPlayerResult:
     """`params`: symbol -> number; `symmetric`: family name -> the agent indices of a
     family whose symmetry has been verified (its members are then solved as one)."""
     symbols = list(symbols)
@@ -102,7 +103,7 @@ def _reduced_system(payoffs, symbols, symmetric: dict[str, list[int]]):
 
 
 def _number(expr, params: dict) -> float:
-    return float(sympy.sympify(expr).xreplace({s: sympy.Float(v) for s, v in params.items()}))
+    return float(as_expr(expr).xreplace({s: sympy.Float(v) for s, v in params.items()}))
 
 
 def _numeric(table: PayoffTable, tol: float, iterations: int = 60) -> list[Equilibrium]:
@@ -122,7 +123,13 @@ def _numeric(table: PayoffTable, tol: float, iterations: int = 60) -> list[Equil
                 point[k] = table.best_deviation(k, point, refine=False)[0]
             if max(abs(a - b) for a, b in zip(point, before)) <= 1e-10 * max(1.0, *highs):
                 break
-        if max_unilateral_gain(table, point, tol, refine=False).ok:
+        for _ in range(20):  # polished with refined best responses
+            before = list(point)
+            for k in range(n):
+                point[k] = table.best_deviation(k, point)[0]
+            if max(abs(a - b) for a, b in zip(point, before)) <= 1e-12 * max(1.0, *highs):
+                break
+        if max_unilateral_gain(table, point, 1e-6, refine=False).ok:
             check = max_unilateral_gain(table, point, tol)
             if check.ok:
                 out.append(Equilibrium(tuple(point), None, check))
@@ -130,7 +137,7 @@ def _numeric(table: PayoffTable, tol: float, iterations: int = 60) -> list[Equil
         lo, hi = table.box[0]
         for x in np.linspace(lo, hi, 201):
             point = [float(x)] * n
-            if not max_unilateral_gain(table, point, tol, refine=False).ok:
+            if not max_unilateral_gain(table, point, 1e-6, refine=False).ok:
                 continue
             check = max_unilateral_gain(table, point, tol)
             if check.ok:
