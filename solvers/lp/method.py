@@ -19,7 +19,7 @@ from gamespec.errors import GamespecError, SolverError
 from gamespec.evaluate import Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.language.spec_printer import spec_str
-from gamespec.model import Model
+from gamespec.model import Model, Strategy
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.lp import size_limit
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
@@ -71,15 +71,26 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         return False, Refusal(f"`{follower}` (the follower) has a constraint "
                               f"(`{constraint.name}`): the LP carries constraints on the "
                               f"leader's strategy only", constraint.span)
-    size = 1
-    for s in (model.players[leader].strategies[0], model.players[follower].strategies[0]):
-        for c in s.condition_sets:
-            size *= len(c)
-        size *= len(s.domain)
+    size = lp_coefficients(model.players[leader].strategies[0],
+                           model.players[follower].strategies[0])
     if size > size_limit.MAX_ENTRIES:  # read now: --limit may have changed it
         return False, (f"the LP would need about {size:,} coefficients "
-                       f"(limit {size_limit.MAX_ENTRIES:,})")
+                       f"(limit {size_limit.MAX_ENTRIES:,}; raise it with "
+                       f"--limit lp_coefficients={size})")
     return True, ""
+
+
+def lp_coefficients(leader: Strategy, follower: Strategy) -> int:
+    """The payoff coefficients the leader's LP holds: one per (leader's condition, leader's
+    choice, follower's choice); a follower conditioned on what the leader chose observes
+    that choice, so its condition adds no factor of its own."""
+    size = len(leader.domain) * len(follower.domain)
+    for c in leader.condition_sets:
+        size *= len(c)
+    for c in follower.condition_sets:
+        if c.elements != leader.domain.elements:
+            size *= len(c)
+    return size
 
 
 def conditional_game(game: BilinearGame, bounds: dict[str, float] | None = None
