@@ -75,9 +75,6 @@ class GameTree:
     def perfect_information(self) -> bool:
         return all(len(h.nodes) == 1 for h in self.infosets)
 
-    def has_chance(self) -> bool:
-        return any(n.kind == CHANCE for n in self.nodes)
-
     def size(self) -> dict[str, Any]:
         """What `info` prints: nodes, terminals, information sets and sequences."""
         return {
@@ -188,10 +185,3 @@ def nested_tree(players: Sequence[str], nested: Any) -> GameTree:
         infosets=tuple(InformationSet(player=h["player"], label=h["label"], moves=h["moves"],
                                       nodes=tuple(h["nodes"])) for h in infosets),
     )
-
-
-def behaviour_label(tree: GameTree, infoset: int) -> str:
-    """How an information set is named in results: "bob @ label"."""
-    h = tree.infosets[infoset]
-    return f"{h.player} @ {h.label}"
-

@@ -5,7 +5,6 @@ parameters."""
 from __future__ import annotations
 
 from gamespec.analysis import Classification
-from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.result import Certificate, Result
 from gamespec.solvers.options import SolverOption
@@ -28,21 +27,14 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
     from gamespec.solvers.trees.backward_induction import backward_induction
-    from gamespec.solvers.trees.records import payoff_scale, tree_record, tree_result
+    from gamespec.solvers.trees.records import certified_records, tree_result
     from gamespec.solvers.trees.subgame_check import largest_one_shot_gain
 
     tree = numeric_tree(model)
     found = backward_induction(tree, max_equilibria=int(options.get("max_equilibria", 1000)))
-    records, worst = [], 0
-    for eq in found.equilibria:
-        gain = largest_one_shot_gain(tree, eq.behaviour)  # checked apart from the search
-        worst = max(worst, gain)
-        records.append(tree_record(tree, eq.behaviour, max_gain=gain, payoffs=eq.payoffs))
-    scale = payoff_scale(tree)
-    ok = float(worst) <= TOLERANCE * scale
-    if not ok:
-        raise SolverError(f"backward induction: an equilibrium failed its check (a one-shot "
-                          f"deviation gains {float(worst):.3g})")
+    records, worst, limit = certified_records(
+        tree, found.equilibria, lambda eq: largest_one_shot_gain(tree, eq.behaviour),
+        method="backward induction", what="a one-shot deviation", tolerance=TOLERANCE)
     count = len(records)
     covers = (f"all {count} pure subgame-perfect equilibri{'um' if count == 1 else 'a'} "
               f"(ties decided {found.ties}); at a tie every mixture of the tied moves is "
@@ -55,7 +47,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                    "--method stackelberg)")
     certificate = Certificate(
         "largest one-shot deviation gain at any decision node (subgame perfection)",
-        float(worst), ok, TOLERANCE * scale,
+        worst, True, limit,
         {"equilibria_checked": count, "decision_nodes": sum(
             1 for n in tree.nodes if n.kind == "decision"), "ties": found.ties})
     return tree_result(model, tree, records, method=ENTRY.name, kind="subgame-perfect",

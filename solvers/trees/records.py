@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from gamespec.errors import SolverError
 from gamespec.game_tree import DECISION, GameTree
 from gamespec.model import Model
 from gamespec.result import Certificate, Result, Status
@@ -81,6 +82,23 @@ def tree_record(tree: GameTree, behaviour: Behaviour, *, max_gain: Any,
             record["exact_max_gain"] = number_text(max_gain)
     record.update(notes)
     return record
+
+
+def certified_records(tree: GameTree, equilibria, gain_of, *, method: str, what: str,
+                      tolerance: float) -> tuple[list[dict], float, float]:
+    """Records of `equilibria` (each with .behaviour and .payoffs), each checked by
+    `gain_of(eq)`, computed apart from the search; (records, largest gain, tolerance used).
+    A gain above tolerance x payoff_scale is a SolverError naming `what` gains it."""
+    records, worst = [], 0
+    for eq in equilibria:
+        gain = gain_of(eq)
+        worst = max(worst, gain)
+        records.append(tree_record(tree, eq.behaviour, max_gain=gain, payoffs=eq.payoffs))
+    limit = tolerance * payoff_scale(tree)
+    if float(worst) > limit:
+        raise SolverError(f"{method}: an equilibrium failed its check ({what} gains "
+                          f"{float(worst):.3g})")
+    return records, float(worst), limit
 
 
 def tree_result(model: Model, tree: GameTree, records: list[dict], *, method: str,

@@ -28,7 +28,7 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 
 def solve(model: Model, cls: Classification, options: dict) -> Result:
-    from gamespec.solvers.trees.records import payoff_scale, tree_record, tree_result
+    from gamespec.solvers.trees.records import certified_records, tree_result
     from gamespec.solvers.trees.subgame_perfect import subgame_gains, subgame_perfect
 
     tree = numeric_tree(model)
@@ -36,21 +36,14 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                             options.get("subgame_time_limit", 10.0))
     if not found.equilibria:
         raise SolverError("subgame_perfect returned no equilibrium (a finite tree has one)")
-    records, worst = [], 0
-    for eq in found.equilibria:
-        gains = subgame_gains(tree, eq.behaviour, found.subgames.roots)  # apart from the search
-        gain = max(gains.values())
-        worst = max(worst, gain)
-        records.append(tree_record(tree, eq.behaviour, max_gain=gain, payoffs=eq.payoffs))
-    scale = payoff_scale(tree)
-    ok = float(worst) <= TOLERANCE * scale
-    if not ok:
-        raise SolverError(f"subgame_perfect: an equilibrium failed its check (a best response "
-                          f"gains {float(worst):.3g} in a subgame)")
+    records, worst, limit = certified_records(
+        tree, found.equilibria,
+        lambda eq: max(subgame_gains(tree, eq.behaviour, found.subgames.roots).values()),
+        method="subgame_perfect", what="a best response in a subgame", tolerance=TOLERANCE)
     roots = found.subgames.roots
     certificate = Certificate(
         "largest gain of a best response within any subgame, over every equilibrium listed",
-        float(worst), ok, TOLERANCE * scale,
+        worst, True, limit,
         {"equilibria_checked": len(records), "subgames": len(roots),
          "exact_zero": sum(1 for r in records if r.get("exact_max_gain") == "0")})
     stages = {_name(tree, r): list(h) for r, h in found.stages.items()}
