@@ -537,12 +537,17 @@ def _interrupted(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _interrupted)  # first: a signal during imports is handled too
+    # first: a signal during imports is handled too
+    previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
         return _main(argv)
     except KeyboardInterrupt:
         print("gamespec: interrupted; no output was written", file=sys.stderr)
         return 130
+    finally:
+        # the command is over: a late signal must not surface as a KeyboardInterrupt while
+        # the interpreter exits (its exit status would then claim an interrupt by SIGINT)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _main(argv: list[str] | None) -> int:

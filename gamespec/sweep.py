@@ -7,6 +7,7 @@ parameters, the method, status and certificate, and every scalar value and strat
 from __future__ import annotations
 
 import itertools
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -192,10 +193,22 @@ def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: 
     if workers <= 1:
         return [_tick(work(t), k, len(tasks), progress) for k, t in enumerate(tasks)]
     rows = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    try:
         for k, row in enumerate(pool.map(work, tasks, chunksize=1)):
             rows.append(_tick(row, k, len(tasks), progress))
+    except BaseException:
+        # interrupted or failed: the points not started are dropped, not waited for
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return rows
+
+
+def _ignore_interrupts() -> None:
+    """In a sweep worker: Ctrl-C reaches the whole process group, but only the parent
+    answers it (it cancels the points not started; a worker finishes its current one)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run_dask(work, tasks, scheduler: str, progress: bool) -> list[dict]:
