@@ -562,6 +562,10 @@ def _main(argv: list[str] | None) -> int:
     try:
         if getattr(args, "out", None) == "":
             raise SpecError("--out needs a file path, not an empty string")
+        if getattr(args, "out", None):  # refused before any work, not after a long solve
+            from gamespec.atomic_files import check_target
+
+            check_target(args.out)
         return COMMANDS[args.command](args)
     except GamespecError as exc:
         if args.debug:
