@@ -1,0 +1,1 @@
+"""Non-atomic populations: finite-choice populations and congestion networks (Wardrop)."""
