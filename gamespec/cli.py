@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--limit", dest="limits", action="append", default=[],
                        metavar="NAME=N", help="raise or lower a resource limit "
                        "(set_size, table_entries, array_elements, pure_profiles, "
-                       "lp_coefficients, sweep_points, grid_cells)")
+                       "lp_coefficients, sweep_points, tree_nodes, grid_cells, file_bytes)")
         p.add_argument("--data-mirror", metavar="DIR",
                        help="local folder of registered data sets (else $GAMESPEC_DATA_MIRROR)")
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -131,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="convert a Gambit .nfg or .efg file into a .game spec")
     imp.add_argument("file", metavar="FILE.nfg|FILE.efg")
     imp.add_argument("--out", metavar="PATH", help="write the spec to PATH (atomically)")
+    imp.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=N",
+                     help="a resource limit, as for check (file_bytes: the file's size)")
     imp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     exp = sub.add_parser("export", help="write a finite game or a game tree in Gambit's "
                          "formats")
@@ -437,12 +439,20 @@ def _check_grid_names(axes, model) -> None:
 
 def cmd_import(args) -> int:
     from gamespec.atomic_files import write_atomic
+    from gamespec.errors import Span
+    from gamespec.file_limits import read_bytes
     from gamespec.gambit import check_imported_spec, nfg_to_spec, parse_nfg
+    from gamespec.limits import apply
 
+    apply(parse_overrides(args.limits, what="--limit"))
     path = Path(args.file)
-    if not path.exists():
-        raise SpecError(f"file not found: {args.file}")
-    source = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        data = read_bytes(path, "Gambit file", Span(str(path), 1, 1))
+    except FileNotFoundError:
+        raise SpecError(f"file not found: {args.file}") from None
+    except IsADirectoryError:
+        raise SpecError(f"{args.file} is a folder, not a .nfg or .efg file") from None
+    source = data.decode("utf-8", errors="replace")
     if source.lstrip().startswith("EFG"):
         return _import_efg(args, path, source)
     game = parse_nfg(source, str(path))
@@ -516,9 +526,11 @@ def _report(exc: GamespecError, path: str | None = None) -> None:
     source = None
     span_path = exc.span.path if exc.span else path
     if span_path:
-        try:
-            source = Path(span_path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        from gamespec.file_limits import read_bytes
+
+        try:  # bounded: the file may be huge, a FIFO or a device (that is often the error)
+            source = read_bytes(span_path).decode("utf-8").removeprefix("\ufeff")
+        except (OSError, UnicodeDecodeError, GamespecError):
             source = None
     text = exc.format(source)
     from gamespec.render.terminal import paint, use_color

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+EXCERPT_MAX = 160  # characters of a source line shown under an error
+
 
 @dataclass(frozen=True)
 class Span:
@@ -52,14 +54,23 @@ class GamespecError(Exception):
         prefix = f"{self.span}: " if self.span else "gamespec: "
         lines = [f"{prefix}error: {self.message}"]
         if self.span and source is not None:
-            src_lines = source.splitlines()
+            # lines as the parser counts them: only "\n" ends one (not a form feed,
+            # vertical tab or U+2028, which str.splitlines() would also split at)
+            src_lines = source.split("\n")
             if 1 <= self.span.line <= len(src_lines):
-                text = src_lines[self.span.line - 1].expandtabs(1)
-                lines.append(f"  {text}")
+                text = src_lines[self.span.line - 1].rstrip("\r")
+                text = "".join(" " if ch in "\t\f\v" or not ch.isprintable() else ch
+                               for ch in text[:EXCERPT_MAX + self.span.column])
+                start = max(0, self.span.column - 1 - EXCERPT_MAX // 2)
                 width = 1
                 if self.span.end_line == self.span.line and self.span.end_column:
                     width = max(1, self.span.end_column - self.span.column)
-                lines.append("  " + " " * (self.span.column - 1) + "^" * width)
+                shown = text[start:start + EXCERPT_MAX]
+                lines.append("  " + ("..." if start else "") + shown
+                             + ("..." if len(text) > start + EXCERPT_MAX else ""))
+                width = min(width, max(1, len(shown) - (self.span.column - 1 - start)))
+                lines.append("  " + " " * (self.span.column - 1 - start + (3 if start else 0))
+                             + "^" * width)
         if self.hint:
             lines.append(f"hint: {self.hint}")
         return "\n".join(lines)

@@ -55,7 +55,9 @@ def read_table(path: str) -> list[dict]:
     p = Path(path)
     if not p.is_file():
         raise SpecError(f"table not found: {path}")
-    text = p.read_text(encoding="utf-8", errors="replace")
+    from gamespec.file_limits import read_bytes
+
+    text = read_bytes(p, "table").decode("utf-8", errors="replace")
     if p.suffix.lower() == ".json":
         try:
             rows = json.loads(text)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import gzip
 import io
 import re
 from collections.abc import Iterable, Sequence
@@ -127,9 +126,10 @@ def _missing_column(
 
 def _read_text(path: Path, span: Span | None) -> tuple[str, tuple[str, ...]]:
     """The file as text (gunzipped if needed), line breaks normalised to '\\n'."""
+    from gamespec.file_limits import gunzip, read_bytes
+
     try:
-        with path.open("rb") as raw:
-            data = raw.read()
+        data = read_bytes(path, "data file", span)
     except FileNotFoundError:
         raise SpecError(
             f"data file not found: {path}",
@@ -142,10 +142,7 @@ def _read_text(path: Path, span: Span | None) -> tuple[str, tuple[str, ...]]:
     except OSError as exc:
         raise SpecError(f"cannot read data file {path}: {exc.strerror}", span=span) from None
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise SpecError(f"{path}: damaged gzip file ({exc})", span=span) from None
+        data = gunzip(data, path, "data file", span)
     notes: tuple[str, ...] = ()
     try:
         text = data.decode("utf-8-sig")
@@ -170,7 +167,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _split_rows(
-    text: str, delimiter: str, fixes: dict[int, RowFix], notes: list[str]
+    text: str, delimiter: str, fixes: dict[int, RowFix], notes: list[str], path: Path
 ) -> tuple[list[list[str]], list[int]]:
     """Rows of cells (blanks after a delimiter skipped) and the file line each starts on;
     blank lines are skipped and known-bad rows repaired."""
@@ -187,7 +184,7 @@ def _split_rows(
             io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
         )
         previous = 0
-        for cells in reader:
+        for cells in _csv_rows(reader, path):
             number = previous + 1
             previous = reader.line_num
             if not cells or (len(cells) == 1 and not cells[0].strip()):
@@ -201,6 +198,22 @@ def _split_rows(
             notes.append(f"line {number}: inserted {fix.value!r} as field {fix.insert_at + 1}: "
                          f"{fix.reason}")
     return rows, lines
+
+
+def _csv_rows(reader, path: Path) -> Iterable[list[str]]:
+    """The reader's rows; its errors (a field over the csv module's size limit, a NUL)
+    become SpecErrors at the file's line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = reader.line_num or 1
+            raise SpecError(f"cannot read this CSV row ({exc})",
+                            span=Span(str(path), line, 1),
+                            hint="a field over 131,072 characters or a stray quote is "
+                            "the usual cause") from None
 
 
 def _is_number(cell: str) -> bool:
@@ -298,7 +311,7 @@ def load_table(
             f"delimiter must be one character or 'whitespace', not {delimiter!r}", span=span
         )
     fixes = {fix.line: fix for fix in row_fixes}
-    rows, lines = _split_rows(text, delimiter, fixes, notes)
+    rows, lines = _split_rows(text, delimiter, fixes, notes, path)
     if not rows:
         raise SpecError(f"data file is empty: {path}", span=span)
     if header is None:

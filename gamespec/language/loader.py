@@ -10,13 +10,16 @@ from gamespec.model import Model
 
 
 def read_spec(path: str | Path) -> str:
-    p = Path(path)
-    if not p.exists():
-        raise SpecError(f"spec file not found: {path}", span=None)
-    if p.is_dir():
-        raise SpecError(f"{path} is a folder, not a spec file")
+    from gamespec.file_limits import read_bytes
+
     try:
-        return p.read_text(encoding="utf-8")
+        data = read_bytes(path, "spec file", Span(str(path), 1, 1))
+    except FileNotFoundError:
+        raise SpecError(f"spec file not found: {path}", span=None) from None
+    except IsADirectoryError:
+        raise SpecError(f"{path} is a folder, not a spec file") from None
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError(f"spec is not UTF-8 text ({exc.reason} at byte {exc.start})",
                         span=Span(str(path), 1, 1)) from None
