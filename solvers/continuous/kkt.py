@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy
 
 from gamespec.solvers.continuous.expressions import as_expr
-from gamespec.solvers.continuous.symbolic import quietly, with_time_limit
+from gamespec.solvers.continuous.symbolic import quietly, tidy, with_time_limit
 
 MAX_CASES = 729  # 3^6 agents
 LOWER, UPPER, INTERIOR = "lower", "upper", "interior"
@@ -76,7 +76,7 @@ def kkt_candidates(focs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
             elif free and not system:
                 sol = {x: _midpoint(bounds[symbols.index(x)]) for x in free}
                 out.exhaustive = False
-            full = {**fixed, **{x: sympy.simplify(sol[x].xreplace(fixed)) for x in free}}
+            full = {**fixed, **{x: tidy(sol[x].xreplace(fixed)) for x in free}}
             if _feasible(full, focs, symbols, case, bounds, params):
                 out.solutions.append(full)
     return out

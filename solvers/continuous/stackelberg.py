@@ -13,7 +13,7 @@ from gamespec.solvers.continuous.expressions import Values, substitute
 from gamespec.solvers.continuous.followers import BestResponseFollower
 from gamespec.solvers.continuous.leader import solve_leader
 from gamespec.solvers.continuous.results import StackelbergResult
-from gamespec.solvers.continuous.symbolic import solve_univariate
+from gamespec.solvers.continuous.symbolic import solve_univariate, tidy
 
 
 def stackelberg_closed_form(leader_payoff: sympy.Expr, follower_payoff: sympy.Expr,
@@ -26,11 +26,11 @@ def stackelberg_closed_form(leader_payoff: sympy.Expr, follower_payoff: sympy.Ex
                                  timeout)
     if not responses or len(responses) != 1:
         return []
-    response = sympy.simplify(responses[0])
+    response = tidy(responses[0])
     reduced = leader_payoff.subs(follower_var, response)
     leaders = solve_univariate(sympy.diff(reduced, leader_var), leader_var, timeout) or ()
-    return [{"response": response, leader_var.name: sympy.simplify(x),
-             follower_var.name: sympy.simplify(response.subs(leader_var, x))} for x in leaders]
+    return [{"response": response, leader_var.name: tidy(x),
+             follower_var.name: tidy(response.subs(leader_var, x))} for x in leaders]
 
 
 def stackelberg_continuous(leader_payoff: sympy.Expr, follower_payoff: sympy.Expr,

@@ -129,6 +129,15 @@ def quietly(fn: Callable[[], Any]) -> Any:
         return None
 
 
+def tidy(expr: sympy.Expr) -> sympy.Expr:
+    """A readable form: a rational function cancelled and factored (cheap), anything
+    else through `simplify` (which loads much more of SymPy)."""
+    expr = as_expr(expr)
+    if expr.is_rational_function(*expr.free_symbols):
+        return sympy.factor(sympy.cancel(expr))
+    return sympy.simplify(expr)
+
+
 def _max_polynomial_degree(expr: sympy.Expr, var: sympy.Symbol) -> int | None:
     numerator = sympy.fraction(sympy.together(expr))[0]
     if not numerator.is_polynomial(var):
