@@ -102,7 +102,8 @@ def solve_choice(model: Model, cls: Classification, options: dict, method: str) 
     nf = build_normal_form(model)
     A, constant = payoff_matrices(nf)
     which = str(options.get("lp", "both"))
-    solution = solve_zero_sum(matrix_game(A), lp=which, time_limit=options.get("time_limit"))
+    solution = solve_zero_sum(matrix_game(A), lp=which, route=str(options.get("route", "direct")),
+                              time_limit=options.get("time_limit"))
     p, q = solution.f[0], solution.h[0]
     value = solution.value + 0.0
     certificate = matrix_certificate(A, p, q, value, solution.duality_gap)

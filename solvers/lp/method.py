@@ -1,5 +1,11 @@
 """The LP method: zero-sum (or constant-sum) games between two mixed strategies, solved by
-HiGHS through Pyomo; finite two-player `choose` games go to solvers/lp/finite_choice.py.
+HiGHS; finite two-player `choose` games go to solvers/lp/finite_choice.py.
+
+The LP's arrays are assembled in bulk and handed to highspy (option `route`, default
+"direct"); `route = "pyomo"` declares the same LP as a pyomo.kernel model and compiles it back
+first (`"pyomo-aml"`: a ConcreteModel); all routes give the same LP (tests/solvers/lp/). The
+default is direct because Pyomo's import alone (about 1 s, scipy.stats with it) and its build
+break the end-to-end target of issue 22 at every size (benchmarks/end_to_end.py).
 
 The Model's bilinear payoff is compiled to payoff[r, s, a] (solvers/lp/compile.py), the
 leader's LP and its Lagrangian dual are built and solved (solvers/lp/zero_sum_*.py), and the
@@ -117,10 +123,11 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     conditional = conditional_game(game)
     time_limit = options.get("time_limit")
     which = str(options.get("lp", "both"))
+    route = str(options.get("route", "direct"))
     if options.get("progress"):
         _status(f"lp: solving the follower's LP and the leader's LP "
                 f"({conditional.payoff.size:,} payoff coefficients) ...")
-    solution = solve_zero_sum(conditional, lp=which, time_limit=time_limit)
+    solution = solve_zero_sum(conditional, lp=which, route=route, time_limit=time_limit)
     if options.get("progress"):
         _status(f"lp: solved in {solution.timing.get('total', 0.0):.1f} s\n")
     cert = solution.certificate
@@ -147,8 +154,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             "iterations": dict(solution.iterations),
             "constraint_bounds": {c.name: {"sense": c.sense, "bound": c.written_bound}
                                   for c in conditional.constraints},
-            "interface": "pyomo.kernel model (matrix_constraint rows) -> bulk compile -> "
-                         "highspy passModel (dual simplex; " + _SOLVE_ORDER[which] + ")",
+            "interface": _INTERFACE[route] + " -> highspy passModel (dual simplex; "
+                         + _SOLVE_ORDER[which] + ")",
             "solve_timing": dict(solution.timing),
         },
     }
@@ -157,7 +164,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra["lp"]["constant_sum"] = constant
         extra["facts"].append(["sum", f"{leader} + {follower} = {constant:g} at every profile: "
                                       f"{follower} gets {constant:g} - {leader}'s value"])
-    compare = {name: _compare_profile(model, game, conditional, name, time_limit)
+    same_levels: dict = {}  # constraint levels -> the optimum there (profiles share levels)
+    compare = {name: _compare_profile(model, game, conditional, name, time_limit, route,
+                                      solution.leader_basis, same_levels)
                for name in model.profiles}
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.lp.figure_data import figure_data
@@ -172,6 +181,11 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     )
 
 
+_INTERFACE = {
+    "direct": "NumPy arrays assembled in bulk",
+    "pyomo": "pyomo.kernel model (matrix_constraint rows) -> bulk compile",
+    "pyomo-aml": "Pyomo ConcreteModel -> LinearStandardFormCompiler",
+}
 _SOLVE_ORDER = {
     "both": "follower's LP cold, then the leader's warm-started from its basis",
     "leader": "the leader's LP only; the follower's strategy from its row duals",
@@ -234,9 +248,14 @@ def profile_matrix(model: Model, game: BilinearGame, name: str, strategy=None,
     return None
 
 
-def _compare_profile(model, game, conditional, name, time_limit) -> dict:
-    """A baseline against the optimal response, beside the optimum at its constraint levels."""
-    from gamespec.solvers.lp.follower_response import optimal_response
+def _compare_profile(model, game, conditional, name, time_limit, route="direct",
+                     basis=None, same_levels=None) -> dict:
+    """A baseline against the optimal response, beside the optimum at its constraint levels.
+
+    The optimal response is exact per observation (`best_response_closed_form`); the optimum
+    at the baseline's levels is the leader's LP with those bounds, started from the optimal
+    basis `basis` and solved once per distinct levels (`same_levels` caches it)."""
+    from gamespec.solvers.lp.follower_response import best_response_closed_form
     from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 
     try:
@@ -247,7 +266,7 @@ def _compare_profile(model, game, conditional, name, time_limit) -> dict:
     if not np.allclose(rows, 1.0, atol=1e-9) or (f < -1e-12).any():
         return {"error": "the profile's rows are not probability distributions",
                 "row_sums": rows.tolist()}
-    response = optimal_response(conditional.payoff, f, conditional.signal, time_limit=time_limit)
+    response = best_response_closed_form(conditional.payoff, f, conditional.signal)
     lhs = {c.name: c.level(f) for c in conditional.constraints}
     entry = {"value_against_optimal_response": response.value, "constraint_lhs": lhs}
     h = profile_matrix(model, game, name, game.follower, leader_matrix=f)
@@ -260,10 +279,14 @@ def _compare_profile(model, game, conditional, name, time_limit) -> dict:
             entry["optimal_response_is_at_least_as_strong"] = bool(
                 response.value <= entry["value_against_profile_response"] + 1e-9)
     if conditional.constraints:
-        at_same = conditional_game(game, lhs)
-        best = solve_zero_sum(at_same, time_limit=time_limit)
-        entry["optimal_value_at_same_constraint_levels"] = best.value
-        entry["optimal_is_at_least_as_good"] = bool(best.value >= response.value - 1e-7)
+        same_levels = {} if same_levels is None else same_levels
+        key = tuple(sorted(lhs.items()))
+        if key not in same_levels:
+            same_levels[key] = solve_zero_sum(
+                conditional_game(game, lhs), lp="leader", route=route, time_limit=time_limit,
+                leader_basis=basis).value
+        entry["optimal_value_at_same_constraint_levels"] = same_levels[key]
+        entry["optimal_is_at_least_as_good"] = bool(same_levels[key] >= response.value - 1e-7)
     return entry
 
 
@@ -379,5 +402,9 @@ ENTRY = SolverEntry(
         SolverOption("lp", "str", "both", "which LPs to solve: both (the follower's, then the "
                      "leader's warm-started; checks strong duality), or one side with the other "
                      "strategy from its duals", choices=("both", "leader", "follower")),
+        SolverOption("route", "str", "direct", "how the LP reaches HiGHS: NumPy arrays built in "
+                     "bulk (direct), or declared as a Pyomo model and compiled back (pyomo: "
+                     "pyomo.kernel matrix constraints; pyomo-aml: a ConcreteModel)",
+                     choices=("direct", "pyomo", "pyomo-aml")),
     ),
 )

@@ -288,3 +288,47 @@ def test_derive_gives_the_linear_programs_in_latex_too() -> None:
     rows = {item["label"].strip(): item for item in items}
     assert rows["best-response rows"]["plain"].startswith("v <= sum_s C[s, a]")
     assert rows["best-response rows"]["latex"].startswith(r"v \le \sum_{s} C_{s,a}")
+
+
+@pytest.mark.parametrize("route", ["pyomo", "pyomo-aml"])
+def test_pyomo_routes_agree_with_the_direct_default(route) -> None:
+    """`solve using lp { route = ... }` keeps Pyomo selectable: same value, strategies and
+    baselines as the default direct route, and the result names the route it took."""
+    model = load_model(SPECS / "location_privacy.game", {"n_regions": 12, "Qmax": 0.4})
+    direct = solve(model, classify(model), {})
+    through = solve(model, classify(model), {"route": route})
+    assert "bulk" in direct.extra["lp"]["interface"]
+    assert "Pyomo" in through.extra["lp"]["interface"] or "pyomo" in \
+        through.extra["lp"]["interface"]
+    assert through.values["user_lppm"] == pytest.approx(direct.values["user_lppm"], abs=1e-9)
+    assert through.extra["lp"]["duality_gap"] < 1e-9
+    for name, entry in direct.compare.items():
+        for key in ("value_against_optimal_response", "optimal_value_at_same_constraint_levels"):
+            assert through.compare[name][key] == pytest.approx(entry[key], abs=1e-9)
+
+
+def test_baselines_match_independent_lps() -> None:
+    """Each baseline's optimal response (computed in closed form) equals the response LP's
+    optimum, and the optimum at its constraint levels (the leader's LP re-solved from the
+    main solution's basis, once per distinct level) equals a cold solve of both LPs."""
+    from gamespec.solvers.lp.follower_response import optimal_response
+    from gamespec.solvers.lp.method import conditional_game, profile_matrix
+    from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
+
+    model = load_model(SPECS / "location_privacy.game", {"n_regions": 15, "Qmax": 0.1})
+    result = solve(model, classify(model), {})
+    game = bilinear_game(model, "user_lppm", "adversary")
+    conditional = conditional_game(game)
+    for k in (2, 4):
+        f = profile_matrix(model, game, f"obfuscation[{k}]")
+        lp_response = optimal_response(conditional.payoff, f, conditional.signal)
+        level = result.compare[f"obfuscation[{k}]"]["constraint_lhs"]["quality"]
+        cold = solve_zero_sum(conditional_game(game, {"quality": level}), warm_start=False)
+        for name in (f"obfuscation[{k}]", f"obfuscation_bayes[{k}]"):
+            entry = result.compare[name]
+            assert entry["value_against_optimal_response"] == pytest.approx(
+                lp_response.value, abs=1e-9)
+            assert entry["optimal_value_at_same_constraint_levels"] == pytest.approx(
+                cold.value, abs=1e-9)
+        # the levels differ from Qmax = 0.1, which binds: a re-solve, not the main optimum
+        assert cold.value > result.values["user_lppm"] + 1e-3
