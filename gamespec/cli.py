@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=N",
                      help="a resource limit, as for check (file_bytes: the file's size)")
     imp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
+    sub.add_parser("lsp", help="serve the language server protocol on stdin/stdout "
+                   "(for editors; see docs/editing.md)")
     exp = sub.add_parser("export", help="write a finite game or a game tree in Gambit's "
                          "formats")
     common(exp)
@@ -517,9 +519,18 @@ def cmd_experiment(args) -> int:
     return EXIT_OK if record.outcome.certificate.ok else EXIT_SOLVER
 
 
+def cmd_lsp(args) -> int:
+    try:
+        from gamespec.lsp.server import main as serve
+    except ImportError as exc:
+        raise SpecError(f"the language server needs pygls ({exc})",
+                        hint="pip install 'pygls>=2'") from None
+    return serve()
+
+
 COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive,
             "import": cmd_import, "export": cmd_export, "experiment": cmd_experiment,
-            "sweep": cmd_sweep, "plot": cmd_plot}
+            "sweep": cmd_sweep, "plot": cmd_plot, "lsp": cmd_lsp}
 
 
 def _report(exc: GamespecError, path: str | None = None) -> None:
