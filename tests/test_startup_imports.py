@@ -52,6 +52,25 @@ def test_check_loads_without_the_heavy_stacks(tmp_path):
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
+def test_solve_of_a_two_by_two_game_loads_no_solver_stack(tmp_path):
+    """`gamespec solve` of a 2x2 game (support enumeration): NumPy and SymPy only, no LP,
+    optimisation, graph, plotting or data-frame stack; the same for the shipped prisoner's
+    dilemma."""
+    loaded = imported_after("""
+        import contextlib, io, pathlib
+        from gamespec.cli import main
+        import gamespec
+        specs = pathlib.Path(gamespec.__file__).resolve().parents[1] / "specs"
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            assert main(["solve", folder + "/t.game"]) == 0
+            assert main(["solve", str(specs / "prisoners_dilemma.game")]) == 0
+        assert "(row=D, col=R)" in out.getvalue()
+        assert "(row=Defect, col=Defect)" in out.getvalue()
+    """, tmp_path)
+    assert "numpy" in loaded and "sympy" in loaded  # the body ran
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
 def test_classify_and_plan_do_not_import_the_solver_stacks(tmp_path):
     """What `gamespec solve` does before it runs the chosen method: classify the game and
     try each method's applicability check (the LP method's among them)."""
