@@ -609,6 +609,13 @@ def _main(argv: list[str] | None) -> int:
             traceback.print_exc()
         print("gamespec: error: the spec is nested too deeply", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MemoryError:
+        from gamespec.memory import out_of_memory_message
+
+        if args.debug:
+            traceback.print_exc()
+        print(out_of_memory_message(), file=sys.stderr)
+        return EXIT_SOLVER
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
         if args.debug:
             traceback.print_exc()

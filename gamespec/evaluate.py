@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
-from gamespec.errors import Span, SpecError
+from gamespec.errors import GamespecError, Span, SpecError
 from gamespec.language.symbols import SetAggregate
 from gamespec.model import FiniteSet
 from gamespec.payoff_table import TableLookup
@@ -107,6 +107,9 @@ def _guard_size(arrays, axes) -> None:
             f"(limit {MAX_ELEMENTS:,})",
             hint="reduce the index sets or split the expression with `let`",
         )
+    from gamespec.memory import check_array
+
+    check_array(total, what="evaluating this expression")
 
 
 def evaluate(expr: sympy.Basic, ctx: Context) -> LArray:
@@ -116,6 +119,9 @@ def evaluate(expr: sympy.Basic, ctx: Context) -> LArray:
             return _eval(expr, ctx)
     except (TypeError, ValueError, FloatingPointError, OverflowError, ZeroDivisionError) as exc:
         raise SpecError(f"cannot evaluate {sympy.sstr(expr)[:80]}: {exc}", span=ctx.span) from None
+    except GamespecError as exc:  # a size refusal: at the expression being evaluated
+        exc.located(ctx.span)
+        raise
 
 
 def _eval(expr, ctx: Context) -> LArray:  # noqa: C901 - one dispatch over node types
@@ -202,18 +208,27 @@ def _eval_symbol(sym: sympy.Symbol, ctx: Context) -> LArray:
                     hint="give it a default in the spec or pass --set NAME=VALUE")
 
 
+def _eval_located(let, ctx: Context) -> LArray:
+    """A let's body; a refusal without a place (a size limit) is placed at the let."""
+    try:
+        return _eval(let.expr, ctx)
+    except GamespecError as exc:
+        exc.located(getattr(let, "span", None))
+        raise
+
+
 def _eval_let(name: str, index_args, ctx: Context) -> LArray:
     let = ctx.lets[name]
     if not let.variables:
         key = name
         if key not in ctx.let_cache:
-            ctx.let_cache[key] = _eval(let.expr, ctx)
+            ctx.let_cache[key] = _eval_located(let, ctx)
         return ctx.let_cache[key]
     # an indexed let: evaluate its body over its own index sets once, then gather
     key = name
     if key not in ctx.let_cache:
         inner = ctx.child(index_sets={**ctx.index_sets, **dict(zip(let.variables, let.index_sets))})
-        value = _eval(let.expr, inner)
+        value = _eval_located(let, inner)
         own = tuple(v.name for v in let.variables)
         extra = tuple(a for a in value.axes if a not in own)
         full = LArray(_expand_to(value, own + extra, let.index_sets), own + extra)

@@ -8,6 +8,7 @@ first player's strategy changing fastest.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -101,14 +102,18 @@ def parse_nfg(text: str, path: str = "<nfg>") -> NfgGame:
     if all(isinstance(x, list) for x in spec):
         strategies = [tuple(t[1] for t in group) for group in spec]
     else:
-        strategies = [tuple(str(k + 1) for k in range(int(t[1]))) for t in spec]
+        counts = [t[1] if not isinstance(t, list) else "" for t in spec]
+        if not all(c.isascii() and c.isdigit() for c in counts):
+            raise fail("a strategy count is not a whole number")
+        _check_profiles([int(c) for c in counts], fail)
+        strategies = [tuple(str(k + 1) for k in range(int(c))) for c in counts]
     rest = items[3:]
     if rest and not isinstance(rest[0], list) and rest[0][0] == "str":
         rest = rest[1:]  # the comment
     shape = tuple(len(s) for s in strategies)
     if min(shape, default=0) < 1:
         raise fail("every player needs at least one strategy")
-    n_profiles = int(np.prod(shape))
+    n_profiles = _check_profiles(shape, fail)
     profiles = [tuple(reversed(p)) for p in itertools.product(*[range(k) for k in reversed(shape)])]
     payoffs = np.empty((len(players),) + shape, dtype=object)
     if rest and isinstance(rest[0], list):  # outcome version
@@ -135,6 +140,19 @@ def parse_nfg(text: str, path: str = "<nfg>") -> NfgGame:
             for p in range(len(players)):
                 payoffs[(p,) + profile] = numbers[j * len(players) + p]
     return NfgGame(title, tuple(players), tuple(strategies), payoffs)
+
+
+def _check_profiles(shape, fail) -> int:
+    """The number of pure profiles, refused over --limit pure_profiles before any array
+    (or list of strategy names) of that size is built."""
+    from gamespec import normal_form
+
+    total = math.prod(shape)
+    if total > normal_form.MAX_PROFILES:
+        raise fail(f"{' x '.join(f'{k:,}' for k in shape)} strategies make {total:,} pure "
+                   f"profiles, over the limit of {normal_form.MAX_PROFILES:,} (pure_profiles; "
+                   "--limit pure_profiles=N raises it)")
+    return total
 
 
 def _identifier(text: str, taken: set[str], prefix: str) -> str:
