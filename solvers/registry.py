@@ -23,7 +23,8 @@ METHOD_MODULES = {
     "subgame_perfect": "trees.subgame_perfect_method", "tree_nash": "trees.tree_nash_method",
     "enumerate_mixed": "finite.mixed_enumeration_method",
     "enumerate": "finite.pure_enumeration", "stackelberg": "stackelberg.method",
-    "continuous": "continuous.method", "brd": "brd.method", "dynamics": "dynamics.method",
+    "continuous": "continuous.method", "population_shares": "populations.method",
+    "brd": "brd.method", "dynamics": "dynamics.method",
     "lemke_howson": "finite.lemke_howson_method", "milp": "finite.milp_method",
     "logit": "finite.logit_method", "correlated": "finite.correlated_method",
 }

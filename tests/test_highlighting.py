@@ -161,3 +161,18 @@ def test_vscode_extension_points_at_the_grammar_and_the_server():
     assert command["default"] == ["gamespec", "lsp"]
     assert "vscode-languageclient" in package["dependencies"]
     assert "LanguageClient" in (folder / package["main"]).read_text(encoding="utf-8")
+
+
+def test_pygments_highlights_every_game_block_in_the_docs():
+    """The docs' ```game blocks (fragments too) lex without error tokens."""
+    from pygments.token import Error
+
+    from gamespec.highlight import GamespecLexer
+
+    blocks = [m.group(1) for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+              for m in re.finditer(r"```game\n(.*?)```", doc.read_text(encoding="utf-8"), re.S)]
+    assert len(blocks) >= 10
+    for block in blocks:
+        tokens = list(GamespecLexer(stripnl=False).get_tokens_unprocessed(block))
+        assert [v for _, t, v in tokens if t in Error] == [], block
+        assert "".join(v for *_, v in tokens) == block
