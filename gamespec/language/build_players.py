@@ -99,6 +99,7 @@ class PlayersMixin:
 
     def _build_constraints(self, stmt: ast.PlayerStmt) -> None:
         player = self.players[stmt.name]
+        self._check_fields(player)
         constraints = []
         own = {s.name for s in player.strategies}
         for k, item in enumerate(i for i in stmt.items if isinstance(i, ast.ConstraintItem)):
@@ -123,6 +124,20 @@ class PlayersMixin:
             raise SpecError("two constraints have the same name", span=next(
                 c.span for k, c in enumerate(constraints) if c.name in names[:k]))
         self.players[stmt.name] = Player(**{**player.__dict__, "constraints": tuple(constraints)})
+
+    def _check_fields(self, player) -> None:
+        """A field is a mean over the members of their own choice: it may not use another
+        player's strategy (every player is built by now)."""
+        own = {s.name for s in player.strategies}
+        for mean_field in player.fields:
+            foreign = sorted(_strategy_names(mean_field.body, self.strategy_owner) - own)
+            if foreign:
+                owner = self.strategy_owner[foreign[0]][0]
+                raise SpecError(
+                    f"field `{mean_field.name}` of `{player.name}` is a mean of "
+                    f"`{foreign[0]}`, a strategy of `{owner}`", span=mean_field.span,
+                    hint=f"a field averages the members' own choice "
+                         f"({', '.join(sorted(own))}); use `{foreign[0]}` in the payoff")
 
 
 def _strategy_names(expr, owners: dict) -> set[str]:

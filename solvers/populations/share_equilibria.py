@@ -1,0 +1,87 @@
+"""Every equilibrium of a population game whose payoffs are rational functions of the
+fields, exactly: for each support (one set of used choices per population) the payoffs of
+the used choices are set equal and the shares summed to one, solved by SymPy; a solution
+counts if its shares on the support are positive and no unused choice pays more."""
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from gamespec.solvers.populations.finite_shares import ShareGame
+from gamespec.solvers.populations.supports import SharePoint, support_combinations
+
+DIGITS = 30  # precision of sign checks on algebraic (non-rational) solutions
+
+
+def share_symbols(game: ShareGame) -> list[list[sympy.Symbol]]:
+    """x_<population>_<choice> for every share."""
+    return [[sympy.Symbol(f"x_{pop.name}_{label}", real=True) for label in pop.labels]
+            for pop in game.populations]
+
+
+def choice_payoffs_in_shares(game: ShareGame, xs: list[list[sympy.Symbol]]):
+    """payoffs[p][c] with each field written out in the shares."""
+    fields = game.field_exprs(xs)
+    return [[sympy.expand(u.xreplace(fields)) if u.is_polynomial(*fields)
+             else u.xreplace(fields) for u in row] for row in game.payoffs]
+
+
+class Continuum(Exception):
+    """A support whose equations leave a share free: a continuum of equilibria."""
+
+
+def exact_equilibria(game: ShareGame) -> tuple[list[SharePoint], list[str]]:
+    """All equilibria (isolated ones as points) and notes on continua found."""
+    xs = share_symbols(game)
+    payoffs = choice_payoffs_in_shares(game, xs)
+    points: list[SharePoint] = []
+    notes: list[str] = []
+    for support in support_combinations([len(p.labels) for p in game.populations]):
+        values = {x: sympy.Integer(0) for p, row in enumerate(xs) for c, x in enumerate(row)
+                  if c not in support[p]}
+        unknowns = [xs[p][c] for p, used in enumerate(support) for c in used]
+        equations = []
+        for p, used in enumerate(support):
+            equations.append(sympy.Add(*[xs[p][c] for c in used]) - 1)
+            base = payoffs[p][used[0]].xreplace(values)
+            equations += [_numerator(payoffs[p][c].xreplace(values) - base) for c in used[1:]]
+        equations = [e for e in equations if e != 0]
+        for solution in sympy.solve(equations, unknowns, dict=True):
+            full = {**values, **solution}
+            if any(not full.get(x, x).is_number for x in unknowns):
+                notes.append(_continuum_note(game, support, solution))
+                continue
+            point = _checked(game, xs, payoffs, support, full)
+            if point is not None:
+                points.append(point)
+    return points, notes
+
+
+def _numerator(expr: sympy.Expr) -> sympy.Expr:
+    return sympy.numer(sympy.together(expr))
+
+
+def _checked(game: ShareGame, xs, payoffs, support, full: dict) -> SharePoint | None:
+    """The point if its used shares are positive reals and no unused choice pays more."""
+    exact = [[sympy.simplify(full[x]) for x in row] for row in xs]
+    for p, used in enumerate(support):
+        for c in used:
+            value = sympy.N(exact[p][c], DIGITS)
+            if abs(sympy.im(value)) > 1e-20 or sympy.re(value) <= 0:
+                return None
+        best = sympy.N(payoffs[p][used[0]].xreplace(full), DIGITS)
+        for c in range(len(xs[p])):
+            if c not in used:
+                value = payoffs[p][c].xreplace(full)
+                if not value.is_number or sympy.re(sympy.N(value - best, DIGITS)) > 1e-20:
+                    return None
+    shares = [np.array([float(sympy.re(sympy.N(v, DIGITS))) for v in row]) for row in exact]
+    return SharePoint(shares, "regular", exact, tuple(support))
+
+
+def _continuum_note(game: ShareGame, support, solution: dict) -> str:
+    used = "; ".join(f"{pop.name}: {', '.join(pop.labels[c] for c in s)}"
+                     for pop, s in zip(game.populations, support))
+    shown = ", ".join(f"{k} = {sympy.sstr(v)}" for k, v in solution.items())
+    return (f"a continuum of equal-payoff shares on the support ({used}): {shown or 'any'}"
+            " (not listed as points; check which of them leave no better unused choice)")

@@ -1,0 +1,252 @@
+"""Populations over finite choices (issue 18, deliverable 5): equilibrium shares against
+closed forms (hawk-dove V/C, Pigou, Braess with and without the bridge, El Farol's capacity
+share), against a brute-force grid over the simplex (payoffs written out in NumPy here, not
+through the solver), exact against numeric search, and bad input."""
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gamespec.api import solve_model
+from gamespec.cli import main
+from gamespec.language.loader import load_model
+
+REPO = Path(__file__).resolve().parents[3]
+SPECS = REPO / "specs"
+
+
+def _solve(source: str, tmp_path, method=None, options=None, **params):
+    path = tmp_path / "pop.game"
+    path.write_text(source)
+    return solve_model(load_model(str(path), params), method=method, options=options)
+
+
+def _spec(name: str, options=None, **params):
+    return solve_model(load_model(str(SPECS / f"{name}.game"), params), options=options)
+
+
+def _shares(result) -> list[dict]:
+    return [eq["profile"] for eq in result.extra["equilibria"]]
+
+
+# ------------------------------------------------------------------ closed forms
+@pytest.mark.parametrize("v, c", [(4, 6), (2, 6), (1, 3), (5, 7)])
+def test_hawk_dove_share_is_v_over_c(v, c):
+    result = _spec("hawk_dove_population", V=v, C=c)
+    assert result.method == "population_shares" and result.certificate.ok
+    (eq,) = result.extra["equilibria"]
+    assert eq["profile"]["animals"]["Hawk"] == pytest.approx(v / c, abs=1e-12)
+    assert Fraction(eq["exact"]["animals"]["Hawk"]) == Fraction(v, c)
+    assert result.covers.startswith("all equilibria")
+
+
+def test_hawk_dove_all_hawks_when_the_prize_exceeds_the_fight():
+    (eq,) = _spec("hawk_dove_population", V=8, C=6).extra["equilibria"]
+    assert eq["profile"]["animals"] == {"Hawk": 1.0, "Dove": 0.0} and eq["pure"]
+
+
+PIGOU = """game "Pigou"
+param d = 1
+population traffic of 1000 {
+  choose road in {Variable, Fixed}
+  field v = mean [road == Variable]
+}
+payoff traffic = -(if road == Variable then v ^ d else 1)
+"""
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_pigou_population_all_on_the_variable_road(tmp_path, d):
+    result = _solve(PIGOU, tmp_path, d=d)
+    (eq,) = result.extra["equilibria"]
+    assert eq["profile"]["traffic"] == {"Variable": 1.0, "Fixed": 0.0}
+    assert result.values["traffic"] == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("bridge, shares, minutes", [
+    (1, {"Upper": 0.0, "Lower": 0.0, "Zigzag": 1.0}, 80.0),
+    (0, {"Upper": 0.5, "Lower": 0.5, "Zigzag": 0.0}, 65.0),
+])
+@pytest.mark.parametrize("exact", [True, False])
+def test_braess_with_and_without_the_bridge(bridge, shares, minutes, exact):
+    result = _spec("braess_population", options={"exact": exact}, bridge=bridge)
+    assert result.certificate.ok
+    (eq,) = result.extra["equilibria"]
+    assert eq["profile"]["drivers"] == pytest.approx(shares, abs=1e-9)
+    # every used route costs the closed form; the fields are the link shares
+    used = [r for r, x in shares.items() if x > 0]
+    for route in used:
+        assert -eq["choice_payoffs"]["drivers"][route] == pytest.approx(minutes)
+    assert eq["fields"]["sa"] == pytest.approx(shares["Upper"] + shares["Zigzag"])
+    assert result.extra["search"] == ("exact" if exact else "numeric")
+
+
+def test_braess_closed_form_for_other_demands():
+    # without the bridge the split is even at any demand N: N/200 + 45 each
+    for n in (1000, 4000, 9000):
+        result = _spec("braess_population", bridge=0, N=n)
+        assert -result.values["drivers"] == pytest.approx(n / 200 + 45)
+    # with the bridge everyone zigzags while N/50 <= N/100 + 45, i.e. N <= 4500 ...
+    assert -_spec("braess_population", N=4500).values["drivers"] == pytest.approx(90)
+    # ... above it the zigzag splits: x_U = x_L = (N - 4500)/N on the outer routes
+    result = _spec("braess_population", N=6000)
+    shares = result.strategies["drivers"]
+    assert shares["Upper"] == pytest.approx(1500 / 6000) and shares["Zigzag"] == \
+        pytest.approx(3000 / 6000)
+
+
+@pytest.mark.parametrize("capacity", [0.6, 0.4, 0.75])
+def test_el_farol_threshold_at_the_capacity(capacity):
+    result = _spec("el_farol", capacity=capacity)
+    assert result.certificate.ok and "payoff jump" in result.certificate.kind
+    (eq,) = result.extra["equilibria"]
+    assert eq["kind"] == "threshold" and eq["stable"]
+    assert eq["profile"]["patrons"]["Attend"] == pytest.approx(capacity, abs=1e-12)
+    assert Fraction(eq["exact"]["patrons"]["Attend"]) == Fraction(str(capacity))
+    sides = eq["one_sided"]
+    assert sides["below"] == 1.0 and sides["above"] == -1.0  # go below, stay above
+    assert "numerically" in result.covers and "continuum limit" in eq["role"]
+
+
+def test_el_farol_with_a_smooth_payoff_has_a_regular_equilibrium(tmp_path):
+    # exp makes the payoff non-rational: the numeric edge scan finds the zero 0.6 + ln(2)/10
+    source = """game "smooth bar"
+population p of 100 { choose go in {Attend, Stay} field a = mean [go == Attend] }
+payoff p = if go == Attend then 2 - exp(10 * (a - 0.6)) else 0
+"""
+    (eq,) = _solve(source, tmp_path).extra["equilibria"]
+    assert eq["kind"] == "regular"
+    assert eq["profile"]["p"]["Attend"] == pytest.approx(0.6 + np.log(2) / 10, abs=1e-9)
+
+
+# ------------------------------------------------------------------ brute force
+THREE_ROUTES = """game "three routes"
+population cars of 100 {
+  choose r in {A, B, C}
+  field a = mean [r == A]
+  field b = mean [r == B]
+}
+payoff cars = -(if r == A then 1 + 4 * a else if r == B then 2 + b else 3 * (1 - a - b))
+"""
+
+
+def _grid_gap(step: int):
+    """Brute force: on a grid of the simplex, the largest gain of switching from a used
+    route (costs written out here: A = 1 + 4a, B = 2 + b, C = 3c)."""
+    out = []
+    for i, j in itertools.product(range(step + 1), repeat=2):
+        if i + j > step:
+            continue
+        x = np.array([i, j, step - i - j]) / step
+        cost = np.array([1 + 4 * x[0], 2 + x[1], 3 * x[2]])
+        used = x > 0
+        out.append((x, float(np.max(cost[used]) - np.min(cost))))
+    return out
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_three_routes_against_a_grid(tmp_path, exact):
+    result = _solve(THREE_ROUTES, tmp_path, options={"exact": exact})
+    found = [np.array(list(p["cars"].values())) for p in _shares(result)]
+    assert len(found) == 1  # a congestion game with increasing costs: one equilibrium
+    grid = _grid_gap(600)
+    best_x, best_gap = min(grid, key=lambda item: item[1])
+    assert np.max(np.abs(best_x - found[0])) <= 2 / 600
+    # and at the solver's shares no grid point does better than the grid's resolution
+    cost = np.array([1 + 4 * found[0][0], 2 + found[0][1], 3 * found[0][2]])
+    assert np.max(cost[found[0] > 1e-9]) - np.min(cost) <= 1e-9
+    assert best_gap <= 4 / 600
+    # closed form: equal costs on all three: 1 + 4a = 2 + b = 3c, a + b + c = 1
+    matrix = np.array([[4, -1, 0], [4, 0, -3], [1, 1, 1]], float)
+    x = np.linalg.solve(matrix, np.array([1, -1, 1], float))  # (5, 1, 13) / 19
+    assert found[0] == pytest.approx(x, abs=1e-9)
+
+
+COORDINATION = """game "coordination"
+population people of 100 {
+  choose side in {Left, Right, Middle}
+  field left = mean [side == Left]
+  field right = mean [side == Right]
+}
+payoff people = if side == Left then left else if side == Right then 2 * right
+                else 1 - left - right
+"""
+
+
+def test_every_equilibrium_of_a_coordination_population(tmp_path):
+    exact = _solve(COORDINATION, tmp_path)
+    numeric = _solve(COORDINATION, tmp_path, options={"exact": False})
+    expected = [(1, 0, 0), (0, 1, 0), (0, 0, 1), (2 / 3, 1 / 3, 0), (1 / 2, 0, 1 / 2),
+                (0, 1 / 3, 2 / 3), (2 / 5, 1 / 5, 2 / 5)]
+    for result in (exact, numeric):
+        got = sorted(tuple(round(v, 9) for v in p["people"].values()) for p in _shares(result))
+        assert got == sorted(tuple(round(v, 9) for v in e) for e in expected)
+        assert result.status == "equilibria" and result.certificate.ok
+    # brute force: every grid point whose switching gain vanishes is one of them
+    for i, j in itertools.product(range(31), repeat=2):
+        if i + j > 30:
+            continue
+        x = np.array([i, j, 30 - i - j]) / 30
+        u = np.array([x[0], 2 * x[1], x[2]])
+        if np.max(u) - np.min(u[x > 0]) <= 1e-12:
+            assert any(np.allclose(x, e) for e in expected), x
+
+
+TWO_POPULATIONS = """game "two populations"
+population men of 100 { choose m in {Opera, Football}  field mo = mean [m == Opera] }
+population women of 100 { choose w in {Opera, Football}  field wo = mean [w == Opera] }
+payoff men = if m == Opera then 2 * wo else 1 - wo
+payoff women = if w == Opera then mo else 2 * (1 - mo)
+"""
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_two_populations(tmp_path, exact):
+    result = _solve(TWO_POPULATIONS, tmp_path, options={"exact": exact})
+    mixed = [p for p in _shares(result) if 0 < p["men"]["Opera"] < 1]
+    assert len(result.extra["equilibria"]) == 3 and len(mixed) == 1
+    assert mixed[0]["men"]["Opera"] == pytest.approx(2 / 3)
+    assert mixed[0]["women"]["Opera"] == pytest.approx(1 / 3)
+
+
+# ------------------------------------------------------------------ CLI, derive, bad input
+def test_info_lists_it_and_solve_picks_it(capsys):
+    assert main(["info", str(SPECS / "el_farol.game")]) == 0
+    assert "population_shares: applies" in capsys.readouterr().out
+    assert main(["solve", str(SPECS / "braess_population.game")]) == 0
+    out = capsys.readouterr().out
+    assert "method: population_shares" in out and "Zigzag 1" in out and "-80" in out
+
+
+def test_derive_gives_v_over_c(capsys):
+    assert main(["derive", str(SPECS / "hawk_dove_population.game")]) == 0
+    out = capsys.readouterr().out
+    assert "x_animals_Hawk == V/C" in out
+    assert "equilibrium 1 at the parameters' values: (x_animals_Hawk == 2/3" in out
+
+
+@pytest.mark.parametrize("body, where, message", [
+    ("set Routes = 1..0\npopulation p of 10 { choose r in Routes  field f = mean r }\n"
+     "payoff p = f", "3:34", "chooses from an empty set"),
+    ("player boss { choose b in {0, 1} }\npopulation p of 10 {\n  choose r in {A, B}\n"
+     "  field f = mean b\n}\npayoff p = f\npayoff boss = b", "5:3", "a strategy of `boss`"),
+])
+def test_bad_input_is_a_located_error(tmp_path, capsys, body, where, message):
+    path = tmp_path / "bad.game"
+    path.write_text('game "bad"\n' + body + "\n")
+    assert main(["solve", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:{where}: error:") and message in err
+
+
+def test_a_payoff_using_another_populations_choice_is_refused(tmp_path, capsys):
+    path = tmp_path / "bad.game"
+    path.write_text('game "bad"\npopulation a of 10 { choose x in {L, R} }\n'
+                    'population b of 10 { choose y in {L, R} }\n'
+                    "payoff a = [x == y]\npayoff b = 1\n")
+    assert main(["info", str(path)]) == 0
+    assert "the choice of a member of `b`" in capsys.readouterr().out
