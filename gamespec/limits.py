@@ -28,6 +28,8 @@ LIMITS: dict[str, tuple[str, str, str]] = {
     "tree_nodes": ("gamespec.language.tree_play", "MAX_TREE_NODES", "nodes of a game tree"),
     "grid_cells": ("gamespec.data.sources", "MAX_GRID_CELLS",
                    "cells of checkin_regions' grid"),
+    "network_paths": ("gamespec.solvers.populations.network_paths", "MAX_PATHS",
+                      "simple paths of a network's demands (the wardrop method)"),
     "file_bytes": ("gamespec.file_limits", "MAX_FILE_BYTES",
                    "bytes of a spec, data or Gambit file read (a gzip file decompressed)"),
 }

@@ -13,6 +13,7 @@ import sympy
 
 from gamespec.errors import Span
 from gamespec.game_tree import GameTree
+from gamespec.network_model import Network
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,7 @@ class Model:
     experiments: dict[str, Experiment] = field(default_factory=dict)  # run by `experiment`
     update_profiles: dict[str, UpdateRules] = field(default_factory=dict)  # update "NAME"
     tree: GameTree | None = None  # a `tree` block, or the tree an `order` over choices means
+    network: Network | None = None  # a congestion network (`network` block)
 
     # ---------------------------------------------------------------- helpers
     def strategies(self) -> list[Strategy]:

@@ -39,4 +39,5 @@ def model_summary(model: Model, cls: Classification) -> dict:
         "solve_method": model.solve_method,
         "classification": {k: v for k, v in cls.as_dict().items()
                             if k not in ("strategy_spaces", "notes")},
+        **({"network": model.network.describe()} if model.network is not None else {}),
     }

@@ -18,6 +18,7 @@ from gamespec.solvers.options import SolverOption
 # do): `--method` or `solve using` picks them. Modules are imported when first needed, so a
 # solve imports only the methods it tries.
 METHOD_MODULES = {
+    "wardrop": "populations.wardrop_method",  # congestion networks (a `network` block)
     "lp": "lp.method", "backward_induction": "trees.backward_induction_method",
     "sequence_form": "trees.sequence_form_method",
     "subgame_perfect": "trees.subgame_perfect_method", "tree_nash": "trees.tree_nash_method",
@@ -111,7 +112,7 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
             raise SolverError(f"method `{wanted}` does not apply: {reason}", hint=hint,
                               span=getattr(reason, "span", None))
         return chosen
-    if not model.players and not cls.dynamic:
+    if not model.players and not cls.dynamic and model.network is None:
         raise SolverError(
             "the spec declares no players (and no repeated play, dynamics or update rules): "
             "there is nothing to solve",

@@ -20,6 +20,7 @@ from gamespec.language import ast
 from gamespec.language.build_definitions import DefinitionsMixin
 from gamespec.language.build_dynamics import DynamicsMixin
 from gamespec.language.build_names import NamesMixin
+from gamespec.language.build_network import build_network
 from gamespec.language.build_payoffs import PayoffsMixin
 from gamespec.language.build_players import PlayersMixin
 from gamespec.language.build_sets import SetsMixin
@@ -144,6 +145,7 @@ class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, Payoff
         model.update_profiles = self._build_update_profiles()
         if getattr(self, "common_span", None) is not None:
             model.spans["common payoff"] = self.common_span
+        model.network = build_network(self)
         model.tree = self._build_tree(model)
         if model.tree is None:
             self._check_payoff_coverage(model)

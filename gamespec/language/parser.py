@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer, Tree, v_args
+from lark import Lark, Token, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
 from gamespec.errors import GamespecError, Span, SpecError
 from gamespec.language import ast
+from gamespec.language.network_syntax import NetworkRules
 from gamespec.language.table_rows import split_plain_table, with_rows
 
 MAX_SPEC_BYTES = 2_000_000
@@ -23,7 +24,7 @@ _TOKEN_NAMES = {
 }
 _STATEMENT_KEYWORDS = (
     "game param set data let player players population payoff common zero_sum table order "
-    "profile report check claim select repeated dynamics update solve experiment"
+    "profile report check claim select repeated dynamics update solve experiment network"
 ).split()
 
 
@@ -148,7 +149,7 @@ def _number_node(path: str, token: Token) -> ast.Num:
 
 
 @v_args(meta=True)
-class _ToAst(Transformer):
+class _ToAst(NetworkRules):
     """Builds AST nodes from the parse tree, keeping positions."""
 
     def __init__(self, path: str) -> None:

@@ -21,6 +21,7 @@ class Word:
     line: int
     start: int
     end: int
+    column_of: str | None = None  # `p` in `city.p`: a column of the data table `city`
 
     def contains(self, line: int, column: int) -> bool:
         return self.line == line and self.start <= column <= self.end
@@ -39,12 +40,18 @@ def _scanner() -> re.Pattern:
 def scan_words(source: str) -> list[Word]:
     """Every identifier, in order (a primed u'' counts as u)."""
     starts = [0] + [m.end() for m in re.finditer("\n", source)]
-    words = []
+    words: list[Word] = []
     for match in _scanner().finditer(source):
         if match.lastgroup == "word":
             line = bisect_right(starts, match.start()) - 1
             col = match.start() - starts[line]
-            words.append(Word(match.group(), line, col, col + len(match.group())))
+            before = source[max(match.start() - 2, 0):match.start()]
+            table = None
+            if before.endswith(".") and not before.endswith("..") and words:
+                last = words[-1]
+                if last.line == line and last.end == col - 1:
+                    table = last.text
+            words.append(Word(match.group(), line, col, col + len(match.group()), table))
     return words
 
 

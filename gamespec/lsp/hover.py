@@ -14,6 +14,8 @@ def hover_text(current: Analysis, table: dict[str, Symbol], word: Word,
                checked: Analysis | None) -> str | None:
     """Markdown for the word under the cursor, or None when there is nothing to say."""
     model = checked.model if checked is not None else None
+    if word.column_of is not None:
+        return _column(word, model)
     symbol = table.get(word.text)
     if symbol is None:
         return _other(word.text, model)
@@ -92,6 +94,15 @@ def _player(player) -> str | None:
         extra = f"a population of {player.population_size}; "
     moves = ", ".join(f"{s.name} ({s.kind})" for s in player.strategies)
     return extra + (f"strategies: {moves}" if moves else "moves in the game tree")
+
+
+def _column(word: Word, model) -> str:
+    text = f"**column** `{word.text}` of data table `{word.column_of}`"
+    table = getattr(model, "data", {}).get(word.column_of) if model is not None else None
+    values = getattr(table, "columns", {}).get(word.text)
+    if values is not None:
+        text += f": {len(values)} rows"
+    return text
 
 
 def _other(name: str, model) -> str | None:

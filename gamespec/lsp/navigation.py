@@ -12,6 +12,8 @@ DEFINING = frozenset("param set data let player players population choose mixed 
 
 
 def definition(current: Analysis, table: dict[str, Symbol], word: Word) -> Word | None:
+    if word.column_of is not None:  # a data column: defined in the data file
+        return None
     symbol = table.get(word.text)
     if symbol is not None and symbol.word is not None:
         return symbol.word
@@ -27,8 +29,11 @@ def definition(current: Analysis, table: dict[str, Symbol], word: Word) -> Word 
 
 def references(current: Analysis, table: dict[str, Symbol], word: Word,
                include_declaration: bool = True) -> list[Word]:
-    if word.text in table or current.spec is None:
-        found = [w for w in current.words if w.text == word.text]
+    if word.column_of is not None:
+        found = [w for w in current.words
+                 if w.text == word.text and w.column_of == word.column_of]
+    elif word.text in table or current.spec is None:
+        found = [w for w in current.words if w.text == word.text and w.column_of is None]
     else:
         found = _local_words(current, word)
     if not include_declaration:

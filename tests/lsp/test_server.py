@@ -242,3 +242,29 @@ def test_responses_on_a_300_line_spec_are_fast(client, tmp_path):
 
 def _pos(line_col):
     return {"line": line_col[0], "character": line_col[1]}
+
+
+def test_data_columns_are_not_the_names_they_spell(client, tmp_path):
+    """`t.psi` is a column of the data table t, not the parameter psi."""
+    (tmp_path / "t.csv").write_text("id,psi\n1,0.25\n2,0.75\n")
+    text = ('game "Columns"\ndata t = csv("t.csv")\nset R = t.id\n'
+            "param psi[r in R] = t.psi[r]\n"
+            "player a { choose x in R }\nplayer b { choose y in R }\n"
+            "payoff a = psi[x] * [x == y]\npayoff b = -psi[x] * [x == y]\n")
+    path = tmp_path / "columns.game"
+    path.write_text(text)
+    uri = path.as_uri()
+    client.open(uri, text)
+    assert client.diagnostics(uri, 1) == []
+    column = _position(text, "psi[r]")
+    hover = _at(client, "textDocument/hover", uri, *column)["contents"]["value"]
+    assert hover == "**column** `psi` of data table `t`: 2 rows"
+    assert _at(client, "textDocument/definition", uri, *column) is None
+    found = _at(client, "textDocument/references", uri, *_position(text, "psi[x]"),
+                context={"includeDeclaration": True})
+    starts = sorted((r["range"]["start"]["line"], r["range"]["start"]["character"])
+                    for r in found)
+    assert starts == [_position(text, "psi[r in"), _position(text, "psi[x]"),
+                      _position(text, "psi[x]", 1)]
+    hover = _at(client, "textDocument/hover", uri, *_position(text, "t = csv"))
+    assert "2 rows; columns: id, psi" in hover["contents"]["value"]
