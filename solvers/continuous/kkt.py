@@ -58,11 +58,15 @@ def kkt_candidates(focs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
         system = [sympy.expand(focs[k].xreplace(fixed)) for k, c in enumerate(case)
                   if c == INTERIOR]
         system = [e for e in system if e != 0]
-        if not free:
+        held = _free_of(system, free, params)  # conditions on the parameters alone
+        if held is None:
+            continue  # one fails at the parameters' values: no solution in this case
+        system = [e for e in system if e not in held]
+        if not free or not system:  # nothing to solve (free: every point stationary)
             solutions = [{}]
         else:
             found = with_time_limit(lambda eqs=system, xs=free: quietly(
-                lambda: sympy.solve(eqs, xs, dict=True)), case_timeout)
+                lambda: sympy.solve(eqs, xs, dict=True, simplify=False)), case_timeout)
             if found is None:
                 out.exhaustive = False
                 out.notes.append(f"case {case}: no closed form in time")
@@ -76,10 +80,29 @@ def kkt_candidates(focs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
             elif free and not system:
                 sol = {x: _midpoint(bounds[symbols.index(x)]) for x in free}
                 out.exhaustive = False
+                out.notes.append(f"case {case}: every point stationary (indifference at "
+                                 "these parameters); the midpoint kept")
             full = {**fixed, **{x: tidy(sol[x].xreplace(fixed)) for x in free}}
             if _feasible(full, focs, symbols, case, bounds, params):
                 out.solutions.append(full)
     return out
+
+
+def _free_of(system: list, free: list, params: dict) -> list | None:
+    """The equations without a free choice that hold at the parameters' values (they
+    are dropped: SymPy's solve would ask whether they vanish identically, slowly), or
+    None when one of them fails there."""
+    held = []
+    for e in system:
+        if e.free_symbols & set(free):
+            continue
+        value = e.xreplace(params)
+        if value.free_symbols or not value.is_number:
+            continue  # left to solve
+        if abs(complex(value)) > 1e-12:
+            return None
+        held.append(e)
+    return held
 
 
 def _midpoint(bound: tuple) -> sympy.Expr:

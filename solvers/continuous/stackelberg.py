@@ -13,6 +13,7 @@ from gamespec.solvers.continuous.expressions import Values, substitute
 from gamespec.solvers.continuous.followers import BestResponseFollower
 from gamespec.solvers.continuous.leader import solve_leader
 from gamespec.solvers.continuous.results import StackelbergResult
+from gamespec.solvers.continuous.stackelberg_check import checked_closed_form
 from gamespec.solvers.continuous.symbolic import solve_univariate, tidy
 
 
@@ -41,13 +42,22 @@ def stackelberg_continuous(leader_payoff: sympy.Expr, follower_payoff: sympy.Exp
                            timeout: float | None = 5.0) -> StackelbergResult:
     """Two-player Stackelberg game with interval strategies.
 
-    Numerically: the follower's best response (global, set-valued, lowest among ties)
-    as a follower map and `solve_leader` against it. Symbolically (when possible): the
-    follower's stationary point substituted into the leader's payoff. `agrees` says
-    whether the closed form, evaluated, matches the numerical answer.
+    Symbolically first: the follower's stationary point substituted into the leader's
+    payoff; a closed-form solution is the answer when a global check certifies it
+    (stackelberg_check.py; `agrees` is then True). Otherwise numerically: the
+    follower's best response (global, set-valued, lowest among ties) as a follower map
+    and `solve_leader` against it; `agrees` says whether a closed form, evaluated,
+    matches that answer.
     """
     br_map = BestResponseMap(follower_payoff, follower_var, *follower_bounds, params,
                              (leader_var,))
+    closed = stackelberg_closed_form(leader_payoff, follower_payoff, leader_var, follower_var,
+                                     timeout=timeout) if symbolic else []
+    for form in closed:  # the closed form, kept when the global check certifies it
+        checked = checked_closed_form(form, leader_payoff, br_map, leader_var, leader_bounds,
+                                      params, grid=grid, tol=tol)
+        if checked is not None:
+            return checked
     follower = BestResponseFollower(br_map, leader_var)
     lead = solve_leader(leader_payoff, follower, *leader_bounds, leader_var=leader_var,
                         params=params, grid=grid, tol=tol)
@@ -55,8 +65,6 @@ def stackelberg_continuous(leader_payoff: sympy.Expr, follower_payoff: sympy.Exp
     strategies = {leader_var.name: lead.x, follower_var.name: y}
     values = {leader_var.name: lead.value,
               follower_var.name: br_map.value(y, {leader_var: lead.x})}
-    closed = stackelberg_closed_form(leader_payoff, follower_payoff, leader_var, follower_var,
-                                     timeout=timeout) if symbolic else []
     chosen, agrees = _matching_closed_form(closed, params, strategies)
     residual = max(lead.certificate.residual, lead.follower.gain)
     certificate = Certificate("leader grid check + follower best-response gain", residual,
