@@ -36,6 +36,8 @@ def exact_equilibria(game: ShareGame) -> tuple[list[SharePoint], list[str]]:
     payoffs = choice_payoffs_in_shares(game, xs)
     points: list[SharePoint] = []
     notes: list[str] = []
+    flat = [x for row in xs for x in row]
+    linear = all(_degree(u, flat) <= 1 for row in payoffs for u in row)
     for support in support_combinations([len(p.labels) for p in game.populations]):
         values = {x: sympy.Integer(0) for p, row in enumerate(xs) for c, x in enumerate(row)
                   if c not in support[p]}
@@ -44,9 +46,10 @@ def exact_equilibria(game: ShareGame) -> tuple[list[SharePoint], list[str]]:
         for p, used in enumerate(support):
             equations.append(sympy.Add(*[xs[p][c] for c in used]) - 1)
             base = payoffs[p][used[0]].xreplace(values)
-            equations += [_numerator(payoffs[p][c].xreplace(values) - base) for c in used[1:]]
+            equations += [payoffs[p][c].xreplace(values) - base if linear else
+                          _numerator(payoffs[p][c].xreplace(values) - base) for c in used[1:]]
         equations = [e for e in equations if e != 0]
-        for solution in sympy.solve(equations, unknowns, dict=True):
+        for solution in (_linear_solve if linear else _solve)(equations, unknowns):
             full = {**values, **solution}
             if any(not full.get(x, x).is_number for x in unknowns):
                 notes.append(_continuum_note(game, support, solution))
@@ -55,6 +58,28 @@ def exact_equilibria(game: ShareGame) -> tuple[list[SharePoint], list[str]]:
             if point is not None:
                 points.append(point)
     return points, notes
+
+
+def _degree(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> int:
+    """Total degree in `symbols` (a large number when not a polynomial)."""
+    try:
+        return sympy.Poly(expr, *symbols).total_degree()
+    except sympy.PolynomialError:
+        return 10**6
+
+
+def _linear_solve(equations: list, unknowns: list) -> list[dict]:
+    """A linear system by Gauss-Jordan in exact rationals; free parameters stay symbols."""
+    matrix, rhs = sympy.linear_eq_to_matrix(equations, unknowns)
+    try:
+        solution, _ = matrix.gauss_jordan_solve(rhs)
+    except ValueError:  # inconsistent
+        return []
+    return [{x: v for x, v in zip(unknowns, solution) if v != x}]
+
+
+def _solve(equations: list, unknowns: list) -> list[dict]:
+    return sympy.solve(equations, unknowns, dict=True)
 
 
 def _numerator(expr: sympy.Expr) -> sympy.Expr:

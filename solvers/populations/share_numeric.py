@@ -22,7 +22,7 @@ from gamespec.solvers.populations.supports import SharePoint, support_combinatio
 GRID = 2001  # shares scanned on each edge
 BISECTIONS = 80
 SIDE = 1e-9  # one-sided check: the payoff difference at the share -/+ SIDE
-STARTS = 24  # root-finding starts per support of three or more choices
+STARTS = 12  # root-finding starts per support of three or more choices
 
 
 def numeric_equilibria(game: ShareGame, tol: float, seed: int) -> tuple[list[SharePoint], dict]:

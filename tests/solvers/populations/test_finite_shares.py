@@ -137,15 +137,12 @@ payoff cars = -(if r == A then 1 + 4 * a else if r == B then 2 + b else 3 * (1 -
 def _grid_gap(step: int):
     """Brute force: on a grid of the simplex, the largest gain of switching from a used
     route (costs written out here: A = 1 + 4a, B = 2 + b, C = 3c)."""
-    out = []
-    for i, j in itertools.product(range(step + 1), repeat=2):
-        if i + j > step:
-            continue
-        x = np.array([i, j, step - i - j]) / step
-        cost = np.array([1 + 4 * x[0], 2 + x[1], 3 * x[2]])
-        used = x > 0
-        out.append((x, float(np.max(cost[used]) - np.min(cost))))
-    return out
+    i, j = np.meshgrid(np.arange(step + 1), np.arange(step + 1), indexing="ij")
+    keep = i + j <= step
+    x = np.stack([i[keep], j[keep], step - i[keep] - j[keep]], axis=1) / step
+    cost = np.stack([1 + 4 * x[:, 0], 2 + x[:, 1], 3 * x[:, 2]], axis=1)
+    worst_used = np.max(np.where(x > 0, cost, -np.inf), axis=1)
+    return x, worst_used - np.min(cost, axis=1)
 
 
 @pytest.mark.parametrize("exact", [True, False])
@@ -153,8 +150,8 @@ def test_three_routes_against_a_grid(tmp_path, exact):
     result = _solve(THREE_ROUTES, tmp_path, options={"exact": exact})
     found = [np.array(list(p["cars"].values())) for p in _shares(result)]
     assert len(found) == 1  # a congestion game with increasing costs: one equilibrium
-    grid = _grid_gap(600)
-    best_x, best_gap = min(grid, key=lambda item: item[1])
+    x_grid, gap = _grid_gap(600)
+    best_x, best_gap = x_grid[np.argmin(gap)], float(np.min(gap))
     assert np.max(np.abs(best_x - found[0])) <= 2 / 600
     # and at the solver's shares no grid point does better than the grid's resolution
     cost = np.array([1 + 4 * found[0][0], 2 + found[0][1], 3 * found[0][2]])
@@ -250,3 +247,30 @@ def test_a_payoff_using_another_populations_choice_is_refused(tmp_path, capsys):
                     "payoff a = [x == y]\npayoff b = 1\n")
     assert main(["info", str(path)]) == 0
     assert "the choice of a member of `b`" in capsys.readouterr().out
+
+
+def _water_filling(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Wardrop shares of parallel routes with costs a + b x: routes below the level L get
+    (L - a) / b, the shares summing to 1 (L found by bisection)."""
+    lo, hi = float(np.min(a)), float(np.max(a + b))
+    for _ in range(200):
+        level = 0.5 * (lo + hi)
+        lo, hi = (level, hi) if np.sum(np.maximum(0, (level - a) / b)) < 1 else (lo, level)
+    return np.maximum(0, (0.5 * (lo + hi) - a) / b)
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_parallel_routes_against_water_filling(tmp_path, exact):
+    a = np.array([1.0, 2.0, 2.5, 4.0, 7.0])
+    b = np.array([5.0, 3.0, 1.0, 2.0, 1.0])
+    routes = [f"R{k}" for k in range(len(a))]
+    cost = " else ".join(f"if r == {n} then {a[k]:g} + {b[k]:g} * s{k}"
+                         for k, n in enumerate(routes[:-1]))
+    fields = "\n".join(f"  field s{k} = mean [r == {n}]" for k, n in enumerate(routes))
+    source = (f'game "parallel routes"\npopulation cars of 100 {{\n'
+              f'  choose r in {{{", ".join(routes)}}}\n{fields}\n}}\n'
+              f"payoff cars = -({cost} else {a[-1]:g} + {b[-1]:g} * s{len(a) - 1})\n")
+    result = _solve(source, tmp_path, options={"exact": exact})
+    (eq,) = result.extra["equilibria"]
+    assert list(eq["profile"]["cars"].values()) == pytest.approx(_water_filling(a, b),
+                                                                 abs=1e-9)
