@@ -1,13 +1,14 @@
 """The TextMate grammar (VS Code, and editors that read .tmLanguage.json), generated from
 gamespec.highlight_rules, i.e. from grammar/gamespec.lark. Regenerate after a grammar edit:
 
-    python -m gamespec.textmate
+    python -m gamespec.textmate            # or: python -m gamespec.textmate OUT.json
 
 (tests/test_highlighting.py fails while the file in editors/vscode/ is out of date)."""
 from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 from gamespec.highlight_rules import rules
@@ -44,8 +45,10 @@ def text() -> str:
     return json.dumps(grammar(), indent=2) + "\n"
 
 
-def main() -> None:
-    target = Path(__file__).resolve().parents[1] / TARGET
+def main(argv: list[str] | None = None) -> None:
+    """Write the grammar to the path given, else into editors/vscode/ of the source tree."""
+    argv = sys.argv[1:] if argv is None else argv
+    target = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / TARGET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text(), encoding="utf-8")
     print(f"wrote {target}")

@@ -268,3 +268,31 @@ def test_data_columns_are_not_the_names_they_spell(client, tmp_path):
                       _position(text, "psi[x]", 1)]
     hover = _at(client, "textDocument/hover", uri, *_position(text, "t = csv"))
     assert "2 rows; columns: id, psi" in hover["contents"]["value"]
+
+
+def test_every_edit_of_a_spec_gets_diagnostics(client, tmp_path):
+    """Typing through a real spec (seeded random cuts, insertions and swaps): every version
+    gets its diagnostics, the last one (the spec restored) none, and the server stays up."""
+    import random
+
+    text = (REPO / "specs" / "location_privacy.game").read_text(encoding="utf-8")
+    uri = (REPO / "specs" / "edited.game").as_uri()  # beside the spec: its data resolve
+    rng = random.Random(7)
+    client.open(uri, text)
+    assert client.diagnostics(uri, 1) == []
+    version = 1
+    for _ in range(25):
+        i, j = sorted(rng.randrange(len(text)) for _ in range(2))
+        edit = rng.choice([text[:i] + text[j:], text[:i] + rng.choice("{}[]()=,:#\"'x9.") +
+                           text[i:], text[:i] + text[j:j + 20] + text[i:]])
+        version += 1
+        client.change(uri, edit, version)
+        diags = client.diagnostics(uri, version)
+        for d in diags:
+            assert d["range"]["start"]["line"] <= edit.count("\n")
+        client.request("textDocument/hover", {"textDocument": {"uri": uri},
+                                              "position": {"line": 20, "character": 8}})
+    version += 1
+    client.change(uri, text, version)
+    assert client.diagnostics(uri, version) == []
+    assert client.proc.poll() is None
