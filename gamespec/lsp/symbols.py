@@ -47,6 +47,8 @@ def definitions(analysis: Analysis) -> list[Symbol]:
             out += [finder.symbol(name, "coordinate", stmt.span) for name in stmt.coordinates]
         elif isinstance(stmt, ast.TreeStmt):
             out += _tree_symbols(stmt.items, finder)
+        elif isinstance(getattr(stmt, "name", None), str):
+            out.append(_generic(stmt, finder))
     return out
 
 
@@ -70,6 +72,21 @@ def _player(stmt: ast.PlayerStmt, finder: _Finder) -> Symbol:
         elif isinstance(item, ast.TypesItem):
             children.append(finder.symbol(item.var, "type", item.span, stmt.name))
     kind = {"single": "player", "family": "player family"}.get(stmt.kind, stmt.kind)
+    head = finder.symbol(stmt.name, kind, stmt.span)
+    return Symbol(head.name, head.kind, head.word, head.span, None, tuple(children))
+
+
+def _generic(stmt, finder: _Finder) -> Symbol:
+    """A statement this module has no rule for (network, stage ...): its name, and the
+    named items in its fields (a network's demands, labelled edges) as children."""
+    kind = type(stmt).__name__.removesuffix("Stmt").lower() or "statement"
+    children = []
+    for value in vars(stmt).values():
+        for item in value if isinstance(value, tuple) else ():
+            label = getattr(item, "name", None) or getattr(item, "label", None)
+            if isinstance(item, ast.Node) and isinstance(label, str):
+                item_kind = type(item).__name__.removesuffix("Item").lower()
+                children.append(finder.symbol(label, item_kind, item.span))
     head = finder.symbol(stmt.name, kind, stmt.span)
     return Symbol(head.name, head.kind, head.word, head.span, None, tuple(children))
 

@@ -296,3 +296,19 @@ def test_every_edit_of_a_spec_gets_diagnostics(client, tmp_path):
     client.change(uri, text, version)
     assert client.diagnostics(uri, version) == []
     assert client.proc.poll() is None
+
+
+def test_statements_without_their_own_rule_still_reach_the_outline(client):
+    """A newer statement (here `network`) shows with its named items, and hover works."""
+    path = REPO / "specs" / "braess.game"
+    text = path.read_text(encoding="utf-8")
+    uri = path.as_uri()
+    client.open(uri, text)
+    assert client.diagnostics(uri, 1) == []
+    tree = client.request("textDocument/documentSymbol", {"textDocument": {"uri": uri}})
+    [network] = [s for s in tree["result"] if s["detail"] == "network"]
+    assert network["name"] == "roads"
+    assert [(c["name"], c["detail"]) for c in network["children"]] == [
+        ("bridge", "edge"), ("drivers", "demand")]
+    hover = _at(client, "textDocument/hover", uri, *_position(text, "drivers of"))
+    assert hover["contents"]["value"].startswith("**demand** `drivers`")
