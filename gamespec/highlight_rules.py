@@ -5,7 +5,9 @@ drift): one ordered list of regexes, each with the class of every group. The Pyg
 A keyword the grammar also accepts as a name where a name is expected (`player first`,
 `chooses response`, `data = points`, `solve using dynamics`) is classed as a name there,
 as Lark's contextual lexer does: after a keyword the grammar writes before a NAME, before
-`=` or `:`, and before a tree move's `at`/`sees`/`chooses`."""
+`=` or `:`, before a tree move's `at`/`sees`/`chooses`, and right after an operator, `(`,
+`[` or `,` (`x * cost`). Not yet: right after `)` (`sum(i in I) end[i]` shows `end` as a
+keyword), where a tree's `payoff (1, 2) end` needs the keyword."""
 from __future__ import annotations
 
 import re
@@ -31,6 +33,8 @@ class Adjacency:
     pairs: dict  # "kw" "kw2": kw2 stays a keyword after kw
     move_words: tuple[str, ...]  # at, sees, chooses: what follows a tree move's player
     before_move: tuple[str, ...]  # "kw" tree_at / "kw" "sees" ...: still a keyword there
+    after_symbol: tuple[str, ...] = ()  # "=" "kw", ":" "kw": a keyword after a symbol
+    reserved: tuple[str, ...] = ()  # words NAME refuses (if, then, in, ...): never names
 
 
 def _grammar() -> str:
@@ -53,9 +57,14 @@ def adjacency() -> Adjacency:
     after = "|".join([*move_rules, *(f'"{w}"' for w in move)])
     before_move = sorted({k for k in re.findall(rf'"(\w+)"\s+(?:{after})', text)
                           if k in words})
+    after_symbol = sorted({k for k in re.findall(r'"[^\w\s"]+"\s+"(\w+)"', text)
+                           if k in words})
+    refused = re.match(r"\(\?!\(([\w|]+)\)\\b\)", vocabulary.shape("NAME"))
+    reserved = tuple(refused.group(1).split("|")) if refused else ()
     return Adjacency(tuple(intro), tuple(before), {k: tuple(sorted(v)) for k, v in
                                                    pairs.items()},
-                     tuple(dict.fromkeys(move)), tuple(before_move))
+                     tuple(dict.fromkeys(move)), tuple(before_move), tuple(after_symbol),
+                     reserved)
 
 
 def _plain(regex: str) -> str:
@@ -107,7 +116,16 @@ def rules() -> tuple[Rule, ...]:
         out.append(Rule("mover", rf"\b{keep}({name})(?=[ \t]+(?:{_alt(adj.move_words)})\b)",
                         ("name",)))
     keep = rf"(?!(?:{_alt(adj.before_symbol)})\b)" if adj.before_symbol else ""
-    out += [Rule("key", rf"\b{keep}({name})(?=[ \t]*(?:=(?!=)|:))", ("name",)),
+    out.append(Rule("key", rf"\b{keep}({name})(?=[ \t]*(?:=(?!=)|:))", ("name",)))
+    # an operand: a keyword right after an operator, a bracket or a comma is a name there
+    # (`x * cost`), unless NAME refuses it (if, not) or the grammar writes it after a symbol
+    # (`= mean`); not after `{` or `:`, where items and tree branches start with keywords
+    operands = [k for k in vocabulary.keywords()
+                if k not in adj.reserved and k not in adj.after_symbol]
+    if operands:
+        behind = "|".join(rf"(?<=[-+*/^(\[,<>=!]{' ' * n})" for n in range(3))
+        out.append(Rule("operand", rf"(?:{behind})\b({_alt(operands)})\b", ("name",)))
+    out += [
             Rule("function", rf"\b(?:{shape('AGGREGATE')}|{shape('COUNT')})", ("function",)),
             Rule("keyword", rf"\b(?:{_alt(vocabulary.keywords())})\b", ("keyword",)),
             Rule("number", rf"(?:{shape('PERCENT')}|{shape('NUMBER')})", ("number",)),

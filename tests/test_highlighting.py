@@ -122,7 +122,26 @@ def test_every_grammar_keyword_is_highlighted():
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
 def test_textmate_and_pygments_agree_with_lark(spec):
-    text = spec.read_text(encoding="utf-8")
+    _agree(spec.read_text(encoding="utf-8"))
+
+
+KEYWORDS_AS_NAMES = """game "Keywords where the grammar takes names"
+param cost = 2   # a comment with "quotes" and keywords: player if
+param value = 3
+let total = cost * value + (cost - 1) / value^2 - -value
+let first[k in 1..3] = [cost > value] + max(cost, value) * count(i in 1..k : i != cost)
+player end { choose edge in {1, 2} }
+player table { mixed tree over {1, 2} }
+payoff end = edge * cost - first[2] + sum(t in {1, 2}) (tree[t])
+payoff table = -edge * total
+"""
+
+
+def test_keywords_used_as_names_agree_with_lark():
+    _agree(KEYWORDS_AS_NAMES)
+
+
+def _agree(text: str) -> None:
     expected = lark_tokens(text)
     assert {k for *_, k in expected} >= {"keyword", "number"}
     grammar = json.loads(TM_FILE.read_text(encoding="utf-8"))
