@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # kind -> the module that draws it (imported when drawn: matplotlib loads on first use)
 MODULES = {"best-response": "best_response", "leader": "leader", "channel": "channel",
            "distribution": "distribution", "trajectory": "trajectory",
-           "payoff-table": "payoff_table", "logit-path": "logit_path"}
+           "payoff-table": "payoff_table", "logit-path": "logit_path", "shares": "shares"}
 
 
 def plot_result(result: Result, kind: str | None = None, path: str | Path | None = None,

@@ -92,6 +92,11 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         facts.append(("selected", f"equilibrium {chosen + 1} of {len(records)}"
                       + (" (select rule)" if model.selection is not None else " (the first)")))
     certificate = share_records.certificate(points, oks, tol)
+    figures = {}
+    if options.get("figures"):  # what the plots draw (gamespec/plots/shares.py)
+        from gamespec.solvers.populations.share_figure import shares_figure
+
+        figures = {"figures": shares_figure(game, records, chosen)}
     return Result(
         game=model.title, spec=model.path, spec_sha256=model.sha256, method=ENTRY.name,
         status=(Status.EQUILIBRIA if len(records) > 1 else Status.EQUILIBRIUM)
@@ -100,7 +105,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         certificate=certificate, derived=_derived(game) if exact else {},
         extra={"equilibria": records, "selected": chosen, "facts": facts,
                "search": "exact" if exact else "numeric", **(
-                   {"searched": searched} if searched else {})},
+                   {"searched": searched} if searched else {}), **figures},
         covers=share_records.covers(exact, searched, game),
         parameters={p.name: p.value for p in model.params.values()
                     if not p.index_sets and p.value is not None},

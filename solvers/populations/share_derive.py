@@ -81,7 +81,7 @@ def _support_solutions(game: ShareGame, xs, in_shares) -> list[tuple[str, object
             continue
         for solution in solutions:
             shown = [sympy.Eq(x, sympy.factor(v)) for x, v in solution.items()]
-            items.append((f"support {{{label}}}: equal payoffs", sympy.Tuple(*shown)))
+            items.append((f"support [{label}]: equal payoffs", sympy.Tuple(*shown)))
     if items:
         items.append(("supports", "each solution is an equilibrium where its shares are "
                       "positive and no unused choice pays more"))

@@ -274,3 +274,17 @@ def test_parallel_routes_against_water_filling(tmp_path, exact):
     (eq,) = result.extra["equilibria"]
     assert list(eq["profile"]["cars"].values()) == pytest.approx(_water_filling(a, b),
                                                                  abs=1e-9)
+
+
+def test_shares_picture(tmp_path):
+    result = _spec("el_farol", options={"figures": True})
+    (panel,) = result.extra["figures"]["shares"]["panels"]
+    share = np.array(panel["share"])
+    attend = np.array(panel["payoffs"][0]["values"])
+    assert np.all(attend[share < 0.6 - 1e-9] == 1) and np.all(attend[share > 0.6] == -1)
+    assert panel["equilibria"] == [{"share": 0.6, "kind": "threshold", "selected": True}]
+    assert main(["plot", str(SPECS / "hawk_dove_population.game"), "--out",
+                 str(tmp_path / "hd.png")]) == 0
+    assert (tmp_path / "hd.png").read_bytes()[:4] == b"\x89PNG"
+    braess = _spec("braess_population", options={"figures": True})
+    assert "two choices" in braess.extra["figures"]["unavailable"]["shares"]
