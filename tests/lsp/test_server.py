@@ -312,3 +312,22 @@ def test_statements_without_their_own_rule_still_reach_the_outline(client):
         ("bridge", "edge"), ("drivers", "demand")]
     hover = _at(client, "textDocument/hover", uri, *_position(text, "drivers of"))
     assert hover["contents"]["value"].startswith("**demand** `drivers`")
+
+
+def test_positions_are_in_utf16_units(client, tmp_path):
+    """After a character outside the BMP (two UTF-16 units), columns are counted as the
+    protocol's default encoding counts them, both ways."""
+    text = GOOD.replace('game "Matching test"', 'game "\U0001F60B" param c = 2 * b')
+    uri = (tmp_path / "emoji.game").as_uri()
+    client.open(uri, text)
+    assert client.diagnostics(uri, 1) == []
+    line = text.splitlines()[0]
+    col = line.index("b") + 1  # one more unit for the emoji
+    hover = _at(client, "textDocument/hover", uri, 0, col)
+    assert hover["range"] == {"start": {"line": 0, "character": col},
+                              "end": {"line": 0, "character": col + 1}}
+    assert "**param** `b`" in hover["contents"]["value"]
+    broken = text.replace("2 * b", "2 * bb")
+    client.change(uri, broken, 2)
+    [diag] = client.diagnostics(uri, 2)
+    assert diag["range"]["start"] == {"line": 0, "character": col}
