@@ -79,7 +79,9 @@ def _value(symbol: Symbol, model) -> str | None:
         for s in model.strategies():
             if s.name == name:
                 cond = ", ".join(c.name for c in s.condition_sets)
-                return (f"{s.kind} over {_clip(s.domain.describe())}"
+                what = {"interval": "a number in", "choice": "a choice from",
+                        "mixed": "a mixed strategy over"}.get(s.kind, f"{s.kind} over")
+                return (f"{what} {_clip(s.domain.describe())}"
                         + (f", one per element of {cond}" if cond else ""))
     return None
 

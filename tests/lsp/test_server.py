@@ -119,7 +119,7 @@ def test_hover_definition_references(client, tmp_path, capsys):
     text = _at(client, "textDocument/hover", uri, *_position(GOOD, "S", 2))["contents"]["value"]
     assert "**set** `S`" in text and "2 elements: {L, R}" in text
     text = _at(client, "textDocument/hover", uri, *_position(GOOD, "q[s]"))["contents"]["value"]
-    assert "**strategy** `q` of player `col`" in text and "mixed over {L, R}" in text
+    assert "**strategy** `q` of player `col`" in text and "a mixed strategy over {L, R}" in text
     text = _at(client, "textDocument/hover", uri, *_position(GOOD, "row =", 0))
     assert "strategies: r (choice)" in text["contents"]["value"]
     assert _at(client, "textDocument/hover", uri, 0, 0) is None  # a keyword: nothing
