@@ -81,17 +81,19 @@ def _highs_options(h: highspy.Highs, *, time_limit: float | None, simplex: Simpl
 
 
 def _pass_model(h: highspy.Highs, lp: LinearProgram) -> None:
-    """Hand the CSC arrays to HiGHS in one call (the numpy `passModel` overload)."""
-    A = lp.A
+    """Hand the CSC (or CSR) arrays to HiGHS in one call (the numpy `passModel` overload)."""
+    A = lp.A if lp.A.format in ("csc", "csr") else lp.A.tocsc()
     if not A.has_sorted_indices:
         A = A.sorted_indices()
     ncol = A.shape[1]
+    layout = highspy.MatrixFormat.kRowwise if A.format == "csr" else \
+        highspy.MatrixFormat.kColwise
     integrality = (
         np.zeros(ncol, dtype=np.int32) if lp.integrality is None
         else np.ascontiguousarray(lp.integrality, dtype=np.int32)
     )
     status = h.passModel(
-        int(ncol), int(A.shape[0]), int(A.nnz), int(highspy.MatrixFormat.kColwise),
+        int(ncol), int(A.shape[0]), int(A.nnz), int(layout),
         int(highspy.ObjSense.kMaximize if lp.maximize else highspy.ObjSense.kMinimize), 0.0,
         np.ascontiguousarray(lp.c, dtype=np.float64),
         np.ascontiguousarray(lp.col_lower, dtype=np.float64),

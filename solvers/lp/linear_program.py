@@ -46,9 +46,12 @@ def layout(*blocks: tuple[str, tuple[int, ...]] | tuple[str, tuple[int, ...], Se
 
 @dataclass(frozen=True, eq=False)
 class LinearProgram:
-    """opt c@x s.t. row_lower <= A@x <= row_upper, col_lower <= x <= col_upper (inf = none)."""
+    """opt c@x s.t. row_lower <= A@x <= row_upper, col_lower <= x <= col_upper (inf = none).
 
-    A: sp.csc_array
+    A is CSC, or CSR for a dual built by `lagrangian_dual` (the transpose of its LP's CSC
+    matrix, sharing its arrays); HiGHS takes either."""
+
+    A: sp.csc_array | sp.csr_array
     c: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
@@ -82,7 +85,8 @@ def lagrangian_dual(
     "<= b" gets a multiplier u >= 0, ">= b" gets u <= 0, "== b" a free one; a column x >= 0
     gives the dual row A_j.T u >= c_j, x <= 0 gives <=, a free column gives ==. The dual's column
     blocks are `lp`'s row blocks renamed by `row_names`; its row blocks are `lp`'s column
-    blocks renamed by `col_names`.
+    blocks renamed by `col_names`. Its matrix is `lp.A.T`: CSR sharing `lp.A`'s arrays (no copy
+    of what may be millions of coefficients).
     """
     if not lp.maximize:
         raise ValueError("lagrangian_dual expects a maximisation LP")
@@ -101,7 +105,7 @@ def lagrangian_dual(
     d_lower = np.where(nonneg | free, lp.c, -np.inf)
     d_upper = np.where(nonpos | free, lp.c, np.inf)
     return LinearProgram(
-        A=sp.csc_array(lp.A.T.tocsc()),
+        A=lp.A.T,
         c=cost.astype(float),
         col_lower=u_lower,
         col_upper=u_upper,

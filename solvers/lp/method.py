@@ -165,8 +165,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra["facts"].append(["sum", f"{leader} + {follower} = {constant:g} at every profile: "
                                       f"{follower} gets {constant:g} - {leader}'s value"])
     same_levels: dict = {}  # constraint levels -> the optimum there (profiles share levels)
+    start = (solution.leader_basis, solution.leader_program)
     compare = {name: _compare_profile(model, game, conditional, name, time_limit, route,
-                                      solution.leader_basis, same_levels)
+                                      start, same_levels)
                for name in model.profiles}
     if options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.lp.figure_data import figure_data
@@ -249,12 +250,13 @@ def profile_matrix(model: Model, game: BilinearGame, name: str, strategy=None,
 
 
 def _compare_profile(model, game, conditional, name, time_limit, route="direct",
-                     basis=None, same_levels=None) -> dict:
+                     start=(None, None), same_levels=None) -> dict:
     """A baseline against the optimal response, beside the optimum at its constraint levels.
 
     The optimal response is exact per observation (`best_response_closed_form`); the optimum
-    at the baseline's levels is the leader's LP with those bounds, started from the optimal
-    basis `basis` and solved once per distinct levels (`same_levels` caches it)."""
+    at the baseline's levels is the leader's LP with those bounds (the optimum's LP, matrix
+    shared), started from its optimal basis (`start`: basis, LP), and solved once per
+    distinct levels (`same_levels` caches it)."""
     from gamespec.solvers.lp.follower_response import best_response_closed_form
     from gamespec.solvers.lp.zero_sum_solve import solve_zero_sum
 
@@ -284,7 +286,7 @@ def _compare_profile(model, game, conditional, name, time_limit, route="direct",
         if key not in same_levels:
             same_levels[key] = solve_zero_sum(
                 conditional_game(game, lhs), lp="leader", route=route, time_limit=time_limit,
-                leader_basis=basis).value
+                leader_basis=start[0], leader_program=start[1]).value
         entry["optimal_value_at_same_constraint_levels"] = same_levels[key]
         entry["optimal_is_at_least_as_good"] = bool(same_levels[key] >= response.value - 1e-7)
     return entry

@@ -28,6 +28,8 @@ for every s): if the follower saw s, the leader could only play pure strategies.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -36,11 +38,13 @@ from gamespec.solvers.lp.routes import Route, check_route
 from gamespec.solvers.lp.zero_sum_game import ConditionalGame
 
 
-def leader_lp(game: ConditionalGame) -> LinearProgram:
-    """The leader's LP (module docstring), assembled directly in CSC form.
+def leader_lp(game: ConditionalGame, scale: float = 1.0) -> LinearProgram:
+    """The leader's LP (module docstring), assembled directly in CSC form, payoffs / `scale`.
 
     Column f[r, s] holds -C[r, s, :] in rows best_response[signal[s], :], a 1 in row_sum[r] and
-    G_k[r, s] in side[k]; column x[o] holds 1 in best_response[o, :]. Zeros are dropped.
+    G_k[r, s] in side[k]; column x[o] holds 1 in best_response[o, :]. Zeros are dropped. The
+    nonzeros are written straight into the matrix's arrays (np.compress with out=), so the
+    peak is the per-column staging arrays plus the matrix, not several copies of it.
     """
     C = game.payoff
     R, S, A = C.shape
@@ -48,7 +52,7 @@ def leader_lp(game: ConditionalGame) -> LinearProgram:
     K = len(game.constraints)
     per_col = A + 1 + K
     data = np.empty((R, S, per_col))
-    data[:, :, :A] = -C
+    np.divide(C, -scale, out=data[:, :, :A])
     data[:, :, A] = 1.0
     for k, con in enumerate(game.constraints):
         data[:, :, A + 1 + k] = con.weights
@@ -61,16 +65,17 @@ def leader_lp(game: ConditionalGame) -> LinearProgram:
     counts = np.concatenate([keep.sum(axis=1), np.full(n_obs, A)])
     indptr = np.zeros(R * S + n_obs + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
-    x_rows = (np.arange(n_obs)[:, None] * A + np.arange(A)[None, :]).astype(np.int32)
-    M = sp.csc_array(
-        (np.concatenate([data[keep], np.ones(n_obs * A)]),
-         np.concatenate([rows[keep], x_rows.ravel()]), indptr),
-        shape=(n_obs * A + R + K, R * S + n_obs),
-    )
-    senses = [con.sense for con in game.constraints]
-    bounds = np.array([con.bound for con in game.constraints], dtype=float)
-    side_lo = np.where([s != "<=" for s in senses], bounds, -np.inf) if K else np.empty(0)
-    side_hi = np.where([s != ">=" for s in senses], bounds, np.inf) if K else np.empty(0)
+    nnz, f_nnz = int(indptr[-1]), int(indptr[R * S])
+    values = np.empty(nnz)
+    indices = np.empty(nnz, dtype=np.int32)
+    np.compress(keep.ravel(), data.ravel(), out=values[:f_nnz])
+    del data
+    np.compress(keep.ravel(), rows.ravel(), out=indices[:f_nnz])
+    del rows, keep
+    values[f_nnz:] = 1.0
+    indices[f_nnz:] = np.arange(n_obs * A, dtype=np.int32)  # x[o] in best_response[o, :]
+    M = sp.csc_array((values, indices, indptr), shape=(n_obs * A + R + K, R * S + n_obs))
+    side_lo, side_hi = side_bounds(game)
     return LinearProgram(
         A=M,
         c=np.concatenate([np.zeros(R * S), np.ones(n_obs)]),
@@ -84,6 +89,26 @@ def leader_lp(game: ConditionalGame) -> LinearProgram:
                           ("side", (K,), [c.name for c in game.constraints])),
         name="the leader's LP",
     )
+
+
+def side_bounds(game: ConditionalGame) -> tuple[np.ndarray, np.ndarray]:
+    """The side-constraint rows' lower and upper bounds (-inf / inf where one-sided)."""
+    if not game.constraints:
+        return np.empty(0), np.empty(0)
+    senses = [con.sense for con in game.constraints]
+    bounds = np.array([con.bound for con in game.constraints], dtype=float)
+    return (np.where([s != "<=" for s in senses], bounds, -np.inf),
+            np.where([s != ">=" for s in senses], bounds, np.inf))
+
+
+def with_side_bounds(leader: LinearProgram, game: ConditionalGame) -> LinearProgram:
+    """`leader` (a leader's LP of a game with the same payoff and constraint weights) with the
+    side-constraint bounds of `game`: the same matrix, shared, not rebuilt."""
+    lo, hi = side_bounds(game)
+    side = leader.row("side").slice
+    row_lower, row_upper = leader.row_lower.copy(), leader.row_upper.copy()
+    row_lower[side], row_upper[side] = lo, hi
+    return replace(leader, row_lower=row_lower, row_upper=row_upper)
 
 
 def follower_lp(game: ConditionalGame) -> LinearProgram:
@@ -101,14 +126,20 @@ def follower_lp_of(leader: LinearProgram) -> LinearProgram:
     )
 
 
-def game_lps(game: ConditionalGame, route: Route) -> tuple[LinearProgram, LinearProgram]:
-    """Both LPs of the game. On the Pyomo route the leader's LP is declared as a Pyomo model and
-    compiled by Pyomo; the follower's LP is derived from that compiled form (one Pyomo model,
-    not two: the dual is a transpose plus bound bookkeeping)."""
+def game_lps(game: ConditionalGame, route: Route, scale: float = 1.0, follower: bool = True,
+             leader: LinearProgram | None = None) -> tuple[LinearProgram, LinearProgram | None]:
+    """Both LPs of the game (payoffs / `scale`; the follower's only if `follower`). On a Pyomo
+    route the leader's LP is declared as a Pyomo model and compiled by Pyomo; the follower's LP
+    is derived from that compiled form (one Pyomo model, not two: the dual is a transpose plus
+    bound bookkeeping). A given `leader` (an LP of this game at other side bounds, already
+    through the route) is reused with this game's bounds."""
     check_route(route)
-    leader = leader_lp(game)
+    if leader is not None:
+        leader = with_side_bounds(leader, game)
+        return leader, follower_lp_of(leader) if follower else None
+    leader = leader_lp(game, scale)
     if route != "direct":
         from gamespec.solvers.lp.pyomo_lowering import through_pyomo
 
         leader = through_pyomo(leader, route)
-    return leader, follower_lp_of(leader)
+    return leader, follower_lp_of(leader) if follower else None

@@ -20,7 +20,7 @@ reads the other player's strategy from its row duals (the other value is then No
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -95,6 +95,7 @@ class ZeroSumSolution:
     iterations: dict[str, int] = field(default_factory=dict)
     timing: dict[str, float] = field(default_factory=dict)
     leader_basis: tuple[np.ndarray, np.ndarray] | None = None  # HiGHS's optimal basis
+    leader_program: LinearProgram | None = None  # the leader's LP solved (payoffs scaled)
 
 
 def _infeasible_error(game: ConditionalGame) -> SolverError:
@@ -116,6 +117,7 @@ def solve_zero_sum(
     warm_start: bool = True,
     simplex: Simplex = "dual",
     leader_basis: tuple[np.ndarray, np.ndarray] | None = None,
+    leader_program: LinearProgram | None = None,
 ) -> ZeroSumSolution:
     """Solve the leader's LP and/or the follower's LP (its dual) and certify the equilibrium.
 
@@ -124,7 +126,8 @@ def solve_zero_sum(
     read the other strategy from its row duals. time_limit bounds the HiGHS time in total.
     leader_basis starts the leader's LP from a basis of the same LP with other side-constraint
     bounds (a baseline's constraint levels): it stays dual feasible, so dual simplex finishes
-    in a few iterations.
+    in a few iterations; leader_program (that LP, `ZeroSumSolution.leader_program`) is reused
+    with this game's side bounds instead of being built again.
     timing: build (assembly, and Pyomo build + compile on that route), each solve, total.
     """
     if lp not in ("both", "leader", "follower"):
@@ -132,10 +135,11 @@ def solve_zero_sum(
     check_side_constraints(game)
     started = time.perf_counter()
     scale = payoff_scale(game.payoff)  # HiGHS sees payoffs of size 1 (its tolerances are 1e-7)
-    L, F = game_lps(replace(game, payoff=game.payoff / scale) if scale != 1.0 else game, route)
+    L, F = game_lps(game, route, scale, follower=lp != "leader", leader=leader_program)
     timing: dict[str, float] = {"build": time.perf_counter() - started}
     fsol = lsol = None
     if lp != "leader":
+        assert F is not None
         fsol = _solve_or_explain(game, F, remaining_time(time_limit, started), None, simplex)
         timing["follower_solve"] = fsol.solve_seconds
     if lp != "follower":
@@ -204,5 +208,5 @@ def _assemble_zero_sum(game: ConditionalGame, L: LinearProgram, F: LinearProgram
         z={n: float(v) + 0.0 for n, v in zip(names, z_raw)},  # + 0.0: no "-0.0" in output
         constraint_lhs={c.name: c.level(f) for c in game.constraints},
         certificate=cert, method=method, iterations=iterations, timing=timing,
-        leader_basis=basis,
+        leader_basis=basis, leader_program=L,
     )
