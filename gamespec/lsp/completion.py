@@ -15,6 +15,17 @@ _KINDS = {"param": K.Constant, "set": K.Enum, "data": K.Struct, "let": K.Variabl
           "move": K.Variable, "tracked number": K.Variable}
 
 
+def column_completions(model, table_name: str) -> types.CompletionList | None:
+    """After `t.`: the columns of the data table t (from the last checked version)."""
+    data = getattr(model, "data", {}).get(table_name) if model is not None else None
+    columns = getattr(data, "columns", None)
+    if not isinstance(columns, dict):
+        return None
+    items = [types.CompletionItem(name, kind=K.Field, detail=f"column of {table_name}")
+             for name in columns]
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
 def completions(table: dict[str, Symbol], words: list) -> types.CompletionList:
     """Everything that may be typed at a name position (the client filters by prefix)."""
     items: dict[str, types.CompletionItem] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types
@@ -15,7 +16,7 @@ from pygls.uris import to_fs_path
 from pygls.workspace.position_codec import ServerTextPosition
 
 from gamespec import __version__
-from gamespec.lsp.completion import completions
+from gamespec.lsp.completion import column_completions, completions
 from gamespec.lsp.diagnostics import diagnostics
 from gamespec.lsp.document import Analysis, build, parse_document
 from gamespec.lsp.hover import hover_text
@@ -24,6 +25,7 @@ from gamespec.lsp.outline import outline
 from gamespec.lsp.symbols import definitions, flat
 
 log = logging.getLogger("gamespec.lsp")
+_DOTTED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z0-9_]*$")  # `t.` or `t.ps`
 
 
 class GamespecServer(LanguageServer):
@@ -199,6 +201,15 @@ def complete(ls: GamespecServer, params: types.CompletionParams):
     uri = params.text_document.uri
     entry = ls.parsed.get(uri)
     current = ls.current.get(uri)
+    if current is not None:
+        at = ls.codec.position_from_client_units(current.lines, params.position)
+        line = current.lines[at.line] if at.line < len(current.lines) else ""
+        dotted = _DOTTED.search(line[:at.character])
+        checked = ls.checked.get(uri)
+        if dotted and checked is not None:
+            columns = column_completions(checked.model, dotted.group(1))
+            if columns is not None:
+                return columns
     return completions(entry[2] if entry else {}, current.words if current else [])
 
 

@@ -268,6 +268,10 @@ def test_data_columns_are_not_the_names_they_spell(client, tmp_path):
                       _position(text, "psi[x]", 1)]
     hover = _at(client, "textDocument/hover", uri, *_position(text, "t = csv"))
     assert "2 rows; columns: id, psi" in hover["contents"]["value"]
+    line, col = _position(text, "psi[r]")  # completion right after `t.`
+    items = _at(client, "textDocument/completion", uri, line, col)["items"]
+    assert [(i["label"], i["detail"]) for i in items] == [("id", "column of t"),
+                                                          ("psi", "column of t")]
 
 
 def test_every_edit_of_a_spec_gets_diagnostics(client, tmp_path):
