@@ -276,9 +276,17 @@ def _print_experiments(info, describe: bool) -> None:
 
 def _print_dynamic_parts(model) -> None:
     if model.repeated:
-        names = ", ".join(str(v) for v, _ in model.repeated.values)
-        print(f"repeated play: discount {model.repeated.discount}; values {names}; "
-              f"conditions {', '.join(n for n, _ in model.repeated.conditions)}")
+        rep = model.repeated
+        parts = [f"discount {rep.discount}"]
+        if rep.values:
+            parts.append("values " + ", ".join(str(v) for v, _ in rep.values))
+        if rep.conditions:
+            parts.append("conditions " + ", ".join(n for n, _ in rep.conditions))
+        if rep.strategies:
+            parts.append(f"stage {rep.stage or '(this spec)'}, sustain ("
+                         + ", ".join(map(str, rep.sustain)) + "), strategies "
+                         + ", ".join(f"{t.name} ({t.kind})" for t in rep.strategies))
+        print("repeated play: " + "; ".join(parts))
     if model.dynamics:
         dyn = model.dynamics
         coords = ", ".join(str(c.func) for c in dyn.coordinates)

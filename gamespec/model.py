@@ -172,11 +172,39 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class StageGame:
+    """A finite stage game: players in order, each with one finite set of pure choices, and
+    every pure profile's payoffs as SymPy expressions (parameters by name)."""
+
+    name: str  # the alias of `stage NAME = "file"`, or "" for the spec's own game
+    players: tuple[str, ...]
+    choices: tuple[tuple, ...]  # per player: its elements (str or number)
+    payoffs: dict[tuple, tuple[sympy.Expr, ...]]  # profile -> one payoff per player
+    path: str = ""
+    span: Span = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class TriggerStrategy:
+    """`strategy [LABEL:] KIND [detect Q]` in a repeated block (kind: grim, tit_for_tat)."""
+
+    name: str
+    kind: str
+    detect: sympy.Expr | None  # probability that a deviation is detected (None: always)
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Repeated:
     discount: sympy.Expr | None
     values: tuple[tuple[sympy.Symbol, sympy.Expr], ...]  # V = rhs
     conditions: tuple[tuple[str, sympy.Basic], ...]
     span: Span = field(compare=False, repr=False)
+    stage: str | None = None  # `stage NAME`: an imported stage game; None: the spec's own
+    sustain: tuple | None = None  # the path profile (elements, players in order)
+    punish: tuple | None = None  # the punishment profile; None: the unique pure equilibrium
+    strategies: tuple[TriggerStrategy, ...] = ()
+    spans: dict[str, Span] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -290,6 +318,7 @@ class Model:
     experiments: dict[str, Experiment] = field(default_factory=dict)  # run by `experiment`
     update_profiles: dict[str, UpdateRules] = field(default_factory=dict)  # update "NAME"
     tree: GameTree | None = None  # a `tree` block, or the tree an `order` over choices means
+    stages: dict[str, StageGame] = field(default_factory=dict)  # stage NAME = "file.game"
     network: Network | None = None  # a congestion network (`network` block)
 
     # ---------------------------------------------------------------- helpers

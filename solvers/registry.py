@@ -18,6 +18,7 @@ from gamespec.solvers.options import SolverOption
 # do): `--method` or `solve using` picks them. Modules are imported when first needed, so a
 # solve imports only the methods it tries.
 METHOD_MODULES = {
+    "repeated": "dynamics.repeated_method",  # trigger strategies of a repeated stage game
     "lp": "lp.method", "backward_induction": "trees.backward_induction_method",
     "sequence_form": "trees.sequence_form_method",
     "subgame_perfect": "trees.subgame_perfect_method", "tree_nash": "trees.tree_nash_method",

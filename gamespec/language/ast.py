@@ -404,10 +404,31 @@ class SelectStmt(Stmt):
 
 
 @dataclass(frozen=True)
+class StrategyItem(Node):
+    """`strategy [LABEL:] KIND [detect EXPR]` in a repeated block."""
+
+    name: str
+    kind: str
+    detect: Expr | None = None
+
+
+@dataclass(frozen=True)
 class RepeatedStmt(Stmt):
     discount: Expr | None
     values: tuple[tuple[str, Expr, Span], ...]
     conditions: tuple[tuple[str, Expr, Span], ...]
+    stage: tuple[str, Span] | None = None
+    sustain: tuple[tuple, Span] | None = None  # (table keys, span)
+    punish: tuple[tuple, Span] | None = None
+    strategies: tuple[StrategyItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageStmt(Stmt):
+    """stage NAME = "file.game": a finite stage game read from another spec file."""
+
+    name: str
+    path: str
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,17 @@ class DynamicsMixin:
         conditions = []
         for name, expr, _ in stmt.conditions:
             conditions.append((name, self.builder.build_condition(expr, Scope())))
-        return Repeated(discount, values, tuple(conditions), stmt.span)
+        triggers = self._trigger_parts(stmt)
+        if triggers:
+            self._check_discount_value(discount, stmt.span)
+        return Repeated(discount, values, tuple(conditions), stmt.span, **triggers)
+
+    def _check_discount_value(self, discount, span) -> None:
+        """A discount that is a number at the given parameters must lie in (0, 1)."""
+        value = discount.xreplace(self._scalar_values())
+        if value.is_number and not 0 < float(value) < 1:
+            raise SpecError(f"the discount must be in (0, 1), got {float(value):g}", span=span,
+                            hint="at 1 the discounted values are infinite; use e.g. 0.99")
 
     def _build_dynamics(self) -> Dynamics | None:
         stmts = self._stmts(ast.DynamicsStmt)

@@ -49,6 +49,7 @@ class NamesMixin:
         self._register_dynamic_names()
 
     def _register_dynamic_names(self) -> None:
+        self._register_stages()
         for stmt in self._stmts(ast.DynamicsStmt):
             self.dynamics_index = index_symbol(stmt.index)
             for name in stmt.coordinates:

@@ -54,6 +54,8 @@ class Resolver:
     derivative: Callable[[ast.Primed], sympy.Basic] | None = None
     extra_functions: dict[str, tuple[int | None, Callable]] = field(default_factory=dict)
     known_names: Callable[[], list[str]] = lambda: []
+    # STAGE.PLAYER[choice, ...]: a stage game's payoff (None if STAGE is not a stage game)
+    stage_payoff: Callable[[ast.Column], sympy.Basic | None] | None = None
 
 
 @dataclass
@@ -192,6 +194,10 @@ class ExpressionBuilder:
         return base[tuple(indices)]
 
     def _Column(self, node: ast.Column, scope: Scope):
+        if self.r.stage_payoff is not None and node.indices:
+            payoff = self.r.stage_payoff(node)
+            if payoff is not None:
+                return payoff
         if node.indices:
             indices = [self.build(i, scope) for i in node.indices]
             base = self.r.column(node)

@@ -24,6 +24,7 @@ from gamespec.language.build_network import build_network
 from gamespec.language.build_payoffs import PayoffsMixin
 from gamespec.language.build_players import PlayersMixin
 from gamespec.language.build_sets import SetsMixin
+from gamespec.language.build_stage import StageMixin
 from gamespec.language.build_statements import StatementsMixin
 from gamespec.language.build_tree import TreeMixin
 from gamespec.language.expressions import ExpressionBuilder, Resolver
@@ -35,7 +36,7 @@ __all__ = ["ModelBuilder", "build_model"]
 
 
 class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, PayoffsMixin,
-                   StatementsMixin, DynamicsMixin, TreeMixin):
+                   StatementsMixin, DynamicsMixin, TreeMixin, StageMixin):
     """Builds one Model from one AST. Declarations are resolved on demand, in any order."""
 
     def __init__(
@@ -77,6 +78,7 @@ class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, Payoff
                 known_names=lambda: list(self.decls) + list(self.strategy_owner)
                 + list(self.elements),
                 extra_functions=dict(SYMBOLIC_FUNCTIONS),
+                stage_payoff=self._stage_payoff,
             )
         )
 
@@ -146,6 +148,7 @@ class ModelBuilder(NamesMixin, SetsMixin, DefinitionsMixin, PlayersMixin, Payoff
         if getattr(self, "common_span", None) is not None:
             model.spans["common payoff"] = self.common_span
         model.network = build_network(self)
+        model.stages = dict(self.stages)
         model.tree = self._build_tree(model)
         if model.tree is None:
             self._check_payoff_coverage(model)

@@ -514,15 +514,26 @@ class _ToAst(NetworkRules):
 
     def repeated_stmt(self, meta, children):
         discount = None
-        values, conditions = [], []
+        values, conditions, strategies = [], [], []
+        parts: dict = {}
         for kind, payload in children:
-            if kind == "discount":
-                discount = payload
+            if kind in ("discount", "stage", "sustain", "punish"):
+                if kind in parts or (kind == "discount" and discount is not None):
+                    span = payload[1] if kind != "discount" else payload.span
+                    raise SpecError(f"a second `{kind}` in the repeated block", span=span)
+                if kind == "discount":
+                    discount = payload
+                else:
+                    parts[kind] = payload
             elif kind == "value":
                 values.append(payload)
+            elif kind == "strategy":
+                strategies.append(payload)
             else:
                 conditions.append(payload)
-        return ast.RepeatedStmt(self._s(meta), discount, tuple(values), tuple(conditions))
+        return ast.RepeatedStmt(self._s(meta), discount, tuple(values), tuple(conditions),
+                                parts.get("stage"), parts.get("sustain"), parts.get("punish"),
+                                tuple(strategies))
 
     def discount_item(self, meta, children):
         return ("discount", children[0])
@@ -532,6 +543,24 @@ class _ToAst(NetworkRules):
 
     def condition_item(self, meta, children):
         return ("condition", (str(children[0]), children[1], self._s(meta)))
+
+    def stage_item(self, meta, children):
+        return ("stage", (str(children[0]), self._s(meta)))
+
+    def sustain_item(self, meta, children):
+        return ("sustain", (children[0], self._s(meta)))
+
+    def punish_item(self, meta, children):
+        return ("punish", (children[0], self._s(meta)))
+
+    def strategy_item(self, meta, children):
+        names = [str(c) for c in children if isinstance(c, Token)]
+        detect = next((c for c in children if not isinstance(c, Token)), None)
+        kind = names[-1]
+        return ("strategy", ast.StrategyItem(self._s(meta), names[0], kind, detect))
+
+    def stage_stmt(self, meta, children):
+        return ast.StageStmt(self._s(meta), str(children[0]), str(children[1])[1:-1])
 
     def dynamics_stmt(self, meta, children):
         index, domain = str(children[0]), children[1]

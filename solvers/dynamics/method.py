@@ -4,14 +4,13 @@ and update rules over rounds.
 - dynamics: the Euler–Lagrange equations of the spec's Lagrangian, the normal modes when
   the system is linear, and a certified numerical solution over the index interval;
 - repeated: the value recursions solved exactly, each `condition` solved for the spec's
-  `solve_for` parameter (default: the first parameter it is linear in), and checked by a
-  seeded Monte Carlo simulation on both sides of the boundary when the recursions have the
-  trigger form V = g + d x V;
+  `solve_for` parameter (default: the discount, else the first it can be solved for; see
+  repeated_conditions) and evaluated at the given parameters, and checked by a seeded Monte
+  Carlo simulation on both sides of the boundary when the recursions have the trigger form
+  V = g + d x V;
 - update rules: the recurrence simulated over the rounds, and its fixed point.
 """
 from __future__ import annotations
-
-import difflib
 
 import numpy as np
 import sympy
@@ -22,6 +21,13 @@ from gamespec.model import Model
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.dynamics import euler_lagrange as el
 from gamespec.solvers.dynamics import repeated as rep
+from gamespec.solvers.dynamics.repeated_conditions import (  # noqa: F401 - re-exported
+    condition_fact,
+    condition_record,
+    conditions,
+    ranges,
+    value_solutions,
+)
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.registry import SolverEntry
 
@@ -144,58 +150,6 @@ def variant_report(model: Model) -> el.VariantReport | None:
 
 
 # ---------------------------------------------------------------------------- repeated play
-def value_solutions(model: Model) -> dict:
-    recursions = [sympy.Eq(v, model.expand_lets(rhs)) for v, rhs in model.repeated.values]
-    unknowns = [v for v, _ in model.repeated.values]
-    return rep.solve_value_recursions(recursions, unknowns)
-
-
-def _assumptions(model: Model):
-    unit, positive = [], []
-    for param in model.params.values():
-        if param.index_sets or param.value is None:
-            continue
-        if param.admissible == (0.0, 1.0):
-            unit.append(param.symbol)
-        elif param.value > 0:
-            positive.append(param.symbol)
-    return unit, positive
-
-
-def conditions(model: Model, solve_for: str | None = None) -> list[tuple[str, object]]:
-    """Each named condition solved for one parameter, with the values substituted."""
-    solutions = value_solutions(model)
-    unit, positive = _assumptions(model)
-    out = []
-    for name, relation in model.repeated.conditions:
-        rel = model.expand_lets(relation).xreplace(solutions)
-        if not isinstance(rel, (sympy.StrictGreaterThan, sympy.GreaterThan,
-                                sympy.StrictLessThan, sympy.LessThan)):
-            out.append((name, rel))
-            continue
-        prefer, other = (rel.lhs, rel.rhs) if isinstance(
-            rel, (sympy.StrictGreaterThan, sympy.GreaterThan)) else (rel.rhs, rel.lhs)
-        if solve_for and solve_for not in model.params:
-            close = difflib.get_close_matches(str(solve_for), list(model.params), n=1)
-            raise SpecError(f"solve option `solve_for`: `{solve_for}` is not a parameter",
-                            span=model.spans.get("solve option solve_for"),
-                            hint=f"did you mean `{close[0]}`?" if close else
-                            "name a parameter of the condition")
-        candidates = [model.params[solve_for].symbol] if solve_for else [
-            p.symbol for p in model.params.values()
-            if not p.index_sets and p.symbol in (prefer - other).free_symbols]
-        solved = None
-        for variable in candidates:
-            try:
-                solved = rep.equilibrium_condition(prefer, other, variable,
-                                                   unit_interval=unit, positive=positive)
-                break
-            except GamespecError:
-                continue
-        out.append((name, solved if solved is not None else rel))
-    return out
-
-
 def _trigger_form(model: Model, value: sympy.Symbol, rhs: sympy.Expr):
     """rhs = g + b V with b = discount * x: returns (g, x) or None."""
     expr = sympy.expand(model.expand_lets(rhs))
@@ -352,8 +306,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         derived["values"] = {str(k): sympy.sstr(v) for k, v in solutions.items()}
         checks = {}
         for name, condition in conditions(model, options.get("solve_for")):
-            text = sympy.sstr(condition.relation if isinstance(condition, rep.Condition)
-                              else condition)
+            record = condition_record(condition, _params(model))
+            extra.setdefault("conditions", {})[name] = record
+            extra.setdefault("facts", []).append(condition_fact(name, record))
+            text = record["condition"]
             derived[f"condition {name}"] = text
             if not isinstance(condition, rep.Condition):  # said, not silently left as is
                 extra.setdefault("unsolved_conditions", []).append(name)
@@ -407,7 +363,8 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                               all(c.ok for c in certificates), worst.tolerance,
                               {k: v for c in certificates for k, v in c.details.items()})
     return Result(game=model.title, spec=model.path, spec_sha256=model.sha256,
-                  method=ENTRY.name, status=Status.SOLVED if certificate.ok else Status.NOT_CERTIFIED,
+                  method=ENTRY.name,
+                  status=Status.SOLVED if certificate.ok else Status.NOT_CERTIFIED,
                   values=values, strategies=strategies, certificate=certificate,
                   derived=derived, compare=compare, extra=extra, timing=timing)
 
@@ -432,9 +389,14 @@ def derive(model: Model, cls: Classification, derivation) -> None:
                                                        report.summary().splitlines()])
     if model.repeated:
         items = [(str(k), v) for k, v in value_solutions(model).items()]
+        values = _params(model)
         for name, condition in conditions(model, model.solve_options.get("solve_for")):
             rel = condition.relation if isinstance(condition, rep.Condition) else condition
-            items.append((f"condition {name}", rel))
+            record = condition_record(condition, values)
+            verdict = {True: "holds", False: "fails"}.get(record.get("holds"))
+            tie = ", at the boundary" if record.get("at_boundary") else ""
+            where = f" ({verdict} at the given parameters{tie})" if verdict else ""
+            items.append((f"condition {name}{where}", rel))
         derivation.add("repeated play (value recursions)", items)
     if model.updates:
         fixed = update_fixed_point(model)

@@ -4,10 +4,11 @@ A value recursion is a SymPy equation such as ``V = g + d * p * V`` (the worth o
 is the round's gain plus the discounted worth of the states that follow).  Recursions are
 linear in the values, so they are solved exactly as a linear system.  An equilibrium
 condition compares two values ("comply is worth more than defect") and is solved for one
-variable (e.g. a concession that keeps a player complying under a trigger strategy); the
-direction of the inequality follows from the sign of the variable's coefficient, decided
-under declared ranges of the other symbols.  ``simulate_repeated`` plays the game by Monte
-Carlo so the symbolic condition can be checked against play.
+variable (e.g. a concession that keeps a player complying under a trigger strategy) by
+gamespec.solvers.dynamics.isolate: exactly, also when it is rational in the variable, with
+the signs that fix the direction decided under declared ranges of the other symbols.
+``simulate_repeated`` plays the game by Monte Carlo so the symbolic condition can be
+checked against play.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from sympy.logic.boolalg import BooleanAtom
 from sympy.solvers.solveset import NonlinearError
 
 from gamespec.errors import SolverError
+from gamespec.solvers.dynamics.isolate import Condition, isolate
 
 __all__ = [
     "Condition",
@@ -74,38 +76,6 @@ def solve_value_recursions(
     return {u: sp.factor(sp.simplify(s)) for u, s in zip(unknowns, solution)}
 
 
-@dataclass(frozen=True)
-class Condition:
-    """`variable < boundary` (or `>`) is equivalent to preferring one value to another."""
-
-    relation: sp.Rel
-    variable: sp.Symbol
-    boundary: sp.Expr
-    coefficient: sp.Expr  # d(prefer - other)/d variable; its sign fixes the direction
-
-
-def _sign_in_ranges(
-    expr: sp.Expr, unit_interval: Iterable[sp.Symbol], positive: Iterable[sp.Symbol]
-) -> int | None:
-    """+1/-1 if expr has that sign for all symbols in their ranges, None if undecided.
-
-    A symbol in (0, 1) is written s/(1+s) and a positive one as s, with s > 0, so SymPy's
-    assumption system can decide the sign of the rational expression that results.
-    """
-    subs = {}
-    for sym in unit_interval:
-        s = sp.Dummy(f"{sym}_odds", positive=True)
-        subs[sym] = s / (1 + s)
-    for sym in positive:
-        subs.setdefault(sym, sp.Dummy(f"{sym}_pos", positive=True))
-    value = sp.factor(sp.simplify(expr.xreplace(subs)))
-    if value.is_positive:
-        return 1
-    if value.is_negative:
-        return -1
-    return None
-
-
 def equilibrium_condition(
     prefer: sp.Expr,
     other: sp.Expr,
@@ -113,33 +83,18 @@ def equilibrium_condition(
     *,
     unit_interval: Iterable[sp.Symbol] = (),
     positive: Iterable[sp.Symbol] = (),
+    strict: bool = True,
 ) -> Condition:
-    """Solve `prefer > other` for `variable` when the difference is linear in it.
+    """Solve `prefer > other` (`>=` when not `strict`) for `variable`, exactly.
 
-    `unit_interval` symbols range over (0, 1) (discounts, probabilities) and `positive`
-    ones over (0, oo); the sign of the coefficient of `variable` must follow from them.
+    The comparison may be rational in `variable`; `unit_interval` symbols range over (0, 1)
+    (discounts, probabilities) and `positive` ones over (0, oo): the signs of the
+    denominator and of the coefficient of `variable` must follow from them.
     """
-    unit_interval, positive = tuple(unit_interval), tuple(positive)
-    gap = sp.together(prefer - other)
-    coefficient = sp.simplify(sp.diff(gap, variable))
-    if variable in coefficient.free_symbols:
-        raise SolverError(
-            f"the comparison is not linear in {variable}",
-            hint="equilibrium_condition solves conditions linear in the chosen variable",
-        )
-    if sp.simplify(coefficient) == 0:
-        raise SolverError(f"the comparison does not depend on {variable}")
-    boundary = sp.factor(sp.simplify(-gap.subs(variable, 0) / coefficient))
-    sign = _sign_in_ranges(coefficient, unit_interval, positive)
-    if sign is None:
-        raise SolverError(
-            f"cannot decide the sign of {coefficient}, the coefficient of {variable}",
-            hint="declare the ranges of the symbols (discounts and probabilities in (0, 1))",
-        )
-    relation = sp.StrictLessThan(variable, boundary) if sign < 0 else sp.StrictGreaterThan(
-        variable, boundary
-    )
-    return Condition(relation, variable, boundary, coefficient)
+    ranges = {sym: (0.0, 1.0) for sym in unit_interval}
+    ranges.update({sym: (0.0, None) for sym in positive if sym not in ranges})
+    relation = (sp.StrictGreaterThan if strict else sp.GreaterThan)(prefer, other)
+    return isolate(relation, variable, ranges)
 
 
 def trigger_recursions(
