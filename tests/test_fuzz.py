@@ -431,7 +431,8 @@ class Hang(BaseException):  # noqa: N818 - not an Exception, so `except Exceptio
 
 @contextlib.contextmanager
 def time_limit(seconds: float):
-    """Raise Hang after `seconds` (main thread, Unix); a no-op elsewhere."""
+    """Raise Hang after `seconds` of CPU time in user mode (main thread, Unix; CPU time, so a
+    loaded machine does not turn a slow answer into a hang); a no-op elsewhere."""
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
@@ -440,13 +441,13 @@ def time_limit(seconds: float):
     def on_alarm(signum, frame):
         raise Hang(f"no answer within {seconds:g} s")
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGVTALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
 
 
 @contextlib.contextmanager
