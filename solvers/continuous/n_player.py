@@ -3,7 +3,8 @@ alone included) picks a point of an interval.
 
 Symbolic first: every solution of the first-order and corner system (kkt.py); for a
 family whose payoffs are verified symmetric, one representative member with the others
-at the same choice (symmetric equilibria). Otherwise numeric: best-response iteration from
+at the same choice (symmetric equilibria), then every member on its own (asymmetric.py:
+exhaustive when the conditions are linear). Otherwise numeric: best-response iteration from
 several starts, and, when all intervals agree, a scan of the diagonal (every agent at the
 same choice). Every equilibrium is certified by the maximum unilateral gain from a global
 search over each agent's interval (global_gain.py).
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from gamespec.solvers.continuous.asymmetric import search_asymmetric
 from gamespec.solvers.continuous.expressions import as_expr
 from gamespec.solvers.continuous.global_gain import GainCheck, PayoffTable, max_unilateral_gain
 from gamespec.solvers.continuous.kkt import kkt_candidates, smooth_in_own
@@ -36,6 +38,7 @@ class NPlayerResult:
     exhaustive: bool
     route: str
     notes: list[str] = field(default_factory=list)
+    symmetric_exhaustive: bool = False  # every symmetric equilibrium found (families)
 
 
 def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
@@ -49,7 +52,7 @@ def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
     table = PayoffTable(numeric, symbols, box)
     notes: list[str] = []
     found: list[Equilibrium] = []
-    exhaustive = False
+    exhaustive = symmetric_exhaustive = False
     search = ""
     if smooth_in_own(payoffs, symbols):
         focs, reduced, expand = _reduced_system(payoffs, symbols, symmetric or {})
@@ -70,6 +73,14 @@ def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
                      + (" among such equilibria)" if symmetric else ")")
                      if candidates.exhaustive else " that SymPy solved (not exhaustive)"))
         route = "symbolic first-order and corner conditions"
+        if symmetric:
+            symmetric_exhaustive, exhaustive = exhaustive, False
+            asym = search_asymmetric(payoffs, symbols, table, params, tol,
+                                     known=[e.point for e in found])
+            found += [Equilibrium(point, None, check) for point, check in asym.points]
+            notes += asym.notes
+            search += "; " + asym.search
+            exhaustive = symmetric_exhaustive and asym.exhaustive
     else:
         notes.append("a payoff branches in its own choice: no first-order system")
     if not found:
@@ -83,7 +94,7 @@ def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
                          tuple(float(table.value(k, e.point)) for k in range(len(symbols))))
              for e in _distinct(found)]
     found.sort(key=lambda e: e.point)
-    return NPlayerResult(found, search, exhaustive, route, notes)
+    return NPlayerResult(found, search, exhaustive, route, notes, symmetric_exhaustive)
 
 
 def _reduced_system(payoffs, symbols, symmetric: dict[str, list[int]]):

@@ -10,7 +10,8 @@ from gamespec.errors import SolverError
 from gamespec.model import Model
 from gamespec.result import Certificate
 from gamespec.solvers.continuous import agents as agent_lowering
-from gamespec.solvers.continuous.kkt import smooth_in_own
+from gamespec.solvers.continuous.family_symbolic import representative
+from gamespec.solvers.continuous.kkt import kkt_candidates, smooth_in_own
 from gamespec.solvers.continuous.n_player import Equilibrium, solve_n_player
 
 
@@ -53,10 +54,13 @@ def solve_nash(model: Model):
     if first.exact is not None:
         derived["closed_form"] = {str(a.symbol): sympy.sstr(first.exact[a.symbol])
                                   for a in listed}
-    kind = "symmetric pure equilibria (asymmetric ones not searched)" if symmetric else \
-        "pure equilibria"
-    covers = (f"all {kind}: {found.search}" if found.exhaustive else
-              f"the pure equilibria found: {found.search}; others are not ruled out")
+    if found.exhaustive:
+        covers = f"all pure equilibria: {found.search}"
+    elif found.symmetric_exhaustive:
+        covers = (f"all symmetric pure equilibria: {found.search}; asymmetric ones are not "
+                  "ruled out")
+    else:
+        covers = f"the pure equilibria found: {found.search}; others are not ruled out"
     extra = {"covers": covers, "method_detail": found.route,
              "certificate_search": ("global: each agent's payoff on a dense grid of its "
                                     "interval, refined (bounded) around the best cells"),
@@ -125,10 +129,67 @@ def derive_items(model: Model) -> list:
     except SolverError:
         return items
     items.append(("equilibrium search", found.search))
+    general = {}  # family -> (representative, its closed forms for any family size)
+    for name in sorted(symmetric):
+        rep = representative(model, model.players[name])
+        if rep is not None:
+            more, forms = _representative_items(model, name, rep)
+            general[name] = (rep, forms)
+            items += more
     for eq in found.equilibria:
         if eq.exact is None:
             continue
         for k, a in enumerate(listed):
-            if k not in skip:
+            if k in skip:
+                continue
+            if a.player not in general:
                 items.append((f"closed form: {a.symbol}", eq.exact[a.symbol]))
+                continue
+            rep, forms = general[a.player]
+            at = f"{sympy.sstr(rep.size)} = {sympy.sstr(_at_values(rep.size, model))}"
+            items.append((f"closed form at {at}: {a.symbol}", eq.exact[a.symbol]))
+            agrees = any(sympy.cancel(_at_values(form - eq.exact[a.symbol], model)) == 0
+                         for form in forms)
+            items.append((f"{a.player}: check", f"the closed form for any "
+                          f"{sympy.sstr(rep.size)} at {at} "
+                          + ("agrees with" if agrees else "DIFFERS from")
+                          + " the members' own system"))
     return items
+
+
+def _representative_items(model: Model, name: str, rep) -> list:
+    """The family as one member against size - 1 identical others, size symbolic."""
+    size = sympy.sstr(rep.size)
+    items = [(f"{name}: representative member",
+              f"one member against {size} - 1 others at the same choice, the family size "
+              f"{size} kept as a symbol (symmetry checked at {size} = "
+              f"{sympy.sstr(_at_values(rep.size, model))})"),
+             (f"{name}: first-order condition (any {size})", sympy.Eq(rep.foc, 0))]
+    found = kkt_candidates([rep.foc], [rep.own], [rep.bounds], _param_values(model))
+    forms = [solution[rep.own] for solution in found.solutions]
+    for form in forms:
+        items.append((f"closed form (any {size}): {rep.own}",
+                      f"{sympy.sstr(form)}   where {_condition(rep, form)}"))
+    if not found.exhaustive:
+        items.append((f"{name}: note", "; ".join(found.notes) or "not every case solved"))
+    return items, forms
+
+
+def _condition(rep, form: sympy.Expr) -> str:
+    """When the representative's solution is an equilibrium: the corner's slope sign, or
+    the interior point inside the interval."""
+    low, high = rep.bounds
+    slope = sympy.cancel(rep.foc.xreplace({rep.own: form}))
+    if form == low:
+        return f"{sympy.sstr(slope)} <= 0"
+    if form == high:
+        return f"{sympy.sstr(slope)} >= 0"
+    return f"{sympy.sstr(low)} <= {sympy.sstr(form)} <= {sympy.sstr(high)}"
+
+
+def _exact_values(model: Model) -> dict:
+    return {s: sympy.nsimplify(v, rational=True) for s, v in _param_values(model).items()}
+
+
+def _at_values(expr: sympy.Expr, model: Model):
+    return expr.xreplace(_exact_values(model))
