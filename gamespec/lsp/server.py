@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import re
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types
@@ -37,6 +39,7 @@ class GamespecServer(LanguageServer):
         self.current: dict[str, Analysis] = {}
         self.parsed: dict[str, tuple[Analysis, list, dict]] = {}
         self.checked: dict[str, Analysis] = {}
+        self.shutdown_received = False
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gamespec-check")
 
     async def refresh(self, uri: str) -> None:
@@ -154,6 +157,13 @@ def did_close(ls: GamespecServer, params: types.DidCloseTextDocumentParams):
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
+@server.feature(types.SHUTDOWN)
+@guarded()
+def on_shutdown(ls: GamespecServer, params):
+    ls.shutdown_received = True
+    ls.pool.shutdown(wait=False, cancel_futures=True)
+
+
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 @guarded()
 def hover(ls: GamespecServer, params: types.HoverParams):
@@ -231,4 +241,9 @@ def main() -> int:
 
     grammar_parser()  # load the tables before the first request
     server.start_io()
-    return 0
+    # a check still running (a large spec) must not hold the process after `exit`
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # pygls closed it on `exit`
+        pass
+    os._exit(0 if server.shutdown_received else 1)

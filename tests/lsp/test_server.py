@@ -335,3 +335,27 @@ def test_positions_are_in_utf16_units(client, tmp_path):
     client.change(uri, broken, 2)
     [diag] = client.diagnostics(uri, 2)
     assert diag["range"]["start"] == {"line": 0, "character": col}
+
+
+def test_exit_does_not_wait_for_a_running_check():
+    """`exit` right after opening a spec whose checks take seconds (Leduc poker's tree):
+    the server leaves at once, with code 0 after `shutdown` (1 without, as the protocol
+    says)."""
+    import time
+
+    for polite in (True, False):
+        c = LspClient(cwd=REPO)
+        try:
+            c.start()
+            path = REPO / "specs" / "leduc_poker.game"
+            c.open(path.as_uri(), path.read_text(encoding="utf-8"))
+            if polite:
+                c.request("shutdown", {})
+            started = time.perf_counter()
+            c.notify("exit", {})
+            assert c.proc.wait(timeout=30) == (0 if polite else 1)
+            assert time.perf_counter() - started < 3
+        finally:
+            c.kill()
+            for stream in (c.proc.stdin, c.proc.stdout, c.proc.stderr):
+                stream.close()
