@@ -219,7 +219,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
             label = f"  {record['player']} deviates to {record['deviation']}"
             facts.append(dyn.condition_fact(label, record, label))
     analysis.pop("_relations")
-    extra = {"repeated": analysis, "facts": facts}
+    extra = {"repeated": analysis, "facts": facts,
+             "sustained": {name: entry.get("sustained")
+                           for name, entry in analysis["strategies"].items()}}
     if model.repeated.conditions:
         for name, condition in dyn.conditions(model, options.get("solve_for")):
             record = dyn.condition_record(condition, values)
