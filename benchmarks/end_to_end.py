@@ -9,7 +9,8 @@ specs/prisoners_dilemma.game` against `python -c "import numpy"`.
 
 Runs are interleaved (every repetition runs each pair back to back, alternating which goes
 first); each figure is the median over repetitions. Peak memory is the child's maximum
-resident set size (os.wait4). Usage:
+resident set size (os.wait4); CPU is user + system time, the steadier figure when other work
+shares the machine. Usage:
 
     python benchmarks/end_to_end.py [--sizes 30 100 200 300] [--reps 3] [--no-startup]
 """
@@ -28,8 +29,8 @@ ROOT = os.path.dirname(HERE)
 TOLERANCE = 1e-9
 
 
-def run_measured(cmd: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS in MiB, stdout): the child is reaped by os.wait4."""
+def run_measured(cmd: list[str]) -> tuple[float, float, float, str]:
+    """(wall seconds, CPU seconds, peak RSS in MiB, stdout): the child is reaped by os.wait4."""
     t0 = time.perf_counter()
     with open(os.devnull, "wb") as null:
         read, write = os.pipe()
@@ -44,7 +45,8 @@ def run_measured(cmd: list[str]) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(cmd)} exited with {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024.0, b"".join(chunks).decode()
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss / 1024.0, b"".join(chunks).decode()
 
 
 def gamespec_cmd(*args: str) -> list[str]:
@@ -93,6 +95,7 @@ def main() -> None:
             "direct": [sys.executable, "-c", "import numpy"],
         }
     times: dict[str, dict[str, list[float]]] = {k: {"gamespec": [], "direct": []} for k in pairs}
+    cpus: dict[str, dict[str, list[float]]] = {k: {"gamespec": [], "direct": []} for k in pairs}
     peaks: dict[str, dict[str, list[float]]] = {k: {"gamespec": [], "direct": []} for k in pairs}
     checked: dict[str, float] = {}
     for rep in range(args.reps):
@@ -100,24 +103,26 @@ def main() -> None:
             order = ["gamespec", "direct"] if rep % 2 == 0 else ["direct", "gamespec"]
             outs = {}
             for who in order:
-                wall, peak, outs[who] = run_measured(cmds[who])
+                wall, cpu, peak, outs[who] = run_measured(cmds[who])
                 times[label][who].append(wall)
+                cpus[label][who].append(cpu)
                 peaks[label][who].append(peak)
             if label.startswith("lp ") and label not in checked:
                 checked[label] = check_same(int(label[3:]), outs["gamespec"], outs["direct"])
-            print(f"rep {rep + 1} {label}: gamespec {times[label]['gamespec'][-1]:.2f} s "
-                  f"{peaks[label]['gamespec'][-1]:.0f} MiB, direct "
-                  f"{times[label]['direct'][-1]:.2f} s {peaks[label]['direct'][-1]:.0f} MiB",
-                  flush=True)
+            print(f"rep {rep + 1} {label}: " + ", ".join(
+                f"{who} {times[label][who][-1]:.2f} s ({cpus[label][who][-1]:.2f} s CPU) "
+                f"{peaks[label][who][-1]:.0f} MiB" for who in ("gamespec", "direct")), flush=True)
     print()
-    print(f"{'case':<12}{'gamespec s':>11}{'direct s':>10}{'time x':>8}"
+    print(f"{'case':<12}{'gamespec s':>11}{'direct s':>10}{'time x':>8}{'CPU x':>7}"
           f"{'gamespec MiB':>14}{'direct MiB':>12}{'memory x':>10}  same to")
     for label in pairs:
         t = {w: statistics.median(v) for w, v in times[label].items()}
+        c = {w: statistics.median(v) for w, v in cpus[label].items()}
         m = {w: statistics.median(v) for w, v in peaks[label].items()}
         same = f"{checked[label]:.1e}" if label in checked else "-"
         print(f"{label:<12}{t['gamespec']:>11.2f}{t['direct']:>10.2f}"
-              f"{t['gamespec'] / t['direct']:>8.2f}{m['gamespec']:>14.0f}{m['direct']:>12.0f}"
+              f"{t['gamespec'] / t['direct']:>8.2f}{c['gamespec'] / c['direct']:>7.2f}"
+              f"{m['gamespec']:>14.0f}{m['direct']:>12.0f}"
               f"{m['gamespec'] / m['direct']:>10.2f}  {same}")
 
 

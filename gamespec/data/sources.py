@@ -90,6 +90,39 @@ def _safe_path(builder, relative: str, stmt: ast.DataStmt) -> Path:
 
 
 # ------------------------------------------------------------------ stdlib data transforms
+def _columns(name: str, mirror, span, numeric: tuple[str, ...]) -> tuple:
+    """A registered data set's columns in file order: those in `numeric` as float arrays,
+    the others as lists of str. A headerless whitespace file without repairs (the check-in
+    files) is verified by its hash and read in one split (98,258 rows in ~0.1 s against ~0.5 s
+    through the generic reader); any other layout, or a file that does not split into the
+    registry's row count of finite numbers, goes through `load_dataset` and its located
+    errors."""
+    import numpy as np
+
+    from gamespec.data import registry as data_registry
+    from gamespec.data.file_format import WHITESPACE
+
+    entry = data_registry.get(name, span=span)
+    names = entry.column_names or ()
+    if entry.delimiter == WHITESPACE and not entry.header and not entry.row_fixes and names \
+            and not entry.path.endswith(".gz"):
+        tokens = data_registry.fetch(name, mirror=mirror, span=span).read_text("utf-8").split()
+        width = len(names)
+        if len(tokens) == width * (entry.rows or -1):
+            columns = [tokens[j::width] for j in range(width)]
+            try:
+                out = tuple(np.array(c, dtype=np.float64) if n in numeric else c
+                            for n, c in zip(names, columns))
+            except ValueError:
+                out = None
+            if out is not None and all(np.isfinite(out[names.index(n)]).all()
+                                       for n in numeric):
+                return out
+    table = load_dataset(name, mirror=mirror, span=span)
+    return tuple(table.numeric(c) if c in numeric else [str(v) for v in table.column(c)]
+                 for c in names)
+
+
 def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
     """The location-privacy paper's setting built from check-in data.
 
@@ -123,17 +156,19 @@ def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
     mirror = builder.data_mirror
     if data_registry.available("foursquare_sg_checkins", mirror) and \
             data_registry.available("foursquare_sg_locations", mirror):
-        places = load_dataset("foursquare_sg_locations", mirror=mirror, span=stmt.span)
-        visits = load_dataset("foursquare_sg_checkins", mirror=mirror, span=stmt.span)
-        index_of = {str(pid): k for k, pid in enumerate(places.column("id"))}
-        rows_all = np.array([index_of.get(str(p), -1) for p in visits.column("place")])
+        place_id, place_lat, place_lon = _columns("foursquare_sg_locations", mirror, stmt.span,
+                                                  numeric=("lat", "lon"))
+        visit_user, visit_place, visit_count = _columns("foursquare_sg_checkins", mirror,
+                                                        stmt.span, numeric=("count",))
+        index_of = {pid: k for k, pid in enumerate(place_id)}
+        rows_all = np.array([index_of.get(p, -1) for p in visit_place])
         known = rows_all >= 0
         rows = rows_all[known]
-        lat, lon = places.numeric("lat")[rows], places.numeric("lon")[rows]
-        counts = visits.numeric("count")[known]
+        lat, lon = place_lat[rows], place_lon[rows]
+        counts = visit_count[known]
         grid = location.grid_regions(lat, lon, counts, nx, ny)
         regions = location.top_regions(grid.counts, top)
-        users = np.array([str(u) for u in visits.column("user")])[known]
+        users = np.array(visit_user)[known]
         profiles = location.user_profiles(users, grid.cell, counts,
                                           regions, n_users=user)
         if len(profiles.users) < user:

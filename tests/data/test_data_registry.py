@@ -227,3 +227,34 @@ def test_find_mirror_prefers_the_environment_then_the_fallbacks(tmp_path, monkey
     monkeypatch.delenv(data_registry.MIRROR_ENV)
     assert data_registry.find_mirror(tmp_path / "missing", there) == there
     assert data_registry.find_mirror(tmp_path / "missing") is None
+
+
+@needs_mirror
+@pytest.mark.parametrize("name,numeric", [("foursquare_sg_checkins", ("count",)),
+                                          ("foursquare_sg_locations", ("lat", "lon"))])
+def test_fast_whitespace_read_equals_the_generic_reader(name, numeric, monkeypatch):
+    """checkin_regions reads the check-in files in one split; the columns are exactly those
+    the generic reader (load_dataset) gives, and a file that does not split into the
+    registry's row count falls back to it."""
+    import numpy as np
+
+    from gamespec.data import sources
+    from gamespec.data.tables import load_dataset
+
+    fast = sources._columns(name, MIRROR, None, numeric)
+    table = load_dataset(name, mirror=MIRROR)
+    for column, values in zip(get(name).column_names, fast):
+        if column in numeric:
+            assert values.dtype == np.float64
+            assert np.array_equal(values, table.numeric(column))
+        else:
+            assert values == [str(v) for v in table.column(column)]
+    calls = []
+    real = sources.load_dataset
+    monkeypatch.setattr(sources, "load_dataset", lambda *a, **k: calls.append(a) or real(*a, **k))
+    entry = get(name)
+    monkeypatch.setitem(DATASETS, name, DatasetEntry(**{**entry.__dict__,
+                                                        "rows": entry.rows + 1}))
+    again = sources._columns(name, MIRROR, None, numeric)
+    assert calls and all(np.array_equal(np.asarray(a), np.asarray(b))
+                         for a, b in zip(again, fast))
