@@ -10,7 +10,8 @@ break the end-to-end target of issue 22 at every size (benchmarks/end_to_end.py)
 The Model's bilinear payoff is compiled to payoff[r, s, a] (solvers/lp/compile.py), the
 leader's LP and its Lagrangian dual are built and solved (solvers/lp/zero_sum_*.py), and the
 answer is certified with NumPy alone. Values are in the game's own scale: when the payoffs
-sum to c (`Classification.constant_sum`), the follower's value is c - v. Named fixed profiles of the leader are evaluated
+sum to c (`Classification.constant_sum`), the follower's value is c - v. Named fixed
+profiles of the leader are evaluated
 against the follower's optimal response, beside the optimal leader strategy at the same
 constraint levels.
 """

@@ -5,7 +5,8 @@ Interface choice, measured on this machine (see benchmarks/lp_scaling.py)
 Every LP is first assembled as NumPy/scipy.sparse arrays (`LinearProgram`). The LP method's
 default is `direct` (those arrays straight to highspy): Pyomo's import alone costs about 1 s
 per process (it pulls in scipy.stats), more than the whole hand-written program at 30 regions
-(benchmarks/end_to_end.py, issue 22). The Pyomo route (`solvers/lp/pyomo_lowering.py`) declares it as a `pyomo.kernel` model whose row blocks
+(benchmarks/end_to_end.py, issue 22). The Pyomo route (`solvers/lp/pyomo_lowering.py`)
+declares it as a `pyomo.kernel` model whose row blocks
 are kernel `matrix_constraint`s (Pyomo's CSR-backed linear constraints: the payoff coefficients
 are handed over as one sparse matrix, no Pyomo expression per term), compiles it back to arrays
 in bulk, and hands them to highspy's numpy `passModel` overload. Why: it is the only Pyomo route
