@@ -37,7 +37,7 @@ class DeviationCheck:
 
     @property
     def relation(self) -> sp.Rel:
-        return sp.GreaterThan(self.path_value, self.deviation_value)
+        return sp.GreaterThan(self.path_value, self.deviation_value, evaluate=False)
 
 
 def _with(profile: tuple, k: int, choice) -> tuple:

@@ -181,3 +181,17 @@ def test_the_shipped_spec_gives_the_textbook_answers():
     assert "strategy grim (grim: sustained at the given parameters): d >= (R - T)/(P - T)" \
         in text
     assert "strategy tft (tit_for_tat: NOT sustained" in text
+
+
+def test_a_deviation_that_never_pays_is_reported_not_solved():
+    # every payoff 1: no deviation gains at any discount; the condition cannot be solved
+    # for d (it holds for all d) and was once folded to True by SymPy and crashed
+    flat = THREE.replace("PUNISH", "punish (Mid, Mid)")
+    for cell in ("(4, 4)", "(1, 6)", "(0, 5)", "(6, 1)", "(3, 3)", "(1, 2)", "(5, 0)",
+                 "(2, 1)", "(2, 2)"):
+        flat = flat.replace(cell, "(1, 1)")
+    result = solve(flat)
+    entry = result.extra["repeated"]["strategies"]["grim"]
+    assert entry["sustained"] is True and "threshold" not in entry
+    assert all(not r["solved"] and r["holds"] and r["at_boundary"] for r in entry["conditions"])
+    assert result.certificate.ok
