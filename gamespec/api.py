@@ -190,7 +190,11 @@ def game_info(model: Model) -> GameInfo:
     cls = classify(model)
     methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*[o for o in RUN_SETTINGS if o.name != "progress"], *e.options))
                     for e, ok, reason in applicable(model, cls))
-    return GameInfo(model.title, model.path, cls, describe_class(cls), methods,
+    net = model.network
+    summary = describe_class(cls) if net is None else (
+        f"congestion network ({len(net.edges)} edges, {len(net.demands)} non-atomic "
+        f"demand{'s' if len(net.demands) > 1 else ''})")
+    return GameInfo(model.title, model.path, cls, summary, methods,
                     _experiment_infos(model), _update_profile_infos(model))
 
 

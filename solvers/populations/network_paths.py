@@ -27,22 +27,28 @@ class PathProblem:
     incidence: np.ndarray  # edges x paths, 0/1
     costs: tuple[sympy.Expr, ...]  # folded: in the flow symbol only
     flow: sympy.Symbol
-    cost_fns: tuple[Callable, ...]
-    marginal_fns: tuple[Callable, ...]  # c + x c'
+    cost_fns: tuple[Callable, ...]  # per edge: its flow -> its cost
+    marginal_fns: tuple[Callable, ...]  # per edge: c + x c'
+    all_costs: Callable  # every edge at once: edge flows -> edge costs
+    all_marginals: Callable
+    all_slopes: tuple[Callable, Callable]  # derivatives of the costs and marginal costs
 
     def edge_costs(self, x: np.ndarray) -> np.ndarray:
-        return _apply(self.cost_fns, x)
+        return _apply(self.all_costs, x)
 
     def edge_marginals(self, x: np.ndarray) -> np.ndarray:
-        return _apply(self.marginal_fns, x)
+        return _apply(self.all_marginals, x)
+
+    def edge_slopes(self, x: np.ndarray, marginal: bool) -> np.ndarray:
+        return _apply(self.all_slopes[int(marginal)], x)
 
     def paths_of(self, k: int) -> np.ndarray:
         return np.flatnonzero(self.owner == k)
 
 
-def _apply(fns, x: np.ndarray) -> np.ndarray:
+def _apply(fn, x: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
-        return np.array([float(fn(v)) for fn, v in zip(fns, x)], dtype=float)
+        return np.array(fn(*x), dtype=float)
 
 
 def graph_of(model: Model):
@@ -84,10 +90,9 @@ def path_problem(model: Model) -> PathProblem:
     incidence = np.zeros((len(net.edges), len(paths)))
     for p, edges in enumerate(paths):
         incidence[list(edges), p] = 1.0
-    costs, cost_fns, marginal_fns = _lower_costs(model)
     return PathProblem(tuple(e.name for e in net.edges), tuple(paths), tuple(names),
                        np.array(owner), np.array([d.amount for d in net.demands]), incidence,
-                       costs, net.flow, cost_fns, marginal_fns)
+                       *_lower_costs(model, net.flow))
 
 
 def _path_name(net, edges: tuple[int, ...], parallel: set[int]) -> str:
@@ -97,9 +102,11 @@ def _path_name(net, edges: tuple[int, ...], parallel: set[int]) -> str:
     return "->".join([net.edges[edges[0]].tail] + [net.edges[k].head for k in edges])
 
 
-def _lower_costs(model: Model):
+def _lower_costs(model: Model, flow: sympy.Symbol):
+    """Each edge's cost and marginal cost in its flow, one function per edge and one for
+    all edges at once (a vector of edge flows)."""
     net = model.network
-    costs, cost_fns, marginal_fns = [], [], []
+    costs, marginals, cost_fns, marginal_fns = [], [], [], []
     for edge in net.edges:
         folded = fold(model, edge.cost, [net.flow], span=edge.cost_span)
         extra = folded.free_symbols - {net.flow} - set(NON_FINITE)
@@ -109,6 +116,12 @@ def _lower_costs(model: Model):
                                 "has no value here", span=edge.cost_span)
         marginal = folded + net.flow * sympy.diff(folded, net.flow)
         costs.append(folded)
+        marginals.append(marginal)
         cost_fns.append(to_numpy([net.flow], folded, span=edge.cost_span))
         marginal_fns.append(to_numpy([net.flow], marginal, span=edge.cost_span))
-    return tuple(costs), tuple(cost_fns), tuple(marginal_fns)
+    flows = [sympy.Dummy(f"x{k}", nonnegative=True) for k in range(len(net.edges))]
+    slopes = [[sympy.diff(c, net.flow) for c in exprs] for exprs in (costs, marginals)]
+    every = [to_numpy(flows, [c.xreplace({net.flow: x}) for c, x in zip(exprs, flows)],
+                      span=net.span) for exprs in (costs, marginals, *slopes)]
+    return (tuple(costs), flow, tuple(cost_fns), tuple(marginal_fns), every[0], every[1],
+            (every[2], every[3]))

@@ -13,9 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gamespec.solvers.populations.wardrop_newton import polish
+
 GAP_TOLERANCE = 1e-9  # relative cost gap the certificate accepts
 STOP_GAP = 1e-13  # relative gap at which equilibration stops
 MAX_SWEEPS = 20_000
+POLISH_AT = {1, 2, 3, 5, 10, 30, 100, 300, 1000}  # sweeps after which Newton's method finishes
 
 
 @dataclass(frozen=True)
@@ -25,16 +28,21 @@ class Flows:
     converged: bool
 
 
-def equilibrate(problem, costs, *, deadline: float | None = None) -> Flows:
-    """`costs(x)`: edge flows -> edge costs (nondecreasing in each edge's flow)."""
+def equilibrate(problem, *, marginal: bool = False, deadline: float | None = None) -> Flows:
+    """Path flows at which no used path of a demand costs more than its cheapest path, for
+    the edge costs (or, `marginal`, the marginal costs), each nondecreasing in its flow."""
     from scipy.optimize import brentq
 
+    costs = problem.edge_marginals if marginal else problem.edge_costs
+    fns = problem.marginal_fns if marginal else problem.cost_fns
     inc = problem.incidence
     f = np.zeros(len(problem.paths))
     zero = costs(np.zeros(inc.shape[0]))
     for k, amount in enumerate(problem.demands):  # everyone on a cheapest path at no flow
         mine = problem.paths_of(k)
         f[mine[int(np.argmin(inc[:, mine].T @ zero))]] = amount
+    edge_sets = [set(p) for p in problem.paths]
+    sweep = 0
     for sweep in range(1, MAX_SWEEPS + 1):
         worst = 0.0
         for k in range(len(problem.demands)):
@@ -42,29 +50,34 @@ def equilibrate(problem, costs, *, deadline: float | None = None) -> Flows:
             for _ in range(4 * len(mine) + 4):
                 x = inc @ f
                 cost = inc[:, mine].T @ costs(x)
-                used = mine[f[mine] > 0]
-                hi = used[int(np.argmax(cost[np.isin(mine, used)]))]
-                lo = mine[int(np.argmin(cost))]
-                gap = cost[mine == hi][0] - cost[mine == lo][0]
-                scale = max(np.abs(cost).max(), 1e-300)
+                used = f[mine] > 0
+                hi = int(np.argmax(np.where(used, cost, -np.inf)))
+                lo = int(np.argmin(cost))
+                gap = cost[hi] - cost[lo]
+                scale = max(float(np.abs(cost).max()), 1e-300)
                 worst = max(worst, gap / scale)
                 if gap <= STOP_GAP * scale or hi == lo:
                     break
-                move = inc[:, lo] - inc[:, hi]
+                hi, lo = mine[hi], mine[lo]
+                out = sorted(edge_sets[hi] - edge_sets[lo])
+                into = sorted(edge_sets[lo] - edge_sets[hi])
 
-                def after(t, x=x, move=move, hi=hi, lo=lo):
-                    c = costs(x + t * move)
-                    return inc[:, hi] @ c - inc[:, lo] @ c
+                def after(t, x=x, out=out, into=into):
+                    with np.errstate(all="ignore"):
+                        return (sum(float(fns[e](x[e] - t)) for e in out)
+                                - sum(float(fns[e](x[e] + t)) for e in into))
 
                 top = f[hi]
                 t = top if after(top) >= 0 else brentq(after, 0.0, top, xtol=1e-300,
                                                        rtol=4 * np.finfo(float).eps)
-                f[hi] -= t
+                f[hi] = 0.0 if t == top else f[hi] - t
                 f[lo] += t
-                if t == top:
-                    f[hi] = 0.0
         if worst <= STOP_GAP:
             return Flows(f, sweep, True)
+        if sweep in POLISH_AT:
+            polished = polish(problem, f, marginal=marginal, target=STOP_GAP)
+            if polished is not None:
+                return Flows(polished, sweep, True)
         if deadline is not None and time.perf_counter() > deadline:
             break
     return Flows(f, sweep, False)

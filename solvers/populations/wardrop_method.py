@@ -14,6 +14,9 @@ from gamespec.solvers.registry import SolverEntry
 
 COVERS = ("the Wardrop equilibrium (its edge costs and total cost are the same in every "
           "equilibrium) and a system optimum, over every simple path")
+COVERS_KKT = (COVERS.replace("a system optimum", "a point satisfying the optimum's first-order "
+                             "(KKT) conditions, not shown global (marginal costs decrease "
+                             "somewhere)"))
 
 
 def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
@@ -54,6 +57,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                   values=body["values"], strategies=body["strategies"],
                   certificate=certificate, derived=body["derived"],
                   extra={"facts": body["facts"], "network": body["network"]},
+                  covers=COVERS if costs.marginal_nondecreasing else COVERS_KKT,
                   timing={"network": time.perf_counter() - started})
 
 

@@ -29,7 +29,7 @@ class Solution:
 
 def solution(model, problem, costs, *, marginal: bool, deadline=None) -> Solution:
     fn = problem.edge_marginals if marginal else problem.edge_costs
-    flows = equilibrate(problem, fn, deadline=deadline)
+    flows = equilibrate(problem, marginal=marginal, deadline=deadline)
     f = flows.path_flows
     exact = exact_total = None
     if costs.affine is not None:

@@ -88,7 +88,9 @@ def test_too_many_paths_is_exit_3_with_the_limit_named(tmp_path, capsys):
 
 def test_info_lists_and_solve_picks_wardrop(capsys):
     assert main(["info", str(SPECS / "braess.game")]) == 0
-    assert "wardrop" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "wardrop: applies" in out
+    assert "class: congestion network (5 edges, 1 non-atomic demand)" in out
     assert main(["solve", str(SPECS / "braess.game"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["method"] == "wardrop" and out["status"] == "equilibrium"
