@@ -55,7 +55,8 @@ class GamespecServer(LanguageServer):
                                                              analysis)
             if self.current.get(uri) is not analysis:
                 return  # a newer version is being checked
-            self.checked[uri] = analysis
+            if analysis.model is not None:  # hover's values come from the last good one
+                self.checked[uri] = analysis
         self.publish(uri, analysis)
 
     def _check(self, uri: str, analysis: Analysis) -> None:

@@ -116,6 +116,15 @@ def test_hover_definition_references(client, tmp_path, capsys):
     text = hover["contents"]["value"]
     assert "**param** `b`" in text and "value: 3" in text and "[0, 10]" in text
     assert "param b = 3 in [0, 10]" in text and f"game: {game_class}" in text
+    # while an edit does not pass the checks, hover keeps the last good values
+    client.change(uri, GOOD.replace("b = 3", "b = 4").replace("* win[r, s]\npayoff col",
+                                                               "* wim[r, s]\npayoff col"), 2)
+    assert client.diagnostics(uri, 2)
+    text = _at(client, "textDocument/hover", uri, *_position(GOOD, "b *"))["contents"]["value"]
+    assert "value: 3" in text and "param b = 4 in [0, 10]" in text
+    assert f"game: {game_class}" in text
+    client.change(uri, GOOD, 3)
+    assert client.diagnostics(uri, 3) == []
     text = _at(client, "textDocument/hover", uri, *_position(GOOD, "S", 2))["contents"]["value"]
     assert "**set** `S`" in text and "2 elements: {L, R}" in text
     text = _at(client, "textDocument/hover", uri, *_position(GOOD, "q[s]"))["contents"]["value"]
