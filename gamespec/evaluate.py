@@ -104,7 +104,7 @@ def _guard_size(arrays, axes) -> None:
     if total > MAX_ELEMENTS:
         raise SpecError(
             f"evaluating this expression needs {total:,} array elements "
-            f"(limit {MAX_ELEMENTS:,})",
+            f"(limit {MAX_ELEMENTS:,}: array_elements)",
             hint="reduce the index sets or split the expression with `let`",
         )
     from gamespec.memory import check_array

@@ -6,6 +6,7 @@ import sympy
 from gamespec.errors import SpecError
 from gamespec.language import ast
 from gamespec.language.expressions import Scope, index_symbol
+from gamespec.language.spec_checks import check_rounds
 from gamespec.model import Dynamics, Repeated, UpdateRules
 
 
@@ -74,6 +75,7 @@ class DynamicsMixin:
 
     def _update_rules(self, stmt: ast.UpdateStmt) -> UpdateRules:
         rounds = self.resolve_set(stmt.domain)
+        check_rounds(rounds.elements, getattr(stmt.domain, "span", None) or stmt.span)
         var = index_symbol(stmt.index)
         scope = Scope().with_binders([(var, rounds)])
         rules = tuple((r.target, self.builder.build(r.at, scope), self.builder.build(r.value, scope))

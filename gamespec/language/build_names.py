@@ -6,6 +6,7 @@ import sympy
 from gamespec.errors import SpecError
 from gamespec.language import ast
 from gamespec.language.expressions import index_symbol
+from gamespec.language.spec_checks import check_rounds
 from gamespec.model import FiniteSet, Strategy
 
 
@@ -138,6 +139,7 @@ class NamesMixin:
         stmts = self._stmts(ast.UpdateStmt)
         stmt = next((s for s in stmts if s.name is None), stmts[0])
         rounds = self.resolve_set(stmt.domain)
+        check_rounds(rounds.elements, getattr(stmt.domain, "span", None) or stmt.span)
         last = max(rounds.elements) if rounds.elements else 0
         extended = tuple(rounds.elements) + (last + 1,)
         return FiniteSet(f"{rounds.name}+", extended, rounds.span)

@@ -183,8 +183,10 @@ class PayoffsMixin:
         return expr
 
     def _check_payoff_coverage(self, model: Model) -> None:
-        if model.common_payoff is not None or model.dynamics or model.updates or model.repeated:
+        if model.common_payoff is not None:
             return
+        if (model.dynamics or model.updates or model.repeated) and not model.payoffs:
+            return  # players beside a dynamic part, none with a payoff: no static game
         for name, player in model.players.items():
             if name not in model.payoffs:
                 raise SpecError(f"player `{name}` has no payoff", span=player.span,

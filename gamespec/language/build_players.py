@@ -61,6 +61,12 @@ class PlayersMixin:
             if isinstance(item, ast.FieldItem):
                 if stmt.kind != "population":
                     raise SpecError("`field` is only for a population", span=item.span)
+                taken = {s.name: "a strategy" for s in strategies}
+                taken.update((f.name, "a field") for f in fields)
+                if item.name in taken:
+                    raise SpecError(f"field `{item.name}` has the name of {taken[item.name]} "
+                                    f"of `{stmt.name}`", span=item.span,
+                                    hint="give the field a name of its own")
                 body = self.builder.build(item.body)
                 fields.append(MeanField(item.name, sympy.Symbol(item.name, real=True), body,
                                         item.span))

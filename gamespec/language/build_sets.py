@@ -9,6 +9,7 @@ import sympy
 from gamespec.errors import Span, SpecError
 from gamespec.evaluate import evaluate
 from gamespec.language import ast
+from gamespec.language.spec_checks import check_distinct
 from gamespec.model import FiniteSet, IntervalDomain
 
 MAX_SET_SIZE = 2_000_000
@@ -99,7 +100,9 @@ class SetsMixin:
             if node.op == "/" and factor == 0:
                 raise SpecError("division by zero", span=node.factor.span)
             scale = factor if node.op == "*" else 1.0 / factor
-            return FiniteSet(label, tuple(set_element(e * scale) for e in base.elements), node.span)
+            scaled = tuple(set_element(e * scale) for e in base.elements)
+            check_distinct(scaled, base.elements, node.span)
+            return FiniteSet(label, scaled, node.span)
         if isinstance(node, ast.SetColumn):
             table = self.resolve_data_by_node(node.table, node)
             if node.column == "rows":

@@ -49,7 +49,9 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
     if size > limit:
         what = "vertex bases" if len(counts) == 2 else "support profiles"
         alternatives = "lemke_howson, milp or logit" if len(counts) == 2 else "logit"
-        shown = f"{size:,}" if size < 10**12 else f"about {float(size):.1e}"
+        # an int of hundreds of digits does not convert to float: its power of ten instead
+        power = int(size.bit_length() * 0.30103)
+        shown = f"{size:,}" if size < 10**12 else f"about 10^{power}"
         return False, (f"the enumeration would examine {shown} {what} (limit {limit:,}); "
                        f"for one equilibrium use --method {alternatives}")
     return True, ""
