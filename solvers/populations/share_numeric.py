@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
-from scipy import optimize
 
 from gamespec.solvers.populations.finite_shares import ShareGame
 from gamespec.solvers.populations.supports import SharePoint, support_combinations
@@ -157,6 +156,8 @@ def _exact_threshold(game: ShareGame, sizes, support, p: int, root: float) -> li
 
 def _roots(game: ShareGame, sizes, support, rng, tol: float) -> list[SharePoint]:
     """Equal payoffs on the support, from the barycentre and seeded random starts."""
+    from scipy import optimize  # imported when needed: `gamespec info` stays light
+
     free = [(p, c) for p, used in enumerate(support) for c in used[:-1]]
 
     def shares_of(z: np.ndarray) -> list[np.ndarray]:
