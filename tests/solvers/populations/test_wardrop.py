@@ -197,3 +197,72 @@ network grid {
     assert not net["equilibrium"]["path_flows_unique"]
     assert set(net["equilibrium"]["edge_flows"].values()) == {1.0}
     assert "not unique" in dict(result.extra["facts"])["uniqueness"]
+
+
+def _grid(n):
+    """A grid directed right and down: edge (from, to) -> (free cost, scale)."""
+    edges = {}
+    for i, j in itertools.product(range(n), range(n)):
+        k = i * n + j
+        if j + 1 < n:
+            edges[(i, j), (i, j + 1)] = (1 + k % 3, 2 + k % 5, 2)
+        if i + 1 < n:
+            edges[(i, j), (i + 1, j)] = (1 + (7 * k) % 4, 1 + k % 4, 1)
+    return edges
+
+
+def _grid_paths(start, end):
+    (i0, j0), (i1, j1) = start, end
+    moves = "R" * (j1 - j0) + "D" * (i1 - i0)
+    out = set()
+    for order in itertools.permutations(moves):
+        node, path = start, []
+        for m in order:
+            nxt = (node[0], node[1] + 1) if m == "R" else (node[0] + 1, node[1])
+            path.append((node, nxt))
+            node = nxt
+        out.add(tuple(path))
+    return sorted(out)
+
+
+def test_a_grid_with_two_demands_against_scipy(tmp_path):
+    n = 4
+    edges = _grid(n)
+    lines = [f"  edge n{a[0]}{a[1]} -> n{b[0]}{b[1]} cost {c} + x ^ {p} / {s}"
+             for (a, b), (c, s, p) in edges.items()]
+    demands = [((0, 0), (3, 3), 6.0), ((0, 1), (3, 2), 3.0)]
+    lines += [f"  demand d{k} of {amount:g} from n{a[0]}{a[1]} to n{b[0]}{b[1]}"
+              for k, (a, b, amount) in enumerate(demands)]
+    result = solved(text="network grid with flow x {\n" + "\n".join(lines) + "\n}\n",
+                    tmp_path=tmp_path)
+    names = list(edges)
+    paths = [p for a, b, _ in demands for p in _grid_paths(a, b)]
+    owner = [k for k, (a, b, _) in enumerate(demands) for _ in _grid_paths(a, b)]
+    inc = np.array([[e in p for p in paths] for e in names], dtype=float)
+    free = np.array([edges[e][0] for e in names], dtype=float)
+    scale = np.array([edges[e][1] for e in names], dtype=float)
+    power = np.array([edges[e][2] for e in names], dtype=float)
+
+    def potential(f):
+        x = inc @ f
+        return float(np.sum(free * x + x ** (power + 1) / ((power + 1) * scale)))
+
+    def total(f):
+        x = inc @ f
+        return float(np.sum(x * (free + x ** power / scale)))
+
+    cons = [{"type": "eq", "fun": (lambda f, k=k: sum(f[p] for p in range(len(paths))
+                                                     if owner[p] == k) - demands[k][2])}
+            for k in range(len(demands))]
+    start = np.array([demands[owner[p]][2] / owner.count(owner[p]) for p in range(len(paths))])
+    net = result.extra["network"]
+    for key, objective in (("equilibrium", potential), ("optimum", total)):
+        found = minimize(objective, start, method="SLSQP", bounds=[(0, None)] * len(paths),
+                         constraints=cons, options={"ftol": 1e-15, "maxiter": 2000})
+        x = inc @ found.x
+        ours = net[key]["edge_flows"]
+        flows = np.array([ours[f"n{a[0]}{a[1]}->n{b[0]}{b[1]}"] for a, b in names])
+        assert flows == pytest.approx(x, abs=1e-4), key
+        assert net[key]["total_cost"] == pytest.approx(total(found.x), rel=1e-7), key
+    assert net["optimum"]["total_cost"] <= net["equilibrium"]["total_cost"]
+    assert result.certificate.residual < 1e-12
