@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
@@ -634,5 +635,19 @@ def _main(argv: list[str] | None) -> int:
         limits.apply(before)
 
 
+def run() -> None:
+    """The console entry point: exit with main's code. After an interrupt the process ends
+    at once with 130: CPython re-raises SIGINT at exit (status -2) when a KeyboardInterrupt
+    passed through code run by an extension module's initialisation, even if caught."""
+    code = main()
+    if code == 130:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(130)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -129,9 +129,9 @@ def test_von_stengel_6x6_every_label():
 def test_large_random_game_is_fast():
     rng = np.random.default_rng(5)
     A, B = rng.standard_normal((50, 50)), rng.standard_normal((50, 50))
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a loaded machine does not fail it
     eq = lemke_howson(A, B, 0)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 5.0  # a path of exponential length would not be
     certified(A, B, eq)
     Ai, Bi = np.round(A * 100), np.round(B * 100)
     eq = lemke_howson(Ai, Bi, 7, exact=exact(Ai, Bi))
