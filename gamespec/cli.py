@@ -41,7 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--limit", dest="limits", action="append", default=[],
                        metavar="NAME=N", help="raise or lower a resource limit "
                        "(set_size, table_entries, array_elements, pure_profiles, "
-                       "lp_coefficients, sweep_points, tree_nodes, grid_cells, file_bytes)")
+                       "lp_coefficients, sweep_points, tree_nodes, grid_cells, file_bytes, "
+                       "network_paths)")
         p.add_argument("--data-mirror", metavar="DIR",
                        help="local folder of registered data sets (else $GAMESPEC_DATA_MIRROR)")
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

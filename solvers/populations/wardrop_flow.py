@@ -115,4 +115,4 @@ def conservation(model, problem, f: np.ndarray) -> float:
         balance[demand.destination] += demand.amount
     routed = [abs(f[problem.paths_of(k)].sum() - d) for k, d in enumerate(problem.demands)]
     worst = max([abs(v) for v in balance.values()] + routed + [max(0.0, -f.min())])
-    return worst / float(problem.demands.sum())
+    return float(worst) / float(problem.demands.sum())
