@@ -87,21 +87,37 @@ def _numerator(expr: sympy.Expr) -> sympy.Expr:
 
 
 def _checked(game: ShareGame, xs, payoffs, support, full: dict) -> SharePoint | None:
-    """The point if its used shares are positive reals and no unused choice pays more."""
+    """The point if its used shares are positive reals and no unused choice pays more
+    (a payoff that is not a finite number there rules the point out)."""
     exact = [[sympy.simplify(full[x]) for x in row] for row in xs]
     for p, used in enumerate(support):
         for c in used:
-            value = sympy.N(exact[p][c], DIGITS)
-            if abs(sympy.im(value)) > 1e-20 or sympy.re(value) <= 0:
+            value = _real(exact[p][c])
+            if value is None or value <= 0:
                 return None
-        best = sympy.N(payoffs[p][used[0]].xreplace(full), DIGITS)
+        best = _real(payoffs[p][used[0]].xreplace(full))
+        if best is None:
+            return None
         for c in range(len(xs[p])):
-            if c not in used:
-                value = payoffs[p][c].xreplace(full)
-                if not value.is_number or sympy.re(sympy.N(value - best, DIGITS)) > 1e-20:
-                    return None
-    shares = [np.array([float(sympy.re(sympy.N(v, DIGITS))) for v in row]) for row in exact]
+            value = _real(payoffs[p][c].xreplace(full))
+            if value is None or (c not in used and value - best > 1e-20):
+                return None
+    shares = [np.array([_real(v) if _real(v) is not None else np.nan for v in row])
+              for row in exact]
     return SharePoint(shares, "regular", exact, tuple(support))
+
+
+def _real(expr: sympy.Expr) -> float | None:
+    """A finite real number (to DIGITS digits), else None."""
+    if not expr.is_number:
+        return None
+    try:
+        value = complex(sympy.N(expr, DIGITS))
+    except (TypeError, ValueError):
+        return None
+    if not np.isfinite(value) or abs(value.imag) > 1e-20:
+        return None
+    return value.real
 
 
 def _continuum_note(game: ShareGame, support, solution: dict) -> str:

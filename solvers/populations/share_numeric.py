@@ -94,6 +94,10 @@ def _edge(game: ShareGame, sizes, support, p: int, tol: float) -> list[SharePoin
         if abs(value) > tol:
             if not (left * right < 0 and min(abs(left), abs(right)) > tol):
                 continue  # not a crossing of zero
+            far_left, far_right = (float(v) for v in difference(
+                np.array([root - 10 * SIDE, root + 10 * SIDE])))
+            if abs(left) > 2 * abs(far_left) + tol or abs(right) > 2 * abs(far_right) + tol:
+                continue  # a pole (the difference grows without bound), not a jump
             point.kind = "threshold"
             point.exact = _exact_threshold(game, sizes, support, p, root)
             if point.exact is not None:  # the one-sided check around the exact share

@@ -22,7 +22,7 @@ def record(game: ShareGame, point: SharePoint) -> dict:
     out: dict = {
         "profile": {pop.name: {label: float(v) for label, v in zip(pop.labels, x)}
                     for pop, x in zip(game.populations, point.shares)},
-        "payoffs": {pop.name: float(np.dot(x, u[0])) for pop, x, u
+        "payoffs": {pop.name: _mean_payoff(x, u[0]) for pop, x, u
                     in zip(game.populations, point.shares, payoffs)},
         "choice_payoffs": {pop.name: {label: float(v) for label, v in zip(pop.labels, u[0])}
                            for pop, u in zip(game.populations, payoffs)},
@@ -48,6 +48,13 @@ def record(game: ShareGame, point: SharePoint) -> dict:
         out["role"] = THRESHOLD_ROLE
         out["one_sided"] = dict(point.sides)
     return out
+
+
+def _mean_payoff(shares: np.ndarray, payoffs: np.ndarray) -> float:
+    """sum over used choices of share x payoff (an unused choice's payoff, even -inf,
+    does not count)."""
+    used = shares > 0
+    return float(np.dot(shares[used], payoffs[used]))
 
 
 def selected_index(model: Model, records: list[dict]) -> int:

@@ -288,3 +288,25 @@ def test_shares_picture(tmp_path):
     assert (tmp_path / "hd.png").read_bytes()[:4] == b"\x89PNG"
     braess = _spec("braess_population", options={"figures": True})
     assert "two choices" in braess.extra["figures"]["unavailable"]["shares"]
+
+
+@pytest.mark.parametrize("payoff, expected", [
+    # a pole of the payoff difference at 1/2 is no threshold equilibrium
+    ("if r == Top then 1 / (top - 0.5) else 1", [(1.0, 0.0), (0.0, 1.0)]),
+    # 1/top is unbounded as top -> 0: all-Bottom is no equilibrium
+    ("if r == Top then 1 / top else 1", [(1.0, 0.0)]),
+    # log(0) = -inf for the unused Top: all-Bottom is one; log(top) = -1 at top = 1/e
+    ("if r == Top then log(top) else -1", [(1.0, 0.0), (0.0, 1.0),
+                                           (np.exp(-1), 1 - np.exp(-1))]),
+])
+@pytest.mark.parametrize("exact", [True, False])
+def test_unbounded_payoffs(tmp_path, payoff, expected, exact):
+    source = ('game "unbounded"\npopulation d of 10 {\n  choose r in {Top, Bottom}\n'
+              f"  field top = mean [r == Top]\n}}\npayoff d = {payoff}\n")
+    result = _solve(source, tmp_path, options={"exact": exact})
+    got = [tuple(p["d"].values()) for p in _shares(result)]
+    assert len(got) == len(expected)
+    for share, want in zip(got, expected):
+        assert share == pytest.approx(want, abs=1e-9)
+    assert all(np.isfinite(v) for eq in result.extra["equilibria"]
+               for v in eq["payoffs"].values())
