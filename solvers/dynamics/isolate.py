@@ -63,17 +63,26 @@ def _range_substitution(ranges: Mapping[sp.Symbol, Range]) -> dict:
 
 
 def _polynomial_sign(expr: sp.Expr) -> int | None:
-    for form in (sp.expand(expr), sp.factor(expr)):
-        if form.is_positive:
-            return 1
-        if form.is_negative:
-            return -1
+    """The sign of a polynomial in positive symbols when its expanded or factored form
+    shows it (every term of one sign), else None."""
+    expanded = sp.expand(expr)
+    if expanded == 0:
+        return None
+    terms = sp.Add.make_args(expanded)
+    signs = {1 if t.as_coeff_Mul()[0] > 0 else -1 for t in terms}
+    if len(signs) == 1 and all(s.is_positive for t in terms for s in t.free_symbols):
+        return signs.pop()
+    form = sp.factor(expanded)
+    if form.is_positive:
+        return 1
+    if form.is_negative:
+        return -1
     return None
 
 
 def sign_under(expr: sp.Expr, ranges: Mapping[sp.Symbol, Range]) -> int | None:
     """+1/-1 if `expr` has that sign for every value of its symbols in their ranges."""
-    value = sp.cancel(sp.together(_basic(expr).xreplace(_range_substitution(ranges))))
+    value = sp.together(_basic(expr).xreplace(_range_substitution(ranges)))
     if value.is_number:
         return None if value == 0 else (1 if value > 0 else -1)
     numerator, denominator = sp.fraction(value)
