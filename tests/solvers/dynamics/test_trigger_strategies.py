@@ -195,3 +195,29 @@ def test_a_deviation_that_never_pays_is_reported_not_solved():
     assert entry["sustained"] is True and "threshold" not in entry
     assert all(not r["solved"] and r["holds"] and r["at_boundary"] for r in entry["conditions"])
     assert result.certificate.ok
+
+
+PUBLIC_GOODS = """
+param m = 2
+param d = 0.25 in [0, 1]
+player p1 { choose c1 in {0, 1} }
+player p2 { choose c2 in {0, 1} }
+player p3 { choose c3 in {0, 1} }
+payoff p1 = m * (c1 + c2 + c3) / 3 - c1
+payoff p2 = m * (c1 + c2 + c3) / 3 - c2
+payoff p3 = m * (c1 + c2 + c3) / 3 - c3
+repeated { discount d  sustain (1, 1, 1)  strategy grim }
+"""
+
+
+@pytest.mark.parametrize("m", [1.5, 2, 2.5])
+def test_three_player_public_goods_under_grim_trigger(m):
+    # R = m - 1, T = 2m/3 (keep the unit, two others give), P = 0 (nobody gives, the
+    # unique stage equilibrium for m < 3): sustained iff d >= (T - R)/(T - P) = (3 - m)/(2m)
+    result = solve(PUBLIC_GOODS, m=m)
+    entry = result.extra["repeated"]["strategies"]["grim"]
+    assert result.extra["repeated"]["punish"] == {"p1": "0", "p2": "0", "p3": "0"}
+    assert len(entry["conditions"]) == 3
+    assert entry["threshold"] == pytest.approx((3 - m) / (2 * m))
+    assert entry["sustained"] is (0.25 >= (3 - m) / (2 * m))
+    assert result.certificate.ok
