@@ -22,12 +22,24 @@ def solution_points(result: Any) -> list[tuple[str, dict]]:
     which a spec expression has one value: it is skipped, keeping the others' numbers."""
     equilibria = result.extra.get("equilibria")
     if equilibria is not None and len(equilibria) != 1:
-        return [(f"equilibrium {k}", dict(eq["profile"])) for k, eq in enumerate(equilibria, 1)
-                if eq.get("pure", True)]
+        return [(f"equilibrium {k}", _point(eq)) for k, eq in enumerate(equilibria, 1)
+                if eq.get("pure", True) or "fields" in eq]
     if equilibria:
-        return [("solution", dict(equilibria[0]["profile"]))] if equilibria[0].get(
-            "pure", True) else []
+        return [("solution", _point(equilibria[0]))] if equilibria[0].get(
+            "pure", True) or "fields" in equilibria[0] else []
     return [("solution", dict(result.strategies))]
+
+
+FIELDS = "__fields__"  # a point's mean fields, given by the result (populations' shares)
+
+
+def _point(record: dict) -> dict:
+    """An equilibrium record's strategies; a population record (population_shares) also
+    gives its fields' values, which expressions over the fields read."""
+    out = dict(record["profile"])
+    if "fields" in record:
+        out[FIELDS] = dict(record["fields"])
+    return out
 
 
 def context_at(model: Model, strategies: Mapping[str, Any],
@@ -60,6 +72,11 @@ def context_at(model: Model, strategies: Mapping[str, Any],
                                        tuple(len(s) for s in sets)).copy()
                 ctx.tables[strategy.name] = Table(data, tuple(sets))
     _bind_fields(ctx, model)
+    given = strategies.get(FIELDS, {})
+    for player in model.players.values():
+        for mean_field in player.fields:
+            if mean_field.name in given:
+                ctx.scalars[mean_field.symbol] = LArray.scalar(float(given[mean_field.name]))
     return ctx
 
 

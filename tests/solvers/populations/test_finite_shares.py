@@ -310,3 +310,22 @@ def test_unbounded_payoffs(tmp_path, payoff, expected, exact):
         assert share == pytest.approx(want, abs=1e-9)
     assert all(np.isfinite(v) for eq in result.extra["equilibria"]
                for v in eq["payoffs"].values())
+
+
+def test_reports_and_checks_read_the_fields_at_each_equilibrium(tmp_path):
+    source = """game "coordination"
+population people of 100 {
+  choose side in {Left, Right}
+  field left = mean [side == Left]
+}
+payoff people = if side == Left then left else 2 * (1 - left)
+report share_left = left
+check crowded: left >= 0.5
+"""
+    result = _solve(source, tmp_path)
+    lefts = [eq["profile"]["people"]["Left"] for eq in result.extra["equilibria"]]
+    assert lefts == pytest.approx([1.0, 0.0, 2 / 3])  # left = 2 (1 - left)
+    assert result.reports == {"share_left": 1.0}
+    assert result.profile_reports["equilibrium 3"]["share_left"] == pytest.approx(2 / 3)
+    assert result.checks["crowded"]["holds"] is False  # fails at equilibrium 2
+    assert result.checks["crowded"]["at"]["equilibrium 3"]["holds"] is True
