@@ -13,7 +13,7 @@ from gamespec.result import Result, Status
 from gamespec.solvers.options import SolverOption
 from gamespec.solvers.populations import share_records
 from gamespec.solvers.populations.finite_shares import ShareGame, refusal, share_game
-from gamespec.solvers.populations.share_certificate import certify
+from gamespec.solvers.populations.share_certificate import certify, edge_stability
 from gamespec.solvers.populations.share_equilibria import (
     choice_payoffs_in_shares,
     exact_equilibria,
@@ -68,6 +68,9 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     else:
         points, searched = numeric_equilibria(game, tol, int(options.get("seed", 0)))
     oks = [certify(game, p, tol) for p in points]
+    for point in points:
+        if point.stable is None:
+            point.stable = edge_stability(game, point)
     if not exact:  # a numeric candidate that fails its check is no equilibrium
         points = [p for p, ok in zip(points, oks) if ok]
         oks = [True] * len(points)

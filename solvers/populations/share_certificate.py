@@ -51,3 +51,22 @@ def certify(game: ShareGame, point: SharePoint, tol: float) -> bool:
     point.gain = max(gains)
     point.sides["unused_gain"] = point.gain
     return point.sides["below"] * point.sides["above"] < 0 and point.gain <= tol
+
+
+def edge_stability(game: ShareGame, point: SharePoint, step: float = 1e-6) -> bool | None:
+    """Along an edge (one population splits between two choices a, b, the others pure):
+    whether switching moves the share back from both sides (a pays more just below the
+    share on a, less just above it); None for other supports."""
+    split = [p for p, used in enumerate(point.support) if len(used) == 2]
+    if len(split) != 1 or any(len(used) > 2 for used in point.support):
+        return None
+    p = split[0]
+    a, b = point.support[p]
+    differences = []
+    for delta in (-step, step):
+        shares = [x.copy() for x in point.shares]
+        shares[p][a] += delta
+        shares[p][b] -= delta
+        u = game.choice_payoffs([x[None, :] for x in shares])[p][0]
+        differences.append(float(u[a] - u[b]))
+    return bool(differences[0] > 0 > differences[1])

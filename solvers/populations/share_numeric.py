@@ -88,9 +88,7 @@ def _edge(game: ShareGame, sizes, support, p: int, tol: float) -> list[SharePoin
         value = float(difference(root)[0])
         left, right = (float(v) for v in difference(np.array([root - SIDE, root + SIDE])))
         shares = [x[0] for x in _edge_shares(sizes, support, p, np.array([root]))]
-        point = SharePoint(shares, support=support,
-                           stable=bool(left > -tol and right < tol and (left > tol or
-                                                                        right < -tol)))
+        point = SharePoint(shares, support=support)
         if abs(value) > tol:
             if not (left * right < 0 and min(abs(left), abs(right)) > tol):
                 continue  # not a crossing of zero
@@ -108,6 +106,7 @@ def _edge(game: ShareGame, sizes, support, p: int, tol: float) -> list[SharePoin
                                                                        root + SIDE])))
             point.sides = {"share": root, "below": left, "above": right, "side": SIDE,
                            "at": value}
+            point.stable = bool(left > 0 > right)
         points.append(point)
     return points
 

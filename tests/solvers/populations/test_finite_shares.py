@@ -329,3 +329,17 @@ check crowded: left >= 0.5
     assert result.profile_reports["equilibrium 3"]["share_left"] == pytest.approx(2 / 3)
     assert result.checks["crowded"]["holds"] is False  # fails at equilibrium 2
     assert result.checks["crowded"]["at"]["equilibrium 3"]["holds"] is True
+
+
+def test_stability_along_an_edge(tmp_path):
+    # hawk-dove's mixed share is evolutionarily stable; a coordination game's is not
+    (hawk_dove,) = _spec("hawk_dove_population").extra["equilibria"]
+    assert hawk_dove["stable"] is True
+    source = """game "coordination"
+population people of 100 { choose side in {Left, Right}  field left = mean [side == Left] }
+payoff people = if side == Left then left else 2 * (1 - left)
+"""
+    for exact in (True, False):
+        mixed = [eq for eq in _solve(source, tmp_path, options={"exact": exact}).extra[
+            "equilibria"] if not eq["pure"]]
+        assert len(mixed) == 1 and mixed[0]["stable"] is False
