@@ -120,6 +120,8 @@ def test_the_spec_profiles_reproduce_the_library_schemes_exactly(tmp_path):
     library_only = text[:text.index("# The paper's schemes (Section VI-B)")]
     path = tmp_path / "library_only.game"
     path.write_text(library_only, encoding="utf-8")
+    stage = SPEC.with_name("trimming_one_round.game")  # its `stage` statement reads this
+    (tmp_path / stage.name).write_text(stage.read_text(encoding="utf-8"), encoding="utf-8")
     model = load_model(path, overrides=SMALL, data_mirror=None if MIRROR is None else str(MIRROR))
     assert model.update_profiles == {}
     library = run_experiment(model).outcome
