@@ -285,9 +285,13 @@ def _at_random_points(expr, model: Model, trials: int) -> list[complex] | None:
     for _ in range(trials):
         point = {s: sympy.Float(rng.uniform(0.1, 2.0)) for s in free}
         try:
-            numbers.append(complex(base.xreplace(point).evalf()))
-        except (TypeError, ValueError):
+            number = complex(base.xreplace(point).evalf())
+        except (TypeError, ValueError, OverflowError):
             return None
+        if not (np.isfinite(number.real) and np.isfinite(number.imag)) \
+                or max(abs(number.real), abs(number.imag)) > 1e300:
+            return None  # beyond floats: not a disproof (the payoff check says where)
+        numbers.append(number)
     return numbers
 
 

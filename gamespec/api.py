@@ -11,6 +11,7 @@ calls sys.exit.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ __all__ = ["Game", "GameInfo", "MethodInfo", "derive_model", "game_info", "load"
 
 
 # ---------------------------------------------------------------------------- parameters
+_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
 def parse_value(name: str, value: Any, what: str = "--set") -> float:
     """A parameter override as a finite float: a number, or text such as "0.5" or "30%";
     `what` names the option in messages (`--set`, `--limit`)."""
@@ -39,10 +43,10 @@ def parse_value(name: str, value: Any, what: str = "--set") -> float:
         text, scale = value.strip(), 1.0
         if text.endswith("%"):
             text, scale = text[:-1], 0.01
-        try:
-            number = float(text) * scale
-        except ValueError:
-            raise SpecError(f"{what} {name}: {value!r} is not a number") from None
+        if not _NUMBER.fullmatch(text):  # the language's syntax: no 1_000, no other digits
+            raise SpecError(f"{what} {name}: {value!r} is not a number",
+                            hint="write it as in a spec: 1000, -2.5, 1e-3 or 30%")
+        number = float(text) * scale
     else:
         try:
             number = float(value)

@@ -221,7 +221,7 @@ def cmd_info(args) -> int:
     for name, player in model.players.items():
         extra = ""
         if player.kind == "family":
-            extra = f" (family over {player.member_set.name}, {len(player.member_set)} members)"
+            extra = f" (family over {player.member_set.label}, {len(player.member_set)} members)"
         elif player.kind == "population":
             extra = f" (population of {player.population_size})"
         print(f"  {name}{extra}")

@@ -337,7 +337,8 @@ def _positions(arg, target: FiniteSet, ctx: Context) -> LArray:
             key = int(key)
         pos = lookup.get(key)
         if pos is None:
-            raise SpecError(f"index value {key!r} is not an element of {target.name}", span=ctx.span)
+            raise SpecError(f"index value {key!r} is not an element of {target.label}",
+                            span=ctx.span)
         out[k] = pos
     return LArray(out.reshape(values.data.shape), values.axes)
 

@@ -43,6 +43,14 @@ class FiniteSet:
         except ValueError:
             return None
 
+    @property
+    def label(self) -> str:
+        """The set as messages name it: its name, or its elements for a set written in
+        place (whose internal name, `_LINE_COL`, means nothing to a user)."""
+        core = self.name.rstrip("+")  # `_LINE_COL+`: update rounds and the one after
+        anonymous = core.startswith("_") and core[1:].replace("_", "").isdigit()
+        return self.describe() if anonymous else self.name
+
     def describe(self) -> str:
         if len(self.elements) <= 6:
             return "{" + ", ".join(_fmt(e) for e in self.elements) + "}"

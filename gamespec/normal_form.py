@@ -121,12 +121,14 @@ def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
         combos = list(itertools.product(*[range(len(o[1])) for o in options]))
         labels.extend([tuple(_label(options, c) for c in combos)] * len(members))
         _bind_player(ctx, player, options, combos, axes)
-    tensors = []
+    tensors, owners = [], []
     all_axes = tuple("@" + a for a in agents)
     shape = tuple(len(lab) for lab in labels)
     for player in model.players.values():
         try:
-            tensors += _player_tensors(model, player, ctx, all_axes, shape)
+            new = _player_tensors(model, player, ctx, all_axes, shape)
+            tensors += new
+            owners += [player.name] * len(new)
         except SpecError as exc:  # e.g. a library function's complaint: at the payoff
             payoff = model.payoffs.get(player.name)
             raise exc.located(payoff.span if payoff is not None
@@ -135,7 +137,12 @@ def build_normal_form(model: Model, limit: int | None = None) -> NormalForm:
         raise SpecError("the game has no players with payoffs")
     payoffs = np.stack(tensors).astype(float)
     if not np.all(np.isfinite(payoffs)):
-        raise SpecError("some payoff is not finite (NaN or infinity) at a pure profile")
+        bad = next(k for k in range(len(owners)) if not np.all(np.isfinite(payoffs[k])))
+        payoff = model.payoffs.get(owners[bad])
+        raise SpecError(f"the payoff of `{owners[bad]}` is not finite (NaN or infinity, or "
+                        "beyond the floating-point range) at some pure profile",
+                        span=payoff.span if payoff is not None
+                        else model.spans.get("common payoff"))
     return NormalForm(tuple(agents), tuple(labels), payoffs)
 
 

@@ -102,7 +102,8 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
                 difflib.get_close_matches(wanted, names, n=1)
             hint = f"did you mean `{close[0]}`? " if close else ""
             raise SpecError(f"unknown method `{wanted}`",
-                            hint=hint + "methods: " + ", ".join(names))
+                            hint=hint + "methods: " + ", ".join(names),
+                            span=None if method else model.spans.get("solve using"))
         chosen = entry_of(wanted)
         ok, reason = chosen.fits(model, cls)
         if not ok:

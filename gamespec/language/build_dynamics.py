@@ -6,7 +6,7 @@ import sympy
 from gamespec.errors import SpecError
 from gamespec.language import ast
 from gamespec.language.expressions import Scope, index_symbol
-from gamespec.language.spec_checks import check_rounds
+from gamespec.language.spec_checks import check_rounds, check_span
 from gamespec.model import Dynamics, Repeated, UpdateRules
 
 
@@ -41,6 +41,7 @@ class DynamicsMixin:
             return None
         stmt = stmts[0]
         domain = self._set_value(stmt.domain, None)
+        check_span(domain, self._scalar_values(), getattr(stmt.domain, "span", stmt.span))
         lagrangian = self.builder.build(stmt.lagrangian) if stmt.lagrangian is not None else None
         initial = []
         for iv in stmt.initial:

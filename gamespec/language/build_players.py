@@ -34,7 +34,7 @@ class PlayersMixin:
                                 span=stmt.family.domain.span)
             if len(member_set) == 0:
                 raise SpecError(f"the family `{stmt.name}` has no members: "
-                                f"{member_set.name} is empty", span=stmt.family.domain.span)
+                                f"{member_set.label} is empty", span=stmt.family.domain.span)
             member_var = index_symbol(stmt.family.var)
         if stmt.kind == "population":
             size = self.builder.build(stmt.population_size)

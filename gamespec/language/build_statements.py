@@ -135,8 +135,10 @@ class StatementsMixin:
     def _solve_option_spans(self) -> dict:
         """`"solve option NAME"` -> the option's span (for errors a solver finds in it)."""
         stmts = self._stmts(ast.SolveStmt)
-        return {f"solve option {name}": span for name, _, span in stmts[-1].options} \
-            if stmts else {}
+        if not stmts:
+            return {}
+        return {"solve using": stmts[-1].span,
+                **{f"solve option {name}": span for name, _, span in stmts[-1].options}}
 
     def _build_experiments(self) -> dict:
         """experiment NAME using PLUGIN { ... }: numbers, strings and data-table names, as

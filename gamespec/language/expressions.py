@@ -94,6 +94,8 @@ def _log2_magnitude(value) -> float:
 def number(node: ast.Num) -> sympy.Expr:
     """A literal as an exact SymPy number (percentages divided by 100)."""
     text = node.text
+    if not text.isascii():  # the lexer's \d also matches other scripts' digits
+        raise SpecError(f"number {text!r} is not written with the digits 0-9", span=node.span)
     digits = sum(ch.isdigit() for ch in text.split("e")[0].split("E")[0])
     if digits > MAX_LITERAL_DIGITS:
         raise SpecError(f"number literal has more than {MAX_LITERAL_DIGITS} digits", span=node.span)
@@ -172,10 +174,10 @@ class ExpressionBuilder:
                 symbol, actual = scope.bound[arg.name]
                 if not set(actual.elements) <= set(expected.elements):
                     raise SpecError(
-                        f"index `{arg.name}` ranges over {actual.name}, but this position of "
-                        f"`{node.name}` is indexed by {expected.name}",
+                        f"index `{arg.name}` ranges over {actual.label}, but this position of "
+                        f"`{node.name}` is indexed by {expected.label}",
                         span=arg.span,
-                        hint=f"use an index that ranges over {expected.name}",
+                        hint=f"use an index that ranges over {expected.label}",
                     )
                 indices.append(symbol)
             else:
@@ -187,7 +189,7 @@ class ExpressionBuilder:
                         element = math.nan
                     if element not in {float(e) for e in expected.elements}:
                         raise SpecError(
-                            f"{sympy.sstr(value)} is not an element of {expected.name}",
+                            f"{sympy.sstr(value)} is not an element of {expected.label}",
                             span=arg.span,
                         )
                 indices.append(value)

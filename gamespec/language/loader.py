@@ -34,6 +34,7 @@ def model_from_string(source: str, path: str = "<string>", overrides=None, allow
                       data_mirror=None) -> Model:
     from gamespec.language.efg_model import is_efg, model_from_efg
 
+    source = source.removeprefix("\ufeff")  # a byte-order mark some editors write first
     if is_efg(source):  # a Gambit game tree, read as it is
         return model_from_efg(source, path, overrides)
     spec = parse(source, path)

@@ -47,3 +47,15 @@ def check_distinct(elements, before, span: Span | None) -> None:
                             hint="a set's elements are distinct: scale by a factor that "
                             "keeps them apart")
         seen[element] = source
+
+
+def check_span(domain, values: dict, span: Span | None) -> None:
+    """An integration interval [t0, t1] whose ends are numbers at the given parameters must
+    have t1 > t0."""
+    low, high = getattr(domain, "low", None), getattr(domain, "high", None)
+    if low is None or high is None:
+        return
+    low, high = low.xreplace(values), high.xreplace(values)
+    if low.is_number and high.is_number and not float(high) > float(low):
+        raise SpecError(f"empty integration span [{float(low):g}, {float(high):g}]: the end "
+                        "must come after the start", span=span)

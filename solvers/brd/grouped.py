@@ -204,14 +204,14 @@ class MemberUseCheck:
                 if not (isinstance(index, sympy.Symbol) and index in bound):
                     self.problems.append(
                         f"`{name}` is indexed by `{index}` at a member position: only a "
-                        f"variable over {self.member_set.name} can stand there")
+                        f"variable over {self.member_set.label} can stand there")
                 elif name in self.model.params or name in self.model.columns:
                     self.data_tables.add(name)
             else:
                 if isinstance(index, sympy.Symbol) and index in bound:
                     self.problems.append(
                         f"`{name}` is indexed by the member index `{index}` at a position "
-                        f"that is not over {self.member_set.name}")
+                        f"that is not over {self.member_set.label}")
                     continue
                 self._walk(index, bound)
 

@@ -443,7 +443,7 @@ def profile_choices(model: Model, oracle: ModelOracle, fixed: FixedProfile) -> n
             if len(own) > 1 or any(a not in own for a in value.axes) or (
                     own and len(sets[0]) != n):
                 raise SpecError(f"profile `{fixed.name}` must set `{target}` per member "
-                                  f"of {player.member_set.name}", span=fixed.span)
+                                  f"of {player.member_set.label}", span=fixed.span)
             chosen = np.broadcast_to(np.asarray(value.aligned(own)).reshape(-1), (n,))
         else:
             n, chosen = 1, np.asarray(value.data).reshape(1)

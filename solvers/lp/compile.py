@@ -155,7 +155,7 @@ def coefficient_array(model: Model, terms: list[Term], order: list[Strategy],
                 source = dict(term.binders)[index]
                 if source.elements != target_set.elements:
                     raise SolverError(f"index `{index}` of `{name}` ranges over {source.name}, "
-                                      f"not {target_set.name}")
+                                      f"not {target_set.label}")
                 letter = letters[index.name]
                 if letter not in kept:
                     kept.append(letter)
@@ -179,7 +179,7 @@ def _position(fs: FiniteSet, element) -> int:
         element = int(element)
     pos = fs.position(element)
     if pos is None:
-        raise SpecError(f"{element!r} is not an element of {fs.name}")
+        raise SpecError(f"{element!r} is not an element of {fs.label}")
     return pos
 
 
@@ -208,8 +208,8 @@ def bilinear_game(model: Model, leader_name: str, follower_name: str) -> Bilinea
     conditioned = bool(follower.condition_sets)
     if conditioned and follower.condition_sets[0].elements != leader.domain.elements:
         raise SolverError(
-            f"`{follower.name}` is conditioned on {follower.condition_sets[0].name}, but the "
-            f"leader chooses from {leader.domain.name}",
+            f"`{follower.name}` is conditioned on {follower.condition_sets[0].label}, but the "
+            f"leader chooses from {leader.domain.label}",
             hint="the follower observes the leader's choice: condition it on that set")
     both = [t for t in terms if len(t.factors) == 2]
     for term in both:

@@ -377,7 +377,7 @@ def _coefficient_text(terms, f, h, has_state: bool, shown: int = 6) -> Formula:
         index.append(sympy.sstr(lead.indices[-1]) if lead is not None else "s")
         index.append(sympy.sstr(follow.indices[-1]) if follow is not None else "a")
         share = "" if lead is not None or not has_state else " / R"
-        sums = ", ".join(f"{v} in {fs.name}" for v, fs in term.binders)
+        sums = ", ".join(f"{v} in {fs.label}" for v, fs in term.binders)
         plain.append(f"C[{', '.join(index)}] += {spec_str(coef)}{share}"
                      + (f" (sum {sums})" if sums else ""))
         sums_tex = sums.replace(" in ", " \\in ")
