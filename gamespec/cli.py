@@ -538,6 +538,7 @@ def cmd_lsp(args) -> int:
     return serve()
 
 
+DOWNLOADING_COMMANDS = ("solve", "sweep", "plot", "experiment")
 COMMANDS = {"check": cmd_check, "info": cmd_info, "solve": cmd_solve, "derive": cmd_derive,
             "import": cmd_import, "export": cmd_export, "experiment": cmd_experiment,
             "sweep": cmd_sweep, "plot": cmd_plot, "lsp": cmd_lsp}
@@ -592,6 +593,10 @@ def _main(argv: list[str] | None) -> int:
     # it names (reading all of them would import every module that enforces one)
     before = limits.current(item.split("=", 1)[0].strip()
                             for item in getattr(args, "limits", []))
+    from gamespec import network_policy
+
+    downloads = network_policy.DOWNLOADS  # only an explicit solve may download
+    network_policy.DOWNLOADS = downloads and args.command in DOWNLOADING_COMMANDS
     try:
         if getattr(args, "out", None) == "":
             raise SpecError("--out needs a file path, not an empty string")
@@ -634,6 +639,7 @@ def _main(argv: list[str] | None) -> int:
         return 70
     finally:
         limits.apply(before)
+        network_policy.DOWNLOADS = downloads
 
 
 def run() -> None:

@@ -367,6 +367,20 @@ def fetch(name: str, *, mirror: str | Path | None = None, span: Span | None = No
             span=span,
             hint=hint,
         )
+    from gamespec import network_policy
+
+    if cached.is_file() and sha256_of(cached) == entry.sha256:  # downloaded before
+        return cached
+    if not network_policy.DOWNLOADS:
+        raise SpecError(
+            f"data set '{name}' is not in the mirror ({where}), and this command does not "
+            "download", span=span,
+            hint=f"{hint}; or run `gamespec solve` (or sweep, plot, experiment), which "
+            "downloads it into the cache")
+    import sys
+
+    print(f"gamespec: downloading data set '{name}' from {entry.url} (SHA-256 checked)",
+          file=sys.stderr)
     try:
         import pooch
         pooch.get_logger().setLevel("WARNING")  # no "Downloading ..." chatter
