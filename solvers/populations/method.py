@@ -80,7 +80,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
                           hint="a continuum of equilibria is not listed: " + "; ".join(notes)
                           if notes else "check the payoffs of each choice with `derive`")
     records = [share_records.record(game, p) for p in points]
-    chosen = share_records.selected_index(model, records)
+    chosen = share_records.selected_index(model, game, records)
     facts = [("population", "a continuum of members: a field is the share-weighted mean of its "
                         "body over the choices; values are each population's mean payoff")]
     if any(p.kind == "threshold" for p in points):

@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from gamespec.errors import SpecError
+from gamespec.lowering import fold, to_numpy
 from gamespec.model import Model
 from gamespec.result import Certificate
 from gamespec.solvers.populations.finite_shares import ShareGame
@@ -57,16 +59,37 @@ def _mean_payoff(shares: np.ndarray, payoffs: np.ndarray) -> float:
     return float(np.dot(shares[used], payoffs[used]))
 
 
-def selected_index(model: Model, records: list[dict]) -> int:
-    """`select max|min payoff P` picks by P's mean payoff (ties: the first); else the first
-    equilibrium listed (fewest used choices first)."""
+def selected_index(model: Model, game: ShareGame, records: list[dict]) -> int:
+    """`select max|min payoff P` picks by P's mean payoff, `select max|min EXPR` by an
+    expression over the fields (ties: the first); else the first equilibrium listed
+    (fewest used choices first)."""
     rule = model.selection
-    if rule is None or rule.kind not in ("max", "min") or rule.payoff_of is None \
-            or rule.payoff_of not in records[0]["payoffs"]:
+    if rule is None or rule.kind not in ("max", "min"):
         return 0
-    values = [r["payoffs"][rule.payoff_of] for r in records]
+    if rule.payoff_of is not None:
+        if rule.payoff_of not in records[0]["payoffs"]:
+            raise SpecError(f"`select {rule.kind} payoff {rule.payoff_of}`: no population "
+                            f"`{rule.payoff_of}`", span=rule.span)
+        values = [r["payoffs"][rule.payoff_of] for r in records]
+    else:
+        values = _target_values(model, game, rule, records)
     best = max(values) if rule.kind == "max" else min(values)
     return next(k for k, v in enumerate(values) if abs(v - best) <= 1e-9 * max(1.0, abs(best)))
+
+
+def _target_values(model: Model, game: ShareGame, rule, records: list[dict]) -> list[float]:
+    symbols = [f.symbol for f in game.fields]
+    target = model.expand_lets(rule.target)
+    if target.free_symbols & {pop.variable for pop in game.populations}:
+        raise SpecError("a selection rule over population shares may use the fields only, "
+                        "not a member's choice", span=rule.span,
+                        hint="fields: " + ", ".join(f.name for f in game.fields))
+    target = fold(model, target, symbols, span=rule.span)
+    if target.free_symbols - set(symbols):
+        raise SpecError("a selection rule over population shares may use the fields only",
+                        span=rule.span, hint="fields: " + ", ".join(f.name for f in game.fields))
+    fn = to_numpy(symbols, target, span=rule.span)
+    return [float(fn(*(r["fields"][f.name] for f in game.fields))) for r in records]
 
 
 def certificate(points: list[SharePoint], oks: list[bool], tol: float) -> Certificate:

@@ -343,3 +343,25 @@ payoff people = if side == Left then left else 2 * (1 - left)
         mixed = [eq for eq in _solve(source, tmp_path, options={"exact": exact}).extra[
             "equilibria"] if not eq["pure"]]
         assert len(mixed) == 1 and mixed[0]["stable"] is False
+
+
+@pytest.mark.parametrize("rule, left", [("", 1.0), ("select max payoff people", 0.0),
+                                        ("select min left", 0.0),
+                                        ("select max left * (1 - left)", 2 / 3)])
+def test_selection_rules(tmp_path, rule, left):
+    source = """game "coordination"
+population people of 100 { choose side in {Left, Right}  field left = mean [side == Left] }
+payoff people = if side == Left then left else 2 * (1 - left)
+""" + rule + "\n"
+    result = _solve(source, tmp_path)
+    assert result.strategies["people"]["Left"] == pytest.approx(left)
+    assert len(result.extra["equilibria"]) == 3
+
+
+def test_a_selection_over_the_choice_is_a_located_error(tmp_path, capsys):
+    path = tmp_path / "sel.game"
+    path.write_text('game "s"\npopulation p of 10 { choose s in {0, 1}  field m = mean s }\n'
+                    "payoff p = s * m\nselect max s\n")
+    assert main(["solve", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:4:1: error:") and "the fields only" in err
