@@ -181,13 +181,18 @@ def monte_carlo_check(model: Model, condition, seed: int = 0) -> dict | None:
         undetected = float(x2.xreplace(point))
         if abs(float(x1.xreplace(point)) - 1.0) > 1e-12:
             return None
-        sim = rep.simulate_repeated(comply, defect, float(model.repeated.discount.xreplace(point)),
-                                    undetected, paths=20_000, seed=seed)
+        discount = float(model.repeated.discount.xreplace(point))
+        if not (0 < discount < 1 and 0 <= undetected <= 1):
+            continue  # this side of the boundary lies outside the variable's range
+        sim = rep.simulate_repeated(comply, defect, discount, undetected, paths=20_000,
+                                    seed=seed)
         predicted = bool(condition.relation.xreplace(point))
         simulated = bool(sim.comply_mean > sim.defect_mean)
         checks.append({f"{variable}": boundary * factor, "predicted_comply": predicted,
                        "simulated_comply": simulated, "comply_mean": sim.comply_mean,
                        "defect_mean": sim.defect_mean})
+    if not checks:
+        return None
     return {"boundary": boundary, "points": checks,
             "agree": all(c["predicted_comply"] == c["simulated_comply"] for c in checks)}
 
