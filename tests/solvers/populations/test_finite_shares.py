@@ -365,3 +365,45 @@ def test_a_selection_over_the_choice_is_a_located_error(tmp_path, capsys):
     assert main(["solve", str(path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"{path}:4:1: error:") and "the fields only" in err
+
+
+def _random_linear_game(rng) -> tuple[str, np.ndarray, np.ndarray]:
+    """Three choices, payoff u = b + A x (x the shares), small integers."""
+    a = rng.integers(-4, 5, size=(3, 3))
+    b = rng.integers(-3, 4, size=3)
+    names = ("P", "Q", "R")
+    terms = [f"{b[i]} + {a[i, 0]} * xp + {a[i, 1]} * xq + {a[i, 2]} * (1 - xp - xq)"
+             for i in range(3)]
+    source = ('game "random"\npopulation m of 10 {\n  choose s in {P, Q, R}\n'
+              "  field xp = mean [s == P]\n  field xq = mean [s == Q]\n}\n"
+              f"payoff m = if s == {names[0]} then {terms[0]} else if s == {names[1]} then "
+              f"{terms[1]} else {terms[2]}\n")
+    return source, a.astype(float), b.astype(float)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_linear_games_exact_and_numeric_agree(tmp_path, seed):
+    """Every equilibrium the exact enumeration lists is one by a NumPy check written here,
+    and the numeric search finds the same shares."""
+    source, a, b = _random_linear_game(np.random.default_rng(seed))
+    exact = _solve(source, tmp_path)
+    if any(label == "continuum" for label, _ in exact.extra["facts"]):
+        pytest.skip("a degenerate game (a continuum of equilibria)")
+    numeric = _solve(source, tmp_path, options={"exact": False})
+    found = [np.array(list(p["m"].values())) for p in _shares(exact)]
+    for x in found:
+        u = b + a @ x
+        assert np.all(x >= 0) and x.sum() == pytest.approx(1)
+        assert np.max(u) - np.min(u[x > 1e-12]) <= 1e-9
+    other = [np.array(list(p["m"].values())) for p in _shares(numeric)]
+    assert len(other) == len(found)
+    for x in found:
+        assert any(np.allclose(x, y, atol=1e-7) for y in other)
+    # brute force on a grid of the simplex: a point where no used choice pays less than the
+    # best is one of the listed equilibria
+    for i, j in itertools.product(range(61), repeat=2):
+        if i + j <= 60:
+            x = np.array([i, j, 60 - i - j]) / 60
+            u = b + a @ x
+            if np.max(u) - np.min(u[x > 0]) <= 1e-12:
+                assert any(np.allclose(x, y, atol=1e-9) for y in found), x
