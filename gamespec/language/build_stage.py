@@ -63,8 +63,13 @@ class StageMixin:
             return self.stages[name]
         stmt: ast.StageStmt = self.decls[name]
         target = _stage_file(self.path, stmt.path, stmt.span)
+        with target.open("rb") as handle:  # at most the bound, even if the file grew
+            data = handle.read(MAX_STAGE_BYTES + 1)
+        if len(data) > MAX_STAGE_BYTES:
+            raise SpecError(f"stage file {stmt.path!r} is larger than {MAX_STAGE_BYTES:,} "
+                            "bytes", span=stmt.span)
         try:
-            source = target.read_bytes()[:MAX_STAGE_BYTES + 1].decode("utf-8")
+            source = data.decode("utf-8")
         except UnicodeDecodeError:
             raise SpecError(f"stage file {stmt.path!r} is not UTF-8 text", span=stmt.span) from None
         from gamespec.language.parser import parse
@@ -105,9 +110,6 @@ class StageMixin:
                 raise SpecError(f"the stage game's parameter `{param.name}` has no value",
                                 span=stmt.span, hint=f"declare `param {param.name}` here")
             subs[param.symbol] = _exact(param.value)
-        for pname in self.kinds:
-            if self.kinds[pname] == "param":
-                self.resolve_param(pname)
         choices = tuple(tuple(p.strategies[0].domain.elements) for p in players)
         table = {}
         for (k, profile), value in payoffs.items():

@@ -165,3 +165,11 @@ def test_two_stage_equilibria_need_a_named_punishment(tmp_path, capsys):
     assert main(["solve", str(spec)]) == 2
     err = capsys.readouterr().err
     assert "2 pure equilibria ((C, C); (D, D))" in err and "punish (...)" in err
+
+
+def test_a_stage_file_that_is_not_text_is_a_located_error(tmp_path, capsys):
+    spec = _write(tmp_path, 'stage g = "stage.game"\nlet z = g.x[L, L]\n')
+    (tmp_path / "stage.game").write_bytes(b"\xff\xfe\x00game")
+    assert main(["check", str(spec)]) == 2
+    assert f"{spec}:1:1: error: stage file 'stage.game' is not UTF-8 text" in \
+        capsys.readouterr().err
