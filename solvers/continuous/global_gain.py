@@ -16,6 +16,7 @@ from gamespec.solvers.continuous.sampling import relative_tolerance, sample_grid
 
 GRID = 4001
 REFINED_CELLS = 4
+ROUNDING = 8 * float(np.finfo(float).eps)  # relative: 8 units in the last place
 REFINE_STEPS = 60  # golden-section steps: each cell shrunk by 0.618^60, ~3e-13
 
 
@@ -75,13 +76,16 @@ class PayoffTable:
 def max_unilateral_gain(table: PayoffTable, point: Sequence[float],
                         tol: float = 1e-7, refine: bool = True) -> GainCheck:
     """Every agent's gain from its best deviation (global search); ok when each gain is
-    within a relative tolerance of the agent's payoff. Without `refine` only the grid is
-    searched (a quick filter: it can miss a gain, never invent one)."""
+    within a relative tolerance of the agent's payoff; a gain within a few units of
+    rounding of the payoff (ROUNDING) is none. Without `refine` only the grid is searched
+    (a quick filter: it can miss a gain, never invent one)."""
     gains, deviations, limits = [], [], []
     for k in range(len(table.symbols)):
         here = float(table.value(k, point))
         x, best = table.best_deviation(k, point, refine)
         gain = max(0.0, best - here) if np.isfinite(here) else float("inf")
+        if gain <= ROUNDING * max(abs(here), abs(best)):
+            gain = 0.0  # within the payoff's own rounding: no gain
         gains.append(gain)
         deviations.append(x)
         limits.append(relative_tolerance(tol, here if np.isfinite(here) else 0.0))

@@ -158,7 +158,8 @@ def _row_result(residual: _PopulationResidual, row: int, candidates: list[float]
     selected = _select(points, selection, tol)
     certificate = None
     if selected is not None:
-        ok = selected.residual <= tol_x and selected.gain <= relative_tolerance(tol, selected.payoff)
+        ok = selected.residual <= tol_x and selected.gain <= relative_tolerance(
+            tol, selected.payoff)
         certificate = Certificate(
             "mean-field fixed point", selected.residual, bool(ok), tol_x,
             {"max_deviation_gain": selected.gain, "fixed_points": float(len(points)),

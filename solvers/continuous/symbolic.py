@@ -135,7 +135,9 @@ def tidy(expr: sympy.Expr) -> sympy.Expr:
     expr = as_expr(expr)
     if expr.is_rational_function(*expr.free_symbols):
         cancelled = sympy.cancel(expr)
-        return min((sympy.factor(cancelled), cancelled), key=sympy.count_ops)
+        forms = [sympy.factor(cancelled), cancelled]  # factored first on a tie
+        plain = [f for f in forms if not f.could_extract_minus_sign()] or forms
+        return min(plain, key=sympy.count_ops)
     return sympy.simplify(expr)
 
 
@@ -191,7 +193,7 @@ def _polynomial_roots(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr]:
         if var in denominator.free_symbols and sympy.cancel(
                 denominator.xreplace({var: root})) == 0:
             continue
-        out.append(root)
+        out.append(tidy(root) if root.is_rational_function(*root.free_symbols) else root)
     return out
 
 

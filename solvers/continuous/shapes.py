@@ -1,0 +1,41 @@
+"""The shapes of a continuous game the `continuous` method solves: simultaneous players
+and families (Nash), two players leader -> follower (Stackelberg), a leader above a
+population with one mean field, or a population alone.
+"""
+from __future__ import annotations
+
+from gamespec.model import IntervalDomain, Model, Player
+
+
+def _interval_player(player: Player) -> bool:
+    return len(player.strategies) == 1 and isinstance(player.strategies[0].domain,
+                                                      IntervalDomain) \
+        and (player.kind == "family" or not player.strategies[0].indexed) \
+        and player.kind in ("single", "population", "family")
+
+
+def shape_of(model: Model) -> str | None:
+    """nash, stackelberg, population_leader, population, or None."""
+    players = list(model.players.values())
+    if not players or not all(_interval_player(p) for p in players):
+        return None
+    populations = [p for p in players if p.kind == "population"]
+    families = [p for p in players if p.kind == "family"]
+    if len(players) == 2 and not populations and not families \
+            and model.order_declared and len(model.order) == 2:
+        return "stackelberg"
+    if not populations:  # simultaneous: any number of players and family members
+        return None if model.order_declared and len(model.order) > 1 else "nash"
+    if families:
+        return None
+    if len(players) == 2 and len(populations) == 1 and len(populations[0].fields) == 1:
+        leader = next(p for p in players if p.kind != "population")
+        if model.order_declared and model.order[0] == (leader.name,):
+            return "population_leader"
+    if len(players) == 1 and populations and len(populations[0].fields) == 1:
+        return "population"
+    return None
+
+
+def has_family(model: Model) -> bool:
+    return any(p.kind == "family" for p in model.players.values())
