@@ -173,3 +173,41 @@ def test_a_stage_file_that_is_not_text_is_a_located_error(tmp_path, capsys):
     assert main(["check", str(spec)]) == 2
     assert f"{spec}:1:1: error: stage file 'stage.game' is not UTF-8 text" in \
         capsys.readouterr().err
+
+
+TRIMMING_REPEATED = """
+param P_hi = 10
+param d = 0.8 in [0, 1]
+param p = 0.2 in [0, 1]
+stage one_round = "trimming_one_round.game"
+repeated {
+  discount d
+  stage one_round
+  sustain (Soft, Soft)
+  strategy noisy: grim detect 1 - p
+}
+"""
+
+
+@pytest.mark.parametrize("p_hi", [10, 14])
+def test_a_repeated_block_on_an_imported_stage(tmp_path, p_hi):
+    from gamespec.api import solve_model
+
+    one_round = SPECS / "trimming_one_round.game"
+    (tmp_path / one_round.name).write_text(one_round.read_text())
+    spec = tmp_path / "host.game"
+    spec.write_text(TRIMMING_REPEATED)
+    result = solve_model(load_model(spec, overrides={"P_hi": p_hi}))
+    found = result.extra["repeated"]
+    assert found["stage"] == "one_round"
+    assert found["punish"] == {"collector": "Hard", "adversary": "Hard"}  # its equilibrium
+    adversary = [r for r in found["strategies"]["noisy"]["conditions"]
+                 if r["player"] == "adversary"]
+    # T = P_hi, R = P_lo = 3, P = 0 (the stage file's values but P_hi, this spec's):
+    # d >= (T - R)/((T - P) - p (R - P))
+    assert adversary[0]["rhs"] == pytest.approx((p_hi - 3) / (p_hi - 0.2 * 3))
+    assert adversary[0]["holds"] is (0.8 >= (p_hi - 3) / (p_hi - 0.2 * 3))
+    collector = [r for r in found["strategies"]["noisy"]["conditions"]
+                 if r["player"] == "collector"]
+    assert collector[0]["holds"] and not collector[0]["solved"]  # Hard never pays it
+    assert result.certificate.ok
