@@ -73,7 +73,7 @@ def _edge(game: ShareGame, sizes, support, p: int, tol: float) -> list[SharePoin
         u = game.choice_payoffs(_edge_shares(sizes, support, p, np.atleast_1d(t)))[p]
         return u[:, a] - u[:, b]
 
-    t = np.linspace(0.0, 1.0, GRID)[1:-1]
+    t = np.linspace(0.0, 1.0, GRID)  # the ends too: a root next to a vertex is bracketed
     d = difference(t)
     found = []
     for run in _runs(np.abs(d) <= tol):  # a run of zeros: a continuum, its ends listed
@@ -83,6 +83,8 @@ def _edge(game: ShareGame, sizes, support, p: int, tol: float) -> list[SharePoin
         found.append(_bisect(difference, float(t[k]), float(t[k + 1]), sign[k]))
     points = []
     for root in sorted(found):
+        if not 10 * SIDE < root < 1 - 10 * SIDE:
+            continue  # a vertex: checked as a support of one choice
         if points and abs(points[-1].shares[p][a] - root) <= 10 * SIDE:
             continue
         value = float(difference(root)[0])

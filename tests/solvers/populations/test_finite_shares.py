@@ -407,3 +407,13 @@ def test_random_linear_games_exact_and_numeric_agree(tmp_path, seed):
             u = b + a @ x
             if np.max(u) - np.min(u[x > 0]) <= 1e-12:
                 assert any(np.allclose(x, y, atol=1e-9) for y in found), x
+
+
+def test_an_equilibrium_next_to_a_vertex_is_bracketed(tmp_path):
+    # the share 1e-4 lies below the edge grid's first inner point (1/2000)
+    source = """game "near a vertex"
+population p of 100 { choose s in {A, B}  field a = mean [s == A] }
+payoff p = if s == A then exp(-a) - exp(-0.0001) else 0
+"""
+    (eq,) = _solve(source, tmp_path).extra["equilibria"]
+    assert eq["profile"]["p"]["A"] == pytest.approx(1e-4, abs=1e-12)
