@@ -113,7 +113,7 @@ def covers(exact: bool, searched: dict, game: ShareGame) -> str:
                 "enumerated and its equal-payoff equations solved exactly")
     text = (f"every support enumerated numerically: {_count(searched['vertices'], 'vertex')} "
             f"checked, {_count(searched['edges'], 'edge')} (two used choices) scanned on "
-            f"{GRID - 2} shares each and "
+            f"{GRID:,} shares each (its ends included) and "
             "refined by bisection (zeros and jumps of the payoff difference)")
     if searched["root_finding_supports"]:
         text += (f"; {_count(searched['root_finding_supports'], 'support')} of three or "
