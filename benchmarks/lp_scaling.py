@@ -12,7 +12,7 @@ For each number of regions, one fresh subprocess per method (so peak RSS is per 
   direct    `solve_zero_sum(route="direct")`: the same two solves without Pyomo;
   gamespec  the whole product: a .game spec (the same city written to a CSV beside it) parsed,
             built into a Model, classified, compiled to the LP's arrays from the symbolic
-            payoff, and solved by the `lp` method (the default pyomo route), certificate
+            payoff, and solved by the `lp` method (its default direct route), certificate
             included.
 Instance: `synthetic_city(n, seed)` (seeded stand-in), Euclidean dp, Hamming dq,
 Qmax = qmax_frac x the quality loss of the obfuscation LPPM with k = 3 (PERFORMANCE.md's setting).
