@@ -16,6 +16,7 @@ from gamespec.solvers.populations.share_equilibria import (
 from gamespec.solvers.populations.supports import support_combinations
 
 SHOWN_SUPPORTS = 16
+TRIED_SUPPORTS = 64  # supports solved symbolically at most
 
 
 def derive_items(model: Model) -> list[tuple[str, object]]:
@@ -58,11 +59,14 @@ def _support_solutions(game: ShareGame, xs, in_shares) -> list[tuple[str, object
     """Per support with two or more used choices: the equal-payoff shares, symbolic."""
     items: list[tuple[str, object]] = []
     sizes = [len(p.labels) for p in game.populations]
+    tried = 0
     for support in support_combinations(sizes):
         if all(len(used) == 1 for used in support):
             continue
-        if len(items) >= SHOWN_SUPPORTS:
-            items.append(("supports", "more supports not shown"))
+        tried += 1
+        if len(items) >= SHOWN_SUPPORTS or tried > TRIED_SUPPORTS:
+            items.append(("supports", f"more supports not shown (`gamespec solve` "
+                          "enumerates every one)"))
             break
         zero = {x: 0 for p, row in enumerate(xs) for c, x in enumerate(row)
                 if c not in support[p]}
