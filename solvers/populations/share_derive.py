@@ -65,7 +65,7 @@ def _support_solutions(game: ShareGame, xs, in_shares) -> list[tuple[str, object
             continue
         tried += 1
         if len(items) >= SHOWN_SUPPORTS or tried > TRIED_SUPPORTS:
-            items.append(("supports", f"more supports not shown (`gamespec solve` "
+            items.append(("supports", "more supports not shown (`gamespec solve` "
                           "enumerates every one)"))
             break
         zero = {x: 0 for p, row in enumerate(xs) for c, x in enumerate(row)
