@@ -44,7 +44,7 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
     edge_sets = [set(p) for p in problem.paths]
     sweep = 0
     for sweep in range(1, MAX_SWEEPS + 1):
-        worst = 0.0
+        worst, before = 0.0, f.copy()
         for k in range(len(problem.demands)):
             mine = problem.paths_of(k)
             for _ in range(4 * len(mine) + 4):
@@ -68,8 +68,10 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
                                 - sum(float(fns[e](x[e] + t)) for e in into))
 
                 top = f[hi]
-                t = top if after(top) >= 0 else brentq(after, 0.0, top, xtol=1e-300,
-                                                       rtol=4 * np.finfo(float).eps)
+                t = top if after(top) >= 0 else brentq(
+                    after, 0.0, top, xtol=max(1e-16 * top, 1e-300),
+                    rtol=4 * np.finfo(float).eps, maxiter=500, full_output=True,
+                    disp=False)[0]
                 f[hi] = 0.0 if t == top else f[hi] - t
                 f[lo] += t
         if worst <= STOP_GAP:
@@ -80,6 +82,8 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
                 return Flows(polished, sweep, True)
         if deadline is not None and time.perf_counter() > deadline:
             break
+        if np.abs(f - before).max() <= 1e-15 * problem.demands.max():
+            break  # stalled (e.g. at a kink of a cost, where the gap cannot close)
     return Flows(f, sweep, False)
 
 
@@ -87,17 +91,32 @@ def path_costs(problem, costs, f: np.ndarray) -> np.ndarray:
     return problem.incidence.T @ costs(problem.incidence @ f)
 
 
-def gaps(problem, costs, f: np.ndarray) -> dict:
+def gaps(problem, f: np.ndarray, *, marginal: bool) -> dict:
     """Per demand: the cheapest path's cost, and the largest amount by which a path with
-    flow costs more, relative to the dearest path's cost (0 at an exact equilibrium)."""
-    c = path_costs(problem, costs, f)
+    flow costs more, relative to the dearest path's cost (0 at an exact equilibrium).
+    Where a path is dearer, the move of flow to each other path is priced one-sided
+    (edge costs just below the flows it leaves, just above those it joins), so that a
+    kink of a cost (max, if/then/else) does not count as a gap."""
+    costs = problem.edge_marginals if marginal else problem.edge_costs
+    inc = problem.incidence
+    x = inc @ f
+    c = inc.T @ costs(x)
+    below = costs(np.maximum(np.nextafter(x, -np.inf), 0.0))
+    above = costs(np.nextafter(x, np.inf))
     out = {}
     for k in range(len(problem.demands)):
         mine = problem.paths_of(k)
         cheapest = float(c[mine].min())
-        used = mine[f[mine] > 1e-12 * problem.demands[k]]
         scale = max(float(np.abs(c[mine]).max()), 1e-300)
-        out[k] = (cheapest, float((c[used] - cheapest).max() / scale) if used.size else 0.0)
+        worst = 0.0
+        for p in mine[f[mine] > 1e-12 * problem.demands[k]]:
+            gap = float(c[p] - cheapest) / scale
+            if gap > 1e-12:
+                moves = inc[:, [p]] - inc[:, mine]  # +1: edges left, -1: edges joined
+                gap = max(0.0, float(((moves > 0).T @ below - (moves < 0).T @ above).max())
+                          / scale)
+            worst = max(worst, gap)
+        out[k] = (cheapest, worst)
     return out
 
 

@@ -28,7 +28,6 @@ class Solution:
 
 
 def solution(model, problem, costs, *, marginal: bool, deadline=None) -> Solution:
-    fn = problem.edge_marginals if marginal else problem.edge_costs
     flows = equilibrate(problem, marginal=marginal, deadline=deadline)
     f = flows.path_flows
     exact = exact_total = None
@@ -41,7 +40,7 @@ def solution(model, problem, costs, *, marginal: bool, deadline=None) -> Solutio
                           sympy.Integer(0))
     x = problem.incidence @ f
     c = problem.edge_costs(x)
-    measured = gaps(problem, fn, f)
+    measured = gaps(problem, f, marginal=marginal)
     least = {k: float(exact.least_costs[k]) if exact else v[0] for k, v in measured.items()}
     unique = _unique(problem, f)
     return Solution(f, x, c, least, float(exact_total) if exact else float(x @ c),
@@ -69,7 +68,8 @@ def _unique(problem, f: np.ndarray) -> bool:
 
 def _show(value, exact=None) -> str:
     text = f"{value:.10g}"
-    return text if exact is None or sympy.sstr(exact) == text else f"{sympy.sstr(exact)} ({text})"
+    shown = None if exact is None else sympy.sstr(exact)
+    return text if shown is None or shown == text or len(shown) > 40 else f"{shown} ({text})"
 
 
 def network_result(model, problem, costs, eq: Solution, opt: Solution) -> dict:

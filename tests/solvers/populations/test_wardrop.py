@@ -266,3 +266,22 @@ def test_a_grid_with_two_demands_against_scipy(tmp_path):
         assert net[key]["total_cost"] == pytest.approx(total(found.x), rel=1e-7), key
     assert net["optimum"]["total_cost"] <= net["equilibrium"]["total_cost"]
     assert result.certificate.residual < 1e-12
+
+
+def test_a_kinked_cost_is_priced_one_sided(tmp_path):
+    # the marginal cost of the first road jumps from 1/2 to 1 at flow 1/2: the optimum sits
+    # on the jump (the other road's 3/4 lies between), which a two-sided price would miss
+    text = """
+network n with flow x {
+  edge kinked: s -> t cost if x > 0.5 then x else 0.5
+  edge flat: s -> t cost 0.75
+  demand c of 1 from s to t
+}
+"""
+    net = solved(text=text, tmp_path=tmp_path).extra["network"]
+    assert net["equilibrium"]["edge_flows"]["kinked"] == pytest.approx(0.75, abs=1e-12)
+    assert net["equilibrium"]["total_cost"] == pytest.approx(0.75, abs=1e-12)
+    grid = np.linspace(0, 1, 100_001)
+    totals = grid * np.where(grid > 0.5, grid, 0.5) + (1 - grid) * 0.75
+    assert net["optimum"]["total_cost"] == pytest.approx(totals.min(), abs=1e-9)
+    assert net["optimum"]["edge_flows"]["kinked"] == pytest.approx(0.5, abs=1e-9)
