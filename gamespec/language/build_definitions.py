@@ -63,10 +63,10 @@ class DefinitionsMixin:
             value = float(self.overrides[stmt.name])
         elif stmt.value is not None:
             value = self._number_value(stmt.value)
-        if value is not None and stmt.admissible is not None:
-            low = self._number_value(stmt.admissible.low)
+        if stmt.admissible is not None:  # kept without a value too: symbolic derivations
+            low = self._number_value(stmt.admissible.low)  # decide signs under it
             high = self._number_value(stmt.admissible.high)
-            if not low <= value <= high:
+            if value is not None and not low <= value <= high:
                 raise SpecError(
                     f"`{stmt.name}` = {value:g} is outside its range [{low:g}, {high:g}]",
                     span=stmt.span,

@@ -249,9 +249,10 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     items = []
     for name, entry in analysis["strategies"].items():
         overall, relations = analysis["_relations"][name]
-        verdict = {True: ": sustained", False: ": NOT sustained"}.get(entry.get("sustained"), "")
-        items.append((f"strategy {name} ({entry['kind']}{verdict} at the given parameters)",
-                      overall))
+        verdict = {True: ": sustained at the given parameters",
+                   False: ": NOT sustained at the given parameters"}.get(entry.get("sustained"),
+                                                                        "")
+        items.append((f"strategy {name} ({entry['kind']}{verdict})", overall))
         for record, rel in zip(entry["conditions"], relations):
             holds = {True: "holds", False: "fails"}.get(record.get("holds"))
             where = f" ({holds}{', at the boundary' if record.get('at_boundary') else ''})" \

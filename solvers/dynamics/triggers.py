@@ -58,11 +58,14 @@ def pure_equilibria(stage: StageGame, values: dict) -> list[tuple]:
 
 def _better_replies(stage: StageGame, k: int, punish: tuple, values: dict) -> list:
     """The punishment choice, and any choice that pays the deviator more against punish_-k
-    at the given values (none when punish is a stage equilibrium)."""
-    own = float(stage.payoffs[punish][k].xreplace(values))
-    better = [b for b in stage.choices[k] if b != punish[k]
-              and float(stage.payoffs[_with(punish, k, b)][k].xreplace(values)) > own]
-    return [punish[k], *better]
+    at the given values (none when punish is a stage equilibrium; none checked when the
+    payoffs have parameters without values)."""
+    numbers = {b: stage.payoffs[_with(punish, k, b)][k].xreplace(values)
+               for b in stage.choices[k]}
+    if not all(n.is_number for n in numbers.values()):  # no values: the punishment as named
+        return [punish[k]]
+    return [punish[k], *(b for b in stage.choices[k] if b != punish[k]
+                         and numbers[b] > numbers[punish[k]])]
 
 
 def deviation_checks(stage: StageGame, strategy: TriggerStrategy, sustain: tuple,

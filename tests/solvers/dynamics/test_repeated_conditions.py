@@ -84,3 +84,34 @@ def test_the_repeated_method_on_the_command_line(capsys):
     assert "sustained at the given parameters (d = 0.7, threshold 0.666667)" in out
     assert main(["derive", str(spec)]) == 0
     assert "== repeated play: trigger strategies" in capsys.readouterr().out
+
+
+SYMBOLIC_PD = """
+param T in [4, 10]
+param R in [2, 4]
+param P in [0, 2]
+param S in [-2, 0]
+param d in [0, 1]
+player row { choose a in {C, D} }
+player col { choose b in {C, D} }
+table { (C, C): (R, R)  (C, D): (S, T)  (D, C): (T, S)  (D, D): (P, P) }
+repeated { discount d  sustain (C, C)  punish (D, D)  strategy grim  strategy tit_for_tat }
+"""
+
+
+def test_derive_without_values_solves_under_the_declared_ranges():
+    import sympy as sp
+
+    from gamespec.solvers.dynamics.repeated_method import analyse, exact_values
+
+    model = model_from_string(SYMBOLIC_PD, "s.game")
+    found = analyse(model, exact_values(model))
+    T, R, P, S, d = (model.params[n].symbol for n in "TRPSd")
+    overall, per_check = found["_relations"]["grim"]
+    assert overall.lhs == d and sp.simplify(overall.rhs - (T - R) / (T - P)) == 0
+    _, tft = found["_relations"]["tit_for_tat"]
+    bounds = {sp.simplify(rel.rhs) for rel in tft}
+    assert {sp.simplify((T - R) / (T - P)), sp.simplify((T - R) / (R - S))} == bounds
+    assert all("holds" not in r for r in found["strategies"]["grim"]["conditions"])
+    text = derive_model(model).plain()
+    assert "strategy grim (grim): d >= (R - T)/(P - T)" in text
