@@ -97,6 +97,9 @@ def _edge_names(stmt: NetworkStmt) -> list[str]:
 
 def _holds(builder, condition) -> bool:
     relation = builder.builder.build(condition)
+    if isinstance(relation, sympy.Expr) or not isinstance(relation, sympy.logic.boolalg.Boolean):
+        raise SpecError("an edge's `if` takes a condition, e.g. `if bridge == 1`",
+                        span=condition.span)
     value = builder.numeric_scalar(sympy.Piecewise((1, relation), (0, True)), condition.span)
     return value == 1
 

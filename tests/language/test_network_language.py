@@ -61,6 +61,8 @@ BAD = [  # (spec text, message part, line, column)
      "positive amount", 3, 15),
     ("network n with flow x {\n  edge s -> t cost x\n  demand c of 1 from s to s\n}\n",
      "same node", 3, 27),
+    ("network n with flow x {\n  edge s -> t cost x if 3\n  demand c of 1 from s to t\n}\n",
+     "takes a condition", 2, 25),
     ("player p { choose a in {A, B} }\npayoff p = 1\nnetwork n with flow x {\n"
      "  edge s -> t cost x\n  demand c of 1 from s to t\n}\n", "declares no players", 1, 1),
 ]
