@@ -14,6 +14,7 @@ from gamespec.solvers.populations.finite_shares import ShareGame
 from gamespec.solvers.populations.share_numeric import GRID, SIDE, STARTS
 from gamespec.solvers.populations.supports import SharePoint
 
+SHORT = 24  # longer exact shares (roots of cubics, ...) stay in the JSON only
 THRESHOLD_ROLE = "threshold: the payoff difference changes sign at a jump (continuum limit)"
 
 
@@ -34,8 +35,10 @@ def record(game: ShareGame, point: SharePoint) -> dict:
         "switching_gain": point.gain,
     }
     if point.exact is not None:
-        out["exact"] = {pop.name: {label: sympy.sstr(v) for label, v in zip(pop.labels, row)}
-                        for pop, row in zip(game.populations, point.exact)}
+        exact = {pop.name: {label: sympy.sstr(v) for label, v in zip(pop.labels, row)}
+                 for pop, row in zip(game.populations, point.exact)}
+        long = any(len(text) > SHORT for shares in exact.values() for text in shares.values())
+        out["exact_algebraic" if long else "exact"] = exact  # long roots: floats shown
         exact_fields = game.field_exprs(point.exact)
         out["exact_fields"] = {f.name: sympy.sstr(sympy.simplify(exact_fields[f.symbol]))
                                for f in game.fields}

@@ -417,3 +417,19 @@ payoff p = if s == A then exp(-a) - exp(-0.0001) else 0
 """
     (eq,) = _solve(source, tmp_path).extra["equilibria"]
     assert eq["profile"]["p"]["A"] == pytest.approx(1e-4, abs=1e-12)
+
+
+def test_roots_of_polynomials(tmp_path):
+    source = """game "roots"
+population p of 10 { choose s in {A, B}  field a = mean [s == A] }
+payoff p = if s == A then {u} else 1 - a
+"""
+    golden = (np.sqrt(5) - 1) / 2  # a^2 = 1 - a
+    *pure, eq = _solve(source.replace("{u}", "a^2"), tmp_path).extra["equilibria"]
+    assert len(pure) == 2 and all(e["pure"] for e in pure)  # all A and all B as well
+    assert eq["profile"]["p"]["A"] == pytest.approx(golden, abs=1e-12)
+    assert eq["exact"]["p"]["A"] == "-1/2 + sqrt(5)/2"
+    cubic = np.roots([1, 0, 1, -1]).real[np.abs(np.roots([1, 0, 1, -1]).imag) < 1e-12][0]
+    *_, eq = _solve(source.replace("{u}", "a^3"), tmp_path).extra["equilibria"]
+    assert eq["profile"]["p"]["A"] == pytest.approx(cubic, abs=1e-12)  # a^3 = 1 - a
+    assert "exact" not in eq and "sqrt(93)" in eq["exact_algebraic"]["p"]["A"]
