@@ -108,7 +108,7 @@ def analyse(model: Model, values: dict) -> dict:
            "strategies": {}}
     if all(u.xreplace(values).is_number for pay in stage.payoffs.values() for u in pay):
         out["punish_is_stage_equilibrium"] = punish in pure_equilibria(stage, values)
-    out["_relations"], cache = {}, {}
+    out["_relations"], out["_punish"], cache = {}, punish, {}
     for strategy in rep.strategies:
         checks = deviation_checks(stage, strategy, rep.sustain, punish, var, values)
         records, solved, relations = [], [], []
@@ -168,8 +168,7 @@ def brute_force(model: Model, analysis: dict, values: dict) -> Certificate:
     player no gain, and one they reject must leave someone a gain."""
     rep = model.repeated
     stage = stage_of(model)
-    punish = tuple(analysis["punish"][p] for p in stage.players)
-    punish = tuple(next(c for c in cs if str(c) == p) for cs, p in zip(stage.choices, punish))
+    punish = analysis["_punish"]
     discount = float(rep.discount.xreplace(values))
     worst, agree, details = 0.0, True, {}
     scale = max(abs(float(u.xreplace(values))) for pay in stage.payoffs.values() for u in pay)
@@ -218,7 +217,7 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         for record in entry["conditions"][:SHOWN_DEVIATIONS]:
             label = f"  {record['player']} deviates to {record['deviation']}"
             facts.append(dyn.condition_fact(label, record, label))
-    analysis.pop("_relations")
+    analysis.pop("_relations"), analysis.pop("_punish")
     extra = {"repeated": analysis, "facts": facts,
              "sustained": {name: entry.get("sustained")
                            for name, entry in analysis["strategies"].items()}}
