@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="how gamespec classifies the game, and which solvers apply")
     common(info)
     info.add_argument("--json", action="store_true")
+    info.add_argument("--time-limit", type=float, metavar="SECONDS",
+                      help="stop after this long, wall clock, load included (exit 3)")
     info.add_argument("--options", action="store_true",
                       help="describe every option of the methods that apply")
     solve = sub.add_parser("solve", help="solve the game and certify the answer")
@@ -82,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     derive_formats.add_argument("--json", action="store_true",
                                 help="print JSON (plain text and LaTeX of every item)")
     derive.add_argument("--out", metavar="PATH")
+    derive.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="stop after this long, wall clock, load included (exit 3)")
     sweep = sub.add_parser("sweep", help="solve on every point of a parameter grid")
     common(sweep)
     sweep.add_argument("--grid", action="append", default=[], metavar="NAME=START:STOP:COUNT",
@@ -207,9 +211,24 @@ def cmd_check(args) -> int:
 
 
 def cmd_info(args) -> int:
+    from gamespec.wall_clock import wall_clock_limit
+
+    _check_time_limit(args.time_limit)
+    with wall_clock_limit(args.time_limit, _STARTED[0]) as clock:
+        return _info(args, clock)
+
+
+def _check_time_limit(seconds) -> None:
+    if seconds is not None and not 0 < seconds < float("inf"):
+        raise SpecError(f"--time-limit must be a positive, finite number of seconds, "
+                        f"not {seconds:g}")
+
+
+def _info(args, clock) -> int:
     from gamespec.api import game_info
 
     model = _load(args, args.file)
+    clock.stage = "analysis"
     info = game_info(model)
     cls = info.classification
     if args.json:
@@ -305,20 +324,32 @@ def _tri(value) -> str:
 
 
 def cmd_solve(args) -> int:
+    from gamespec.wall_clock import wall_clock_limit
+
+    if args.plot_kind and not args.plot:
+        raise SpecError("--plot-kind chooses the picture --plot draws: give --plot FILE too")
+    # over load, analysis, solve and output, counted from the start of the command
+    with wall_clock_limit(args.time_limit, _STARTED[0]) as clock:
+        return _solve_and_write(args, clock)
+
+
+def _solve_and_write(args, clock) -> int:
     from gamespec.api import solve_model
     from gamespec.atomic_files import write_atomic
     from gamespec.render.terminal import render_result, use_color
 
-    if args.plot_kind and not args.plot:
-        raise SpecError("--plot-kind chooses the picture --plot draws: give --plot FILE too")
     start = time.perf_counter()
     model = _load(args, args.file)
     options = parse_options(args.options)
     if args.plot:  # the solver samples what the picture draws
         options["figures"] = True
-    result = solve_model(model, args.method, args.seed, args.time_limit,
+    clock.stage = "analysis and solve"
+    limit = round(clock.remaining(), 3) if args.time_limit is not None \
+        and 0 < args.time_limit < float("inf") else args.time_limit  # what load left
+    result = solve_model(model, args.method, args.seed, limit,
                          options, load_seconds=time.perf_counter() - start,
                          progress=sys.stderr.isatty())
+    clock.begin_output()
     text = result.to_json()
     if args.out:
         write_atomic(args.out, text + "\n")
@@ -338,8 +369,18 @@ def cmd_solve(args) -> int:
 def cmd_derive(args) -> int:
     from gamespec.api import derive_model
     from gamespec.atomic_files import write_atomic
+    from gamespec.wall_clock import wall_clock_limit
 
-    derivation = derive_model(_load(args, args.file))
+    _check_time_limit(args.time_limit)
+    with wall_clock_limit(args.time_limit, _STARTED[0]) as clock:
+        model = _load(args, args.file)
+        clock.stage = "derive"
+        derivation = derive_model(model)
+        clock.begin_output()
+        return _write_derivation(args, derivation, write_atomic)
+
+
+def _write_derivation(args, derivation, write_atomic) -> int:
     if args.json:
         text = json.dumps(derivation.as_dict(), indent=2)
     elif args.latex:
@@ -570,7 +611,11 @@ def _interrupted(signum, frame):
     raise KeyboardInterrupt
 
 
+_STARTED = [None]  # time.monotonic() when main() began: the start of --time-limit
+
+
 def main(argv: list[str] | None = None) -> int:
+    _STARTED[0] = time.monotonic()
     # first: a signal during imports is handled too
     previous = signal.signal(signal.SIGTERM, _interrupted)
     try:
@@ -647,12 +692,13 @@ def run() -> None:
     at once with 130: CPython re-raises SIGINT at exit (status -2) when a KeyboardInterrupt
     passed through code run by an extension module's initialisation, even if caught."""
     code = main()
-    if code == 130:
+    clock = sys.modules.get("gamespec.wall_clock")
+    if code == 130 or (clock is not None and clock.EXPIRED):  # a time limit: no slow teardown
         try:
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
-            os._exit(130)
+            os._exit(code)
     sys.exit(code)
 
 

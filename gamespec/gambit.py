@@ -142,15 +142,21 @@ def parse_nfg(text: str, path: str = "<nfg>") -> NfgGame:
     return NfgGame(title, tuple(players), tuple(strategies), payoffs)
 
 
+DEFAULT_MAX_PROFILES = 20_000_000  # gamespec.normal_form.MAX_PROFILES (a test checks)
+
+
 def _check_profiles(shape, fail) -> int:
     """The number of pure profiles, refused over --limit pure_profiles before any array
     (or list of strategy names) of that size is built."""
-    from gamespec import normal_form
+    import sys
 
+    # the limit as --limit set it (that imported normal_form), without importing SymPy
+    module = sys.modules.get("gamespec.normal_form")
+    limit = module.MAX_PROFILES if module is not None else DEFAULT_MAX_PROFILES
     total = math.prod(shape)
-    if total > normal_form.MAX_PROFILES:
+    if total > limit:
         raise fail(f"{' x '.join(f'{k:,}' for k in shape)} strategies make {total:,} pure "
-                   f"profiles, over the limit of {normal_form.MAX_PROFILES:,} (pure_profiles; "
+                   f"profiles, over the limit of {limit:,} (pure_profiles; "
                    "--limit pure_profiles=N raises it)")
     return total
 

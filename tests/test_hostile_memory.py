@@ -66,3 +66,9 @@ def test_a_memory_error_anywhere_is_exit_3_with_a_message(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("gamespec: error: out of memory")
     assert "internal error" not in err
+
+
+def test_the_nfg_reader_knows_the_default_profile_limit():
+    from gamespec import gambit, normal_form
+
+    assert gambit.DEFAULT_MAX_PROFILES == normal_form.MAX_PROFILES
