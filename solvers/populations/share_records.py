@@ -27,6 +27,8 @@ def record(game: ShareGame, point: SharePoint) -> dict:
                     for pop, x in zip(game.populations, point.shares)},
         "payoffs": {pop.name: _mean_payoff(x, u[0]) for pop, x, u
                     in zip(game.populations, point.shares, payoffs)},
+        "total_payoffs": {pop.name: pop.size * _mean_payoff(x, u[0]) for pop, x, u
+                          in zip(game.populations, point.shares, payoffs)},
         "choice_payoffs": {pop.name: {label: float(v) for label, v in zip(pop.labels, u[0])}
                            for pop, u in zip(game.populations, payoffs)},
         "fields": {f.name: float(v[0]) for f, v in zip(game.fields, fields)},

@@ -82,6 +82,7 @@ def test_braess_with_and_without_the_bridge(bridge, shares, minutes, exact):
     for route in used:
         assert -eq["choice_payoffs"]["drivers"][route] == pytest.approx(minutes)
     assert eq["fields"]["sa"] == pytest.approx(shares["Upper"] + shares["Zigzag"])
+    assert eq["total_payoffs"]["drivers"] == pytest.approx(-4000 * minutes)  # 320,000 / 260,000
     assert result.extra["search"] == ("exact" if exact else "numeric")
 
 
