@@ -4,6 +4,9 @@ most given the shares. Exact support enumeration when the payoffs are rational f
 of the fields; a numeric support search otherwise (thresholds included)."""
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import sympy
 
 from gamespec.analysis import Classification
@@ -43,10 +46,6 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
 
 def _tolerance(game: ShareGame, base: float) -> float:
     """`base` scaled by the largest payoff magnitude at the vertices (at least 1)."""
-    import itertools
-
-    import numpy as np
-
     scale = 1.0
     for combo in itertools.product(*(range(len(p.labels)) for p in game.populations)):
         shares = [np.eye(len(p.labels))[c][None, :] for p, c in zip(game.populations, combo)]
