@@ -18,14 +18,13 @@ from gamespec.solvers.options import SolverOption
 # do): `--method` or `solve using` picks them. Modules are imported when first needed, so a
 # solve imports only the methods it tries.
 METHOD_MODULES = {
-    "repeated": "dynamics.repeated_method",  # trigger strategies of a repeated stage game
     "lp": "lp.method", "backward_induction": "trees.backward_induction_method",
     "sequence_form": "trees.sequence_form_method",
     "subgame_perfect": "trees.subgame_perfect_method", "tree_nash": "trees.tree_nash_method",
     "enumerate_mixed": "finite.mixed_enumeration_method",
     "enumerate": "finite.pure_enumeration", "stackelberg": "stackelberg.method",
     "continuous": "continuous.method", "population_shares": "populations.method",
-    "brd": "brd.method", "dynamics": "dynamics.method",
+    "brd": "brd.method", "repeated": "dynamics.repeated_method", "dynamics": "dynamics.method",
     "wardrop": "populations.wardrop_method",  # congestion networks (a `network` block)
     "lemke_howson": "finite.lemke_howson_method", "milp": "finite.milp_method",
     "logit": "finite.logit_method", "correlated": "finite.correlated_method",

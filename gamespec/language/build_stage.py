@@ -98,9 +98,9 @@ class StageMixin:
         bad = [p for p in players if p.kind != "single" or len(p.strategies) != 1
                or p.strategies[0].kind != "choice" or not hasattr(p.strategies[0].domain,
                                                                   "elements")]
-        if not players or bad or model.tree is not None:
-            raise SpecError(f"stage file {stmt.path!r} is not a finite game of players who "
-                            "each `choose` from a finite set", span=stmt.span)
+        if not players or bad or model.tree is not None or len(model.order) > 1:
+            raise SpecError(f"stage file {stmt.path!r} is not a finite simultaneous game of "
+                            "players who each `choose` from a finite set", span=stmt.span)
         payoffs = profile_payoffs(model)
         subs = {}
         for param in model.params.values():

@@ -32,6 +32,8 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         return False, "no trigger strategies (`strategy grim` in a repeated block)"
     if model.dynamics or model.updates:
         return False, "the spec also has dynamics or update rules: the dynamics method"
+    if model.repeated.stage is None and len(model.order) > 1:
+        return False, "trigger strategies here are for simultaneous stage games (no `order`)"
     return True, ""
 
 

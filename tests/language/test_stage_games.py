@@ -96,9 +96,10 @@ def test_bad_stage_payoff_references_are_located(tmp_path, use, message, column,
 
 
 @pytest.mark.parametrize("stage, message", [
-    ('player x { choose u in [0, 1] }\npayoff x = u', "not a finite game"),
+    ('player x { choose u in [0, 1] }\npayoff x = u', "not a finite simultaneous game"),
     ('stage h = "other.game"\n' + STAGE, "imports stages itself"),
     ("param c\n" + STAGE.replace("(a, 1)", "(c, 1)"), "parameter `c` has no value"),
+    (STAGE + "order x -> y\n", "not a finite simultaneous game"),
 ])
 def test_bad_stage_files_are_located_errors(tmp_path, stage, message, capsys):
     spec = _write(tmp_path, 'stage g = "stage.game"\nlet z = g.x[L, L]\n', stage)

@@ -115,3 +115,13 @@ def test_derive_without_values_solves_under_the_declared_ranges():
     assert all("holds" not in r for r in found["strategies"]["grim"]["conditions"])
     text = derive_model(model).plain()
     assert "strategy grim (grim): d >= (R - T)/(P - T)" in text
+
+
+def test_a_sequential_stage_game_is_refused(tmp_path, capsys):
+    from pathlib import Path
+
+    spec = Path(__file__).resolve().parents[3] / "specs" / "repeated_prisoners_dilemma.game"
+    sequential = tmp_path / "seq.game"
+    sequential.write_text(spec.read_text().replace("repeated {", "order row -> col\nrepeated {"))
+    assert main(["solve", str(sequential), "--method", "repeated"]) == 3
+    assert "trigger strategies here are for simultaneous stage games" in capsys.readouterr().err
