@@ -114,14 +114,23 @@ def _lower_costs(model: Model, flow: sympy.Symbol):
             names = ", ".join(sorted(sympy.sstr(s) for s in extra))
             raise LoweringError(f"the cost of edge `{edge.name}` depends on {names}, which "
                                 "has no value here", span=edge.cost_span)
-        marginal = folded + net.flow * sympy.diff(folded, net.flow)
+        marginal = folded + net.flow * _derivative(folded, net.flow)
         costs.append(folded)
         marginals.append(marginal)
         cost_fns.append(to_numpy([net.flow], folded, span=edge.cost_span))
         marginal_fns.append(to_numpy([net.flow], marginal, span=edge.cost_span))
     flows = [sympy.Dummy(f"x{k}", nonnegative=True) for k in range(len(net.edges))]
-    slopes = [[sympy.diff(c, net.flow) for c in exprs] for exprs in (costs, marginals)]
+    slopes = [[_derivative(c, net.flow) for c in exprs] for exprs in (costs, marginals)]
     every = [to_numpy(flows, [c.xreplace({net.flow: x}) for c, x in zip(exprs, flows)],
                       span=net.span) for exprs in (costs, marginals, *slopes)]
     return (tuple(costs), flow, tuple(cost_fns), tuple(marginal_fns), every[0], every[1],
             (every[2], every[3]))
+
+
+def _derivative(expr: sympy.Expr, flow: sympy.Symbol) -> sympy.Expr:
+    """d expr / d flow, with max, min and abs as Piecewise first (a kink's derivative is a
+    jump, never a DiracDelta, which NumPy cannot evaluate)."""
+    if expr.has(sympy.Max, sympy.Min, sympy.Abs, sympy.Heaviside):
+        expr = expr.rewrite(sympy.Piecewise)
+    slope = sympy.diff(expr, flow)
+    return slope.replace(lambda e: isinstance(e, sympy.DiracDelta), lambda e: sympy.Integer(0))

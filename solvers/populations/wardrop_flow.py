@@ -18,6 +18,7 @@ from gamespec.solvers.populations.wardrop_newton import polish
 GAP_TOLERANCE = 1e-9  # relative cost gap the certificate accepts
 STOP_GAP = 1e-13  # relative gap at which equilibration stops
 MAX_SWEEPS = 20_000
+KINK_STEP = 1e-12  # one-sided prices: this much of the total demand away from the flow
 POLISH_AT = {1, 2, 3, 5, 10, 30, 100, 300, 1000}  # sweeps after which Newton's method finishes
 
 
@@ -42,19 +43,21 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
         mine = problem.paths_of(k)
         f[mine[int(np.argmin(inc[:, mine].T @ zero))]] = amount
     edge_sets = [set(p) for p in problem.paths]
+    step = KINK_STEP * float(problem.demands.sum())
     sweep = 0
     for sweep in range(1, MAX_SWEEPS + 1):
         worst, before = 0.0, f.copy()
         for k in range(len(problem.demands)):
             mine = problem.paths_of(k)
             for _ in range(4 * len(mine) + 4):
-                x = inc @ f
-                cost = inc[:, mine].T @ costs(x)
+                x = inc @ f  # priced one-sided, so that a kink does not stall the moves
+                leave = inc[:, mine].T @ costs(np.maximum(x - step, 0.0))
+                join = inc[:, mine].T @ costs(x + step)
                 used = f[mine] > 0
-                hi = int(np.argmax(np.where(used, cost, -np.inf)))
-                lo = int(np.argmin(cost))
-                gap = cost[hi] - cost[lo]
-                scale = max(float(np.abs(cost).max()), 1e-300)
+                hi = int(np.argmax(np.where(used, leave, -np.inf)))
+                lo = int(np.argmin(join))
+                gap = leave[hi] - join[lo]
+                scale = max(float(np.abs(join).max()), 1e-300)
                 worst = max(worst, gap / scale)
                 if gap <= STOP_GAP * scale or hi == lo:
                     break
@@ -78,8 +81,9 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
             return Flows(f, sweep, True)
         if sweep in POLISH_AT:
             polished = polish(problem, f, marginal=marginal, target=STOP_GAP)
-            if polished is not None:
-                return Flows(polished, sweep, True)
+            if polished is not None and max(
+                    v[1] for v in gaps(problem, polished, marginal=marginal).values()) <= 1e-12:
+                return Flows(polished, sweep, True)  # checked one-sided, as the result is
         if deadline is not None and time.perf_counter() > deadline:
             break
         if np.abs(f - before).max() <= 1e-15 * problem.demands.max():
@@ -95,14 +99,16 @@ def gaps(problem, f: np.ndarray, *, marginal: bool) -> dict:
     """Per demand: the cheapest path's cost, and the largest amount by which a path with
     flow costs more, relative to the dearest path's cost (0 at an exact equilibrium).
     Where a path is dearer, the move of flow to each other path is priced one-sided
-    (edge costs just below the flows it leaves, just above those it joins), so that a
+    (edge costs just below the flows it leaves, just above those it joins: KINK_STEP
+    of the total demand away), so that a
     kink of a cost (max, if/then/else) does not count as a gap."""
     costs = problem.edge_marginals if marginal else problem.edge_costs
     inc = problem.incidence
     x = inc @ f
     c = inc.T @ costs(x)
-    below = costs(np.maximum(np.nextafter(x, -np.inf), 0.0))
-    above = costs(np.nextafter(x, np.inf))
+    step = KINK_STEP * float(problem.demands.sum())  # beyond the line search's precision
+    below = costs(np.maximum(x - step, 0.0))
+    above = costs(x + step)
     out = {}
     for k in range(len(problem.demands)):
         mine = problem.paths_of(k)

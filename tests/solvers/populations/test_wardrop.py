@@ -285,3 +285,23 @@ network n with flow x {
     totals = grid * np.where(grid > 0.5, grid, 0.5) + (1 - grid) * 0.75
     assert net["optimum"]["total_cost"] == pytest.approx(totals.min(), abs=1e-9)
     assert net["optimum"]["edge_flows"]["kinked"] == pytest.approx(0.5, abs=1e-9)
+
+
+def test_max_and_abs_costs_have_no_dirac_delta_in_their_slopes(tmp_path):
+    # the marginal cost's derivative would hold a DiracDelta at the kink, which NumPy
+    # cannot evaluate: max, min and abs are differentiated as Piecewise
+    text = """
+network n with flow x {
+  edge a: s -> t cost max(x, 2)
+  edge b: s -> t cost abs(x - 1) + x
+  demand c of 3 from s to t
+}
+"""
+    net = solved(text=text, tmp_path=tmp_path).extra["network"]
+    grid = np.linspace(0, 3, 300_001)  # flow on a
+    cost_a = np.maximum(grid, 2)
+    cost_b = np.abs(3 - grid - 1) + 3 - grid
+    totals = grid * cost_a + (3 - grid) * cost_b
+    assert net["optimum"]["total_cost"] == pytest.approx(totals.min(), abs=1e-8)
+    gap = np.abs(cost_a - cost_b)
+    assert net["equilibrium"]["edge_flows"]["a"] == pytest.approx(grid[gap.argmin()], abs=1e-4)
