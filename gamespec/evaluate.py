@@ -376,7 +376,9 @@ def _eval_aggregate(agg: SetAggregate, ctx: Context) -> LArray:
         keep = np.broadcast_to(np.asarray(mask.aligned(axes), dtype=bool), target)
     red = tuple(range(len(own)))
     kind = agg.kind
-    if kind in ("sum", "count"):
+    if kind == "count" and keep is not None:  # the mask's own sum: no float copy of it
+        result = np.sum(keep, axis=red, dtype=float)
+    elif kind in ("sum", "count"):
         result = np.sum(np.where(keep, data, 0.0) if keep is not None else data, axis=red)
     elif kind == "prod":
         result = np.prod(np.where(keep, data, 1.0) if keep is not None else data, axis=red)
