@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
+from gamespec.solvers.continuous.expressions import as_expr
 from gamespec.solvers.continuous.global_gain import PayoffTable, max_unilateral_gain
 
 MAX_CASES = 2187  # 3^7 members: each case a small linear solve (~0.1 ms)
@@ -21,7 +22,9 @@ MAX_CASES = 2187  # 3^7 members: each case a small linear solve (~0.1 ms)
 
 @dataclass
 class AsymmetricSearch:
-    points: list[tuple[tuple[float, ...], object]] = field(default_factory=list)  # (point, check)
+    # (point, check, case: per member 0 lower, 1 upper, 2 interior)
+    points: list[tuple[tuple[float, ...], object, tuple[int, ...]]] = field(
+        default_factory=list)
     search: str = ""
     exhaustive: bool = False
     notes: list[str] = field(default_factory=list)
@@ -34,8 +37,7 @@ def search_asymmetric(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Sym
     symmetric ones) are not certified again."""
     n = len(symbols)
     numbers = {s: sympy.Float(v) for s, v in params.items()}
-    focs = [sympy.expand(sympy.diff(u, x).xreplace(numbers)) for u, x in zip(payoffs, symbols)]
-    linear = _linear(focs, symbols)
+    linear = _linear([u.xreplace(numbers) for u in payoffs], symbols)
     if linear is None:
         return AsymmetricSearch(search="asymmetric equilibria: not searched (first-order "
                                 "conditions not linear in the choices)")
@@ -71,19 +73,20 @@ def search_asymmetric(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Sym
             continue
         check = max_unilateral_gain(table, point.tolist(), tol)
         if check.ok:
-            out.points.append((tuple(float(v) for v in point), check))
+            out.points.append((tuple(float(v) for v in point), check, case))
     return out
 
 
-def _linear(focs, symbols) -> tuple[np.ndarray, np.ndarray] | None:
-    """(A, c) with foc_k = A[k] . x + c[k], or None when a condition is not linear."""
+def _linear(payoffs, symbols) -> tuple[np.ndarray, np.ndarray] | None:
+    """(A, c) with agent k's first-order condition A[k] . x + c[k] = 0, or None when a
+    payoff is not a polynomial (parameters at their values) or a condition not linear."""
     n = len(symbols)
     matrix, offset = np.zeros((n, n)), np.zeros(n)
-    for k, foc in enumerate(focs):
-        if foc.free_symbols - set(symbols):
+    for k, u in enumerate(payoffs):
+        if u.free_symbols - set(symbols):
             return None
         try:
-            poly = sympy.Poly(foc, *symbols)
+            poly = sympy.Poly(u, *symbols).diff(symbols[k])
         except sympy.PolynomialError:
             return None
         if poly.total_degree() > 1:
@@ -101,3 +104,24 @@ def _feasible(point, kind, matrix, offset, lows, highs) -> bool:
     slope = matrix @ point + offset
     slack = 1e-9 * (1 + np.abs(slope).max())
     return bool(np.all(slope[kind == 0] <= slack) and np.all(slope[kind == 1] >= -slack))
+
+
+def exact_case(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
+               bounds: Sequence[tuple[sympy.Expr, sympy.Expr]], case: tuple[int, ...],
+               point: Sequence[float], params: dict) -> dict | None:
+    """The case's solution in closed form (parameters by name) when SymPy gives exactly
+    one that evaluates to `point`; else None (the numbers stand)."""
+    fixed = {x: bounds[k][c] for k, (x, c) in enumerate(zip(symbols, case)) if c != 2}
+    free = [x for x, c in zip(symbols, case) if c == 2]
+    focs = [sympy.diff(payoffs[k], x).xreplace(fixed) for k, x in enumerate(symbols)
+            if case[k] == 2]
+    found = sympy.solve(focs, free, dict=True, simplify=False) if free else [{}]
+    if len(found) != 1 or any(x not in found[0] for x in free):
+        return None
+    exact = {**fixed, **{x: sympy.cancel(found[0][x]) for x in free}}
+    numbers = {s: sympy.Float(v) for s, v in params.items()}
+    for x, v in zip(symbols, point):
+        value = as_expr(exact[x]).xreplace(numbers)
+        if value.free_symbols or abs(float(value) - v) > 1e-9 * (1 + abs(v)):
+            return None
+    return exact

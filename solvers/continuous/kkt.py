@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 import sympy
 
 from gamespec.solvers.continuous.expressions import as_expr
-from gamespec.solvers.continuous.symbolic import quietly, tidy, with_time_limit
+from gamespec.solvers.continuous.roots import tidy
+from gamespec.solvers.continuous.symbolic import quietly, with_time_limit
 
 MAX_CASES = 729  # 3^6 agents
 LOWER, UPPER, INTERIOR = "lower", "upper", "interior"

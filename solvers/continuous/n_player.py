@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy
 
-from gamespec.solvers.continuous.asymmetric import search_asymmetric
+from gamespec.solvers.continuous.asymmetric import exact_case, search_asymmetric
 from gamespec.solvers.continuous.expressions import as_expr
 from gamespec.solvers.continuous.global_gain import GainCheck, PayoffTable, max_unilateral_gain
 from gamespec.solvers.continuous.kkt import kkt_candidates, smooth_in_own
@@ -77,7 +77,11 @@ def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol
             symmetric_exhaustive, exhaustive = exhaustive, False
             asym = search_asymmetric(payoffs, symbols, table, params, tol,
                                      known=[e.point for e in found])
-            found += [Equilibrium(point, None, check) for point, check in asym.points]
+            full_box = [tuple(sympy.nsimplify(v, rational=True) for v in b)
+                        for b in box] if asym.points else []
+            found += [Equilibrium(point, exact_case(payoffs, symbols, full_box, case, point,
+                                                    params), check)
+                      for point, check, case in asym.points]
             notes += asym.notes
             search += "; " + asym.search
             exhaustive = symmetric_exhaustive and asym.exhaustive

@@ -85,12 +85,17 @@ def _param_values(model: Model) -> dict:
     return {s: v for s, v in model.scalar_values().items()}
 
 
-def _exact(expr: sympy.Expr, model_params: dict) -> str:
-    values = {s: sympy.nsimplify(v, rational=True) for s, v in model_params.items()}
-    return sympy.sstr(sympy.nsimplify(sympy.simplify(expr.xreplace(values))))
+def _exact(expr: sympy.Expr, values: dict) -> str:
+    """expr at the parameters' exact values (`_exact_values`): a rational number as it
+    is, anything else simplified."""
+    value = expr.xreplace(values)
+    if value.is_Rational:
+        return sympy.sstr(value)
+    return sympy.sstr(sympy.nsimplify(sympy.simplify(value)))
 
 
 def _record(listed, payoffs, params: dict, eq: Equilibrium) -> dict:
+    params = {s: sympy.nsimplify(v, rational=True) for s, v in params.items()}
     values = {a.name: float(v) for a, v in zip(listed, eq.values)}
     out = {"profile": {a.name: float(x) for a, x in zip(listed, eq.point)},
            "payoffs": values, "pure": True, "max_gain": float(eq.check.residual),

@@ -13,8 +13,9 @@ from gamespec.solvers.continuous.expressions import Values, substitute
 from gamespec.solvers.continuous.followers import BestResponseFollower
 from gamespec.solvers.continuous.leader import solve_leader
 from gamespec.solvers.continuous.results import StackelbergResult
+from gamespec.solvers.continuous.roots import tidy
 from gamespec.solvers.continuous.stackelberg_check import checked_closed_form
-from gamespec.solvers.continuous.symbolic import solve_univariate, tidy
+from gamespec.solvers.continuous.symbolic import solve_univariate
 
 
 def stackelberg_closed_form(leader_payoff: sympy.Expr, follower_payoff: sympy.Expr,

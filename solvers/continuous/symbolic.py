@@ -13,6 +13,7 @@ from typing import Any
 import sympy
 
 from gamespec.solvers.continuous.expressions import as_expr
+from gamespec.solvers.continuous.roots import polynomial_roots
 
 
 @dataclass(frozen=True)
@@ -129,18 +130,6 @@ def quietly(fn: Callable[[], Any]) -> Any:
         return None
 
 
-def tidy(expr: sympy.Expr) -> sympy.Expr:
-    """A readable form: a rational function cancelled (and factored when shorter), which
-    is cheap; anything else through `simplify` (slower, and loads more of SymPy)."""
-    expr = as_expr(expr)
-    if expr.is_rational_function(*expr.free_symbols):
-        cancelled = sympy.cancel(expr)
-        forms = [sympy.factor(cancelled), cancelled]  # factored first on a tie
-        plain = [f for f in forms if not f.could_extract_minus_sign()] or forms
-        return min(plain, key=sympy.count_ops)
-    return sympy.simplify(expr)
-
-
 def _max_polynomial_degree(expr: sympy.Expr, var: sympy.Symbol) -> int | None:
     numerator = sympy.fraction(sympy.together(expr))[0]
     if not numerator.is_polynomial(var):
@@ -164,7 +153,7 @@ def solve_univariate(expr: sympy.Expr, var: sympy.Symbol, timeout: float | None 
     degree = _max_polynomial_degree(real_expr, real_var)
     numeric = not (real_expr.free_symbols - {real_var})
     if degree is not None and degree <= (4 if numeric else 2):
-        found = quietly(lambda: _polynomial_roots(real_expr, real_var))
+        found = quietly(lambda: polynomial_roots(real_expr, real_var))
     elif polynomial_only:
         return None
     else:
@@ -178,23 +167,6 @@ def solve_univariate(expr: sympy.Expr, var: sympy.Symbol, timeout: float | None 
         return None
     roots = [r.xreplace(back) for r in found if r.is_real is not False]
     return tuple(sorted(set(roots), key=sympy.default_sort_key))
-
-
-def _polynomial_roots(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr]:
-    """Roots of a low-degree rational equation: the numerator's roots by formula (fast),
-    those that zero the denominator dropped; `solve` when the formula gives fewer."""
-    numerator, denominator = sympy.fraction(sympy.together(expr))
-    poly = sympy.Poly(numerator, var)
-    found = sympy.roots(poly) if poly.degree() > 0 else {}
-    if poly.degree() <= 0 or sum(found.values()) != poly.degree():
-        return sympy.solve(expr, var, simplify=False)
-    out = []
-    for root in found:
-        if var in denominator.free_symbols and sympy.cancel(
-                denominator.xreplace({var: root})) == 0:
-            continue
-        out.append(tidy(root) if root.is_rational_function(*root.free_symbols) else root)
-    return out
 
 
 def smooth_branches(payoff: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Basic]]:

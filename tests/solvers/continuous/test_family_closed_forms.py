@@ -98,6 +98,8 @@ def test_asymmetric_equilibria_of_a_symmetric_family_are_found():
     assert len(found) == 7
     assert result.extra["search_exhaustive"]
     assert all(eq["ok"] for eq in result.extra["equilibria"])
+    exact = {tuple(eq["exact"].values()) for eq in result.extra["equilibria"]}
+    assert ("0", "1/5", "1/5") in exact and ("1/2", "0", "0") in exact  # exact, not 0.2
 
 
 def test_a_large_family_says_asymmetric_equilibria_are_not_ruled_out():
