@@ -18,7 +18,9 @@ from gamespec.solvers.populations.wardrop_newton import polish
 GAP_TOLERANCE = 1e-9  # relative cost gap the certificate accepts
 STOP_GAP = 1e-13  # relative gap at which equilibration stops
 MAX_SWEEPS = 20_000
-KINK_STEP = 1e-12  # one-sided prices: this much of the total demand away from the flow
+KINK_STEP = 1e-13  # one-sided prices when moving flow: this much of the total demand away
+CHECK_STEP = 1e-11  # and when measuring the gaps: wider, so a flow the moves left within
+                    # KINK_STEP of a kink is priced on both sides of it
 POLISH_AT = {1, 2, 3, 5, 10, 30, 100, 300, 1000}  # sweeps after which Newton's method finishes
 
 
@@ -51,24 +53,21 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
             mine = problem.paths_of(k)
             for _ in range(4 * len(mine) + 4):
                 x = inc @ f  # priced one-sided, so that a kink does not stall the moves
-                leave = inc[:, mine].T @ costs(np.maximum(x - step, 0.0))
-                join = inc[:, mine].T @ costs(x + step)
-                used = f[mine] > 0
-                hi = int(np.argmax(np.where(used, leave, -np.inf)))
-                lo = int(np.argmin(join))
-                gap = leave[hi] - join[lo]
-                scale = max(float(np.abs(join).max()), 1e-300)
-                worst = max(worst, gap / scale)
-                if gap <= STOP_GAP * scale or hi == lo:
+                below = costs(np.maximum(x - step, 0.0))
+                above = costs(x + step)
+                scale = max(float(np.abs(inc[:, mine].T @ above).max()), 1e-300)
+                move = _best_move(inc, mine, f, below, above, STOP_GAP * scale)
+                if move is None:
                     break
-                hi, lo = mine[hi], mine[lo]
+                hi, lo, gain = move
+                worst = max(worst, gain / scale)
                 out = sorted(edge_sets[hi] - edge_sets[lo])
                 into = sorted(edge_sets[lo] - edge_sets[hi])
 
                 def after(t, x=x, out=out, into=into):
                     with np.errstate(all="ignore"):
-                        return (sum(float(fns[e](x[e] - t)) for e in out)
-                                - sum(float(fns[e](x[e] + t)) for e in into))
+                        return (sum(float(fns[e](max(x[e] - t - step, 0.0))) for e in out)
+                                - sum(float(fns[e](x[e] + t + step)) for e in into))
 
                 top = f[hi]
                 t = top if after(top) >= 0 else brentq(
@@ -91,6 +90,21 @@ def equilibrate(problem, *, marginal: bool = False, deadline: float | None = Non
     return Flows(f, sweep, False)
 
 
+def _best_move(inc, mine, f, below, above, threshold):
+    """(used path, path to move its flow to, saving per unit moved) for the dearest used
+    path that can save more than `threshold`, priced one-sided over the edges the two
+    paths do not share; None when no used path can."""
+    leave = inc[:, mine].T @ below
+    used = np.flatnonzero(f[mine] > 0)
+    for h in used[np.argsort(-leave[used])]:
+        moves = inc[:, [mine[h]]] - inc[:, mine]  # +1: edges left, -1: edges joined
+        gain = (moves > 0).T @ below - (moves < 0).T @ above
+        q = int(np.argmax(gain))
+        if gain[q] > threshold:
+            return int(mine[h]), int(mine[q]), float(gain[q])
+    return None
+
+
 def path_costs(problem, costs, f: np.ndarray) -> np.ndarray:
     return problem.incidence.T @ costs(problem.incidence @ f)
 
@@ -99,14 +113,14 @@ def gaps(problem, f: np.ndarray, *, marginal: bool) -> dict:
     """Per demand: the cheapest path's cost, and the largest amount by which a path with
     flow costs more, relative to the dearest path's cost (0 at an exact equilibrium).
     Where a path is dearer, the move of flow to each other path is priced one-sided
-    (edge costs just below the flows it leaves, just above those it joins: KINK_STEP
+    (edge costs just below the flows it leaves, just above those it joins: CHECK_STEP
     of the total demand away), so that a
     kink of a cost (max, if/then/else) does not count as a gap."""
     costs = problem.edge_marginals if marginal else problem.edge_costs
     inc = problem.incidence
     x = inc @ f
     c = inc.T @ costs(x)
-    step = KINK_STEP * float(problem.demands.sum())  # beyond the line search's precision
+    step = CHECK_STEP * float(problem.demands.sum())
     below = costs(np.maximum(x - step, 0.0))
     above = costs(x + step)
     out = {}
