@@ -274,3 +274,51 @@ def test_load_dataset_unknown_name():
     with pytest.raises(SpecError) as info:
         load_dataset("adult_tset")
     assert "did you mean 'adult_test'?" in info.value.hint
+
+
+PLAIN_TABLES = [
+    ("a.csv", "x,y,name\n1,2.5,alpha\n3, 4,beta\n-1e3,0, gamma\n"),
+    ("b.csv", "v\n0.25\n1.5\n"),
+    ("c.csv", "1,2\n3,4\n"),
+    ("d.txt", "USER_1 LOC_2 3\nUSER_4\tLOC_5   6\n"),
+    ("e.tsv", "p\tq\n1\t2\n3\t4\n"),
+    ("f.csv", "x,label\n1,a\n2,\n3,c\n"),
+]
+
+
+@pytest.mark.parametrize("name,text", PLAIN_TABLES)
+def test_column_wise_read_equals_the_row_reader(tmp_path, name, text):
+    """Plain files (no quotes, no blank lines, even rows) are read column-wise; the table is
+    the row reader's: same names, cells, types and file lines (forced here by a row fix that
+    never applies)."""
+    from gamespec.data.tables import _sniff_delimiter, _split_columns
+
+    path = tmp_path / name
+    path.write_text(text)
+    assert _split_columns(text, _sniff_delimiter(text)) is not None  # the column-wise path
+    fast = load_table(path)
+    never = RowFix(line=10**9, expect_fields=1, insert_at=0, value="", reason="test")
+    slow = load_table(path, row_fixes=(never,))
+    assert fast.column_names == slow.column_names
+    assert np.array_equal(fast.lines, slow.lines)
+    for column in fast.column_names:
+        a, b = fast.column(column), slow.column(column)
+        assert a.dtype == b.dtype and a.tolist() == b.tolist(), column
+
+
+@pytest.mark.parametrize("text", ["x,y\n1,2\n\n3,4\n", 'x,y\n1,"2"\n', "x,y\n1,2\n3\n"])
+def test_tables_the_column_reader_does_not_take_keep_the_row_reader(tmp_path, text):
+    """A blank line, quotes or a ragged row: the row reader's result or its located error."""
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    never = RowFix(line=10**9, expect_fields=1, insert_at=0, value="", reason="test")
+    try:
+        slow = load_table(path, row_fixes=(never,))
+    except Exception as exc:  # the ragged row
+        with pytest.raises(type(exc), match="row 2 has 1 fields"):
+            load_table(path)
+        return
+    fast = load_table(path)
+    assert np.array_equal(fast.lines, slow.lines)
+    assert [fast.column(c).tolist() for c in fast.column_names] == \
+        [slow.column(c).tolist() for c in slow.column_names]
