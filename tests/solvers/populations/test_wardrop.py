@@ -305,3 +305,19 @@ network n with flow x {
     assert net["optimum"]["total_cost"] == pytest.approx(totals.min(), abs=1e-8)
     gap = np.abs(cost_a - cost_b)
     assert net["equilibrium"]["edge_flows"]["a"] == pytest.approx(grid[gap.argmin()], abs=1e-4)
+
+
+@pytest.mark.parametrize("bridge", [0, 1])
+def test_the_network_agrees_with_the_population_over_routes(bridge):
+    # specs/braess_population.game writes the same roads as a population choosing among
+    # three routes, solved by another method (population_shares)
+    network = solved(REPO / "specs" / "braess.game", bridge=bridge)
+    routes = solve_model(load(REPO / "specs" / "braess_population.game", bridge=bridge).model)
+    assert routes.method == "population_shares" and routes.certificate.ok
+    (equilibrium,) = routes.extra["equilibria"]
+    assert -equilibrium["payoffs"]["drivers"] == pytest.approx(network.values["drivers"])
+    shares = equilibrium["profile"]["drivers"]
+    flows = network.strategies["drivers"]
+    named = {"Upper": "s->a->t", "Lower": "s->b->t", "Zigzag": "s->a->b->t"}
+    for route, path in named.items():
+        assert 4000 * shares[route] == pytest.approx(flows.get(path, 0.0), abs=1e-6)
