@@ -34,5 +34,6 @@ def polynomial_roots(expr: sympy.Expr, var: sympy.Symbol) -> list[sympy.Expr]:
         if var in denominator.free_symbols and sympy.cancel(
                 denominator.xreplace({var: root})) == 0:
             continue
-        out.append(tidy(root) if root.is_rational_function(*root.free_symbols) else root)
+        out.append(sympy.cancel(root) if root.is_rational_function(*root.free_symbols)
+                   else root)
     return out
