@@ -50,6 +50,11 @@ def _exact(value: float) -> sympy.Rational:
     return sympy.Rational(*Fraction(repr(float(value))).as_integer_ratio())
 
 
+def exact_numbers(expr: sympy.Expr) -> sympy.Expr:
+    """Floats (a decimal choice such as 4.5 put into a payoff) as the rationals they spell."""
+    return expr.xreplace({f: _exact(f) for f in expr.atoms(sympy.Float)})
+
+
 class StageMixin:
     """Methods of ModelBuilder (gamespec.language.model_builder); state lives there."""
 
@@ -114,7 +119,7 @@ class StageMixin:
         table = {}
         for (k, profile), value in payoffs.items():
             table.setdefault(profile, [None] * len(players))[k] = sympy.simplify(
-                model.expand_lets(value).xreplace(subs))
+                exact_numbers(model.expand_lets(value).xreplace(subs)))
         return StageGame(name, tuple(p.name for p in players), choices,
                          {prof: tuple(v) for prof, v in table.items()}, stmt.path, stmt.span)
 
@@ -138,8 +143,11 @@ class StageMixin:
     def _stage_profile(self, players, choices, keys, span: Span) -> tuple:
         """Table keys (names or numbers) -> a profile of elements, checked."""
         if len(keys) != len(players):
-            raise SpecError(f"a profile names {len(keys)} choices, but the stage game has "
-                            f"{len(players)} players ({', '.join(players)})", span=span)
+            named = f"{len(keys)} choice" + ("" if len(keys) == 1 else "s")
+            raise SpecError(f"a profile names {named}, but the stage game has "
+                            f"{len(players)} players ({', '.join(players)})", span=span,
+                            hint="one choice per player, in declaration order: "
+                            f"({', '.join(str(c[0]) for c in choices)})")
         profile = []
         for player, options, key in zip(players, choices, keys):
             if isinstance(key, ast.Node):

@@ -42,6 +42,7 @@ def stage_of(model: Model) -> StageGame:
     rep = model.repeated
     if rep.stage is not None:
         return model.stages[rep.stage]
+    from gamespec.language.build_stage import exact_numbers
     from gamespec.profile_values import profile_payoffs
 
     players = list(model.players.values())
@@ -49,7 +50,8 @@ def stage_of(model: Model) -> StageGame:
     choices = tuple(tuple(p.strategies[0].domain.elements) for p in players)
     table: dict = {}
     for (k, profile), value in values.items():
-        table.setdefault(profile, [None] * len(players))[k] = model.expand_lets(value)
+        table.setdefault(profile, [None] * len(players))[k] = exact_numbers(
+            model.expand_lets(value))
     return StageGame("", tuple(p.name for p in players), choices,
                      {prof: tuple(v) for prof, v in table.items()}, model.path, rep.span)
 
@@ -135,13 +137,47 @@ def analyse(model: Model, values: dict) -> dict:
             entry["detect"] = sympy.sstr(strategy.detect)
         if all("holds" in r for r in records):
             entry["sustained"] = all(r["holds"] for r in records)
-        bounds = [c for c in solved if c is not None and _lower(c)]
-        if bounds and len(bounds) == len(solved):
-            numbers = [c.boundary.xreplace(values) for c in bounds]
-            if all(n.is_number for n in numbers):
-                entry["threshold"] = float(max(numbers))
+        entry.update(_threshold(solved, records, relations, rep.discount, values))
         out["strategies"][strategy.name] = entry
     return out
+
+
+def _threshold(solved: list, records: list, relations: list, discount, values: dict) -> dict:
+    """`threshold`: the least discount that sustains the path, when every condition is a
+    lower bound or holds for every discount; `no_discount` when none in (0, 1) does.
+    Conditions the solver left unsolved are marked `every_discount` / `no_discount`."""
+    bounds = [c for c in solved if c is not None and _lower(c)]
+    free, never = 0, False
+    for c, record, rel in zip(solved, records, relations):
+        where = None if c is not None else _discount_set(rel, discount, values)
+        if where == sympy.Interval.open(0, 1):
+            record["every_discount"] = True
+            free += 1
+        elif where is sympy.S.EmptySet:
+            record["no_discount"] = never = True
+    lows = [c.boundary.xreplace(values) for c in bounds]
+    highs = [c.boundary.xreplace(values) for c in solved if c is not None and not _lower(c)]
+    if not all(n.is_number for n in lows + highs):
+        return {"no_discount": True} if never else {}
+    low = float(max(lows)) if lows else 0.0
+    high = float(min(highs)) if highs else 1.0
+    if never or low >= 1 or high <= 0 or low > high:
+        return {"no_discount": True}
+    if not bounds or len(bounds) + free != len(solved):
+        return {}
+    return {"threshold": low}
+
+
+def _discount_set(relation, discount, values: dict):
+    """The discounts in (0, 1) where a condition the solver left unsolved holds, at the given
+    values of the other parameters (all of them for `R/(1 - d) >= 0`), or None."""
+    if not isinstance(discount, sympy.Symbol):
+        return None
+    others = {k: v for k, v in values.items() if k != discount}
+    try:
+        return sympy.solveset(relation.xreplace(others), discount, sympy.Interval.open(0, 1))
+    except (NotImplementedError, TypeError, ValueError):
+        return None
 
 
 def _lower(condition: Condition) -> bool:

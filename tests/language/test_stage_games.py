@@ -122,7 +122,7 @@ repeated {
 
 @pytest.mark.parametrize("items, message, line", [
     ("sustain (C, X)\n  strategy grim", "`X` is not a choice of `col`", 8),
-    ("sustain (C)\n  strategy grim", "names 1 choices, but the stage game has 2", 8),
+    ("sustain (C)\n  strategy grim", "names 1 choice, but the stage game has 2", 8),
     ("sustain (C, C)\n  strategy grimm", "unknown strategy `grimm`", 9),
     ("strategy grim", "name the profile the strategies sustain", 6),
     ("sustain (C, C)\n  punish (D, Y)\n  strategy grim", "`Y` is not a choice of `col`", 9),
