@@ -696,3 +696,102 @@ def test_network_mistakes_are_located(tmp_path, capsys, old, new, where, message
 def test_every_command_answers_without_a_traceback(tmp_path, capsys, text, command):
     code, out, err = text_of(tmp_path, capsys, text, command)
     assert code == 0 and "Traceback" not in err and out.strip(), err
+
+
+MINMAX = """game "Punishment that is not a stage equilibrium"
+param d = 0.8 in [0, 1]
+player row { choose a in {C, D, X} }
+player col { choose b in {C, D, X} }
+table {
+  (C, C): (4, 4)  (C, D): (0, 5)  (C, X): (0, 0)
+  (D, C): (5, 0)  (D, D): (1, 1)  (D, X): (0, 0)
+  (X, C): (0, 0)  (X, D): (0, 0)  (X, X): (-1, -1)
+}
+repeated { discount d  sustain (C, C)  punish (X, X)  strategy grim }
+"""
+
+
+def test_grim_with_a_punishment_the_deviator_escapes(tmp_path, capsys):
+    # deviate to D (5), then best reply to X (0 > -1) for ever: 4/(1-d) >= 5 -> d >= 1/5;
+    # staying in the punishment (-1) would give only d >= 1/6
+    code, res, _ = run(tmp_path, capsys, MINMAX)
+    assert code == 0 and res["certificate"]["ok"]
+    assert res["repeated"]["punish_is_stage_equilibrium"] is False
+    assert res["repeated"]["strategies"]["grim"]["threshold"] == pytest.approx(0.2)
+    code, res, _ = run(tmp_path, capsys, MINMAX, "--set", "d=0.19")
+    assert res["sustained"] == {"grim": False} and res["certificate"]["ok"]
+
+
+PUBLIC_GOODS = """game "Public goods, 3 players, grim"
+param m = 1.8
+param r = 0.25
+player p1 { choose c1 in {0, 1} }
+player p2 { choose c2 in {0, 1} }
+player p3 { choose c3 in {0, 1} }
+let pot = m * (c1 + c2 + c3) / 3
+payoff p1 = pot - c1
+payoff p2 = pot - c2
+payoff p3 = pot - c3
+repeated { discount 1 / (1 + r)  sustain (1, 1, 1)  strategy grim  strategy n: grim detect 0.5 }
+"""
+
+
+@pytest.mark.parametrize("m", ["1.8", "1.2", "2.7"])
+def test_public_goods_grim_threshold_3_minus_m_over_2m(tmp_path, capsys, m):
+    mm = Fraction(m)
+    t, r, p = 2 * mm / 3, mm - 1, Fraction(0)
+    code, res, _ = run(tmp_path, capsys, PUBLIC_GOODS, "--set", f"m={m}")
+    assert code == 0 and res["certificate"]["ok"]
+    strategies = res["repeated"]["strategies"]
+    assert strategies["grim"]["threshold"] == pytest.approx(float((3 - mm) / (2 * mm)))
+    assert strategies["grim"]["threshold"] == pytest.approx(float(grim_bound(t, r, p)))
+    assert strategies["n"]["threshold"] == pytest.approx(
+        float(noisy_bound(t, r, p, Fraction(1, 2))))
+    assert res["sustained"]["grim"] == (0.8 >= float(grim_bound(t, r, p)))
+
+
+@pytest.mark.xfail(strict=True, reason="population_shares with `select`: `reports` are taken "
+                   "at the first listed equilibrium, not the selected one (strategies/values "
+                   "are the selected one's); gamespec/statements/bindings.solution_points")
+def test_reports_follow_the_selected_population_equilibrium(tmp_path, capsys):
+    text = STAG + "select min payoff hunters\nreport s = stags\n"
+    code, res, _ = run(tmp_path, capsys, text)
+    assert res["strategies"]["hunters"]["Stag"] == 0
+    assert res["reports"]["s"] == 0
+
+
+PARALLEL = """game "Three parallel links"
+network links with flow x {
+  edge s -> t cost 1 + 2 * x
+  edge s -> t cost 2 + x
+  edge s -> t cost 3 * x
+  demand cars of 1 from s to t
+}
+"""
+
+
+def test_parallel_links_agree_with_the_population_over_routes(tmp_path, capsys):
+    # the same three costs as ROUTES; optimum: 1 + 4x = 2 + 2y = 6z = 27/11
+    code, res, _ = run(tmp_path, capsys, PARALLEL)
+    assert code == 0 and res["certificate"]["ok"]
+    flows = res["network"]["equilibrium"]["edge_flows"]
+    assert list(flows.values()) == pytest.approx([0.4, 0, 0.6])
+    assert res["derived"]["optimum total cost"] == "18/11"
+    assert res["network"]["price_of_anarchy_exact"] == "11/10"
+    optimum = res["network"]["optimum"]["edge_flows"]
+    assert list(optimum.values()) == pytest.approx([4 / 11, 5 / 22, 9 / 22])
+
+
+def test_capacity_kink_optimum_sits_on_the_kink(tmp_path, capsys):
+    text = """network links with flow x {
+  edge a: s -> t cost 1 + max(0, x - 0.5) * 4
+  edge b: s -> t cost 1.5
+  demand cars of 1 from s to t
+}
+"""
+    code, res, _ = run(tmp_path, capsys, text)
+    assert code == 0 and res["certificate"]["ok"]
+    net = res["network"]
+    assert net["equilibrium"]["edge_flows"]["a"] == pytest.approx(0.625, abs=1e-9)
+    assert net["optimum"]["edge_flows"]["a"] == pytest.approx(0.5, abs=1e-7)
+    assert net["price_of_anarchy"] == pytest.approx(1.2, abs=1e-7)
