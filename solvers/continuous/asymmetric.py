@@ -50,6 +50,7 @@ def search_asymmetric(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Sym
         f"{n} members' (linear) first-order conditions solved"))
     lows = np.array([a for a, _ in table.box])
     highs = np.array([b for _, b in table.box])
+    continua = 0
     for case in itertools.product(range(3), repeat=n):  # 0 lower, 1 upper, 2 interior
         kind = np.array(case)
         point = np.where(kind == 0, lows, highs).astype(float)
@@ -64,8 +65,7 @@ def search_asymmetric(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Sym
                 continue  # inconsistent: no stationary point in this case
             if rank < free.size:
                 out.exhaustive = False
-                out.notes.append(f"case {case}: a continuum of stationary points "
-                                 "(indifference); its least-norm point tried")
+                continua += 1
             point[free] = solved
         if not _feasible(point, kind, matrix, offset, lows, highs) or any(
                 np.abs(point - np.asarray(p)).max() <= 1e-9 * (1 + np.abs(point).max())
@@ -74,6 +74,9 @@ def search_asymmetric(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Sym
         check = max_unilateral_gain(table, point.tolist(), tol)
         if check.ok:
             out.points.append((tuple(float(v) for v in point), check, case))
+    if continua:
+        out.notes.append(f"{continua} of the {3 ** n} cases have a continuum of stationary "
+                         "points (indifference): only each one's least-norm point was tried")
     return out
 
 

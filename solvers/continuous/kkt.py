@@ -7,6 +7,7 @@ exhaustive when every case was solved in closed form.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -100,7 +101,10 @@ def _free_of(system: list, free: list, params: dict) -> list | None:
         value = e.xreplace(params)
         if value.free_symbols or not value.is_number:
             continue  # left to solve
-        if abs(complex(value)) > 1e-12:
+        size = abs(complex(value))
+        if not math.isfinite(size):
+            continue  # undefined there (zoo, nan): left to solve, as before
+        if size > 1e-12:
             return None
         held.append(e)
     return held

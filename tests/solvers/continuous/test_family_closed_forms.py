@@ -144,3 +144,16 @@ def test_stackelberg_with_a_capped_leader_is_not_the_closed_form():
     assert result.strategies["follower"] == pytest.approx(3.0, abs=1e-4)
     assert result.extra["closed_form_agrees"] is False
     assert result.certificate.ok
+
+
+def test_public_goods_at_r_equal_n_is_a_continuum_not_an_exhaustive_list():
+    """r / n = 1: every contribution is a best response to anything (a continuum of
+    equilibria); the result lists ends and a midpoint and says it is not exhaustive."""
+    result = run(load_model(SPECS / "public_goods.game", {"r": 5}))
+    found = {tuple(eq["profile"].values()) for eq in result.extra["equilibria"]}
+    assert set(itertools.product((0.0, 10.0), repeat=5)) <= found  # every corner profile
+    assert (5.0,) * 5 in found
+    assert all(eq["ok"] for eq in result.extra["equilibria"])
+    assert not result.extra["search_exhaustive"]
+    assert "others are not ruled out" in result.covers
+    assert any("every point stationary" in note for note in result.extra["search_notes"])
