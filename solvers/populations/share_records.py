@@ -61,7 +61,7 @@ def _mean_payoff(shares: np.ndarray, payoffs: np.ndarray) -> float:
     """sum over used choices of share x payoff (an unused choice's payoff, even -inf,
     does not count)."""
     used = shares > 0
-    return float(np.dot(shares[used], payoffs[used]))
+    return float(np.dot(shares[used], payoffs[used])) + 0.0  # + 0.0: no -0 shown
 
 
 def selected_index(model: Model, game: ShareGame, records: list[dict]) -> int:

@@ -795,3 +795,46 @@ def test_capacity_kink_optimum_sits_on_the_kink(tmp_path, capsys):
     assert net["equilibrium"]["edge_flows"]["a"] == pytest.approx(0.625, abs=1e-9)
     assert net["optimum"]["edge_flows"]["a"] == pytest.approx(0.5, abs=1e-7)
     assert net["price_of_anarchy"] == pytest.approx(1.2, abs=1e-7)
+
+
+BEAUTY = """game "Guess 2/3 of the average, population"
+population g of 1000 {
+  choose k in {0, 50, 100}
+  field m = mean k
+}
+payoff g = -(k - 2 * m / 3)^2
+"""
+
+
+def test_beauty_contest_over_three_guesses_by_brute_force(tmp_path, capsys):
+    # brute force on a grid of the simplex (step 1/100): the rest points where every used
+    # guess pays the most
+    guesses = np.array([0, 50, 100])
+    rest = set()
+    for i in range(101):
+        for j in range(101 - i):
+            x = np.array([i, j, 100 - i - j]) / 100
+            pay = -(guesses - 2 * (x @ guesses) / 3) ** 2
+            if all(pay[c] >= pay.max() - 1e-9 for c in range(3) if x[c] > 0):
+                rest.add((i, j, 100 - i - j))
+    assert rest == {(100, 0, 0), (0, 100, 0), (25, 75, 0)}
+    code, res, out = run(tmp_path, capsys, BEAUTY)
+    assert code == 0 and res["search"] == "exact" and res["certificate"]["ok"]
+    got = {tuple(round(100 * eq["profile"]["g"][c]) for c in ("0", "50", "100"))
+           for eq in res["equilibria"]}
+    assert got == rest
+    code, out, _ = text_of(tmp_path, capsys, BEAUTY)
+    assert "payoffs g: -0" not in out
+
+
+def test_indifferent_choices_are_reported_as_a_continuum(tmp_path, capsys):
+    text = """population g of 1000 {
+  choose k in {A, B, C}
+  field a = mean [k == A]
+}
+payoff g = if k == C then -1 else 1
+"""
+    code, res, _ = run(tmp_path, capsys, text)
+    assert code == 0 and res["certificate"]["ok"]
+    assert len(res["equilibria"]) == 2
+    assert any("continuum" in str(fact) for fact in res["facts"])
