@@ -144,7 +144,8 @@ def analyse(model: Model, values: dict) -> dict:
 
 def _threshold(solved: list, records: list, relations: list, discount, values: dict) -> dict:
     """`threshold`: the least discount that sustains the path, when every condition is a
-    lower bound or holds for every discount; `no_discount` when none in (0, 1) does.
+    lower bound or holds for every discount; `no_discount` when none in (0, 1) does,
+    `every_discount` when all do.
     Conditions the solver left unsolved are marked `every_discount` / `no_discount`."""
     bounds = [c for c in solved if c is not None and _lower(c)]
     free, never = 0, False
@@ -163,6 +164,8 @@ def _threshold(solved: list, records: list, relations: list, discount, values: d
     high = float(min(highs)) if highs else 1.0
     if never or low >= 1 or high <= 0 or low > high:
         return {"no_discount": True}
+    if solved and free == len(solved):
+        return {"every_discount": True}  # e.g. the path is a stage equilibrium
     if not bounds or len(bounds) + free != len(solved):
         return {}
     return {"threshold": low}

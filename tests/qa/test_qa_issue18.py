@@ -838,3 +838,13 @@ payoff g = if k == C then -1 else 1
     assert code == 0 and res["certificate"]["ok"]
     assert len(res["equilibria"]) == 2
     assert any("continuum" in str(fact) for fact in res["facts"])
+
+
+def test_sustaining_the_stage_equilibrium_holds_for_every_discount(tmp_path, capsys):
+    text = ASYM_PD.replace("sustain (C, C)", "sustain (D, D)")
+    for d in ("0.05", "0.95"):
+        code, res, _ = run(tmp_path, capsys, text, "--set", f"d={d}")
+        assert code == 0 and res["certificate"]["ok"]
+        assert res["sustained"] == {"grim": True, "tft": True, "noisy": True}
+        for entry in res["repeated"]["strategies"].values():
+            assert entry["every_discount"] is True and "threshold" not in entry
