@@ -253,11 +253,19 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         where = f"{model.repeated.discount} = {d:.6g}"
         if "threshold" in entry:
             where += f", threshold {entry['threshold']:.6g}"
+        elif entry.get("no_discount"):
+            where += ", no discount in (0, 1) sustains it"
+        elif entry.get("every_discount"):
+            where += ", every discount sustains it"
         facts.append((f"strategy {name} ({entry['kind']})",
                       f"{entry['condition']}: {verdict} at the given parameters ({where})"))
         for record in entry["conditions"][:SHOWN_DEVIATIONS]:
             label = f"  {record['player']} deviates to {record['deviation']}"
             facts.append(dyn.condition_fact(label, record, label))
+    if analysis.get("punish_is_stage_equilibrium") is False:
+        facts.append(("punishment", "not a stage equilibrium: a player would leave it, so the "
+                      "strategies are checked as a Nash equilibrium of the repeated game (every "
+                      "deviation plan from the path), not as a subgame-perfect one"))
     analysis.pop("_relations"), analysis.pop("_punish")
     extra = {"repeated": analysis, "facts": facts,
              "sustained": {name: entry.get("sustained")

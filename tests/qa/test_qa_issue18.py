@@ -268,6 +268,9 @@ def test_imported_stage_keeps_this_specs_parameter_symbolic(tmp_path, capsys, t)
     else:  # (T-R)/(R-S) = 5/4: no discount factor sustains tit-for-tat
         assert strategies["tft"]["no_discount"] is True
         assert "threshold" not in strategies["tft"]
+        code, out, _ = text_of(tmp_path, capsys, IMPORTED, "solve", "--set", f"T={t}",
+                               extra={"stage_pd.game": STAGE_PD})
+        assert "no discount in (0, 1) sustains it" in out
 
 
 SYMBOLIC_PD = """game "Symbolic PD"
@@ -717,6 +720,7 @@ def test_grim_with_a_punishment_the_deviator_escapes(tmp_path, capsys):
     code, res, _ = run(tmp_path, capsys, MINMAX)
     assert code == 0 and res["certificate"]["ok"]
     assert res["repeated"]["punish_is_stage_equilibrium"] is False
+    assert any("not as a subgame-perfect one" in str(fact) for fact in res["facts"])
     assert res["repeated"]["strategies"]["grim"]["threshold"] == pytest.approx(0.2)
     code, res, _ = run(tmp_path, capsys, MINMAX, "--set", "d=0.19")
     assert res["sustained"] == {"grim": False} and res["certificate"]["ok"]
