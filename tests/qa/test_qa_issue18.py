@@ -852,3 +852,15 @@ def test_sustaining_the_stage_equilibrium_holds_for_every_discount(tmp_path, cap
         assert res["sustained"] == {"grim": True, "tft": True, "noisy": True}
         for entry in res["repeated"]["strategies"].values():
             assert entry["every_discount"] is True and "threshold" not in entry
+
+
+def test_never_detected_deviation_is_never_deterred_and_discount_one_is_refused(tmp_path,
+                                                                               capsys):
+    text = ASYM_PD.replace("grim detect 0.5", "grim detect 0")
+    code, res, _ = run(tmp_path, capsys, text, "--set", "d=0.99")
+    assert code == 0 and res["certificate"]["ok"]
+    noisy = res["repeated"]["strategies"]["noisy"]
+    assert noisy["sustained"] is False and noisy["no_discount"] is True
+    code, _, err = text_of(tmp_path, capsys, ASYM_PD.replace("param d = 0.6", "param d = 1"),
+                           "solve")
+    assert code == 2 and "g.game:9:1: error: the discount must be in (0, 1)" in err
