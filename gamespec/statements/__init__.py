@@ -26,7 +26,7 @@ def evaluate_statements(model: Model, result: Result) -> Result:
     started = time.perf_counter()
     at = points(model, result) if (model.reports or model.checks) else []
     reports = evaluate_reports(model, at)
-    first = next(iter(reports), None)
+    first = _selected_label(result, reports)
     checks = evaluate_checks(model, at)
     claims = check_claims(model, result)
     certificate = result.certificate
@@ -39,3 +39,12 @@ def evaluate_statements(model: Model, result: Result) -> Result:
                    if model.reports else {},
                    checks=checks, claims=claims, certificate=certificate,
                    timing={**result.timing, "statements": time.perf_counter() - started})
+
+
+def _selected_label(result: Result, reports: dict) -> str | None:
+    """The point whose reports are the result's own: the equilibrium a `select` rule chose
+    (`extra["selected"]`, an index into `extra["equilibria"]`), else the first point."""
+    chosen = result.extra.get("selected")
+    if isinstance(chosen, int) and f"equilibrium {chosen + 1}" in reports:
+        return f"equilibrium {chosen + 1}"
+    return next(iter(reports), None)

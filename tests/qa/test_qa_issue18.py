@@ -754,9 +754,6 @@ def test_public_goods_grim_threshold_3_minus_m_over_2m(tmp_path, capsys, m):
     assert res["sustained"]["grim"] == (0.8 >= float(grim_bound(t, r, p)))
 
 
-@pytest.mark.xfail(strict=True, reason="population_shares with `select`: `reports` are taken "
-                   "at the first listed equilibrium, not the selected one (strategies/values "
-                   "are the selected one's); gamespec/statements/bindings.solution_points")
 def test_reports_follow_the_selected_population_equilibrium(tmp_path, capsys):
     text = STAG + "select min payoff hunters\nreport s = stags\n"
     code, res, _ = run(tmp_path, capsys, text)
