@@ -133,7 +133,9 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
 
 
 def describe_class(cls: Classification) -> str:
-    parts = ["finite" if cls.finite else "continuous" if cls.continuous else "infinite"]
+    parts = ["finite" if cls.finite else "continuous" if cls.continuous
+             # a non-atomic population over a finite set: its state is the simplex of shares
+             else "finite choices" if cls.populations else "infinite"]
     if cls.tree is not None:
         parts = ["game tree"]
         if cls.tree["perfect_information"]:
