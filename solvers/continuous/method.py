@@ -23,7 +23,7 @@ from gamespec.solvers.continuous.population_method import (
     selection_rule,
     solve_population,
 )
-from gamespec.solvers.continuous.shapes import has_family, shape_of
+from gamespec.solvers.continuous.shapes import has_family, refusal, shape_of
 from gamespec.solvers.registry import Refusal, SolverEntry
 
 __all__ = ["ENTRY", "can_solve", "derive", "selection_rule", "shape_of", "solve"]
@@ -44,6 +44,9 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
             return False, Refusal(f"the interval of `{player.name}` depends on another "
                                   f"player's strategy", player.strategies[0].span)
     if shape_of(model) is None:
+        reason = refusal(model)
+        if reason is not None:
+            return False, Refusal(*reason)
         return False, ("supported: simultaneous players and families (Nash), two players "
                        "leader -> follower, a leader -> a population with one mean field, or "
                        "a population alone")

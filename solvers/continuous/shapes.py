@@ -37,5 +37,25 @@ def shape_of(model: Model) -> str | None:
     return None
 
 
+def refusal(model: Model) -> tuple[str, object] | None:
+    """Why no shape applies because of one player's choices, with the player's span, or
+    None when each player has one interval choice (the reason is then the game's shape)."""
+    for p in model.players.values():
+        names = ", ".join(st.name for st in p.strategies)
+        if len(p.strategies) != 1:
+            return (f"each player needs exactly one interval choice; `{p.name}` has "
+                    f"{len(p.strategies)}" + (f" (a box: {names})" if len(p.strategies) > 1
+                                              else ""), p.span)
+        st = p.strategies[0]
+        if not isinstance(st.domain, IntervalDomain):
+            return f"`{p.name}` chooses `{st.name}` from a set that is not an interval", p.span
+        if p.kind not in ("single", "population", "family"):
+            return f"`{p.name}` is a {p.kind} player", p.span
+        if st.indexed and p.kind != "family":
+            return (f"each player needs exactly one interval choice; `{p.name}` chooses a "
+                    f"vector `{st.name}` (a box)", p.span)
+    return None
+
+
 def has_family(model: Model) -> bool:
     return any(p.kind == "family" for p in model.players.values())

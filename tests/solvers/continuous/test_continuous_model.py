@@ -150,3 +150,18 @@ def test_interval_mistakes_are_refused_or_located() -> None:
     with pytest.raises(SpecError, match="is empty") as info:
         run_model(empty)
     assert info.value.span is not None and info.value.span.line == 1
+
+
+def test_a_player_with_a_box_is_refused_with_the_reason(capsys) -> None:
+    from gamespec.solvers.continuous.method import ENTRY
+
+    model = model_from_string("""
+player f1 { choose q1 in [0, 10]  choose r1 in [0, 10] }
+player f2 { choose q2 in [0, 10] }
+payoff f1 = q1 * (10 - q1 - q2) + r1 * (10 - r1) - q1 * r1 / 2
+payoff f2 = q2 * (10 - q1 - q2)
+""", "t.game")
+    ok, reason = ENTRY.fits(model, classify(model))
+    assert not ok and "exactly one interval choice" in reason
+    assert "`f1` has 2 (a box: q1, r1)" in reason and reason.span.line == 2
+    assert "supported: simultaneous" not in reason
