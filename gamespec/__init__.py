@@ -8,6 +8,11 @@ The API (gamespec/api.py) is imported on first use, so `import gamespec` stays f
 """
 __version__ = "0.1.0"
 
+from gamespec import interrupts as _interrupts  # noqa: E402 - signal, os, io: light
+
+if _interrupts.is_entry():  # the `gamespec` command: a signal during imports exits 130
+    _interrupts.install()
+
 _API = ("Game", "GameInfo", "MethodInfo", "load", "loads")
 __all__ = ["__version__", *_API, "sweep_dataframe"]
 

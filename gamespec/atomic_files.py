@@ -4,6 +4,7 @@ The output is always a regular file: a symlink, FIFO, device or folder at the pa
 refused, never replaced. Temporary files are named `.NAME.gamespec-PID-XXXX.tmp`, so
 that one left by a killed run is recognisable; the next write to NAME removes those whose
 process is gone.
+A signal during a write waits for it: the file is then dropped, never left in part.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from gamespec import interrupts
 from gamespec.errors import SpecError
 
 TMP_TAG = ".gamespec-"
@@ -102,6 +104,11 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
     if not folder.is_dir():
         raise SpecError(f"cannot write {path}: folder {folder} does not exist")
     clean_stale(folder, target.name)
+    with interrupts.held():  # a signal waits: the file is written whole, or not at all
+        _write_and_rename(path, target, folder, data)
+
+
+def _write_and_rename(path, target: Path, folder: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}{TMP_TAG}{os.getpid()}-",
                                    suffix=".tmp", dir=folder)
@@ -114,7 +121,9 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         check_target(target)  # again, just before the rename
+        interrupts.check()  # interrupted meanwhile: drop the file, keep the old one
         os.replace(tmp, target)
+        interrupts.wrote(str(path))
     except BaseException as exc:
         try:
             os.unlink(tmp)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import time
 import traceback
@@ -571,6 +570,7 @@ def cmd_experiment(args) -> int:
 
 
 def cmd_lsp(args) -> int:
+    sys.stdout = getattr(sys.stdout, "real", sys.stdout)  # the protocol streams: not held
     try:
         from gamespec.lsp.server import main as serve
     except ImportError as exc:
@@ -607,26 +607,37 @@ def _report(exc: GamespecError, path: str | None = None) -> None:
     print(text, file=sys.stderr)
 
 
-def _interrupted(signum, frame):
-    raise KeyboardInterrupt
-
-
 _STARTED = [None]  # time.monotonic() when main() began: the start of --time-limit
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Its standard output is held and written at once when it ends, so
+    that an interrupt (SIGINT, SIGTERM: exit 130) never leaves part of it."""
+    from gamespec import interrupts
+
     _STARTED[0] = time.monotonic()
-    # first: a signal during imports is handled too
-    previous = signal.signal(signal.SIGTERM, _interrupted)
-    try:
-        return _main(argv)
-    except KeyboardInterrupt:
-        print("gamespec: interrupted; no output was written", file=sys.stderr)
-        return 130
-    finally:
-        # the command is over: a late signal must not surface as a KeyboardInterrupt while
-        # the interpreter exits (its exit status would then claim an interrupt by SIGINT)
-        signal.signal(signal.SIGTERM, previous)
+    with interrupts.command():
+        held = sys.stdout = interrupts.HeldOutput(sys.stdout)
+        try:
+            try:
+                code = _main(argv)
+            except SystemExit as exc:  # argparse: --help, --version, a usage error
+                code = exc
+            try:
+                held.deliver()  # from here on, signals are ignored: the command is over
+            except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, held.real.fileno())
+                code = EXIT_OK
+        except KeyboardInterrupt:
+            sys.stdout = held.real
+            print(interrupts.message(), file=sys.stderr)
+            return 130
+        finally:
+            sys.stdout = held.real
+    if isinstance(code, SystemExit):
+        raise code
+    return code
 
 
 def _main(argv: list[str] | None) -> int:
@@ -655,15 +666,6 @@ def _main(argv: list[str] | None) -> int:
             traceback.print_exc()
         _report(exc, getattr(args, "file", None))
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("gamespec: interrupted; no output was written", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # the reader (e.g. `head`) stopped early: not an error
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
     except RecursionError:
         if args.debug:
             traceback.print_exc()
@@ -691,15 +693,31 @@ def run() -> None:
     """The console entry point: exit with main's code. After an interrupt the process ends
     at once with 130: CPython re-raises SIGINT at exit (status -2) when a KeyboardInterrupt
     passed through code run by an extension module's initialisation, even if caught."""
-    code = main()
+    from gamespec import interrupts
+
+    try:
+        code = main()
+    except KeyboardInterrupt:  # not caught in main (cannot happen; never a traceback)
+        code = 130
+    interrupts.finished(exiting=True)  # the output is delivered: a late signal is ignored
     clock = sys.modules.get("gamespec.wall_clock")
     if code == 130 or (clock is not None and clock.EXPIRED):  # a time limit: no slow teardown
         try:
+            _end_workers()
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
             os._exit(code)
     sys.exit(code)
+
+
+def _end_workers() -> None:
+    """An interrupted sweep's worker processes end with it: os._exit skips the pool's
+    shutdown, and a worker waiting for its next point would wait for ever."""
+    processes = sys.modules.get("multiprocessing")
+    if processes is not None:
+        for child in processes.active_children():
+            child.kill()
 
 
 if __name__ == "__main__":  # pragma: no cover
