@@ -1,8 +1,9 @@
-"""The agents of a simultaneous continuous game: every named player and every member of
-a family, each with one interval choice, its own SymPy symbol (`q[2]` for member 2 of a
-family choosing `q`), its interval as numbers and its payoff lowered around the agents'
-symbols. Also the check that a family is symmetric (its payoffs invariant under permuting
-its members), verified by substitution.
+"""The agents of a simultaneous continuous game: every member of a family and every
+interval choice of a named player (a player choosing a box is one agent per choice, its
+payoff shared; `groups` says which agents one player moves together), each with its own
+SymPy symbol (`q[2]` for member 2 of a family choosing `q`), its interval as numbers and
+its payoff lowered around the agents' symbols. Also the check that a family is symmetric
+(its payoffs invariant under permuting its members), verified by substitution.
 """
 from __future__ import annotations
 
@@ -22,13 +23,17 @@ class Agent:
     player: str
     member: object  # the member's element, None for a named player
     symbol: sympy.Symbol
+    strategy: int = 0  # which of the player's choices (a box has several)
 
 
 def agents(model: Model) -> list[Agent]:
     out = []
     for player in model.players.values():
         st = player.strategies[0]
-        if player.kind == "family":
+        if len(player.strategies) > 1:  # a box: one agent per choice, named player.choice
+            out += [Agent(f"{player.name}.{s.name}", player.name, None, s.symbol, i)
+                    for i, s in enumerate(player.strategies)]
+        elif player.kind == "family":
             for element in player.member_set.elements:
                 label = f"{player.name}[{element}]"
                 out.append(Agent(label, player.name, element,
@@ -36,6 +41,14 @@ def agents(model: Model) -> list[Agent]:
         else:
             out.append(Agent(player.name, player.name, None, st.symbol))
     return out
+
+
+def groups(listed: list[Agent]) -> list[list[int]]:
+    """The agent indices each named player (its box) or family member moves together."""
+    out: dict = {}
+    for k, a in enumerate(listed):
+        out.setdefault(a.name if a.member is not None else a.player, []).append(k)
+    return list(out.values())
 
 
 def _members(model: Model, listed: list[Agent]) -> dict:
@@ -92,7 +105,7 @@ def payoffs(model: Model, listed: list[Agent], symbolic: bool = True) -> list[sy
 
 def bounds(model: Model, agent: Agent) -> tuple[float, float]:
     player = model.players[agent.player]
-    st = player.strategies[0]
+    st = player.strategies[agent.strategy]
     low, high = (float(lowering.fold(model, _bound_member(model, agent, e), (),
                                      span=st.domain.span))
                  for e in (st.domain.low, st.domain.high))

@@ -22,7 +22,8 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     shape = shape_of(model)
     items = []
     followers = [p for p in model.players.values()
-                 if (shape == "nash" and p.kind == "single" and not has_family(model))
+                 if (shape == "nash" and p.kind == "single" and not has_family(model)
+                     and all(len(q.strategies) == 1 for q in model.players.values()))
                  or (shape in ("population", "population_leader")
                                         and p.kind == "population")
                  or (shape == "stackelberg" and p.name == model.order[1][0])]

@@ -1,6 +1,8 @@
 """The maximum unilateral gain at a profile, by a global search over each agent's
 interval: a dense grid (uniform plus geometric near both ends) and a golden-section
-refinement in the best grid cells. Independent of how the profile was found.
+refinement in the best grid cells; a player choosing a box (several intervals, `groups`)
+deviates in all its choices at once: a tensor grid over its box and a bounded local polish
+from the best cells (box_gain.py). Independent of how the profile was found.
 """
 from __future__ import annotations
 
@@ -33,8 +35,13 @@ class PayoffTable:
     """Each agent's payoff compiled once as a NumPy function of all agents' choices."""
 
     def __init__(self, payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
-                 box: Sequence[tuple[float, float]]) -> None:
+                 box: Sequence[tuple[float, float]],
+                 groups: Sequence[Sequence[int]] | None = None) -> None:
+        """`groups`: the agent indices that one player moves together (a box); by default
+        every agent alone."""
         self.symbols = tuple(symbols)
+        self.groups = [list(g) for g in groups] if groups else [[k] for k in range(
+            len(self.symbols))]
         self.box = [(float(a), float(b)) for a, b in box]
         self.fns = [to_numpy(self.symbols, u) for u in payoffs]
 
@@ -79,16 +86,24 @@ def max_unilateral_gain(table: PayoffTable, point: Sequence[float],
     within a relative tolerance of the agent's payoff; a gain within a few units of
     rounding of the payoff (ROUNDING) is none. Without `refine` only the grid is searched
     (a quick filter: it can miss a gain, never invent one)."""
-    gains, deviations, limits = [], [], []
-    for k in range(len(table.symbols)):
+    from gamespec.solvers.continuous.box_gain import best_box_deviation
+
+    n = len(table.symbols)
+    gains, deviations, limits = [0.0] * n, [0.0] * n, [0.0] * n
+    for group in table.groups:
+        k = group[0]
         here = float(table.value(k, point))
-        x, best = table.best_deviation(k, point, refine)
+        if len(group) == 1:
+            xs, best = table.best_deviation(k, point, refine)
+            xs = (xs,)
+        else:
+            xs, best = best_box_deviation(table, group, point, refine)
         gain = max(0.0, best - here) if np.isfinite(here) else float("inf")
         if gain <= ROUNDING * max(abs(here), abs(best)):
             gain = 0.0  # within the payoff's own rounding: no gain
-        gains.append(gain)
-        deviations.append(x)
-        limits.append(relative_tolerance(tol, here if np.isfinite(here) else 0.0))
+        for j, x in zip(group, xs):
+            gains[j], deviations[j] = gain, x
+            limits[j] = relative_tolerance(tol, here if np.isfinite(here) else 0.0)
     worst = int(np.argmax(gains)) if gains else 0
     ok = all(g <= lim for g, lim in zip(gains, limits))
     return GainCheck(tuple(gains), tuple(deviations), float(max(gains, default=0.0)), ok,

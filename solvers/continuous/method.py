@@ -38,11 +38,12 @@ def can_solve(model: Model, cls: Classification) -> tuple[bool, str]:
         return False, "parameters without values: " + ", ".join(model.free_params())
     strategy_symbols = {st.symbol for st in model.strategies()}
     for player in model.players.values():
-        domain = player.strategies[0].domain
-        if isinstance(domain, IntervalDomain) and (
-                (domain.low.free_symbols | domain.high.free_symbols) & strategy_symbols):
-            return False, Refusal(f"the interval of `{player.name}` depends on another "
-                                  f"player's strategy", player.strategies[0].span)
+        for st in player.strategies:
+            domain = st.domain
+            if isinstance(domain, IntervalDomain) and (
+                    (domain.low.free_symbols | domain.high.free_symbols) & strategy_symbols):
+                return False, Refusal(f"the interval of `{player.name}` depends on another "
+                                      f"player's strategy", st.span)
     if shape_of(model) is None:
         reason = refusal(model)
         if reason is not None:
@@ -105,9 +106,10 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
         extra.update(more)
     compare = {}
     if options.get("figures") and shape == "nash" and (
-            len(model.players) != 2 or has_family(model)):
+            len(model.players) != 2 or has_family(model)
+            or any(len(p.strategies) > 1 for p in model.players.values())):
         extra["figures"] = {"unavailable": {"best-response": "drawn for two named players "
-                                                             "only"}}
+                                                             "with one interval each only"}}
     elif options.get("figures"):  # what the plots draw (gamespec/plots/)
         from gamespec.solvers.continuous.figure_data import figure_data
 

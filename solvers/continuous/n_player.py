@@ -44,12 +44,13 @@ class NPlayerResult:
 def solve_n_player(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
                    box: Sequence[tuple[float, float]], params: dict,
                    symmetric: dict[str, list[int]] | None = None, *,
-                   tol: float = 1e-8) -> NPlayerResult:
+                   tol: float = 1e-8, groups=None) -> NPlayerResult:
     """`params`: symbol -> number; `symmetric`: family name -> the agent indices of a
-    family whose symmetry has been verified (its members are then solved as one)."""
+    family whose symmetry has been verified (its members are then solved as one);
+    `groups`: the agent indices one player moves together (a box), certified jointly."""
     symbols = list(symbols)
     numeric = [u.xreplace({s: sympy.Float(v) for s, v in params.items()}) for u in payoffs]
-    table = PayoffTable(numeric, symbols, box)
+    table = PayoffTable(numeric, symbols, box, groups)
     notes: list[str] = []
     found: list[Equilibrium] = []
     exhaustive = symmetric_exhaustive = False

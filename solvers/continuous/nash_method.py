@@ -1,5 +1,6 @@
-"""The `continuous` method's simultaneous games: any number of named players and family
-members, one interval choice each (one player alone: its optimum). Lowers the Model to
+"""The `continuous` method's simultaneous games: any number of named players (one interval
+or a box of up to three each) and family members (one interval each; one player alone: its
+optimum). Lowers the Model to
 agents, checks each family's symmetry, solves (n_player.py) and builds the Result parts.
 """
 from __future__ import annotations
@@ -37,7 +38,8 @@ def solve_nash(model: Model):
     """(strategies, values, certificate, derived, extra) of the method's Result."""
     listed, payoffs, box, symmetric, refused = lowered(model)
     params = _param_values(model)
-    found = solve_n_player(payoffs, [a.symbol for a in listed], box, params, symmetric)
+    found = solve_n_player(payoffs, [a.symbol for a in listed], box, params, symmetric,
+                           groups=agent_lowering.groups(listed))
     if not found.equilibria:
         raise SolverError("no pure Nash equilibrium found",
                           hint=f"searched: {found.search}")
@@ -63,7 +65,12 @@ def solve_nash(model: Model):
         covers = f"the pure equilibria found: {found.search}; others are not ruled out"
     extra = {"covers": covers, "method_detail": found.route,
              "certificate_search": ("global: each agent's payoff on a dense grid of its "
-                                    "interval, refined (bounded) around the best cells"),
+                                    "interval, refined (bounded) around the best cells"
+                                    + ("; a player choosing a box deviates in all its "
+                                       "choices at once: a 41-point-per-side tensor grid "
+                                       "of its box, polished (L-BFGS-B) from the best "
+                                       "cells" if len(listed) > len(
+                                           agent_lowering.groups(listed)) else "")),
              "equilibrium_search": found.search,
              "search_exhaustive": found.exhaustive, "equilibria": records,
              "players": len(listed)}
@@ -94,16 +101,22 @@ def _exact(expr: sympy.Expr, values: dict) -> str:
     return sympy.sstr(sympy.nsimplify(sympy.simplify(value)))
 
 
+def _payer(agent) -> str:
+    """Whose payoff an agent's is: a family member's own, a named player's (one for all
+    the choices of its box)."""
+    return agent.name if agent.member is not None else agent.player
+
+
 def _record(listed, payoffs, params: dict, eq: Equilibrium) -> dict:
     params = {s: sympy.nsimplify(v, rational=True) for s, v in params.items()}
-    values = {a.name: float(v) for a, v in zip(listed, eq.values)}
+    values = {_payer(a): float(v) for a, v in zip(listed, eq.values)}
     out = {"profile": {a.name: float(x) for a, x in zip(listed, eq.point)},
            "payoffs": values, "pure": True, "max_gain": float(eq.check.residual),
            "ok": bool(eq.check.ok)}
     if eq.exact is not None:
         out["exact"] = {a.name: _exact(eq.exact[a.symbol], params) for a in listed}
         try:
-            out["exact_payoffs"] = {a.name: _exact(u.xreplace(eq.exact), params)
+            out["exact_payoffs"] = {_payer(a): _exact(u.xreplace(eq.exact), params)
                                     for a, u in zip(listed, payoffs)}
         except (TypeError, ValueError):  # a library function SymPy cannot simplify
             pass
@@ -124,13 +137,15 @@ def derive_items(model: Model) -> list:
     if not smooth_in_own(payoffs, symbols):
         return items
     skip = {k for members in symmetric.values() for k in members[1:]}
-    named_only = all(a.member is None for a in listed)  # method.derive gave their conditions
+    named_only = all(a.member is None and a.name == a.player  # method.derive gave them
+                     for a in listed)
     for k, (a, u) in enumerate(zip(listed, payoffs)):
         if k not in skip and not named_only:
             foc = sympy.Eq(sympy.diff(u, a.symbol), 0)
             items.append((f"{a.name}: first-order condition", foc))
     try:
-        found = solve_n_player(payoffs, symbols, box, _param_values(model), symmetric)
+        found = solve_n_player(payoffs, symbols, box, _param_values(model), symmetric,
+                               groups=agent_lowering.groups(listed))
     except SolverError:
         return items
     items.append(("equilibrium search", found.search))

@@ -156,12 +156,12 @@ def test_a_player_with_a_box_is_refused_with_the_reason(capsys) -> None:
     from gamespec.solvers.continuous.method import ENTRY
 
     model = model_from_string("""
-player f1 { choose q1 in [0, 10]  choose r1 in [0, 10] }
+player f1 { choose q1 in [0, 10]  choose r1 in [0, 10]  choose s1 in [0, 1]  choose t1 in [0, 1] }
 player f2 { choose q2 in [0, 10] }
-payoff f1 = q1 * (10 - q1 - q2) + r1 * (10 - r1) - q1 * r1 / 2
+payoff f1 = q1 * (10 - q1 - q2) + r1 * (10 - r1) - q1 * r1 / 2 + s1 + t1
 payoff f2 = q2 * (10 - q1 - q2)
 """, "t.game")
     ok, reason = ENTRY.fits(model, classify(model))
-    assert not ok and "exactly one interval choice" in reason
-    assert "`f1` has 2 (a box: q1, r1)" in reason and reason.span.line == 2
+    assert not ok and "at most 3 intervals (a box)" in reason
+    assert "`f1` has 4 (q1, r1, s1, t1)" in reason and reason.span.line == 2
     assert "supported: simultaneous" not in reason
