@@ -83,3 +83,20 @@ def test_sigterm_during_a_sweep_stops_it(tmp_path, workers):
     assert "interrupted" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())
     assert time.perf_counter() - start < 180
+    assert not _processes_mentioning(str(out))  # no worker left behind
+
+
+def _processes_mentioning(text: str, wait: float = 10.0) -> list[int]:
+    """Pids whose command line contains `text`, after giving them `wait` seconds to exit."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").glob("[0-9]*"):
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
