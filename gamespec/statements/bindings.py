@@ -168,18 +168,37 @@ def strategy_names(model: Model) -> set[str]:
 
 
 def mentions_play(model: Model, expr: sympy.Basic) -> bool:
-    """Whether an expression (lets expanded) depends on a strategy or a mean field."""
-    expanded = model.expand_lets(expr) if isinstance(expr, sympy.Basic) else expr
-    names = strategy_names(model)
-    used = {getattr(s, "name", None) for s in expanded.free_symbols}
-    used |= {i.base.label.name for i in expanded.atoms(sympy.Indexed)}
-    used |= {getattr(getattr(s, "label", None), "name", None) for s in expanded.free_symbols}
+    """Whether an expression (through the lets it uses) depends on a strategy or a mean
+    field. Lets are followed by name, not expanded: substituting a let's definition made
+    SymPy re-evaluate the whole expression (about a second for a mean-field spec's claim)."""
+    if not isinstance(expr, sympy.Basic):
+        return False
+    lets = {let.name: let for let in model.lets.values()}
+    used = _names_in(expr)
+    frontier, seen = [n for n in used if n in lets], set()
+    while frontier:
+        name = frontier.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        let = lets[name]
+        more = _names_in(let.expr) - {v.name for v in let.variables}
+        used |= more
+        frontier.extend(n for n in more if n in lets and n not in seen)
+    return bool(used & strategy_names(model))
+
+
+def _names_in(expr: sympy.Basic) -> set:
+    """The names an expression mentions: symbols, indexed bases, aggregates' bodies."""
     from gamespec.language.symbols import SetAggregate
 
-    for agg in expanded.atoms(SetAggregate):
+    used = {getattr(s, "name", None) for s in expr.free_symbols}
+    used |= {i.base.label.name for i in expr.atoms(sympy.Indexed)}
+    used |= {getattr(getattr(s, "label", None), "name", None) for s in expr.free_symbols}
+    for agg in expr.atoms(SetAggregate):
         used |= {getattr(s, "name", None) for s in agg.body.free_symbols}
         used |= {i.base.label.name for i in agg.body.atoms(sympy.Indexed)}
-    return bool(used & names)
+    return used
 
 
 def value_of(expr: sympy.Basic, ctx: Context) -> Any:
