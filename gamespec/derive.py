@@ -11,7 +11,7 @@ import sympy
 from gamespec.language.spec_printer import spec_str
 from gamespec.language.symbols import safe_simplify
 from gamespec.model import FiniteSet, Model
-from gamespec.payoff_table import expanded_form, table_form
+from gamespec.payoff_table import expanded_form, table_form, value_at
 from gamespec.profile_values import (
     SIMPLIFY_PROFILES,
     profile_payoffs,
@@ -30,15 +30,38 @@ class Formula:
     latex: str
 
 
+@dataclass(frozen=True)
+class PayoffTable:
+    """A small payoff table: `expr` written out as entry x indicator terms (plain text);
+    LaTeX sets it as a matrix over the strategies' elements."""
+
+    sign: int
+    lookup: type
+    strategies: tuple
+    expr: sympy.Expr
+
+    def value(self, profile) -> sympy.Expr:
+        """The entry (times sign) at a profile of set elements."""
+        return value_at(self.lookup, self.sign, profile)
+
+
 def _plain(obj) -> str:
+    if isinstance(obj, PayoffTable):
+        return spec_str(obj.expr)
     return obj.plain if isinstance(obj, Formula) else spec_str(obj)
 
 
 def _latex(obj) -> str | None:
-    """LaTeX of an item, or None for prose (shown as text)."""
-    if isinstance(obj, Formula):
-        return obj.latex
-    return None if isinstance(obj, str) else sympy.latex(obj)
+    """LaTeX (math mode) of an item, or None for prose (shown as text)."""
+    from gamespec.render.latex import math_latex
+
+    return math_latex(obj)
+
+
+def _tex_text(text) -> str:
+    from gamespec.render.latex import tex_text
+
+    return tex_text(text, document=False)
 
 
 @dataclass
@@ -60,15 +83,11 @@ class Derivation:
                 out.append(f"  {label}: {text}" if label else f"  {text}")
         return "\n".join(out)
 
-    def latex(self) -> str:
-        out = []
-        for title, items in self.sections:
-            out.append(f"% {title}")
-            for label, obj in items:
-                body = _latex(obj) or f"\\text{{{_tex_text(obj)}}}"
-                tag = label.replace("_", r"\_")
-                out.append(f"\\text{{{tag}}}: \\quad {body} \\\\" if label else f"{body} \\\\")
-        return "\n".join(out)
+    def latex(self, *, standalone: bool = False) -> str:
+        """The LaTeX of `gamespec.render.latex.render_latex`."""
+        from gamespec.render.latex import render_latex
+
+        return render_latex(self, standalone=standalone)
 
     def _repr_markdown_(self) -> str:
         """Notebook display: a heading per section, each item as a label and inline maths
@@ -101,15 +120,6 @@ class Derivation:
             ]
             for title, items in self.sections
         }
-
-
-_TEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "_": r"\_", "^": r"\^{}",
-                "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "~": r"\~{}"}
-
-
-def _tex_text(text: str) -> str:
-    """Plain text safe inside \\text{...}."""
-    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in str(text))
 
 
 def _md_escape(text: str) -> str:
@@ -196,7 +206,8 @@ def _shown_payoff(model: Model, expr):
     form = table_form(expr, strategies)
     if form is None or form[1].entries.size > SHOWN_TABLE_PROFILES:
         return expr
-    return form[0] * expanded_form(form[1], strategies)
+    return PayoffTable(form[0], form[1], tuple(strategies),
+                       form[0] * expanded_form(form[1], strategies))
 
 
 def _single_finite(model: Model) -> bool:
