@@ -1,34 +1,20 @@
 """The ordered registry of solvers; the plan picks the first whose `can_solve` accepts."""
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from gamespec.analysis import Classification
-from gamespec.errors import SolverError, SpecError
+from gamespec.errors import SolverError
 from gamespec.model import Model, Span
 from gamespec.result import Result
+from gamespec.solvers.method_names import METHOD_MODULES, unknown_method
 from gamespec.solvers.options import SolverOption
 
-# Most specific first: method name -> its module (each defines ENTRY, a SolverEntry). Game
-# trees (a `tree` block, or an order over pure choices) go to the tree methods. The
-# finite-game methods after `enumerate` never apply by default (it accepts every game they
-# do): `--method` or `solve using` picks them. Modules are imported when first needed, so a
-# solve imports only the methods it tries.
-METHOD_MODULES = {
-    "lp": "lp.method", "backward_induction": "trees.backward_induction_method",
-    "sequence_form": "trees.sequence_form_method",
-    "subgame_perfect": "trees.subgame_perfect_method", "tree_nash": "trees.tree_nash_method",
-    "enumerate_mixed": "finite.mixed_enumeration_method",
-    "enumerate": "finite.pure_enumeration", "stackelberg": "stackelberg.method",
-    "continuous": "continuous.method", "population_shares": "populations.method",
-    "brd": "brd.method", "repeated": "dynamics.repeated_method", "dynamics": "dynamics.method",
-    "wardrop": "populations.wardrop_method",  # congestion networks (a `network` block)
-    "lemke_howson": "finite.lemke_howson_method", "milp": "finite.milp_method",
-    "logit": "finite.logit_method", "correlated": "finite.correlated_method",
-}
+# Most specific first: method name -> its module (each defines ENTRY, a SolverEntry), in
+# gamespec.solvers.method_names (importable without this module's imports). Modules are
+# imported when first needed, so a solve imports only the methods it tries.
 SOLVER_MODULES = tuple(METHOD_MODULES.values())
 
 
@@ -96,13 +82,7 @@ def plan(model: Model, cls: Classification, method: str | None = None) -> Solver
     wanted = method or model.solve_method
     if wanted is not None:
         if wanted not in METHOD_MODULES:
-            lower = {name.lower(): name for name in names}
-            close = [lower[wanted.lower()]] if wanted.lower() in lower else \
-                difflib.get_close_matches(wanted, names, n=1)
-            hint = f"did you mean `{close[0]}`? " if close else ""
-            raise SpecError(f"unknown method `{wanted}`",
-                            hint=hint + "methods: " + ", ".join(names),
-                            span=None if method else model.spans.get("solve using"))
+            raise unknown_method(wanted, None if method else model.spans.get("solve using"))
         chosen = entry_of(wanted)
         ok, reason = chosen.fits(model, cls)
         if not ok:

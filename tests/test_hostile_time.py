@@ -37,7 +37,7 @@ def test_the_load_stage_counts_toward_the_limit(tmp_path, capsys, monkeypatch):
     def slow_load(args, path):
         time.sleep(30)
         raise AssertionError("the wall clock did not stop the load")
-    monkeypatch.setattr(cli, "_load", slow_load)
+    monkeypatch.setattr(cli.common, "load", slow_load)
     started = time.monotonic()
     assert main(["solve", str(SPECS / "prisoners_dilemma.game"), "--time-limit", "0.5"]) == 3
     assert time.monotonic() - started < 6  # the alarm: 2.5 s at the earliest

@@ -1,0 +1,4 @@
+"""`python -m gamespec.cli`: the `gamespec` command."""
+from gamespec.cli import run
+
+run()
