@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gamespec.errors import SpecError
-from gamespec.plots.common import figure_data, figures_of, save_figure
+from gamespec.plots import style
+from gamespec.plots.common import figure_data, figures_of, picture_format, save_figure
 from gamespec.plots.kinds import KINDS, RESULT_KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,16 +24,21 @@ MODULES = {"best-response": "best_response", "leader": "leader", "channel": "cha
            "payoff-table": "payoff_table", "logit-path": "logit_path", "shares": "shares"}
 
 
-def plot_result(result: Result, kind: str | None = None, path: str | Path | None = None,
-                **options: Any) -> Figure:
-    """Draw `kind` (default: the result's first picture) from the result alone."""
+def plot_result(result: Result, kind: str | None = None, path: str | Path | None = None, *,
+                dpi: int | None = None, **options: Any) -> Figure:
+    """Draw `kind` (default: the result's first picture) from the result alone, in the
+    publication style; write it to `path` (format from the suffix, PNG at `dpi`)."""
     check_kind(kind)
+    if path is not None:
+        picture_format(path)  # a bad suffix fails before any drawing
     kind = kind if kind is not None else default_kind(result)
     data = figure_data(result, kind)
     draw = importlib.import_module(f"gamespec.plots.{MODULES[kind]}").draw
-    fig = draw(data, result, **{k: v for k, v in options.items() if v is not None})
+    with style.context():
+        fig = style.finish(draw(data, result, **{k: v for k, v in options.items()
+                                                 if v is not None}))
     if path is not None:
-        save_figure(fig, path)
+        save_figure(fig, path, dpi=dpi)
     return fig
 
 

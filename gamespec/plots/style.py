@@ -1,0 +1,97 @@
+"""The one publication style of every picture: font sizes, line widths, a colour-blind safe
+palette (Okabe and Ito's) and colour maps (viridis, cividis), no offset notation on the
+axes, fonts embedded as text in PDF and SVG, and a final pass that every figure gets.
+
+Drawing and writing both happen inside `context()`: matplotlib reads its settings when an
+artist is made and when a file is written, and the global settings are never changed."""
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+# Okabe-Ito: distinguishable under the common colour-vision deficiencies
+BLUE, ORANGE, GREEN, PINK, SKY, VERMILLION, YELLOW = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+ACCENT = (BLUE, ORANGE, GREEN, PINK, SKY, "#000000")  # series, in order
+EQUILIBRIUM = VERMILLION  # the answer, in every picture
+SEQUENTIAL = "viridis"  # numbers on a colour scale
+PROBABILITY = "cividis"  # probabilities in [0, 1]
+
+RC = {
+    "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12,
+    "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
+    "legend.title_fontsize": 9, "legend.framealpha": 0.9,
+    "lines.linewidth": 1.8, "lines.markersize": 6, "axes.linewidth": 0.8,
+    "axes.grid": False, "grid.alpha": 0.3, "grid.linewidth": 0.6,
+    "axes.formatter.useoffset": False, "axes.formatter.limits": (-4, 5),
+    "axes.prop_cycle": None,  # set below (needs matplotlib's cycler)
+    "image.cmap": SEQUENTIAL,
+    "pdf.fonttype": 42, "ps.fonttype": 42, "svg.fonttype": "none",  # text stays text
+    "svg.hashsalt": "gamespec",  # the same figure, the same file
+    "savefig.facecolor": "white",
+}
+
+
+def rc() -> dict:
+    from cycler import cycler
+
+    return {**RC, "axes.prop_cycle": cycler(color=list(ACCENT))}
+
+
+@contextlib.contextmanager
+def context():
+    """The publication style for the drawing (or writing) done inside."""
+    import matplotlib
+
+    with matplotlib.rc_context(rc()):
+        yield
+
+
+def plain(text: str) -> str:
+    """A label as it reads in a picture: no Markdown backticks."""
+    return text.replace("`", "")
+
+
+def finish(fig: Figure) -> Figure:
+    """The pass every figure gets: no Markdown backticks in any text, no offset notation,
+    every axis labelled (an axis left without a label is a bug of its picture)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if "`" in content:
+            text.set_text(plain(content))
+    for ax in fig.axes:
+        if ax.get_label() == "<colorbar>":
+            continue
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if hasattr(formatter, "set_useOffset"):
+                formatter.set_useOffset(False)
+    for _ in range(2):  # the constrained layout settles, then stays: every write of the
+        fig.draw_without_rendering()  # figure, in any format, has the same layout and bytes
+    fig.set_layout_engine("none")
+    return fig
+
+
+def unlabelled_axes(fig: Figure) -> list[str]:
+    """The axes of a figure with a visible axis but no label (tests call this)."""
+    missing = []
+    for k, ax in enumerate(fig.axes):
+        if ax.get_label() == "<colorbar>" or not ax.axison:
+            continue
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            shown = axis.get_visible() and any(t.get_visible() and t.get_text()
+                                               for t in axis.get_ticklabels())
+            if shown and not axis.get_label_text() and not _shared_label(ax, name):
+                missing.append(f"axes {k} ({ax.get_title() or 'untitled'}): {name}")
+    return missing
+
+
+def _shared_label(ax, name: str) -> bool:
+    group = ax.get_shared_x_axes() if name == "x" else ax.get_shared_y_axes()
+    axis = (lambda a: a.xaxis) if name == "x" else (lambda a: a.yaxis)
+    return any(axis(other).get_label_text() for other in group.get_siblings(ax))
