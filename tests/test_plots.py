@@ -57,7 +57,8 @@ common payoff = 1 - KL / ln(K) + 0.05 * sum(i in I) [b[i] >= 1 / eps]
 profile laplace { b[i in I] = 1 / eps }
 """
 
-SWEEP_CSV = "T_hi,P_hi,method,status,certified,residual,reason,strategy:collector,value:collector\n" + "".join(
+SWEEP_CSV = ("T_hi,P_hi,method,status,certified,residual,reason,strategy:collector,"
+             "value:collector\n") + "".join(
     f"{t}.0,{p}.0,enumerate,equilibria,True,0.0,,{'Hard' if p >= t - 1 else 'Soft'},"
     f"{-min(t, p + 1)}.0\n" for t in (2, 6, 10, 14) for p in (4, 8, 12))
 
@@ -161,7 +162,68 @@ def test_payoff_table(tmp_path, solvers_forbidden):
     assert np.array_equal(np.asarray(table["payoffs"][0]), [[-1, -3], [0, -2]])
     assert np.array_equal(np.asarray(table["payoffs"][1]), [[-1, 0], [-3, -2]])
     assert table["equilibria"] == [[1, 1]] and table["rows"] == ["Cooperate", "Defect"]
-    draw(result, "payoff-table", tmp_path / "pd.png", (1070, 500), solvers_forbidden)
+    draw(result, "payoff-table", tmp_path / "pd.png", (550, 360), solvers_forbidden)
+
+
+def cell_numbers(fig) -> dict[tuple[int, int, int, int], float]:
+    """(panel, agent, row, column) -> the number written in that cell's strip."""
+    out = {}
+    for panel, ax in enumerate(a for a in fig.axes if a.get_label() != "<colorbar>"):
+        for text in ax.texts:
+            kind, *where = (text.get_gid() or "").split()
+            if kind == "payoff":
+                out[(panel, *map(int, where))] = float(text.get_text())
+    return out
+
+
+def test_payoff_table_is_one_bimatrix_with_both_payoffs_per_cell(tmp_path):
+    """One panel, one colour scale; each cell writes the row and the column player's
+    payoff (battle of the sexes, the payoffs read from the spec by hand)."""
+    result = solved(gamespec.load(SPECS / "battle_of_the_sexes.game"))
+    fig = plot_result(result, "payoff-table", tmp_path / "bos.png")
+    panels = [a for a in fig.axes if a.get_label() != "<colorbar>"]
+    assert len(panels) == 1 and len(fig.axes) == 2  # one table, one colour bar
+    numbers = cell_numbers(fig)
+    data = result.extra["figures"]["payoff-table"]
+    assert len(numbers) == 2 * len(data["rows"]) * len(data["columns"])
+    for k in (0, 1):
+        for i, row in enumerate(data["payoffs"][k]):
+            for j, value in enumerate(row):
+                assert numbers[(0, k, i, j)] == pytest.approx(value, abs=5e-3)
+    assert sorted(numbers.values()) == pytest.approx(sorted(BOS_PAYOFFS))
+    assert "the payoffs of" in fig._suptitle.get_text()
+    from gamespec.plots.style import unlabelled_axes
+
+    assert unlabelled_axes(fig) == []
+
+
+BOS_PAYOFFS = [3, 2, 0, 0, 0, 0, 2, 3]  # (Opera, Opera) = (3, 2), (Football, Football) = (2, 3)
+
+
+def test_payoff_table_with_three_players_draws_every_player(tmp_path):
+    """Three players: one panel per choice of the third, three numbers per cell, each the
+    spec's payoff (computed here from the spec's formula), equilibria per panel."""
+    result = solved(gamespec.load(SPECS / "three_player_coordination.game"))
+    fig = plot_result(result, "payoff-table", tmp_path / "three.png")
+    numbers = cell_numbers(fig)
+    labels = ["Left", "Right"]
+    tilt = 0.25
+
+    def payoff(own, a, b):
+        return (own == a) + (own == b) + tilt * (own == "Right")
+
+    assert len(numbers) == 2 * 3 * 2 * 2
+    for panel, x3 in enumerate(labels):
+        for i, x1 in enumerate(labels):
+            for j, x2 in enumerate(labels):
+                expected = (payoff(x1, x2, x3), payoff(x2, x1, x3), payoff(x3, x1, x2))
+                got = tuple(numbers[(panel, k, i, j)] for k in range(3))
+                assert got == pytest.approx(expected, abs=5e-3)
+    data = result.extra["figures"]["payoff-table"]
+    # the pure equilibria: all Left and all Right, one in each panel
+    assert [p["equilibria"] for p in data["panels"]] == [[[0, 0]], [[1, 1]]]
+    titles = [a.get_title() for a in fig.axes if a.get_label() != "<colorbar>"]
+    assert titles == ["p3 = Left", "p3 = Right"]
 
 
 def test_best_response_two_players(tmp_path, solvers_forbidden):
@@ -249,7 +311,7 @@ def test_plot_game_solves_through_the_run_path(tmp_path, monkeypatch):
     game = gamespec.load(SPECS / "prisoners_dilemma.game")
     plot_game(game.model, None, tmp_path / "pd.png")
     assert seen.get("figures") is True
-    assert_picture(tmp_path / "pd.png", (1070, 500))
+    assert_picture(tmp_path / "pd.png", (550, 360))
 
 
 def test_a_result_without_figures_is_refused_clearly():
@@ -288,7 +350,7 @@ def test_solve_plot_draws_the_default_picture(tmp_path, capsys):
     out = tmp_path / "pd.png"
     assert main(["solve", str(SPECS / "prisoners_dilemma.game"), "--plot", str(out)]) == 0
     assert "certificate:" in capsys.readouterr().out
-    assert_picture(out, (1070, 500))
+    assert_picture(out, (550, 360))
 
 
 def test_a_kind_that_does_not_fit_is_refused_clearly(tmp_path, capsys):

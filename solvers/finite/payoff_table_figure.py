@@ -1,7 +1,8 @@
-"""The payoff-table picture's data (`Result.extra["figures"]["payoff-table"]`): the first
-two agents' payoff matrices (others fixed at the first pure equilibrium), every pure
-equilibrium among them, and where the solved answer sits. Shared by the finite methods;
-the plot draws it and computes nothing."""
+"""The payoff-table picture's data (`Result.extra["figures"]["payoff-table"]`): every
+agent's payoffs over the first two agents' strategies (the others fixed at the solved
+answer or the first pure equilibrium), every pure equilibrium among them, where the solved
+answer sits, and with three or more agents one panel per profile of the others (at most
+MAX_PANELS). Shared by the finite methods; the plot draws it and computes nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from gamespec.model import Model
 from gamespec.normal_form import NormalForm, build_normal_form, pure_strategy_count
 
 MAX_CELLS = 1_000_000
+MAX_PANELS = 12  # profiles of the third and later agents drawn as panels
 
 
 def payoff_table_figure(model: Model, strategies: dict, pure_equilibria: Callable[
@@ -38,14 +40,45 @@ def payoff_table_figure(model: Model, strategies: dict, pure_equilibria: Callabl
     if solved is not None and solved[:2] != [None, None] and tuple(solved[2:]) == fixed:
         answer = solved[:2]
     others = ", ".join(f"{nf.agents[k + 2]}={nf.labels[k + 2][i]}" for k, i in enumerate(fixed))
-    return "payoff-table", {
-        "agents": list(nf.agents[:2]),
+    data = {
+        "agents": list(nf.agents),
         "rows": [str(r) for r in nf.labels[0]], "columns": [str(c) for c in nf.labels[1]],
         "axis_labels": [_strategy_axis(model, nf.agents[0]), _strategy_axis(model, nf.agents[1])],
-        "payoffs": [nf.payoffs[(k, slice(None), slice(None), *fixed)] for k in (0, 1)],
+        "payoffs": _slice(nf, fixed),
         "equilibria": shown, "total_equilibria": len(equilibria),
         "sequential": len(model.order) > 1, "others": others,
         "mixed": {str(k): v for k, v in mixed.items()}, "answer": answer}
+    if len(nf.agents) > 2:
+        data["panels"], data["total_panels"] = _panels(nf, equilibria, solved, fixed)
+    return "payoff-table", data
+
+
+def _slice(nf: NormalForm, fixed: tuple) -> list:
+    """Every agent's payoffs over the first two agents' strategies, the others at `fixed`."""
+    return [nf.payoffs[(k, slice(None), slice(None), *fixed)] for k in range(len(nf.agents))]
+
+
+def _panels(nf: NormalForm, equilibria: list, solved, fixed: tuple) -> tuple[list, int]:
+    """One panel per profile of the third and later agents (the first MAX_PANELS, the
+    fixed one always among them): its label, every agent's payoffs, its pure equilibria
+    and the solved answer when it lies in it."""
+    import itertools
+
+    profiles = list(itertools.product(*(range(len(lab)) for lab in nf.labels[2:])))
+    chosen = profiles[:MAX_PANELS]
+    if fixed not in chosen:
+        chosen[-1] = fixed
+    panels = []
+    for profile in chosen:
+        answer = None
+        if solved is not None and solved[:2] != [None, None] and tuple(solved[2:]) == profile:
+            answer = solved[:2]
+        panels.append({
+            "others": [[nf.agents[k + 2], str(nf.labels[k + 2][i])] for k, i in enumerate(profile)],
+            "payoffs": _slice(nf, profile),
+            "equilibria": [[int(e[0]), int(e[1])] for e in equilibria if tuple(e[2:]) == profile],
+            "answer": answer})
+    return panels, len(profiles)
 
 
 def _plain(element):
