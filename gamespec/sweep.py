@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import signal
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -188,15 +187,22 @@ def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: 
     tasks = [PointTask(path, {**fixed, **p}, method, dict(options or {}), seed, time_limit,
                        tuple(allow_data), data_mirror, dict(limits or {})) for p in points]
     work = solve_point_json if full else solve_point
-    if scheduler:
-        return _run_dask(work, tasks, scheduler, progress)
-    if workers <= 1:
-        return [_tick(work(t), k, len(tasks), progress) for k, t in enumerate(tasks)]
+    from gamespec.progress import Progress
+
+    with Progress(len(tasks), "sweep", unit="points", enabled=progress) as bar:
+        if scheduler:
+            return _run_dask(work, tasks, scheduler, bar)
+        if workers <= 1:
+            return [_tick(work(t), bar) for t in tasks]
+        return _run_pool(work, tasks, workers, bar)
+
+
+def _run_pool(work, tasks, workers: int, bar) -> list[dict]:
     rows = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
     try:
-        for k, row in enumerate(pool.map(work, tasks, chunksize=1)):
-            rows.append(_tick(row, k, len(tasks), progress))
+        for row in pool.map(work, tasks, chunksize=1):
+            rows.append(_tick(row, bar))
     except BaseException:
         # interrupted or failed: the points not started are dropped, not waited for
         pool.shutdown(wait=False, cancel_futures=True)
@@ -211,7 +217,7 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_dask(work, tasks, scheduler: str, progress: bool) -> list[dict]:
+def _run_dask(work, tasks, scheduler: str, bar) -> list[dict]:
     try:
         from distributed import Client
     except ImportError:
@@ -222,21 +228,19 @@ def _run_dask(work, tasks, scheduler: str, progress: bool) -> list[dict]:
     except OSError as exc:
         raise SpecError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
+        from distributed import as_completed
+
         futures = client.map(work, tasks, pure=False)
+        for _ in as_completed(futures):
+            bar.advance()
         rows = client.gather(futures)
     finally:
         client.close()
-    for k, row in enumerate(rows):
-        _tick(row, k, len(rows), progress)
     return list(rows)
 
 
-def _tick(row: dict, k: int, total: int, progress: bool) -> dict:
-    if progress:
-        sys.stderr.write(f"\rsweep: {k + 1}/{total} points")
-        if k + 1 == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+def _tick(row: dict, bar) -> dict:
+    bar.advance()  # gamespec.progress: a bar on a terminal's stderr, else nothing
     return row
 
 

@@ -274,7 +274,16 @@ def run_dynamics(model: Model, choice: OracleChoice, options: dict,
     grouped oracle (None for plain runs) and the compiled payoff (aggregative runs only).
     The common payoff is checked never to fall: after every switch (plain oracle) or at
     every pass end (grouped: by weighted evaluation; aggregative: by the compiled terms at
-    the aggregate summed from exact counts)."""
+    the aggregate summed from exact counts). Option `progress`: the passes on stderr (a
+    terminal only)."""
+    from gamespec.progress import Progress
+
+    with Progress(None, "brd", unit="passes", enabled=bool(options.get("progress"))) as bar:
+        return _run_dynamics(model, choice, options, plain, bar)
+
+
+def _run_dynamics(model: Model, choice: OracleChoice, options: dict,
+                  plain: ModelOracle | None, bar):
     plain = plain if plain is not None else ModelOracle(model)
     tol = float(options.get("tolerance", 1e-12))
     mode = "simultaneous" if options.get("mode") == "simultaneous" else "sequential"
@@ -288,7 +297,7 @@ def run_dynamics(model: Model, choice: OracleChoice, options: dict,
         tol=tol,
         max_passes=int(options.get("passes", 1000)),
         time_limit=options.get("time_limit"),
-        on_progress=_progress_printer() if options.get("progress") else None,
+        on_progress=_progress_printer(bar) if options.get("progress") else None,
     )
     if choice.plan is not None:
         payoff = PlanPayoff(choice.plan)
@@ -321,16 +330,13 @@ def _start_profile(model: Model, plain: ModelOracle, start) -> np.ndarray | None
     return profile_choices(model, plain, model.profiles[start])
 
 
-def _progress_printer():
-    """One line on stderr per pass, rewritten in place (the CLI asks for it on a terminal)."""
-    import sys
+def _progress_printer(bar):
+    """Each pass ticks the progress bar (gamespec.progress), its switches beside it."""
 
     def show(info) -> None:
-        sys.stderr.write(f"\rbrd: pass {info.pass_index}, {info.switches} switches "
-                         f"({info.total_switches} in all), {info.elapsed:.1f} s")
-        if info.switches == 0:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        bar.advance()
+        bar.note(f"pass {info.pass_index}: {info.switches:,} switches "
+                 f"({info.total_switches:,} in all)")
 
     return show
 

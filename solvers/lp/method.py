@@ -125,12 +125,13 @@ def solve(model: Model, cls: Classification, options: dict) -> Result:
     time_limit = options.get("time_limit")
     which = str(options.get("lp", "both"))
     route = str(options.get("route", "direct"))
-    if options.get("progress"):
-        _status(f"lp: solving the follower's LP and the leader's LP "
-                f"({conditional.payoff.size:,} payoff coefficients) ...")
-    solution = solve_zero_sum(conditional, lp=which, route=route, time_limit=time_limit)
-    if options.get("progress"):
-        _status(f"lp: solved in {solution.timing.get('total', 0.0):.1f} s\n")
+    from gamespec.progress import Progress
+
+    with Progress(None, "lp", unit="LPs", enabled=bool(options.get("progress"))) as bar:
+        bar.note(f"{'both LPs' if which == 'both' else 'the LP'} "
+                 f"({conditional.payoff.size:,} payoff coefficients)")
+        solution = solve_zero_sum(conditional, lp=which, route=route, time_limit=time_limit)
+        bar.advance(2 if which == "both" else 1)
     cert = solution.certificate
     certificate = Certificate(
         "LP duality gap, follower's best-response gain, value recomputed with NumPy",
@@ -193,14 +194,6 @@ _SOLVE_ORDER = {
     "leader": "the leader's LP only; the follower's strategy from its row duals",
     "follower": "the follower's LP only; the leader's strategy from its row duals",
 }
-
-
-def _status(text: str) -> None:
-    """A status line on stderr (the CLI asks for it only on a terminal)."""
-    import sys
-
-    sys.stderr.write("\r" + text)
-    sys.stderr.flush()
 
 
 def _strategy_table(strategy, row_labels, column_labels, matrix: np.ndarray, conditioned: bool):

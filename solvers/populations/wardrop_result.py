@@ -67,7 +67,7 @@ def _unique(problem, f: np.ndarray) -> bool:
 
 
 def _show(value, exact=None) -> str:
-    text = f"{value:.10g}"
+    text = f"{value:.6g}"
     shown = None if exact is None else sympy.sstr(exact)
     return text if shown is None or shown == text or len(shown) > 40 else f"{shown} ({text})"
 
@@ -153,8 +153,8 @@ def _facts(problem, costs, eq, opt, demands, searched, poa, poa_exact, net) -> l
         ("optimum total cost", _show(opt.total, opt.exact_total)),
         ("optimum path flows", paths(opt)),
         ("optimum edge flows", flows(opt)),
-        ("price of anarchy", _show(poa) if poa_exact is None or poa_exact == f"{poa:.10g}"
-         else f"{poa_exact} ({poa:.10g})"),
+        ("price of anarchy", _show(poa) if poa_exact is None or poa_exact == f"{poa:.6g}"
+         else f"{poa_exact} ({poa:.6g})"),
         ("costs", costs.how),
         ("uniqueness", _uniqueness(costs, eq, opt)),
         ("searched", "; ".join(f"{n}: every simple path from {s['origin']} to "
