@@ -391,3 +391,25 @@ def test_no_plot_names_a_method_or_imports_a_solver():
                      for a in n.names}
         assert not {m for m in imported if m and m.startswith(NO_WORK)} - (
             {"gamespec.api"} if path.name == "__init__.py" else set()), path.name
+
+
+def test_channel_map_has_units_and_labels_that_do_not_overlap(tmp_path, mirror):
+    """The location channel on the check-in data: axes in km (the data source's unit),
+    every region labelled once, no two labels (or a label and a marker centre) overlap."""
+    game = gamespec.load(SPECS / "location_privacy.game", n_regions=12)
+    result = solved(game)
+    fig = plot_result(result, "channel", tmp_path / "channel.png")
+    ax = fig.axes[1]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x (km)", "y (km)")
+    renderer = fig._get_renderer()
+    labels = [t for t in ax.texts if t.get_text()]
+    assert sorted(t.get_text() for t in labels) == sorted(result.extra["figures"]["channel"]
+                                                          ["rows"])
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            assert not a.overlaps(b), (a, b)
+    centres = ax.transData.transform(np.column_stack(
+        [result.extra["figures"]["channel"]["coordinates"][c] for c in ("x", "y")]))
+    for box in boxes:
+        assert not any(box.contains(*c) for c in centres)

@@ -195,7 +195,8 @@ def checkin_regions(builder, stmt: ast.DataStmt, options: dict) -> Table:
         "psi": np.asarray(psi, dtype=float),
         "visits": np.asarray(visits_row, dtype=float),
     }
-    return Table(name=stmt.name, columns=columns, source=source, notes=notes)
+    return Table(name=stmt.name, columns=columns, source=source, notes=notes,
+                 units={"x": "km", "y": "km"})
 
 
 def numeric_features(builder, stmt: ast.DataStmt, options: dict) -> Table:

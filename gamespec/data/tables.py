@@ -37,6 +37,7 @@ class Table:
     source: str
     lines: np.ndarray | None = None
     notes: tuple[str, ...] = field(default=())
+    units: dict[str, str] = field(default_factory=dict)  # column -> unit, when known ("km")
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ ACCENT = (BLUE, ORANGE, GREEN, PINK, SKY, "#000000")  # series, in order
 EQUILIBRIUM = VERMILLION  # the answer, in every picture
 SEQUENTIAL = "viridis"  # numbers on a colour scale
 PROBABILITY = "cividis"  # probabilities in [0, 1]
+CHANNEL = "magma_r"  # a sparse matrix of probabilities: 0 is white
 
 RC = {
     "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "figure.titlesize": 12,

@@ -47,7 +47,8 @@ def _weights(model: Model, over) -> dict | None:
 
 def _coordinates(model: Model, over) -> dict | None:
     """(x, y) of the rows: parameters named x/y (lon/lat) over them, else data columns
-    table.x/table.y (table.lon/table.lat) keyed by them; None when there are none."""
+    table.x/table.y (table.lon/table.lat) keyed by them, with the columns' units when the
+    data source states them; None when there are none."""
     params = dict(_one_index_params(model, over))
     for xn, yn in COORDINATE_NAMES:
         if xn in params and yn in params:
@@ -56,7 +57,9 @@ def _coordinates(model: Model, over) -> dict | None:
             table, _, column = key.rpartition(".")
             other = model.columns.get(f"{table}.{yn}")
             if column == xn and other is not None and rows.elements == over.elements:
+                units = getattr(model.data.get(table), "units", None) or {}
                 return {"x": np.asarray(values, dtype=float),
                         "y": np.asarray(other[2], dtype=float),
-                        "x_label": f"{table}.{xn}", "y_label": f"{table}.{yn}"}
+                        "x_label": f"{table}.{xn}", "y_label": f"{table}.{yn}",
+                        "x_unit": units.get(xn), "y_unit": units.get(yn)}
     return None
