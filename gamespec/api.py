@@ -14,11 +14,12 @@ import math
 import re
 import time
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gamespec.errors import SpecError
+from gamespec.errors import GamespecError, SpecError
 
 if TYPE_CHECKING:  # pragma: no cover - imports for annotations only (keep import cheap)
     from gamespec.analysis import Classification
@@ -62,6 +63,28 @@ def _overrides(params: Mapping[str, Any]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------------- loading
+@contextmanager
+def _shown_with(source: str | None, path: str | Path | None = None):
+    """An error raised inside keeps the spec text its span points into (`source`, else the
+    file at `path`, read again), so that IPython shows it located, with the caret
+    (GamespecError._render_traceback_)."""
+    try:
+        yield
+    except GamespecError as exc:
+        if exc.source is None and exc.span is not None and exc.span.path == str(path):
+            exc.source = source if source is not None else _text_of(path)
+        raise
+
+
+def _text_of(path) -> str | None:
+    from gamespec.language.loader import read_spec
+
+    try:
+        return read_spec(path).removeprefix("\ufeff")
+    except GamespecError:
+        return None
+
+
 def load(path: str | Path, *, allow_data: tuple[str, ...] = (), data_mirror: str | None = None,
          **params: Any) -> Game:
     """Read a .game file; keyword arguments override its scalar parameters.
@@ -72,7 +95,8 @@ def load(path: str | Path, *, allow_data: tuple[str, ...] = (), data_mirror: str
     from gamespec.language.loader import load_model
 
     start = time.perf_counter()
-    model = load_model(path, _overrides(params), tuple(allow_data), data_mirror)
+    with _shown_with(None, path):
+        model = load_model(path, _overrides(params), tuple(allow_data), data_mirror)
     return Game(model, time.perf_counter() - start, tuple(allow_data), data_mirror)
 
 
@@ -86,7 +110,9 @@ def loads(text: str, *, path: str = "<string>", allow_data: tuple[str, ...] = ()
         raise SpecError(f"loads() takes the spec text as a str, got {type(text).__name__}",
                         hint="use gamespec.load(path) for a file")
     start = time.perf_counter()
-    model = model_from_string(text, path, _overrides(params), tuple(allow_data), data_mirror)
+    with _shown_with(text, path):
+        model = model_from_string(text, path, _overrides(params), tuple(allow_data),
+                                  data_mirror)
     return Game(model, time.perf_counter() - start, tuple(allow_data), data_mirror)
 
 
@@ -192,7 +218,8 @@ def game_info(model: Model) -> GameInfo:
     from gamespec.solvers.registry import applicable, describe_class
 
     cls = classify(model)
-    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*[o for o in RUN_SETTINGS if o.name != "progress"], *e.options))
+    settings = tuple(o for o in RUN_SETTINGS if o.name != "progress")
+    methods = tuple(MethodInfo(e.name, bool(ok), reason, e.summary, (*settings, *e.options))
                     for e, ok, reason in applicable(model, cls))
     net = model.network
     summary = describe_class(cls) if net is None else (
@@ -290,12 +317,14 @@ class Game:
               time_limit: float | None = None, **options: Any) -> Result:
         """Solve and certify (see `solve_model`); `method` as `gamespec solve --method`;
         keyword arguments are the method's options (`gamespec info` lists them)."""
-        return solve_model(self.model, method, seed, time_limit, options,
-                           load_seconds=self._load_seconds)
+        with self._located():
+            return solve_model(self.model, method, seed, time_limit, options,
+                               load_seconds=self._load_seconds)
 
     def derive(self) -> Derivation:
         """Payoffs, definitions, constraints and the methods' equilibrium conditions."""
-        return derive_model(self.model)
+        with self._located():
+            return derive_model(self.model)
 
     def info(self) -> GameInfo:
         """The classification and the methods that apply."""
@@ -314,6 +343,51 @@ class Game:
         if result is None:
             result = self.solve(method, seed, figures=True)
         return plot_result(result, kind, path, **options)
+
+    def sweep(self, grid: Mapping | str | list, *, workers: int | None = None,
+              scheduler: str | None = None, full: bool = False, method: str | None = None,
+              seed: int | None = None, time_limit: float | None = None,
+              progress: bool = False, **options: Any):
+        """Solve at every point of a parameter grid, as `gamespec sweep` does (the same
+        function, `gamespec.sweep.run_sweep`, and the same choice of backend: `scheduler`, a
+        Dask address, else `workers` local processes, by default one per core), and return
+        a pandas DataFrame: one row per point (the columns of `gamespec sweep --out t.csv`),
+        or with `full=True` the long table of every point's result (its parameters, then
+        the columns of `Result.to_dataframe()`, and `status`, `reason` for a point that
+        failed). `grid`: {"T_hi": (2, 14, 3)} (START, STOP, COUNT), {"T_hi": [2, 8]} (the
+        values), or text "T_hi=2:14:3" (a list of such for several axes). The game's own
+        parameter overrides hold at every point; keyword arguments are the method's
+        options."""
+        from gamespec.plan import build_plan
+        from gamespec.sweep import (
+            check_grid_names,
+            default_workers,
+            grid_axes,
+            grid_points,
+            run_sweep,
+        )
+        from gamespec.sweep_table import full_rows, rows_to_dataframe
+
+        with self._located():
+            axes = grid_axes(grid)
+            check_grid_names(axes, self.model)
+            build_plan(self.model, method, seed=seed, time_limit=time_limit,
+                       options=options)  # bad options fail once, located
+            path = Path(self.model.path)
+            where = str(path.resolve()) if path.is_file() else str(path)
+            rows = run_sweep(where, axes, dict(self.model.overrides), method, dict(options),
+                             workers=default_workers(workers), scheduler=scheduler,
+                             progress=progress, seed=seed, time_limit=time_limit,
+                             allow_data=self._allow_data, data_mirror=self._data_mirror,
+                             full=full, source=self.model.source)
+        if full:
+            rows = full_rows(rows, grid_points(axes))
+        return rows_to_dataframe(rows)
+
+    @contextmanager
+    def _located(self):
+        with _shown_with(self.model.source, self.model.path):
+            yield
 
     def __repr__(self) -> str:
         players = ", ".join(self.model.players) or "no players"

@@ -27,6 +27,7 @@ class GamespecError(Exception):
     """Base of every error gamespec reports to a user (never a traceback)."""
 
     exit_code = 2
+    source: str | None = None  # the spec text the span is in, when the caller has it
 
     def __init__(
         self,
@@ -74,6 +75,12 @@ class GamespecError(Exception):
         if self.hint:
             lines.append(f"hint: {self.hint}")
         return "\n".join(lines)
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython and Jupyter show instead of a traceback: the located message, the
+        source line with its caret (when `source` holds the spec text: the API sets it),
+        and the hint, as the command line prints them."""
+        return self.format(self.source).split("\n")
 
 
 class SpecError(GamespecError):

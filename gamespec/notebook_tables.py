@@ -98,3 +98,6 @@ def _inline(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {format_number(v)}" for k, v in value.items())
     return format_number(value)
+
+
+from gamespec.tidy_table import tidy_columns, tidy_rows  # noqa: E402,F401  (the long table)

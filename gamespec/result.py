@@ -93,42 +93,24 @@ class Result:
         return json.dumps(self.as_dict(), indent=indent, sort_keys=False, allow_nan=False)
 
     def to_dataframe(self):
-        """Per-player values and strategies as a pandas DataFrame (pandas is optional).
-
-        Columns `player`, `value`, `strategy`; an enumeration adds `equilibrium` (1, 2, ...)
-        and gives one row per player and pure equilibrium. A strategy is kept as the result
-        holds it: a label, a number, or a dict of probabilities. For sweep tables use
-        `gamespec.sweep_dataframe(rows)`.
-        """
+        """The result as a tidy pandas DataFrame (pandas is optional): one row per player ×
+        action (× information set or observed condition, × equilibrium), with the columns
+        of `table()`; no cell holds a dict. For sweeps use `Game.sweep(...)`."""
         columns, rows = self.table()
         return _pandas().DataFrame(rows, columns=columns)
 
     def table(self) -> tuple[list[str], list[dict]]:
-        """The rows behind to_dataframe and `--csv`: one per player (and equilibrium)."""
-        equilibria = self.extra.get("equilibria")
-        strategy_key = "profile"
-        if equilibria is None and self.extra.get("tree_equilibria") is not None:
-            equilibria, strategy_key = self.extra["tree_equilibria"], "behaviour"
-        if equilibria is not None:
-            rows = [{"equilibrium": k, "player": player, "value": eq["payoffs"].get(player),
-                     "strategy": label}
-                    for k, eq in enumerate(equilibria, 1)
-                    for player, label in eq[strategy_key].items()]
-            columns = ["equilibrium", "player", "value", "strategy"]
-            if any("exact" in eq for eq in equilibria):  # exact text beside the floats
-                for row in rows:
-                    eq = equilibria[row["equilibrium"] - 1]
-                    row["exact_value"] = eq.get("exact_payoffs", {}).get(row["player"])
-                    row["exact_strategy"] = eq.get("exact", {}).get(row["player"])
-                columns += ["exact_value", "exact_strategy"]
-            return columns, rows
-        players = list(dict.fromkeys([*self.values, *self.strategies]))
-        rows = [{"player": p, "value": self.values.get(p), "strategy": self.strategies.get(p)}
-                for p in players]
-        return ["player", "value", "strategy"], rows
+        """The columns and rows of the long table (`gamespec.notebook_tables.tidy_rows`):
+        what to_dataframe, to_csv and `gamespec solve --format csv` give."""
+        from gamespec.notebook_tables import tidy_columns, tidy_rows
+
+        rows = tidy_rows(self)
+        columns = tidy_columns(rows) or ["player", "action", "probability", "value"]
+        return columns, [{c: row.get(c) for c in columns} for row in rows]
 
     def to_csv(self) -> str:
-        """The per-player table as CSV; a strategy that is a distribution is JSON text."""
+        """The long table as CSV text: numbers as numbers (shortest round-trip text),
+        missing cells empty; never JSON in a cell."""
         import csv
         import io
 
@@ -137,9 +119,7 @@ class Result:
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: json.dumps(_clean(v), sort_keys=True)
-                             if isinstance(v, (dict, list)) else _clean(v)
-                             for k, v in row.items()})
+            writer.writerow({k: _csv_cell(v) for k, v in row.items()})
         return buffer.getvalue()
 
     def _repr_markdown_(self) -> str:
@@ -187,6 +167,13 @@ def _pandas():
         raise SpecError("to_dataframe() needs pandas, which gamespec does not install",
                         hint="pip install pandas") from None
     return pandas
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    cleaned = _clean(value)
+    return repr(cleaned) if isinstance(cleaned, float) else cleaned
 
 
 def _clean(value):

@@ -1,5 +1,10 @@
 """Sweep tables: rows to CSV / JSON text (`gamespec sweep --out`) and back (`read_table`),
-shared by gamespec.sweep and the regime plot (gamespec.plots.regime)."""
+shared by gamespec.sweep, `Game.sweep` and the regime plot (gamespec.plots.regime).
+
+One row per grid point, one plain value per cell: the grid's parameters (whole numbers as
+integers), `value:PLAYER`, `strategy:PLAYER` (a pure choice), and a distribution spread
+over columns `strategy:PLAYER:ACTION` (or `strategy:PLAYER:GIVEN:ACTION` for a conditioned
+one), numeric labels in numeric order; never JSON text in a cell."""
 from __future__ import annotations
 
 import csv
@@ -10,17 +15,60 @@ import numpy as np
 
 from gamespec.errors import SpecError
 
-__all__ = ["columns_of", "read_csv_text", "read_table", "rows_to_dataframe", "to_csv",
-           "to_json"]
+__all__ = ["columns_of", "read_csv_text", "read_table", "rows_to_dataframe", "strategy_cells",
+           "to_csv", "to_json"]
+
+MAX_CELLS_PER_STRATEGY = 24  # a larger distribution (a 30 x 30 channel) is left to --full
+
+
+def strategy_cells(player: str, strategy) -> dict:
+    """A player's strategy as row cells: a choice as `strategy:PLAYER`; a distribution (or
+    a conditioned one, or a choice per type) spread over `strategy:PLAYER:KEY[:KEY]`
+    columns, numeric keys in numeric order; none when it has more than
+    MAX_CELLS_PER_STRATEGY entries."""
+    from gamespec.tidy_table import ordered
+
+    if isinstance(strategy, bool) or isinstance(strategy, (int, float, str)):
+        return {f"strategy:{player}": strategy}
+    if not isinstance(strategy, dict):
+        return {}
+    cells: dict = {}
+    for key in ordered(strategy):
+        inner = strategy[key]
+        if isinstance(inner, dict):
+            for action in ordered(inner):
+                cells[f"strategy:{player}:{key}:{action}"] = _plain(inner[action])
+        else:
+            cells[f"strategy:{player}:{key}"] = _plain(inner)
+        if len(cells) > MAX_CELLS_PER_STRATEGY:
+            return {}
+    return {k: v for k, v in cells.items() if isinstance(v, (bool, int, float, str))}
+
+
+def _plain(value):
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating,)):
+        return float(value)
+    return value
 
 
 def columns_of(rows: list[dict]) -> list[str]:
-    names: list[str] = []
+    """The columns in first-seen order, a column `A:B:C` right after its column `A:B` (or
+    `A`): a distribution's cells beside the player's choice."""
+    first: dict[str, int] = {}
     for row in rows:
         for key in row:
-            if key not in names:
-                names.append(key)
-    return names
+            first.setdefault(key, len(first))
+
+    def family(name: str) -> str:
+        parts = name.split(":")
+        for k in range(len(parts) - 1, 1, -1):
+            if ":".join(parts[:k]) in first:
+                return ":".join(parts[:k])
+        return name
+
+    return sorted(first, key=lambda c: (first[family(c)], c != family(c), first[c]))
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -49,7 +97,8 @@ def to_json(rows: list[dict]) -> str:
 
 def read_table(path: str) -> list[dict]:
     """A sweep table written by `gamespec sweep --out` (.csv or .json) back as rows:
-    numbers as floats, `certified` as a bool, other cells as text."""
+    whole numbers written without a point as ints, other numbers as floats, `certified`
+    as a bool, other cells as text."""
     from pathlib import Path
 
     p = Path(path)
@@ -82,15 +131,46 @@ def _typed(value):
         return value
     if value in ("True", "False"):
         return value == "True"
+    if value.lstrip("+-").isdigit() and value.isascii():
+        return int(value)
     try:
         return float(value)
     except ValueError:
         return value
 
 
+def full_rows(results: list[dict], points: list[dict]) -> list[dict]:
+    """`sweep --full` results (each point's `solve --json` object, or an error object) as
+    one long table: the point's parameters, then the result's tidy rows
+    (gamespec.tidy_table), `status` and `reason` on the row of a point that failed."""
+    from types import SimpleNamespace
+
+    from gamespec.tidy_table import tidy_columns, tidy_rows
+
+    found: list[tuple[dict, list[dict] | None, dict]] = []
+    for point, result in zip(points, results):
+        if result.get("status") == "error":
+            found.append((point, None, result))
+            continue
+        view = SimpleNamespace(method=result.get("method", ""), extra=result,
+                               strategies=result.get("strategies", {}),
+                               values=result.get("values", {}))
+        found.append((point, tidy_rows(view), result))
+    columns = tidy_columns([row for _, tidy, _ in found for row in tidy or []])
+    rows: list[dict] = []
+    for point, tidy, result in found:
+        if tidy is None:
+            rows.append({**point, **dict.fromkeys(columns), "status": "error",
+                         "reason": result.get("reason", "")})
+        else:
+            rows += [{**point, **{c: row.get(c) for c in columns}} for row in tidy]
+    return rows
+
+
 def rows_to_dataframe(rows: list[dict]):
     """Sweep rows (from run_sweep or read_table) as a pandas DataFrame, one row per grid
-    point, columns in first-seen order. pandas is optional: imported here, on first use."""
+    point, columns in first-seen order (a column of whole numbers as integers). pandas is
+    optional: imported here, on first use."""
     try:
         import pandas
     except ImportError:

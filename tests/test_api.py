@@ -87,8 +87,10 @@ def test_lp_result_as_a_dataframe_and_in_a_notebook():
     pytest.importorskip("pandas")
     result = gamespec.load(SPECS / "matching_pennies.game").solve(method="lp")
     frame = result.to_dataframe()
-    assert list(frame.columns) == ["player", "value", "strategy"]
-    assert frame["strategy"][0] == {"Heads": 0.5, "Tails": 0.5}
+    assert list(frame.columns) == ["player", "action", "probability", "value"]
+    assert frame.values.tolist() == [["matcher", "Heads", 0.5, 0.0], ["matcher", "Tails", 0.5, 0.0],
+                                     ["mismatcher", "Heads", 0.5, 0.0],
+                                     ["mismatcher", "Tails", 0.5, 0.0]]
     html = result._repr_html_()
     assert "<table>" in html and "color:green" in html and "Heads: 0.5" in html
     assert "| matcher | 0 | Heads: 0.5, Tails: 0.5 |" in result._repr_markdown_()

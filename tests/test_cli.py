@@ -102,11 +102,12 @@ def test_solve_csv_table(capsys):
 
     assert main(["solve", str(SPECS / "battle_of_the_sexes.game"), "--csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert [(r["equilibrium"], r["player"], r["strategy"]) for r in rows] == [
-        ("1", "alice", "Opera"), ("1", "bob", "Opera"),
-        ("2", "alice", "Football"), ("2", "bob", "Football"),
-        ("3", "alice", '{"Football": 0.4, "Opera": 0.6}'),
-        ("3", "bob", '{"Football": 0.6, "Opera": 0.4}')]
+    # the long table: one row per equilibrium x player x action, no JSON in a cell
+    assert [(r["equilibrium"], r["player"], r["action"], r["probability"]) for r in rows] == [
+        ("1", "alice", "Opera", "1.0"), ("1", "bob", "Opera", "1.0"),
+        ("2", "alice", "Football", "1.0"), ("2", "bob", "Football", "1.0"),
+        ("3", "alice", "Opera", "0.6"), ("3", "alice", "Football", "0.4"),
+        ("3", "bob", "Opera", "0.4"), ("3", "bob", "Football", "0.6")]
     assert float(rows[0]["value"]) == 3.0
     assert float(rows[4]["value"]) == 1.2  # the mixed equilibrium's payoff, 6/5 exactly
 

@@ -104,12 +104,14 @@ def test_csv_carries_exact_values_beside_the_floats(capsys):
     assert main(["solve", str(SPECS / "battle_of_the_sexes.game"), "--method",
                  "enumerate_mixed", "--csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "equilibrium,player,value,strategy,exact_value,exact_strategy"
-    mixed = [line for line in lines if line.startswith("3,alice")]
-    assert mixed and ",6/5," in mixed[0] and '""Opera"": ""3/5""' in mixed[0]
+    assert lines[0] == ("equilibrium,player,action,probability,value,exact_probability,"
+                        "exact_value")
+    assert "3,alice,Opera,0.6,1.2,3/5,6/5" in lines
     assert main(["solve", str(SPECS / "kuhn_poker.game"), "--csv"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[1].startswith("1,alice,") and ",-1/18," in rows[1]
+    assert rows[0] == ("equilibrium,player,given,action,probability,value,exact_probability,"
+                       "exact_value")
+    assert rows[1] == "1,alice,a1 | c1=J,Check,0.6666666666666666,-0.05555555555555555,2/3,-1/18"
 
 
 def test_plot_of_a_tree_result_says_trees_have_no_picture(tmp_path, capsys):
