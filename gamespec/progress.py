@@ -67,6 +67,7 @@ def _rich_bar(stream, total: int | None, unit: str):
         TimeRemainingColumn,
     )
     from rich.progress import Progress as RichProgress
+    from rich.table import Column
     from rich.text import Text
 
     class Rate(ProgressColumn):
@@ -74,17 +75,20 @@ def _rich_bar(stream, total: int | None, unit: str):
 
         def render(self, task) -> Text:
             speed = task.finished_speed or task.speed
-            shown = "-" if speed is None else f"{speed:.3g}"
-            return Text(f"{shown} {unit or 'it'}/s", style="progress.data.speed")
+            shown = "-" if speed is None else f"{speed:,.0f}" if speed >= 100 else f"{speed:.2g}"
+            return Text(f"{shown} {unit or 'it'}/s", style="progress.data.speed", no_wrap=True)
 
     console = Console(file=stream, highlight=False)
     columns = [TextColumn("{task.description}")]
     if total is None:
         columns += [SpinnerColumn(), TextColumn("{task.completed:,.0f} " + (unit or ""))]
     else:
-        columns += [BarColumn(), MofNCompleteColumn(), TextColumn(unit)]
-    columns += [Rate(), TextColumn("elapsed"), TimeElapsedColumn()]
+        columns += [BarColumn(bar_width=None), MofNCompleteColumn(), TextColumn(unit)]
+    columns += [Rate(table_column=Column(no_wrap=True, min_width=len(unit or "it") + 8)),
+                TextColumn("elapsed"), TimeElapsedColumn()]
     if total is not None:
         columns += [TextColumn("left"), TimeRemainingColumn()]
     columns.append(TextColumn("{task.fields[note]}"))
-    return RichProgress(*columns, console=console, transient=False, refresh_per_second=8)
+    # the bar takes the width the other columns leave (they fit an 80-column terminal)
+    return RichProgress(*columns, console=console, transient=False, refresh_per_second=8,
+                        expand=total is not None)
