@@ -189,3 +189,44 @@ def test_the_console_command_answers_the_shell(tmp_path):
            "COMP_CWORD": "3", "PATH": str(exe.parent)}
     done = subprocess.run([str(exe)], env=env, capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.split() == ["plain,logit"], done
+
+
+def _png_width(path: Path) -> int:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big")
+
+
+def test_dpi_reaches_the_picture(tmp_path, capsys):
+    widths = {}
+    for dpi in (40, 80):
+        out = tmp_path / f"s{dpi}.png"
+        assert main(["solve", PD, "--plot", str(out), "--dpi", str(dpi)]) == 0
+        assert main(["plot", PD, "--out", str(tmp_path / f"p{dpi}.png"), "--dpi", str(dpi)]) == 0
+        widths[dpi] = (_png_width(out), _png_width(tmp_path / f"p{dpi}.png"))
+    assert widths[80][0] == pytest.approx(2 * widths[40][0], abs=2)
+    assert widths[80][1] == pytest.approx(2 * widths[40][1], abs=2)
+    table = tmp_path / "t.csv"
+    spec = str(SPECS / "trimming_one_round.game")
+    for dpi in (40, 80):
+        assert main(["sweep", spec, "--grid", "T_hi=5,20", "--grid", "P_hi=1,2", "--workers",
+                     "1", "--out", str(table), "--plot", str(tmp_path / f"w{dpi}.png"),
+                     "--dpi", str(dpi)]) == 0
+    assert _png_width(tmp_path / "w80.png") == pytest.approx(
+        2 * _png_width(tmp_path / "w40.png"), abs=2)
+
+
+def test_full_shows_every_row(tmp_path, capsys):
+    spec = tmp_path / "coordination.game"  # 25 pure equilibria: (k, k) for k in 1..25
+    spec.write_text("set S = 1..25\nplayer a { choose x in S }\nplayer b { choose y in S }\n"
+                    "payoff a = [x == y]\npayoff b = [x == y]\n")
+
+    def rows(out: str) -> list[list[str]]:
+        return [line.split() for line in out.splitlines()
+                if len(line.split()) == 5 and line.split()[0].isdigit()]
+    assert main(["solve", str(spec), "--method", "enumerate"]) == 0
+    cut = capsys.readouterr().out
+    assert main(["solve", str(spec), "--method", "enumerate", "--full"]) == 0
+    full = capsys.readouterr().out
+    assert len(rows(cut)) < 25 and "--full shows all" in cut
+    assert rows(full) == [[str(k), str(k), str(k), "1", "1"] for k in range(1, 26)]
