@@ -1,0 +1,1 @@
+"""Fuzzing gamespec: construct generators, the command runner, file-system cases."""

@@ -1,0 +1,105 @@
+"""The construct-aware fuzzer (fuzz/): a seeded sample of every generator through the
+commands check and info (and a few through derive and solve), the file-system cases, and
+regressions for what the fuzzer found. The long runs are `fuzz/run_commands.py` and
+`fuzz/fs_cases.py`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from fuzz import commands, fs_cases  # noqa: E402
+from fuzz.generators import GENERATORS, make_case  # noqa: E402
+
+SAMPLE = 5  # specs per generator through check and info
+FS_IN_PROCESS = ("spec_directory", "spec_sparse_huge", "non_utf8", "bom_valid", "nul_bytes",
+                 "name_256_bytes", "data_fifo", "data_truncated_gzip", "stage_fifo")
+
+
+def _run(command: str, case) -> str:
+    outcome, detail = commands.run(command, case.text, case.path, limit=10.0)
+    assert outcome not in commands.PROBLEMS, f"{case.generator} #{case.index} " \
+        f"({case.mutation}) {command}: {detail}\n{case.text}"
+    return outcome
+
+
+def test_generators_are_deterministic():
+    for name in GENERATORS:
+        assert make_case(name, 7, 3) == make_case(name, 7, 3)
+        assert make_case(name, 7, 3).text != make_case(name, 8, 3).text
+
+
+@pytest.mark.parametrize("generator", sorted(GENERATORS))
+def test_generator_sample_through_check_and_info(generator):
+    """No escape or hang; and each generator makes specs that load (valid-shaped)."""
+    outcomes = []
+    for index in range(SAMPLE):
+        case = make_case(generator, 0, index)
+        outcomes.append(_run("check", case))
+        if outcomes[-1] == "ok":
+            assert _run("info", case) in ("ok", "located", "unlocated")
+    more = 0
+    while "ok" not in outcomes and more < 20:
+        outcomes.append(_run("check", make_case(generator, 0, SAMPLE + more)))
+        more += 1
+    assert "ok" in outcomes, f"{generator}: no valid spec in {len(outcomes)}"
+
+
+@pytest.mark.parametrize("generator, index", [("trees", 2), ("families", 1), ("networks", 0),
+                                              ("updates", 0)])
+def test_a_few_through_derive_and_solve(generator, index):
+    case = make_case(generator, 0, index)
+    _run("derive", case)
+    _run("solve", case)
+
+
+@pytest.mark.parametrize("name", FS_IN_PROCESS)
+def test_file_system_cases_in_process(name):
+    case = next(c for c in fs_cases.CASES if c.name == name)
+    ok, what = fs_cases.run_case_in_process(case, "check")
+    assert ok, what
+
+
+def test_a_fifo_spec_under_info_ends_as_a_process():
+    case = next(c for c in fs_cases.CASES if c.name == "spec_fifo")
+    ok, what = fs_cases.run_case(case, "info", timeout=60)
+    assert ok, what
+
+
+# ------------------------------------------------------------- regressions found by fuzzing
+def test_a_condition_on_a_piecewise_value_is_kept_unsolved_not_a_crash():
+    """`value V = sign(p) * 100 + d * V` solves to a Piecewise in p: isolating the
+    condition for d raised SymPy's PolynomialError out of `gamespec derive` (exit 70)."""
+    from gamespec.api import derive_model
+    from gamespec.errors import SolverError
+    from gamespec.language.loader import model_from_string
+    from gamespec.solvers.dynamics.isolate import isolate
+
+    d, p = sp.symbols("d p", real=True)
+    piecewise = sp.Piecewise((0, sp.Eq(p, 0)), (-100 * p / (d * sp.Abs(p) - sp.Abs(p)), True))
+    with pytest.raises(SolverError, match="cannot solve"):
+        isolate(sp.StrictGreaterThan(piecewise, 4), d, {})
+    spec = ("param d = 0.9 in [0, 1]\nparam g = 4\nparam p = 0.2\nrepeated {\n discount d\n"
+            " value V = -g + d * V\n value W = (sign(p) * 100) + d * W\n"
+            " condition ok: V > W\n}\n")
+    text = derive_model(model_from_string(spec, "r.game")).plain()
+    # V = -g/(1 - d) = -40 and W = 100/(1 - d) = 1000 at the given values: V > W fails
+    assert "condition ok (fails at the given parameters)" in text
+
+
+def test_a_condition_at_a_discount_of_one_is_not_evaluated():
+    """At d = 1 a value recursion diverges (V = g / (1 - d) is complex infinity):
+    evaluating the condition there raised TypeError (complex to float)."""
+    from gamespec.solvers.dynamics.isolate import holds_at
+
+    d, g = sp.symbols("d g", real=True)
+    relation = sp.StrictGreaterThan(g / (1 - d), 5)
+    assert holds_at(relation, {d: 1, g: 4}) is None
+    at = holds_at(relation, {d: 0.5, g: 4})  # 4 / (1 - 0.5) = 8 > 5
+    assert at == {"lhs": 8.0, "rhs": 5.0, "holds": True, "at_boundary": False}
