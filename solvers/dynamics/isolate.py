@@ -122,14 +122,18 @@ def isolate(relation: sp.Rel, variable: sp.Symbol, ranges: Mapping[sp.Symbol, Ra
         sign = _sign(denominator, ranges, values, assumed, "a denominator")
     elif denominator < 0:
         sign = -1
-    constant, factors = sp.factor_list(numerator)
+    try:
+        constant, factors = sp.factor_list(numerator)
+    except (sp.PolynomialError, NotImplementedError):  # |p|, a piecewise: not a polynomial
+        raise SolverError(f"cannot solve {sp.sstr(relation)} for {variable}: it is not a "
+                          "rational function of it") from None
     sign *= 1 if constant > 0 else -1
     linear = None
     for factor, power in factors:
         if variable in factor.free_symbols:
             decided = sign_under(factor, ranges)
             if decided is None:
-                if linear is not None or power != 1 or sp.degree(factor, variable) != 1:
+                if linear is not None or power != 1 or _degree(factor, variable) != 1:
                     raise SolverError(f"cannot solve {sp.sstr(relation)} for {variable}: "
                                       "it is not one linear factor in it over a denominator")
                 linear = factor
@@ -149,14 +153,25 @@ def isolate(relation: sp.Rel, variable: sp.Symbol, ranges: Mapping[sp.Symbol, Ra
                      sign * slope, tuple(assumed))
 
 
+def _degree(expr, variable: sp.Symbol) -> int | None:
+    """The degree of expr in variable; None when it is not a polynomial in it."""
+    try:
+        return sp.degree(expr, variable)
+    except (sp.PolynomialError, NotImplementedError):
+        return None
+
+
 def holds_at(relation: sp.Rel, values: Mapping[sp.Symbol, float],
              tolerance: float = 1e-12) -> dict | None:
     """The relation at the given values, exactly: lhs, rhs, whether it holds, and whether
     the two sides tie (within `tolerance`, relative: a float such as 2/3 typed as 0.6667
-    is at the boundary). None when symbols remain."""
+    is at the boundary). None when symbols remain, or when a side is not a finite real
+    number there (a value recursion diverges at a discount of 1)."""
     point = {k: exact(v) for k, v in values.items()}
     lhs, rhs = (side.xreplace(point) for side in (relation.lhs, relation.rhs))
     if not (lhs.is_number and rhs.is_number):
+        return None
+    if not all(side.is_extended_real and side.is_finite for side in (lhs, rhs)):
         return None
     gap = sp.cancel(lhs - rhs)
     scale = max(1.0, abs(float(lhs)), abs(float(rhs)))
