@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 import sympy
 
+from gamespec.derivation_items import Formula, PayoffTable  # noqa: F401 - re-exported
 from gamespec.language.spec_printer import spec_str
 from gamespec.language.symbols import safe_simplify
 from gamespec.model import FiniteSet, Model
-from gamespec.payoff_table import expanded_form, table_form, value_at
+from gamespec.payoff_table import expanded_form, table_form
 from gamespec.profile_values import (
     SIMPLIFY_PROFILES,
     profile_payoffs,
@@ -20,29 +21,6 @@ from gamespec.profile_values import (
 MAX_SYMBOLIC_PROFILES = 512
 MAX_CONDITION_ITEMS = 60  # best-response / equilibrium items shown for larger games
 SHOWN_TABLE_PROFILES = 64  # a larger payoff table is shown as its lookup, not written out
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A derivation item written by hand in both forms (e.g. a linear program's rows)."""
-
-    plain: str
-    latex: str
-
-
-@dataclass(frozen=True)
-class PayoffTable:
-    """A small payoff table: `expr` written out as entry x indicator terms (plain text);
-    LaTeX sets it as a matrix over the strategies' elements."""
-
-    sign: int
-    lookup: type
-    strategies: tuple
-    expr: sympy.Expr
-
-    def value(self, profile) -> sympy.Expr:
-        """The entry (times sign) at a profile of set elements."""
-        return value_at(self.lookup, self.sign, profile)
 
 
 def _plain(obj) -> str:

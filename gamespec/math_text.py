@@ -14,11 +14,16 @@ class MathText(str):
 
     parts: tuple
 
-    def __new__(cls, *parts):
-        plain = "".join(p if isinstance(p, str) else spec_str(p) for p in parts)
+    def __new__(cls, *parts, plain: str | None = None):
+        if plain is None:
+            plain = "".join(p if isinstance(p, str) else spec_str(p) for p in parts)
         obj = super().__new__(cls, plain)
         obj.parts = tuple(parts)
         return obj
 
-    def __getnewargs__(self):
-        return self.parts
+    def __reduce__(self):
+        return (_rebuild, (str(self), self.parts))
+
+
+def _rebuild(plain: str, parts: tuple) -> MathText:
+    return MathText(*parts, plain=plain)

@@ -77,9 +77,8 @@ class SetAggregate(sympy.Expr):
         return f"{self.kind}({binders}) ({printer._print(self.body)})"
 
     def _latex(self, printer):
-        under = ", ".join(
-            f"{printer._print(v)} \\in {name}" for v, name in zip(self.variables, self.set_names)
-        )
+        under = ", ".join(f"{printer._print(v)} \\in {printer._print(Str(name))}"
+                          for v, name in zip(self.variables, self.set_names))
         if self.condition is not sympy.true:
             under += f" : {printer._print(self.condition)}"
         if self.kind == "count":

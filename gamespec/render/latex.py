@@ -14,7 +14,7 @@ import sympy
 from sympy.printing.latex import LatexPrinter, greek_letters_set, translate
 from sympy.printing.precedence import PRECEDENCE
 
-from gamespec.derive import Formula, PayoffTable
+from gamespec.derivation_items import Formula, PayoffTable
 from gamespec.math_text import MathText
 
 PREAMBLE = (
@@ -72,11 +72,13 @@ def _word(word: str) -> str:
 def name_latex(name: str) -> str:
     """A spec name in mathematics: `Qmax` -> `\\mathrm{Qmax}`, `T_hi` -> `T_{\\mathrm{hi}}`,
     `sigma_L` -> `\\sigma_{L}`, `s2` -> `s_{2}`, `tau_hat_x` -> `\\tau_{\\mathrm{hat\\_x}}`."""
-    name, hat, sup = name.partition("^")
-    if hat:  # `sigma^*`: a superscript
-        upper = sup if sup in ("*", "'") or sup.isdigit() else _word(sup)
-        return f"{{{name_latex(name)}}}^{{{upper}}}" if _NAME.fullmatch(sup) or sup in (
-            "*", "'") or sup.isdigit() else rf"\text{{{tex_text(name + hat + sup)}}}"
+    lower, hat, sup = name.partition("^")
+    if hat:  # `sigma^*` (a placeholder the solvers make): a superscript
+        if sup in ("*", "'") or sup.isdigit():
+            return f"{{{name_latex(lower)}}}^{{{sup}}}"
+        if _NAME.fullmatch(sup):
+            return f"{{{name_latex(lower)}}}^{{{_word(sup)}}}"
+        return rf"\text{{{tex_text(name)}}}"
     head, _, tail = name.partition("_")
     match = _NAME.fullmatch(head)
     if match is None or not re.fullmatch(r"[A-Za-z0-9_]*", tail):
@@ -87,6 +89,13 @@ def name_latex(name: str) -> str:
         subs.append(tail if tail.isdigit() else _word(tail))
     base = _word(letters)
     return f"{base}_{{{','.join(subs)}}}" if subs else base
+
+
+def tex_set(label: str) -> str:
+    """A set in mathematics: its name, or its elements (`{a, b}`) as text."""
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", label):
+        return name_latex(label)
+    return rf"\text{{{tex_text(label)}}}"
 
 
 def _iverson(expr):
@@ -113,6 +122,11 @@ def _is_bracket(expr) -> bool:
     return iverson is not None and iverson[0] == 1
 
 
+def _element_like(expr) -> bool:
+    """A capitalised name (`Hawk`, `Soft`): how sets' elements are usually spelled."""
+    return isinstance(expr, sympy.Symbol) and expr.name[:1].isupper()
+
+
 class SpecLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the names, indicators and case splits of a spec."""
 
@@ -120,7 +134,7 @@ class SpecLatexPrinter(LatexPrinter):
         return name_latex(string)
 
     def _print_Str(self, s) -> str:
-        return name_latex(s.name)
+        return tex_set(s.name)
 
     def _print_BooleanTrue(self, expr) -> str:
         return r"\mathrm{true}"
@@ -135,6 +149,12 @@ class SpecLatexPrinter(LatexPrinter):
 
     def _needs_mul_brackets(self, expr, first=False, last=False) -> bool:
         return not _is_bracket(expr) and super()._needs_mul_brackets(expr, first, last)
+
+    def _print_Equality(self, expr) -> str:
+        lhs, rhs = expr.args  # SymPy sorts `r == Hawk` to `Hawk = r`: the variable first
+        if _element_like(lhs) and not _element_like(rhs) and isinstance(rhs, sympy.Symbol):
+            lhs, rhs = rhs, lhs
+        return f"{self._print(lhs)} = {self._print(rhs)}"
 
     def _print_Piecewise(self, expr) -> str:
         iverson = _iverson(expr)
@@ -165,6 +185,11 @@ class SpecLatexPrinter(LatexPrinter):
             rel = ">" if at_zero == 0 else r"\geq"
             return rf"\left[{self._print(arg)} {rel} 0\right]"
         return super()._print_Heaviside(expr, exp)
+
+
+def expr_latex(expr) -> str:
+    """A SymPy expression in LaTeX with the spec's names, indicators and case splits."""
+    return SpecLatexPrinter().doprint(expr)
 
 
 def math_latex(obj) -> str | None:

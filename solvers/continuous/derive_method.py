@@ -7,6 +7,7 @@ from __future__ import annotations
 import sympy
 
 from gamespec.analysis import Classification
+from gamespec.math_text import MathText
 from gamespec.model import Model
 from gamespec.solvers import continuous as cont
 from gamespec.solvers.continuous import lowered_model, nash_method
@@ -35,8 +36,7 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         for k, branch in enumerate(d.branches):
             if branch.constant:
                 continue
-            items.append((f"{player.name}: first-order condition (branch {k + 1}, "
-                          f"{sympy.sstr(branch.condition)})", branch.foc))
+            items.append((_branch_label(player.name, k, branch.condition), branch.foc))
             if branch.stationary:
                 items.append((f"{player.name}: stationary points", sympy.Tuple(*branch.stationary)))
         if d.switch_points:
@@ -49,17 +49,19 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     if shape in ("population", "population_leader"):
         population, field, own = population_parts(model)
         items.append(("population: symmetric equilibrium",
-                      f"s = BR({field.name} = "
-                      f"{sympy.sstr(field.body.xreplace({own: sympy.Symbol('s')}))})"
-                      " with s in the best-response set; all fixed points are searched"))
+                      MathText("s = BR(", sympy.Symbol(field.name), " = ",
+                               field.body.xreplace({own: sympy.Symbol("s")}),
+                               ") with s in the best-response set; all fixed points are "
+                               "searched")))
     if shape == "population_leader":
         population, field, own = population_parts(model)
         leader = next(p for p in model.players.values() if p.kind != "population")
+        symbol = leader.strategies[0].symbol
         items.append(("leader's reduced problem",
-                      f"maximise {sympy.sstr(_payoff(model, leader.name))} over "
-                      f"{leader.strategies[0].symbol} in {leader.strategies[0].domain.describe()}"
-                      f", with ({own}, {field.name}) = Gamma({leader.strategies[0].symbol}), the "
-                      "selected population equilibrium"))
+                      MathText("maximise ", _payoff(model, leader.name), " over ", symbol,
+                               f" in {leader.strategies[0].domain.describe()}, with ", own,
+                               ", ", sympy.Symbol(field.name), " the selected population "
+                               "equilibrium at ", symbol)))
     branched = _branched_payoffs(model) if shape == "stackelberg" or (
         shape == "nash" and not has_family(model)) else []
     if branched:
@@ -71,8 +73,8 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         leader = model.players[model.order[0][0]]
         follower = model.players[model.order[1][0]]
         items.append(("leader's reduced problem",
-                      f"maximise {sympy.sstr(_payoff(model, leader.name))} with the follower's "
-                      "best response substituted"))
+                      MathText("maximise ", _payoff(model, leader.name), " with the "
+                               "follower's best response substituted")))
         for solution in [] if branched else cont.stackelberg_closed_form(
                 _payoff(model, leader.name), _payoff(model, follower.name),
                 leader.strategies[0].symbol, follower.strategies[0].symbol):
@@ -81,6 +83,13 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     if shape == "nash":
         items += [] if branched else nash_method.derive_items(model)
     derivation.add("continuous game: best responses and equilibrium conditions", items)
+
+
+def _branch_label(name: str, k: int, condition) -> str:
+    """`name: first-order condition`, with the branch's condition when it has one."""
+    if condition is sympy.true:
+        return f"{name}: first-order condition"
+    return MathText(f"{name}: first-order condition (branch {k + 1}, where ", condition, ")")
 
 
 def _branched_payoffs(model: Model) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sympy
 
 from gamespec.errors import SolverError
+from gamespec.math_text import MathText
 from gamespec.model import Model
 from gamespec.result import Certificate
 from gamespec.solvers.continuous import agents as agent_lowering
@@ -189,7 +190,8 @@ def _representative_items(model: Model, name: str, rep) -> list:
     forms = [solution[rep.own] for solution in found.solutions]
     for form in forms:
         items.append((f"closed form (any {size}): {rep.own}",
-                      f"{sympy.sstr(form)}   where {_condition(rep, form)}"))
+                      MathText(form, "   where ", *_condition_parts(rep, form),
+                               plain=f"{sympy.sstr(form)}   where {_condition(rep, form)}")))
     if not found.exhaustive:
         items.append((f"{name}: note", "; ".join(found.notes) or "not every case solved"))
     return items, forms
@@ -205,6 +207,17 @@ def _condition(rep, form: sympy.Expr) -> str:
     if form == high:
         return f"{sympy.sstr(slope)} >= 0"
     return f"{sympy.sstr(low)} <= {sympy.sstr(form)} <= {sympy.sstr(high)}"
+
+
+def _condition_parts(rep, form: sympy.Expr) -> tuple:
+    """`_condition` as formulas (for LaTeX)."""
+    low, high = rep.bounds
+    slope = sympy.cancel(rep.foc.xreplace({rep.own: form}))
+    if form == low:
+        return (sympy.Le(slope, 0, evaluate=False),)
+    if form == high:
+        return (sympy.Ge(slope, 0, evaluate=False),)
+    return (sympy.Le(low, form, evaluate=False), " and ", sympy.Le(form, high, evaluate=False))
 
 
 def _exact_values(model: Model) -> dict:

@@ -12,6 +12,7 @@ from typing import Any
 
 import sympy
 
+from gamespec.math_text import MathText
 from gamespec.solvers.continuous.expressions import as_expr
 from gamespec.solvers.continuous.roots import polynomial_roots
 
@@ -231,14 +232,14 @@ def _candidates_symbolic(payoff: sympy.Expr, var: sympy.Symbol, lo: sympy.Expr,
     many = sum(1 for b in live if b.stationary is None) > 1
     for k, branch in enumerate(live):
         if branch.constant:
-            notes.append(f"payoff constant in {var} where {branch.condition}: any such point "
-                         "is a best response there")
+            notes.append(MathText("payoff constant in ", var, " where ", branch.condition,
+                                  ": any such point is a best response there"))
             continue
         points = branch.stationary
         if points is None:
             star = _placeholder(var, k, many)
-            notes.append(f"{star} solves the first-order condition {branch.foc} "
-                         f"(no closed form)")
+            notes.append(MathText(star, " solves the first-order condition ", branch.foc,
+                                  " (no closed form)"))
             points = (star,)
         for p in points:
             valid = sympy.And(branch.condition.subs(var, p), _bounded(p, lo, hi))
@@ -288,8 +289,9 @@ def symbolic_best_response(payoff: sympy.Expr, var: sympy.Symbol, lo: Any, hi: A
         concave = branches[0].second_derivative.is_negative
         closed = sympy.Min(sympy.Max(branches[0].stationary[0], lo), hi)
         if concave is not True:
-            notes.append(f"the clipped stationary point is the best response when "
-                         f"{branches[0].second_derivative} < 0 (concave payoff)")
+            notes.append(MathText("the clipped stationary point is the best response when ",
+                                  sympy.Lt(branches[0].second_derivative, 0, evaluate=False),
+                                  " (concave payoff)"))
     return BestResponseDerivation(var, lo, hi, tuple(branches), tuple(switches),
                                   tuple(candidates), _selection_rule(candidates), closed,
                                   tuple(notes))

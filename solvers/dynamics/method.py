@@ -17,6 +17,7 @@ import sympy
 
 from gamespec.analysis import Classification
 from gamespec.errors import GamespecError, SolverError, SpecError
+from gamespec.math_text import MathText
 from gamespec.model import Model
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.dynamics import euler_lagrange as el
@@ -385,13 +386,13 @@ def derive(model: Model, cls: Classification, derivation) -> None:
             items.append(("conserved energy", energy))
         modes = normal_modes(eqs)
         if modes is not None:
-            items += [(f"omega^2 (mode {k + 1})", sympy.factor(w2))
+            items += [(MathText("", _OMEGA2, f" (mode {k + 1})",
+                                plain=f"omega^2 (mode {k + 1})"), sympy.factor(w2))
                       for k, w2 in enumerate(modes.squared_frequencies)]
         derivation.add("dynamics (Euler-Lagrange)", items)
         report = variant_report(model)
         if report is not None:
-            derivation.add("claimed variant, checked", [("", line) for line in
-                                                       report.summary().splitlines()])
+            derivation.add("claimed variant, checked", _variant_items(report))
     if model.repeated:
         items = [(str(k), v) for k, v in value_solutions(model).items()]
         values = _params(model)
@@ -408,6 +409,26 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         if fixed:
             derivation.add("update rules: fixed point",
                            [(str(k), v) for k, v in fixed.items()])
+
+
+_OMEGA2 = sympy.Symbol("omega") ** 2
+
+
+def _variant_items(report) -> list:
+    """The variant report's facts as derivation items (formulas kept as formulas)."""
+    verdict = "follow" if report.follows else "do NOT follow"
+    items = [("", f"claimed equations {verdict} from the Lagrangian")]
+    items += [("Euler-Lagrange", e) for e in report.derived]
+    items += [("claimed", e) for e in report.claimed]
+    items.append(("total momentum P", report.momentum))
+    items.append(("dP/dt along Euler-Lagrange", report.momentum_rate_derived))
+    items.append(("dP/dt along claimed", report.momentum_rate_claimed))
+    for which, values in (("Euler-Lagrange", report.squared_frequencies_derived),
+                          ("claimed", report.squared_frequencies_claimed)):
+        if values is not None:
+            items.append((MathText("", _OMEGA2, f" ({which})",
+                                             plain=f"omega^2 ({which})"), sympy.Tuple(*values)))
+    return items
 
 
 ENTRY = SolverEntry(

@@ -27,6 +27,7 @@ from gamespec.evaluate import Table, evaluate
 from gamespec.evaluation_context import base_context
 from gamespec.language.spec_printer import spec_str
 from gamespec.model import Model, Strategy
+from gamespec.render.latex import expr_latex, name_latex, tex_set, tex_text
 from gamespec.result import Certificate, Result, Status
 from gamespec.solvers.lp import size_limit
 from gamespec.solvers.lp.compile import BilinearGame, bilinear_game, split_terms
@@ -303,8 +304,10 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     r = bool(f.condition_sets)
     conditioned = bool(h.condition_sets)
     fn, hn = f.name, h.name
-    rs, rs_tex = (f"{fn}[r, s]", f"{fn}_{{r,s}}") if r else (f"{fn}[s]", f"{fn}_{{s}}")
-    ha, ha_tex = (f"{hn}[s, a]", f"{hn}_{{s,a}}") if conditioned else (f"{hn}[a]", f"{hn}_{{a}}")
+    fn_tex, hn_tex = f"{{{name_latex(fn)}}}", f"{{{name_latex(hn)}}}"
+    rs, rs_tex = (f"{fn}[r, s]", f"{fn_tex}_{{r,s}}") if r else (f"{fn}[s]", f"{fn_tex}_{{s}}")
+    ha, ha_tex = ((f"{hn}[s, a]", f"{hn_tex}_{{s,a}}") if conditioned
+                  else (f"{hn}[a]", f"{hn_tex}_{{a}}"))
     C, C_tex = ("C[r, s, a]", "C_{r,s,a}") if r else ("C[s, a]", "C_{s,a}")
     G, G_tex = ("G_k[r, s]", "G_{k,r,s}") if r else ("G_k[s]", "G_{k,s}")
     sum_r, sum_r_tex = ("sum_r ", "\\sum_{r} ") if r else ("", "")
@@ -313,7 +316,7 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     if conditioned:  # v[s]: the leader's guaranteed payoff after the follower sees s
         items += [
             ("leader's LP", Formula(f"maximise sum_s v[s] over {fn} >= 0, v free",
-                                    f"\\max \\sum_{{s}} v_{{s}} \\text{{ over }} {fn} \\ge 0,"
+                                    f"\\max \\sum_{{s}} v_{{s}} \\text{{ over }} {fn_tex} \\ge 0,"
                                     f"\\ v \\text{{ free}}")),
             ("  best-response rows",
              Formula(f"v[s] <= {sum_r}{C} {rs}   for all s, a",
@@ -323,7 +326,8 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         over = "r,s" if r else "s"
         items += [
             ("leader's LP", Formula(f"maximise v over {fn} >= 0, v free",
-                                    f"\\max v \\text{{ over }} {fn} \\ge 0,\\ v \\text{{ free}}")),
+                                    f"\\max v \\text{{ over }} {fn_tex} \\ge 0,"
+                                    "\\ v \\text{ free}")),
             ("  best-response rows",
              Formula(f"v <= sum_{over} {C} {rs}   for all a",
                      f"v \\le \\sum_{{{over}}} {C_tex}\\, {rs_tex} \\quad \\forall a")),
@@ -334,15 +338,16 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     for c in model.players[leader].constraints:
         items.append((f"  {c.name}",
                       Formula(spec_str(c.relation) + f"   [dual: z_{c.name}]",
-                              sympy.latex(c.relation)
-                              + f" \\quad [\\text{{dual }} z_{{\\text{{{c.name}}}}}]")))
+                              expr_latex(c.relation)
+                              + f" \\quad [\\text{{dual }} z_{{\\text{{{tex_text(c.name)}}}}}]")))
     u, u_tex = ("u[r]", "u_{r}") if r else ("u", "u")
     items += [
         ("follower's LP (the Lagrangian dual)",
          Formula(f"minimise {'sum_r u[r]' if r else 'u'} + sum_k bound_k z_k over {hn} >= 0, "
                  "u free, z_k >= 0 for <=, <= 0 for >=",
-                 f"\\min {sum_r_tex}{u_tex} + \\sum_{{k}} b_{{k}} z_{{k}} \\text{{ over }} {hn} "
-                 "\\ge 0,\\ u \\text{ free},\\ z_{k} \\ge 0 \\ (\\le),\\ z_{k} \\le 0 "
+                 f"\\min {sum_r_tex}{u_tex} + \\sum_{{k}} b_{{k}} z_{{k}} \\text{{ over }} "
+                 f"{hn_tex} \\ge 0,"
+                 "\\ u \\text{ free},\\ z_{k} \\ge 0 \\ (\\le),\\ z_{k} \\le 0 "
                  "\\ (\\ge)")),
         ("  rows", Formula(f"{u} >= sum_a {C} {ha} - sum_k z_k {G}   for all "
                            f"{'r, s' if r else 's'}",
@@ -373,8 +378,9 @@ def _coefficient_text(terms, f, h, has_state: bool, shown: int = 6) -> Formula:
         sums = ", ".join(f"{v} in {fs.label}" for v, fs in term.binders)
         plain.append(f"C[{', '.join(index)}] += {spec_str(coef)}{share}"
                      + (f" (sum {sums})" if sums else ""))
-        sums_tex = sums.replace(" in ", " \\in ")
-        tex.append(f"C_{{{','.join(index)}}} \\mathrel{{+}}= {sympy.latex(coef)}"
+        sums_tex = ", ".join(f"{expr_latex(v)} \\in {tex_set(fs.label)}" for v, fs in term.binders)
+        index_tex = ",".join(name_latex(i) for i in index)
+        tex.append(f"C_{{{index_tex}}} \\mathrel{{+}}= {expr_latex(coef)}"
                    + ("/R" if share else "")
                    + (f" \\quad (\\text{{sum }} {sums_tex})" if sums else ""))
     if len(terms) > shown:
