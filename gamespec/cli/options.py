@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import click
 
 from gamespec.cli import common
+from gamespec.errors import SpecError
 
 FORMATS = ("text", "json", "csv", "latex")
 SPEC_SUFFIXES = (".game", ".efg")
@@ -133,12 +134,23 @@ def debug_option(f):
     return click.option("--debug", is_flag=True, help="show Python tracebacks")(f)
 
 
-LIMITS = ("set_size, table_entries, array_elements, pure_profiles, lp_coefficients, "
-          "sweep_points, tree_nodes, grid_cells, file_bytes, network_paths")
+def _limits(items) -> dict[str, float]:
+    """`--limit NAME=N` items, each a known limit and at least 1 (applied when loading)."""
+    from gamespec.limits import LIMITS
+
+    parsed = common.parse_overrides(items, what="--limit")
+    for name, value in parsed.items():
+        if name not in LIMITS:
+            raise SpecError(f"--limit {name}: unknown limit", hint="limits: " + ", ".join(LIMITS))
+        if not value >= 1:
+            raise SpecError(f"--limit {name}: must be at least 1")
+    return parsed
+
+
 limit_option = click.option(
-    "--limit", "limits", multiple=True, metavar="NAME=N",
-    callback=_parsed(lambda items: common.parse_overrides(items, what="--limit")),
-    help=f"raise or lower a resource limit (repeatable): {LIMITS}")
+    "--limit", "limits", multiple=True, metavar="NAME=N", callback=_parsed(_limits),
+    help="raise or lower a resource limit (repeatable): set_size, pure_profiles, file_bytes "
+    "... (docs/cli.md lists them)")
 _SPEC_OPTIONS = [
     click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
                  callback=_parsed(common.parse_overrides),
