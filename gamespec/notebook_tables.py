@@ -1,12 +1,15 @@
 """The Markdown and HTML tables a notebook shows for a Result (`Result._repr_markdown_`,
-`_repr_html_`), and the pieces of text every renderer shares (numbers, the certificate
-line). Reads only a Result's generic fields; imports neither gamespec.result nor the
+`_repr_html_`), the long table of `to_dataframe`/`to_csv` (`tidy_rows`, from
+gamespec.tidy_table), and the pieces of text every renderer shares (numbers, the
+certificate line). Reads only a Result's generic fields; imports neither gamespec.result nor the
 renderers, so that the Result can call it and gamespec/render/ depends on the Result
 one way."""
 from __future__ import annotations
 
 import html
 from typing import Any
+
+from gamespec.tidy_table import tidy_columns, tidy_rows  # noqa: F401  (the long table)
 
 CELL_CHARS = 70  # a strategy summary in a notebook table is cut here
 
@@ -98,6 +101,3 @@ def _inline(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}: {format_number(v)}" for k, v in value.items())
     return format_number(value)
-
-
-from gamespec.tidy_table import tidy_columns, tidy_rows  # noqa: E402,F401  (the long table)
