@@ -139,6 +139,8 @@ def test_bad_options_are_refused_before_the_spec_is_read(monkeypatch, capsys):
         (["solve", PD, "--dpi", "0"], "--dpi"),
         (["derive", PD, "--standalone"], "give --format latex"),
         (["solve", PD, "--full", "--json"], "--full is for the text output"),
+        (["sweep", PD, "--grid", "x=1,2", "--full", "--csv"], "--full writes JSON results"),
+        (["sweep", "-", "--grid", "x=1,2"], "give it as a file, not `-`"),
     ]:
         assert main(argv) == 2, argv
         err = capsys.readouterr().err

@@ -32,7 +32,7 @@ Examples:
   gamespec sweep specs/trimming_one_round.game --grid T_hi=5,10 --format json""")
 @options.spec_options()
 @click.option("--grid", multiple=True, metavar="NAME=START:STOP:COUNT",
-              callback=options._parsed(_grid),
+              callback=options.parsed(_grid),
               help="a grid axis: COUNT values from START to STOP, or NAME=v1,v2,... "
               "(repeat for more axes)")
 @options.method_option

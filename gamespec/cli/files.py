@@ -20,7 +20,7 @@ Examples:
   gamespec import tree.efg
   cat game.nfg | gamespec import - --out game.game""")
 @click.argument("file", metavar="FILE.nfg|FILE.efg",
-                shell_complete=options._files((".nfg", ".efg")))
+                shell_complete=options.complete_files((".nfg", ".efg")))
 @options.out_option("write the spec to PATH (atomically) instead of printing it")
 @options.limit_option
 @options.debug_option

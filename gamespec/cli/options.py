@@ -15,7 +15,7 @@ SPEC_SUFFIXES = (".game", ".efg")
 TABLE_SUFFIXES = (".csv", ".json")
 
 
-def _files(suffixes):
+def complete_files(suffixes):
     """Complete a FILE argument: the matching files with these suffixes (else the shell's
     own file completion)."""
     def complete(ctx, param, incomplete):
@@ -33,11 +33,11 @@ def _files(suffixes):
     return complete
 
 
-complete_spec = _files(SPEC_SUFFIXES)
-complete_spec_or_table = _files(SPEC_SUFFIXES + TABLE_SUFFIXES)
+complete_spec = complete_files(SPEC_SUFFIXES)
+complete_spec_or_table = complete_files(SPEC_SUFFIXES + TABLE_SUFFIXES)
 
 
-def _parsed(parse):
+def parsed(parse):
     """A callback that parses the option's values (skipped while completing)."""
     def callback(ctx, param, value):
         return value if ctx.resilient_parsing else parse(value)
@@ -148,12 +148,12 @@ def _limits(items) -> dict[str, float]:
 
 
 limit_option = click.option(
-    "--limit", "limits", multiple=True, metavar="NAME=N", callback=_parsed(_limits),
+    "--limit", "limits", multiple=True, metavar="NAME=N", callback=parsed(_limits),
     help="raise or lower a resource limit (repeatable): set_size, pure_profiles, file_bytes "
     "... (docs/cli.md lists them)")
 _SPEC_OPTIONS = [
     click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-                 callback=_parsed(common.parse_overrides),
+                 callback=parsed(common.parse_overrides),
                  help="override a parameter's value (repeatable)"),
     click.option("--allow-data", multiple=True, metavar="PATH",
                  help="also allow data files under PATH (repeatable)"),
@@ -170,7 +170,7 @@ seed_option = click.option("--seed", type=int, default=None,
                            "else 0)")
 options_option = click.option(
     "--option", "options", multiple=True, metavar="NAME=VALUE",
-    callback=_parsed(common.parse_options),
+    callback=parsed(common.parse_options),
     help="set an option of the method (repeatable; over the spec's `solve using` block; "
     "`gamespec info FILE --options` lists them)")
 
