@@ -1,6 +1,7 @@
 """Gambit .nfg import and export of payoff tables held as arrays: an imported random game
 has exactly the file's payoffs (oracle: the array the file was written from, and pygambit
-reading the same file); an exported table reads back in pygambit with the table's values."""
+reading the same file, through tests/oracles/gambit_reference.py: replayed where pygambit is
+not installed); an exported table reads back in pygambit with the table's values."""
 from __future__ import annotations
 
 import itertools
@@ -12,8 +13,7 @@ import pytest
 from gamespec.gambit import export_nfg, nfg_to_spec, parse_nfg
 from gamespec.language.loader import model_from_string
 from gamespec.normal_form import build_normal_form
-
-gbt = pytest.importorskip("pygambit")
+from tests.oracles import gambit_reference as gambit
 
 
 def nfg_text(payoffs: np.ndarray) -> str:
@@ -29,12 +29,10 @@ def nfg_text(payoffs: np.ndarray) -> str:
 
 
 def pygambit_array(path, shape) -> np.ndarray:
-    game = gbt.read_nfg(str(path))
-    out = np.empty((len(shape),) + shape, dtype=object)
-    for profile in itertools.product(*map(range, shape)):
-        for p, player in enumerate(game.players):
-            out[(p,) + profile] = Fraction(str(game[list(profile)][player]))
-    return out
+    """The payoffs pygambit reads from the .nfg file, one table per player (Fractions)."""
+    tables = gambit.strategic(gambit.nfg(path.read_text()))["payoffs"]
+    assert all(t.shape == shape for t in tables)
+    return np.stack(tables)
 
 
 @pytest.mark.parametrize("shape", [(3, 4), (2, 3, 2), (50, 50)])

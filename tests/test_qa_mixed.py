@@ -1,7 +1,8 @@
 """QA of the finite mixed-equilibrium methods as a game theorist would use them: textbook
 games (Shapley, von Stengel's degenerate example, Osborne, a continuum, weak dominance,
 3-player games, a family, Gambit .nfg files) solved through the CLI and compared with
-pygambit or closed forms. Known bugs are strict xfails."""
+pygambit (tests/oracles/gambit_reference.py: replayed where it is not installed) or closed
+forms. Known bugs are strict xfails."""
 from __future__ import annotations
 
 import itertools
@@ -17,8 +18,7 @@ from gamespec.cli import main
 from gamespec.gambit import export_nfg
 from gamespec.language.loader import model_from_string
 from gamespec.normal_form import build_normal_form
-
-gbt = pytest.importorskip("pygambit")
+from tests.oracles import gambit_reference as gambit
 
 
 def bimatrix_spec(title, rows, cols, a, b, extra=""):
@@ -71,25 +71,24 @@ def run(tmp_path, capsys, text, *args, name="g.game"):
     return code, (json.loads(out.out) if code == 0 else out.err)
 
 
-def gambit_game(text, tmp_path):
-    nfg = tmp_path / "g.nfg"
-    nfg.write_text(export_nfg(model_from_string(text, "g.game")))
-    return gbt.read_nfg(str(nfg))
+def gambit_game(text):
+    return gambit.nfg(export_nfg(model_from_string(text, "g.game")))
 
 
-def ours_vectors(result, game):
+def labels(solution):
+    """(player label, strategy label) of each entry of a flat profile, in Gambit's order."""
+    return [(p, s) for p, names in zip(solution.players, solution.strategies) for s in names]
+
+
+def ours_vectors(result, solution, read=Fraction):
     """Each listed equilibrium as one flat probability vector, from the exact strings."""
-    vectors = []
-    for eq in result["equilibria"]:
-        vectors.append(np.array([
-            float(Fraction(eq["exact"][p.label].get(s.label, "0")))
-            for p in game.players for s in p.strategies]))
-    return vectors
+    return [np.array([float(read(eq["exact"][p].get(s, "0"))) for p, s in labels(solution)])
+            for eq in result["equilibria"]]
 
 
-def gambit_vectors(equilibria, game):
-    return [np.array([float(e[s]) for p in game.players for s in p.strategies])
-            for e in equilibria]
+def gambit_vectors(solution):
+    return [np.array([float(x) for row in e.profile for x in row])
+            for e in solution.equilibria]
 
 
 def same_set(a, b, tol=1e-9):
@@ -103,21 +102,17 @@ def test_enumerate_mixed_equals_gambit_enummixed(text, tmp_path, capsys):
     code, result = run(tmp_path, capsys, text)
     assert code == 0 and result["method"] == "enumerate_mixed"
     assert result["certificate"]["ok"]
-    game = gambit_game(text, tmp_path)
-    theirs = gambit_vectors(gbt.nash.enummixed_solve(game, rational=True).equilibria, game)
-    assert same_set(ours_vectors(result, game), theirs)
+    theirs = gambit.solve(gambit_game(text), "enummixed", rational=True)
+    assert same_set(ours_vectors(result, theirs), gambit_vectors(theirs))
 
 
 @pytest.mark.parametrize("text", [THREE_PLAYER, VOLUNTEER])
 def test_support_enumeration_three_players_equals_gambit_enumpoly(text, tmp_path, capsys):
     code, result = run(tmp_path, capsys, text)
     assert code == 0 and result["method"] == "enumerate_mixed"
-    game = gambit_game(text, tmp_path)
-    theirs = gambit_vectors(gbt.nash.enumpoly_solve(game).equilibria, game)
-    ours = [np.array([float(eval_exact(eq["exact"][p.label].get(s.label, "0")))
-                      for p in game.players for s in p.strategies])
-            for eq in result["equilibria"]]
-    assert same_set(ours, theirs, tol=1e-6)
+    theirs = gambit.solve(gambit_game(text), "enumpoly")
+    ours = ours_vectors(result, theirs, read=eval_exact)
+    assert same_set(ours, gambit_vectors(theirs), tol=1e-6)
 
 
 def eval_exact(text: str) -> float:
@@ -139,12 +134,11 @@ def test_volunteer_symmetric_equilibrium_closed_form(tmp_path, capsys):
 def test_logit_qre_at_lambda_equals_gambit(text, lam, tmp_path, capsys):
     code, result = run(tmp_path, capsys, text, "--method", "logit", "--option", f"lambda={lam}")
     assert code == 0
-    game = gambit_game(text, tmp_path)
-    qre = gbt.qre.logit_solve_lambda(game, [lam])[0].profile
-    for p in game.players:
-        for s in p.strategies:
-            assert result["strategies"][p.label][s.label] == pytest.approx(float(qre[s]),
-                                                                         abs=1e-6)
+    theirs = gambit.logit_lambda(gambit_game(text), [lam])
+    (qre,) = theirs.equilibria
+    for p, strategies in theirs.by_label(qre).items():
+        for s, probability in strategies.items():
+            assert result["strategies"][p][s] == pytest.approx(probability, abs=1e-6)
 
 
 def test_milp_select_max_payoff_picks_the_mixed_equilibrium(tmp_path, capsys):

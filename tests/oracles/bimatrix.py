@@ -1,6 +1,7 @@
 """Test-only oracles and games for the bimatrix algorithms (never imported by gamespec):
-pygambit's enummixed / lcp and nashpy, wrapped to give exact Fraction tuples, plus the
-textbook and degenerate games the tests share."""
+pygambit's enummixed / lcp (through gambit_reference: computed, or replayed where pygambit
+is not installed), wrapped to give exact Fraction tuples, plus the textbook and degenerate
+games the tests share."""
 from __future__ import annotations
 
 import signal
@@ -9,11 +10,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-import pygambit as gbt
 
 from gamespec.language.loader import load_model
 from gamespec.normal_form import build_normal_form
 from gamespec.solvers.finite.mixed_equilibrium import rational_payoffs
+
+from . import gambit_reference as gambit
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -43,32 +45,18 @@ def exact(A, B):
     return rational_payoffs(np.asarray(A, float)), rational_payoffs(np.asarray(B, float))
 
 
-def gambit_game(A, B):
-    return gbt.Game.from_arrays(np.asarray(A, dtype=int) if _integral(A) else A,
-                                np.asarray(B, dtype=int) if _integral(B) else B)
-
-
-def _integral(U) -> bool:
-    U = np.asarray(U, dtype=float)
-    return bool(np.all(U == np.round(U)))
-
-
-def _profiles(game, equilibria) -> set[tuple[tuple[Fraction, ...], ...]]:
-    players = list(game.players)
-    return {tuple(tuple(Fraction(eq[s]) for s in p.strategies) for p in players)
-            for eq in equilibria}
+def _profiles(solution) -> set[tuple[tuple[Fraction, ...], ...]]:
+    return {eq.profile for eq in solution.equilibria}
 
 
 def enummixed(A, B) -> set[tuple[tuple[Fraction, ...], ...]]:
     """pygambit's extreme equilibria (lrs-style vertex enumeration), exact."""
-    game = gambit_game(A, B)
-    return _profiles(game, gbt.nash.enummixed_solve(game, rational=True).equilibria)
+    return _profiles(gambit.solve(gambit.arrays(A, B), "enummixed", rational=True))
 
 
 def lcp(A, B) -> set[tuple[tuple[Fraction, ...], ...]]:
     """The equilibria pygambit's Lemke-Howson (lcp) search reaches, exact."""
-    game = gambit_game(A, B)
-    return _profiles(game, gbt.nash.lcp_solve(game, rational=True).equilibria)
+    return _profiles(gambit.solve(gambit.arrays(A, B), "lcp", rational=True))
 
 
 def random_game(rng, m: int, n: int, low: int, high: int):

@@ -1,7 +1,9 @@
-"""A GameTree written as Gambit .efg text, for cross-checks against pygambit.
+"""A GameTree written as Gambit .efg text, for cross-checks against pygambit (through
+tests/oracles/gambit_reference.py).
 
-Information sets are named "h<index>" (the tree's index), so a pygambit infoset's label
-gives the tree's information set back; chance nodes get their own chance infosets.
+Information sets are named "h<index>" (the tree's index), so a Gambit behaviour profile's
+information set label gives the tree's information set back (`behaviour`); chance nodes get
+their own chance infosets.
 Values must be numbers (Fractions are written as a/b). Also used by
 benchmarks/game_trees.py (loaded by path).
 """
@@ -53,24 +55,7 @@ def tree_to_efg(tree: GameTree, title: str = "gamespec tree") -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_tree(tree: GameTree, title: str = "gamespec tree"):
-    """The tree as a pygambit Game (pygambit imported here: an optional test extra)."""
-    import io
-
-    import pygambit as gbt
-
-    return gbt.read_efg(io.StringIO(tree_to_efg(tree, title)))
-
-
-def gambit_behaviour(game, profile) -> dict[int, tuple]:
-    """A pygambit behaviour profile as {tree infoset index: move probabilities}."""
-    out = {}
-    for player in game.players:
-        for infoset in player.infosets:
-            h = int(infoset.label[1:])
-            out[h] = tuple(_exact(profile[action]) for action in infoset.actions)
-    return out
-
-
-def _exact(v):
-    return Fraction(str(v)) if not isinstance(v, float) else v
+def behaviour(eq) -> dict[int, tuple]:
+    """A Gambit behaviour profile (gambit_reference.Equilibrium) as {tree infoset index: move
+    probabilities}."""
+    return {int(label[1:]): probs for label, probs in eq.behaviour.items()}

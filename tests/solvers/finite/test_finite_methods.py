@@ -1,5 +1,6 @@
 """The finite-game methods end to end (spec -> plan -> Result -> terminal and JSON), on the
-shipped specs and textbook games, against pygambit and closed forms."""
+shipped specs and textbook games, against pygambit (tests/oracles/gambit_reference.py:
+replayed where it is not installed), nashpy and closed forms."""
 from __future__ import annotations
 
 import json
@@ -7,9 +8,10 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
+import nashpy
 import numpy as np
-import pygambit
 import pytest
+from oracles import gambit_reference as gambit  # (tests/oracles: test-only oracles)
 
 import gamespec
 from gamespec.cli import main
@@ -22,16 +24,18 @@ def solve(name: str, method: str | None = None, **options):
     return gamespec.load(SPECS / f"{name}.game").solve(method=method, **options)
 
 
-def gambit_game(name: str) -> pygambit.Game:
+def payoff_tables(name: str) -> np.ndarray:
     nf = build_normal_form(gamespec.load(SPECS / f"{name}.game").model)
-    exact = np.vectorize(lambda v: Fraction(float(v)).limit_denominator(10**6),
-                         otypes=[object])(nf.payoffs)
-    return pygambit.Game.from_arrays(*exact)
+    return np.vectorize(lambda v: Fraction(float(v)).limit_denominator(10**6),
+                        otypes=[object])(nf.payoffs)
+
+
+def gambit_game(name: str) -> dict:
+    return gambit.arrays(*payoff_tables(name))
 
 
 def gambit_profiles(solution) -> set[tuple]:
-    return {tuple(tuple(Fraction(str(eq[p][s])) for s in p.strategies)
-                  for p in eq.game.players) for eq in solution.equilibria}
+    return {eq.profile for eq in solution.equilibria}
 
 
 def our_profiles(result) -> set[tuple]:
@@ -60,8 +64,15 @@ LABELS = {
 def test_default_lists_every_extreme_equilibrium_exactly_as_gambit(name):
     result = solve(name, method="enumerate_mixed" if name == "chicken" else None)
     assert result.method == "enumerate_mixed" and result.certificate.ok
-    expected = gambit_profiles(pygambit.nash.enummixed_solve(gambit_game(name), rational=True))
+    expected = gambit_profiles(gambit.solve(gambit_game(name), "enummixed", rational=True))
     assert our_profiles(result) == expected
+    # nashpy (a second oracle): these textbook games are nondegenerate
+    A, B = payoff_tables(name).astype(float)
+    theirs = list(nashpy.Game(A, B).vertex_enumeration())
+    assert len(theirs) == len(expected)
+    for x, y in theirs:
+        assert any(np.allclose(x, [float(v) for v in p[0]], atol=1e-9)
+                   and np.allclose(y, [float(v) for v in p[1]], atol=1e-9) for p in expected)
     assert "all extreme Nash equilibria" in result.covers
 
 
@@ -100,9 +111,8 @@ def test_three_player_unique_irrational_equilibrium():
         assert eq["exact"][agent]["A"] == "-3/2 + sqrt(17)/2"
     limit = solve("cyclic_three_player", method="logit").extra["equilibria"][0]
     assert limit["profile"]["p1"]["A"] == pytest.approx(p, abs=1e-9)
-    game = gambit_game("cyclic_three_player")
-    gambit = pygambit.nash.logit_solve(game).equilibria[0]
-    assert float(gambit[list(list(game.players)[0].strategies)[0]]) == pytest.approx(p, abs=1e-5)
+    theirs = gambit.solve(gambit_game("cyclic_three_player"), "logit").equilibria[0]
+    assert theirs.profile[0][0] == pytest.approx(p, abs=1e-5)
 
 
 def test_lemke_howson_from_one_label_and_from_all():
@@ -129,13 +139,10 @@ def test_milp_maximises_and_proves_uniqueness():
 def test_logit_qre_at_a_precision_matches_gambit():
     result = solve("inspection_game", method="logit", **{"lambda": 1.5})
     assert result.status == "solved" and result.certificate.ok
-    game = gambit_game("inspection_game")
-    profile = pygambit.qre.logit_solve_lambda(game, [1.5])[0].profile
-    worker, employer = game.players
-    assert result.strategies["worker"]["Shirk"] == pytest.approx(
-        float(profile[list(worker.strategies)[1]]), abs=1e-6)
-    assert result.strategies["employer"]["Inspect"] == pytest.approx(
-        float(profile[list(employer.strategies)[0]]), abs=1e-6)
+    (qre,) = gambit.logit_lambda(gambit_game("inspection_game"), [1.5]).equilibria
+    worker, employer = qre.profile
+    assert result.strategies["worker"]["Shirk"] == pytest.approx(worker[1], abs=1e-6)
+    assert result.strategies["employer"]["Inspect"] == pytest.approx(employer[0], abs=1e-6)
 
 
 def test_derive_gives_the_mixed_closed_forms():

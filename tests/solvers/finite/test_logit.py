@@ -1,11 +1,12 @@
 """Logit QRE tracing and its limit, against pygambit's logit (an independent implementation
-of the same principal branch), closed forms, and exact algebra (sympy)."""
+of the same principal branch; tests/oracles/gambit_reference.py replays it where pygambit is
+not installed), closed forms, and exact algebra (sympy)."""
 from __future__ import annotations
 
 import numpy as np
-import pygambit as gbt
 import pytest
 import sympy as sp
+from oracles import gambit_reference as gambit  # (tests/oracles: test-only oracles)
 
 from gamespec.errors import SolverError
 from gamespec.solvers.finite import logit
@@ -49,21 +50,19 @@ def random_game(shape, seed, integers=True):
 
 
 def gambit_game(payoffs):
-    return gbt.Game.from_arrays(*[payoffs[k] for k in range(payoffs.shape[0])])
+    return gambit.arrays(*[payoffs[k] for k in range(payoffs.shape[0])])
 
 
-def as_arrays(game, profile):
-    return [np.array([float(profile[s]) for s in p.strategies]) for p in game.players]
+def as_arrays(eq):
+    return [np.array(row, dtype=float) for row in eq.profile]
 
 
 def gambit_qres(payoffs, lams):
-    game = gambit_game(payoffs)
-    return [as_arrays(game, q.profile) for q in gbt.qre.logit_solve_lambda(game, lams)]
+    return [as_arrays(q) for q in gambit.logit_lambda(gambit_game(payoffs), lams).equilibria]
 
 
 def gambit_limit(payoffs):
-    game = gambit_game(payoffs)
-    return as_arrays(game, gbt.nash.logit_solve(game).equilibria[0])
+    return as_arrays(gambit.solve(gambit_game(payoffs), "logit").equilibria[0])
 
 
 def distance(a, b):
@@ -137,7 +136,7 @@ def test_irrational_game_is_as_documented():
         assert sp.simplify(gap.subs(dict(zip(mix, IRRATIONAL_FIRST)))) == 0
     assert ROOT.is_rational is False
     assert all(0 < float(p) < 1 for p in IRRATIONAL_FIRST)
-    assert len(gbt.nash.enumpoly_solve(gambit_game(IRRATIONAL)).equilibria) == 1
+    assert len(gambit.solve(gambit_game(IRRATIONAL), "enumpoly").equilibria) == 1
 
 
 def test_irrational_limit_to_machine_precision():

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import nashpy
 import numpy as np
-import pygambit as gbt
 import pytest
+from oracles import gambit_reference as gambit  # (tests/oracles: test-only oracles)
 
 from gamespec.errors import SolverError, SpecError
 from gamespec.solvers.finite.milp_nash import equilibrium_is_unique, milp_equilibrium
@@ -25,12 +26,10 @@ SHAPES = [(2, 2), (3, 3), (3, 4), (4, 3), (2, 5), (5, 5)]
 
 
 def extreme_equilibria(A, B):
-    game = gbt.Game.from_arrays(A.astype(int), B.astype(int))
-    out = []
-    for eq in gbt.nash.enummixed_solve(game, rational=True).equilibria:
-        x, y = ([Fraction(str(eq[s])) for s in p.strategies] for p in game.players)
-        out.append((x, y))
-    return out
+    """pygambit's enummixed (tests/oracles/gambit_reference.py: replayed where pygambit is
+    not installed), each equilibrium as ([x...], [y...]) in Fractions."""
+    found = gambit.solve(gambit.arrays(A.astype(int), B.astype(int)), "enummixed", rational=True)
+    return [tuple(list(row) for row in eq.profile) for eq in found.equilibria]
 
 
 def exact_value(M, x, y):
@@ -73,6 +72,9 @@ def test_any_equilibrium_is_one_of_enummixed_when_nondegenerate(shape):
         eq = milp_equilibrium(A, B, exact=exact_inputs(A, B))
         assert max_regret(np.stack([A, B]), eq.strategies) <= 1e-9
         assert (list(eq.exact[0]), list(eq.exact[1])) in extreme_equilibria(A, B)
+        theirs = nashpy.Game(A, B).vertex_enumeration()  # nashpy: a second oracle
+        assert any(np.allclose(x, eq.strategies[0], atol=1e-9)
+                   and np.allclose(y, eq.strategies[1], atol=1e-9) for x, y in theirs)
 
 
 def has_pure_equilibrium(A, B):

@@ -1,28 +1,33 @@
 """Support enumeration against independent oracles: pygambit's enummixed (two players,
-exact) and enumpoly (n players, numeric), a brute-force enumeration of every support
+exact) and enumpoly (n players, numeric) (tests/oracles/gambit_reference.py: replayed where
+pygambit is not installed), nashpy (two players), a brute-force enumeration of every support
 solved by sympy.solve, and a three-player game whose only equilibrium is irrational."""
 from __future__ import annotations
 
 import itertools
 from fractions import Fraction
 
+import nashpy
 import numpy as np
 import pytest
 import sympy
+from oracles import gambit_reference as gambit  # (tests/oracles: test-only oracles)
 
 from gamespec.errors import SolverError
 from gamespec.solvers.finite.mixed_equilibrium import exact_regret, max_regret
 from gamespec.solvers.finite.support_enumeration import support_count, support_equilibria
 
-gbt = pytest.importorskip("pygambit")
-
 
 def gambit_game(payoffs):
-    return gbt.Game.from_arrays(*[payoffs[k].astype(int) for k in range(payoffs.shape[0])])
+    return gambit.arrays(*[payoffs[k].astype(int) for k in range(payoffs.shape[0])])
 
 
-def gambit_profiles(game, result):
-    return [[[eq[s] for s in p.strategies] for p in game.players] for eq in result.equilibria]
+def gambit_profiles(game, algorithm, **options):
+    return [eq.profile for eq in gambit.solve(game, algorithm, **options).equilibria]
+
+
+def enumpoly(payoffs):
+    return gambit_profiles(gambit_game(payoffs), "enumpoly", use_strategic=True)
 
 
 def exact_set(result):
@@ -134,12 +139,12 @@ def test_textbook_two_player_games_exactly():
 @pytest.mark.parametrize("shape,seed", [((3, 3), 1), ((4, 3), 2), ((2, 5), 3), ((4, 4), 4)])
 def test_two_players_equal_gambit_enummixed_exactly(shape, seed):
     payoffs = np.random.default_rng(seed).integers(-50, 51, size=(2,) + shape).astype(float)
-    game = gambit_game(payoffs)
-    oracle = [[[Fraction(x.numerator, x.denominator) for x in row] for row in profile]
-              for profile in gambit_profiles(game, gbt.nash.enummixed_solve(game, rational=True))]
+    oracle = gambit_profiles(gambit_game(payoffs), "enummixed", rational=True)
     result = support_equilibria(payoffs)
-    assert sorted(tuple(map(tuple, e.exact)) for e in result.equilibria) == sorted(
-        tuple(map(tuple, p)) for p in oracle)
+    assert sorted(tuple(map(tuple, e.exact)) for e in result.equilibria) == sorted(oracle)
+    with np.errstate(all="ignore"):  # nashpy: a second oracle (these games are nondegenerate)
+        theirs = list(nashpy.Game(*payoffs).support_enumeration())
+    assert ours_floats(result) == float_set([list(p) for p in theirs])
     assert not result.continua
     for e in result.equilibria:
         assert exact_regret(np.vectorize(Fraction, otypes=[object])(payoffs), e.exact) == 0
@@ -157,8 +162,7 @@ def test_three_players_equal_brute_force_and_gambit_enumpoly(shape, seed):
     result = support_equilibria(payoffs)
     assert not result.continua
     assert_same_exact(ours_exact(result), brute_force(payoffs))
-    game = gambit_game(payoffs)
-    poly = gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True))
+    poly = enumpoly(payoffs)
     assert np.allclose(ours_floats(result), float_set(poly), atol=1e-6)
     for e in result.equilibria:
         assert max_regret(payoffs, e.strategies) < 1e-12
@@ -182,8 +186,7 @@ def test_unique_irrational_equilibrium_is_exact_algebraic():
             earn[profile[k]] += table[(k,) + profile] * weight
         assert sympy.expand(earn[0] - earn[1]) == 0
     assert len(brute_force(payoffs)) == 1
-    game = gambit_game(payoffs)
-    poly = gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True))
+    poly = enumpoly(payoffs)
     assert np.allclose(ours_floats(result), float_set(poly), atol=1e-6)
 
 
@@ -213,8 +216,7 @@ def test_degenerate_three_player_continuum_is_flagged_with_a_true_equilibrium():
     assert len(result.equilibria) - len(rational) == 2
     for e in result.equilibria:
         assert max_regret(u, e.strategies) < 1e-12
-    game = gambit_game(u)
-    poly = gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True))
+    poly = enumpoly(u)
     isolated = [e for e in result.equilibria if e.support() != ((0,), (0, 1), (1,))]
     for e in isolated:
         assert any(np.allclose(np.concatenate(e.strategies), np.array(p, float).ravel(),
@@ -274,8 +276,7 @@ def test_four_players_contain_gambit_enumpoly_and_every_answer_has_zero_regret()
     for shape in [(2, 2, 2), (3, 2, 2), (3, 3, 2), (2, 2, 2, 2)]:
         payoffs = rng.integers(-9, 10, size=(len(shape),) + shape).astype(float)
     result = support_equilibria(payoffs)
-    game = gambit_game(payoffs)
-    poly = float_set(gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True)))
+    poly = float_set(enumpoly(payoffs))
     ours = ours_floats(result)
     assert all(any(np.allclose(p, o, atol=1e-6) for o in ours) for p in poly)
     assert len(ours) == 5 and len(poly) == 4
@@ -328,8 +329,7 @@ def test_n_players_contain_gambit_enumpoly_with_certified_answers(shape, seed):
     payoffs = np.random.default_rng(seed).integers(-9, 10, size=(len(shape),) + shape)
     payoffs = payoffs.astype(float)
     result = support_equilibria(payoffs)
-    game = gambit_game(payoffs)
-    poly = float_set(gambit_profiles(game, gbt.nash.enumpoly_solve(game, use_strategic=True)))
+    poly = float_set(enumpoly(payoffs))
     ours = ours_floats(result)
     assert all(any(np.allclose(p, o, atol=1e-6) for o in ours) for p in poly)
     assert len(set(ours)) == len(ours) >= len(poly) >= 1

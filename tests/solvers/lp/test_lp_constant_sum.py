@@ -1,15 +1,16 @@
 """The lp method on constant-sum games and on finite `choose` games (imported .nfg included).
 
 Oracles: scipy.optimize.linprog on the matrix written in the test, pygambit's lp_solve on
-the imported .nfg, and closed forms for the 2 x 2 and 3 x 2 textbook games.
+the imported .nfg (tests/oracles/gambit_reference.py: replayed where pygambit is not
+installed), and closed forms for the 2 x 2 and 3 x 2 textbook games.
 """
 from __future__ import annotations
 
 import json
 
 import numpy as np
-import pygambit as gbt
 import pytest
+from oracles import gambit_reference as gambit  # (tests/oracles: test-only oracles)
 from scipy.optimize import linprog
 
 from gamespec.analysis import classify
@@ -170,9 +171,8 @@ def test_imported_nfg_solves_with_lp_like_gambit(tmp_path, capsys, c):
     capsys.readouterr()
     assert main(["solve", str(target), "--method", "lp", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    game = gbt.read_nfg(str(source))
-    eq = gbt.nash.lp_solve(game, rational=False).equilibria[0]
-    row, col = (float(eq.payoff(p)) for p in game.players)
+    eq = gambit.solve(gambit.nfg(source.read_text()), "lp", rational=False).equilibria[0]
+    row, col = eq.payoffs
     assert out["method"] == "lp" and out["certificate"]["ok"]
     assert out["values"]["Row"] == pytest.approx(row, abs=1e-7)
     assert out["values"]["Col"] == pytest.approx(col, abs=1e-7)

@@ -1,16 +1,16 @@
 """The reduced normal form of game trees, Kuhn's theorem conversion and the equilibria found
-through them, against pygambit (reduced strategies, payoff tables, enummixed, lcp) and
+through them, against pygambit (reduced strategies, payoff tables, enummixed, lcp; through
+tests/oracles/gambit_reference.py, replayed where pygambit is not installed) and
 brute-force best responses played out on the tree."""
 from __future__ import annotations
 
-import io
 import math
 import random
 from fractions import Fraction as F
 
 import numpy as np
-import pygambit as gbt
 import pytest
+from oracles import gambit_reference
 from oracles.random_general_trees import random_tree  # (tests/oracles: test-only oracles)
 from oracles.trees import beer_quiche, entry_game, kuhn_poker
 
@@ -27,7 +27,7 @@ from gamespec.solvers.trees.reduced_normal_form import (
 
 
 def gambit(tree):
-    return gbt.read_efg(io.StringIO(write_efg(tree)))
+    return gambit_reference.efg(write_efg(tree))
 
 
 def gambit_code(tree, player, plan) -> str:
@@ -77,15 +77,12 @@ def test_kuhn_poker_matches_gambit_reduced_strategic_form():
     tree = kuhn_poker()
     rnf = reduced_normal_form(tree)
     assert rnf.shape == (27, 64) and reduced_strategy_counts(tree) == [27, 64]
-    game = gambit(tree)
-    players = list(game.players)
-    assert [len(p.strategies) for p in players] == [27, 64]
+    game = gambit_reference.strategic(gambit(tree))
+    assert [len(s) for s in game["strategies"]] == [27, 64]
     for k, player in enumerate(tree.players):
-        assert [gambit_code(tree, player, s) for s in rnf.plans[k]] == \
-            [s.label for s in players[k].strategies]
-    arrays = game.to_arrays()
+        assert [gambit_code(tree, player, s) for s in rnf.plans[k]] == game["strategies"][k]
     for k in range(2):
-        assert np.array_equal(rnf.exact[..., k], np.vectorize(F, otypes=[object])(arrays[k]))
+        assert np.array_equal(rnf.exact[..., k], game["payoffs"][k])
     assert rnf.labels[0][2] == "Check, Fold, Check, Fold, Bet, *"
 
 
@@ -166,9 +163,8 @@ def test_kuhn_poker_value_by_lemke_howson_and_gambit():
     (eq,) = found.equilibria
     assert eq.exact and eq.ok and eq.regret == 0
     assert eq.payoffs == (F(-1, 18), F(1, 18))
-    game = gambit(tree)
-    (theirs,) = gbt.nash.lcp_solve(game).equilibria
-    assert [F(theirs.payoff(p)) for p in game.players] == [F(-1, 18), F(1, 18)]
+    (theirs,) = gambit_reference.solve(gambit(tree), "lcp").equilibria
+    assert theirs.payoffs == (F(-1, 18), F(1, 18))
 
 
 def test_beer_quiche_pooling_families():
@@ -195,9 +191,7 @@ def test_two_player_extreme_equilibria_match_gambit(tree):
     for eq in found.equilibria:
         assert eq.exact and eq.ok and eq.regret == 0
         assert_tree_equilibrium(tree, found.rnf, eq)
-    game = gambit(tree)
-    theirs = {tuple(F(p.payoff(pl)) for pl in game.players)
-              for p in gbt.nash.enummixed_solve(game).equilibria}
+    theirs = {eq.payoffs for eq in gambit_reference.solve(gambit(tree), "enummixed").equilibria}
     assert {eq.payoffs for eq in found.equilibria} == theirs
     reached = tree_equilibria(tree, "lemke_howson")
     assert {eq.payoffs for eq in reached.equilibria} <= theirs

@@ -1,5 +1,6 @@
 """The sequence form, its LP, best responses and the exact certificate, against known
-values (Kuhn poker -1/18, matching pennies 0), brute force, and pygambit."""
+values (Kuhn poker -1/18, matching pennies 0), brute force, and pygambit (through
+tests/oracles/gambit_reference.py, replayed where pygambit is not installed)."""
 from __future__ import annotations
 
 import random
@@ -8,7 +9,8 @@ from itertools import product
 
 import numpy as np
 import pytest
-from oracles.efg_text import gambit_behaviour, read_tree  # (tests/oracles: test-only)
+from oracles import gambit_reference as gambit  # (tests/oracles: test-only)
+from oracles.efg_text import behaviour, tree_to_efg
 from oracles.imperfect_trees import random_tree
 from oracles.trees import kuhn_poker
 
@@ -20,7 +22,10 @@ from gamespec.solvers.trees.exact_certificate import certify_exact
 from gamespec.solvers.trees.sequence_form_lp import solve_sequence_form
 from gamespec.solvers.trees.sequences import sequence_form
 
-gbt = pytest.importorskip("pygambit")
+
+def gambit_solve(tree, algorithm):
+    """Gambit's first equilibrium of the tree (.efg text), exact."""
+    return gambit.solve(gambit.efg(tree_to_efg(tree)), algorithm, rational=True).equilibria[0]
 
 
 def kuhn():
@@ -142,24 +147,21 @@ def test_random_zero_sum_trees_against_gambit_lp(seed):
     tree = random_tree(seed)
     sol = solve_sequence_form(tree)
     cert = certify_exact(tree, sol.behaviour, sol.constant)
-    game = read_tree(tree)
-    eq = gbt.nash.lp_solve(game, rational=True).equilibria[0]
-    value = F(str(eq.payoff(list(game.players)[0])))
+    eq = gambit_solve(tree, "lp")
+    value = eq.payoffs[0]
     assert cert.certified and cert.value == value
     assert cert.exploitability == 0
     assert sol.values[0] == pytest.approx(float(value), abs=1e-7)
-    assert best_responses(tree, gambit_behaviour(game, eq)).exploitability == 0
+    assert best_responses(tree, behaviour(eq)).exploitability == 0
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_constant_sum_values_are_in_the_games_scale(seed):
     tree = random_tree(seed, kind="constant", constant=3)
     sol = solve_sequence_form(tree)
-    game = read_tree(tree)
-    eq = gbt.nash.lp_solve(game, rational=True).equilibria[0]
-    p1, p2 = list(game.players)
-    assert sol.values[0] == pytest.approx(float(F(str(eq.payoff(p1)))), abs=1e-7)
-    assert sol.values[1] == pytest.approx(float(F(str(eq.payoff(p2)))), abs=1e-7)
+    first, second = gambit_solve(tree, "lp").payoffs
+    assert sol.values[0] == pytest.approx(float(first), abs=1e-7)
+    assert sol.values[1] == pytest.approx(float(second), abs=1e-7)
     assert sol.values[0] + sol.values[1] == pytest.approx(3)
     assert certify_exact(tree, sol.behaviour, sol.constant).certified
 
@@ -172,9 +174,8 @@ def test_general_sum_is_refused_by_the_lp():
 @pytest.mark.parametrize("seed", range(6))
 def test_general_sum_exploitability_of_gambit_equilibrium_and_of_random_profiles(seed):
     tree = random_tree(seed, kind="general", max_depth=3)
-    game = read_tree(tree)
-    eq = gbt.nash.lcp_solve(game, rational=True).equilibria[0]
-    assert best_responses(tree, gambit_behaviour(game, eq)).exploitability == 0
+    eq = gambit_solve(tree, "lcp")
+    assert best_responses(tree, behaviour(eq)).exploitability == 0
     rng = random.Random(seed)
     b = random_behaviour(tree, rng)
     br = best_responses(tree, b)

@@ -1,5 +1,5 @@
 """The shipped game-tree specs solve to their known answers, checked against pygambit
-and closed forms."""
+(tests/oracles/gambit_reference.py: replayed where it is not installed) and closed forms."""
 from __future__ import annotations
 
 import json
@@ -12,6 +12,8 @@ import pytest
 from gamespec.cli import main
 from gamespec.language.loader import load_model
 from gamespec.solvers.trees.tree_values import numeric_tree
+from tests.oracles import gambit_reference as gambit
+from tests.oracles.efg_text import tree_to_efg
 
 SPECS = Path(__file__).resolve().parents[3] / "specs"
 
@@ -60,14 +62,9 @@ def test_kuhn_poker_value_is_exactly_minus_one_eighteenth(capsys):
 
 
 def test_kuhn_poker_agrees_with_pygambit_lp():
-    gbt = pytest.importorskip("pygambit")
-    from tests.oracles.efg_text import read_tree
-
     tree = numeric_tree(load_model(SPECS / "kuhn_poker.game"))
-    game = read_tree(tree)
-    result = gbt.nash.lp_solve(game, rational=True)
-    value = result.equilibria[0].payoff(list(game.players)[0])
-    assert Fraction(str(value)) == Fraction(-1, 18)
+    eq = gambit.solve(gambit.efg(tree_to_efg(tree)), "lp", rational=True).equilibria[0]
+    assert eq.payoffs[0] == Fraction(-1, 18)
 
 
 def inspection_value(n: int, m: int) -> Fraction:
@@ -101,13 +98,9 @@ def test_selten_horse_lists_both_equilibrium_components(capsys):
 
 
 def test_selten_horse_payoffs_agree_with_pygambit_lcp():
-    gbt = pytest.importorskip("pygambit")
-    from tests.oracles.efg_text import read_tree
-
     tree = numeric_tree(load_model(SPECS / "selten_horse.game"))
-    game = read_tree(tree)
-    found = gbt.nash.enumpure_solve(game).equilibria
-    theirs = {tuple(Fraction(str(eq.payoff(p))) for p in game.players) for eq in found}
+    found = gambit.solve(gambit.efg(tree_to_efg(tree)), "enumpure").equilibria
+    theirs = {eq.payoffs for eq in found}
     assert theirs <= {(3, 3, 2), (1, 1, 1)} and theirs
 
 
