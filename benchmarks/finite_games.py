@@ -108,21 +108,23 @@ def von_stengel(repeat: int) -> None:
     t_exact, found = best_of(repeat, lambda: extreme_equilibria(a, b, exact=(exact[0],
                                                                              exact[1])))
     t_float, found_f = best_of(repeat, lambda: extreme_equilibria(a, b))
-    peers, counts = {}, [len(found), len(found_f)]
+    peers = {}
+    counts = {"gamespec exact": len(found), "gamespec float": len(found_f)}
     if pygambit is not None:
         game = gambit_game(nf.payoffs)
         t, sol = best_of(repeat, lambda: pygambit.nash.enummixed_solve(game, rational=True))
         peers["gambit enummixed (rational)"] = t
-        counts.append(len(sol.equilibria))
+        counts["gambit"] = len(sol.equilibria)
         t, sol = best_of(repeat, lambda: pygambit.nash.enummixed_solve(game, rational=False))
         peers["gambit enummixed (float)"] = t
     if nashpy is not None:
         t, eqs = best_of(1, lambda: list(nashpy.Game(a, b).vertex_enumeration()))
         peers["nashpy vertex_enumeration"] = t
-        counts.append(len(eqs))
+        counts["nashpy"] = len(eqs)
     worst = max(max_regret(nf.payoffs, eq.strategies) for eq in found)
     row("6x6 von Stengel, all extreme (exact)", t_exact, peers,
-        f"equilibria: {counts} (gamespec exact, float, gambit, nashpy); max regret {worst:.1e}")
+        f"equilibria: {', '.join(f'{k} {v}' for k, v in counts.items())}; "
+        f"max regret {worst:.1e}")
     row("6x6 von Stengel, all extreme (float)", t_float, {}, f"equilibria: {len(found_f)}")
 
 
@@ -168,7 +170,7 @@ def gambit_enumpoly(payoffs: np.ndarray, timeout: float) -> tuple[float | None, 
 def three_player(repeat: int, timeout: float) -> None:
     small = np.random.default_rng(333).integers(-9, 10, size=(3, 3, 3, 3)).astype(float)
     t_all, found = best_of(1, lambda: support_equilibria(small))
-    peers_all, count = {}, "n/a"
+    peers_all, count = {}, "pygambit not installed"
     if pygambit is not None:
         seconds, count = gambit_enumpoly(small, timeout)
         peers_all["gambit enumpoly"] = seconds

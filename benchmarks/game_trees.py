@@ -7,7 +7,8 @@ the same game written as .efg text (tests/oracles/efg_text.py, loaded by path), 
 and rational, each in a child process with a timeout; and `gamespec solve` end to end (a
 fresh process: start-up, reading the spec in specs/ or the .efg, building the tree, the
 LP and the certificate). Ratios are each row's time over gamespec's LP solve (pygambit
-rows above 1: gamespec faster; "> r" when pygambit timed out).
+rows above 1: gamespec faster; "> r" when pygambit timed out; "pygambit not installed" and
+no pygambit rows where it is not: it is optional, `pip install -e ".[gambit]"`).
 gamespec times are the best of ``--repeat`` runs (wall-clock seconds, imports excluded).
 
     python benchmarks/game_trees.py
@@ -118,6 +119,9 @@ def run(name: str, build, repeat: int, timeout: float) -> list[tuple]:
             seconds = best_of(repeat, lambda p=path: cli_solve(p))[0]
             rows.append((name, label, seconds, None, seconds / t_lp))
             print(f"  {label}: {seconds:.3f} s")
+    if importlib.util.find_spec("pygambit") is None:
+        print("  pygambit not installed: no pygambit rows")
+        return rows
     for rational in (False, True):
         label = f"pygambit lp_solve ({'rational' if rational else 'float'})"
         got = gambit_lp(text, rational, timeout)
