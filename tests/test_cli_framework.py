@@ -235,3 +235,17 @@ def test_full_shows_every_row(tmp_path, capsys):
     full = capsys.readouterr().out
     assert len(rows(cut)) < 25 and "--full shows all" in cut
     assert rows(full) == [[str(k), str(k), str(k), "1", "1"] for k in range(1, 26)]
+
+
+def test_sweep_prints_json_as_its_out_file_holds_it(tmp_path, capsys):
+    spec = str(SPECS / "trimming_one_round.game")
+    grid = ["--grid", "T_hi=5,20", "--workers", "1"]
+    assert main(["sweep", spec, *grid, "--format", "json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert main(["sweep", spec, *grid, "--out", str(tmp_path / "t.json")]) == 0
+    written = json.loads((tmp_path / "t.json").read_text())
+    for rows in (printed, written):
+        for row in rows:
+            row.pop("time:solve_s")
+    assert printed == written
+    assert [row["strategy:collector"] for row in printed] == ["Hard", "Soft"]  # T_hi=20: Soft
