@@ -17,7 +17,9 @@ SIMPLIFY_PROFILES = 64  # above this many profiles the values are not passed to 
 
 def _point(strategy, element):
     if strategy.kind == "mixed":
-        return {strategy.symbol[element_expr(e)]: (1 if e == element else 0)
+        # SymPy integers: a payoff that is one probability, `f[A]`, becomes a number that
+        # still has SymPy's methods (a Python 1 or 0 had none: derive failed on it)
+        return {strategy.symbol[element_expr(e)]: (sympy.S.One if e == element else sympy.S.Zero)
                 for e in strategy.domain.elements}
     return {strategy.symbol: element_expr(element)}
 

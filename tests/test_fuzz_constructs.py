@@ -4,6 +4,7 @@ regressions for what the fuzzer found. The long runs are `fuzz/run_commands.py` 
 `fuzz/fs_cases.py`."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -103,3 +104,32 @@ def test_a_condition_at_a_discount_of_one_is_not_evaluated():
     assert holds_at(relation, {d: 1, g: 4}) is None
     at = holds_at(relation, {d: 0.5, g: 4})  # 4 / (1 - 0.5) = 8 > 5
     assert at == {"lhs": 8.0, "rhs": 5.0, "holds": True, "at_boundary": False}
+
+
+def test_a_payoff_that_is_one_probability_derives():
+    """`common payoff = f[A]` at a point mass is the number 1 or 0: it was a Python int
+    without SymPy's methods, and `gamespec derive` failed (AttributeError)."""
+    from gamespec.api import derive_model
+    from gamespec.language.loader import model_from_string
+
+    spec = "player p { mixed f over {A, B} }\ncommon payoff = f[A]\n"
+    text = derive_model(model_from_string(spec, "m.game")).plain()
+    # A pays 1, B pays 0: A is the one pure equilibrium
+    assert "(A) is an equilibrium iff: True" in text
+    assert "(B) is an equilibrium iff: False" in text
+
+
+@pytest.mark.parametrize("entry, what", [("0^-1", "infinite"), ("log(0)", "infinite"),
+                                         ("sqrt(-1)", "complex (I)"),
+                                         ("(0^-1 - 0^-1)", "not a number")])
+def test_a_table_entry_that_is_not_a_finite_real_number_is_located(entry, what):
+    """Was accepted by check, then `derive` failed comparing it (TypeError, exit 70)."""
+    from gamespec.errors import SpecError
+    from gamespec.language.loader import model_from_string
+
+    spec = ("player a { choose x in {U, D} }\nplayer b { choose y in {L, R} }\ntable {\n"
+            f"  (U, L): (1, 1)  (U, R): (0, 0)\n  (D, L): ({entry}, 2)  (D, R): (1, 1)\n}}\n")
+    with pytest.raises(SpecError, match=re.escape(f"this table entry is {what}")) as caught:
+        model_from_string(spec, "t.game")
+    column = spec.splitlines()[4].index(entry.lstrip("(")) + 1  # the entry (inside brackets)
+    assert (caught.value.span.line, caught.value.span.column) == (5, column)

@@ -176,6 +176,14 @@ class PayoffsMixin:
             pass
         expr = self.builder.build(value)
         self.builder._require_arith(expr, value)
+        if expr.is_number and (expr.is_finite is False or expr.is_extended_real is False
+                               or expr.has(sympy.nan)):  # 0^-1, log(0), sqrt(-1)
+            what = "infinite" if expr.is_finite is False else \
+                "not a number" if expr.has(sympy.nan) else f"complex ({sympy.sstr(expr)})"
+            raise SpecError(f"this table entry is {what}, not a finite real number",
+                            span=value.span,
+                            hint="a division by zero, a logarithm of 0 or a square root of a "
+                            "negative number?")
         if not expr.is_number and _mentions_strategy(expr, strategies):
             raise SpecError("a table entry cannot depend on the players' choices",
                             span=value.span)
