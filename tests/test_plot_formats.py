@@ -66,15 +66,71 @@ def test_every_kind_writes_the_format_its_suffix_names(tmp_path, results, fmt):
         if kind == "regime":
             table = tmp_path / "sweep.csv"
             table.write_text(test_plots.SWEEP_CSV)
-            plot_regime_file(table, path)
+            fig = plot_regime_file(table, path)
         else:
-            plot_result(results[kind], kind, path)
+            fig = plot_result(results[kind], kind, path)
+        if fmt == "png":  # the style, once per kind
+            check_style(fig, kind)
         data = path.read_bytes()
         assert data.lstrip().startswith(MAGIC[fmt]), (kind, data[:20])
         if fmt == "svg":
             assert b"<svg" in data[:2000] and data.rstrip().endswith(b"</svg>")
         if fmt == "pdf":
             assert data.rstrip().endswith(b"%%EOF")
+
+
+def check_style(fig, kind: str) -> None:
+    """Every axis labelled, no Markdown backticks, no offset notation on any axis."""
+    from matplotlib.text import Text
+
+    from gamespec.plots.style import unlabelled_axes
+
+    assert unlabelled_axes(fig) == [], kind
+    texts = [t.get_text() for t in fig.findobj(Text)]
+    assert not [t for t in texts if "`" in t], kind
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            assert axis.get_offset_text().get_text() == "", (kind, ax.get_title())
+
+
+def test_a_one_axis_sweep_has_no_offset_and_a_y_label(tmp_path):
+    """Values near 12305 on one grid axis: plain tick labels (no +1.2305e4 offset), the
+    y axis named after the column."""
+    rows = [{"price": float(p), "method": "enumerate", "status": "ok", "certified": True,
+             "value:firm": 12305.0 + p / 10} for p in range(1, 9)]
+    fig = plot_regime_file(rows, tmp_path / "one.png")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "value of firm" and ax.get_xlabel() == "price"
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert labels and all(float(t.replace("\u2212", "-")) > 12000 for t in labels), labels
+
+
+def test_a_figure_shows_inline_in_ipython(results):
+    """IPython's display formatter gives image/png for the returned Figure, no pyplot."""
+    from IPython.core.formatters import DisplayFormatter
+
+    fig = plot_result(results["payoff-table"], "payoff-table")
+    data, _ = DisplayFormatter().format(fig)
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = fig.get_size_inches() * fig.dpi
+    assert png_size(data["image/png"]) == (round(width), round(height))
+
+
+def test_a_notebook_shows_the_plot_inline(tmp_path):
+    """The real thing: a Jupyter kernel runs `game.plot()`; its output holds image/png."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("ipykernel")
+    spec = SPECS / "hawk_dove.game"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+        f"import gamespec\ngamespec.load({str(spec)!r}).plot()")]
+    nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = notebook.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["execute_result"]
+    assert "image/png" in outputs[0].data
 
 
 def test_dpi_sets_the_png_pixel_size(tmp_path, results):

@@ -77,7 +77,7 @@ def _population(data: dict, result):
         visible = values[values <= low + 0.6 * (high - low)] if upper < high else values
         ax.set_ylim(low, max(upper, float(np.nanmax(visible, initial=upper))) * 1.05)
         ax.set_xlabel(f"s: the others' common {own} (mean field {data['field']} = "
-                      f"{data['field_formula']})")
+                      f"{data['field_formula'].replace('**', '^')})")
         ax.set_ylabel(f"best response {own}")
         ax.grid(alpha=0.3)
     panels[0].legend(loc="center right" if zoom is not None else "lower right", fontsize=8)

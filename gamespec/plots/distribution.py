@@ -52,7 +52,7 @@ def draw(data: dict, result, profile: str | None = None, series=None, **_: Any):
             values = floats(entries[name]["values"][where])
             top = max(top, float(np.nanmax(values, initial=0.0)))
             label = f"{name} at the {SOLUTION}" if where == SOLUTION \
-                else f"{name} at profile `{where}`"
+                else f"{name} at profile {where}"
             if base is not None and _is_distribution(values):
                 label += f" (KL({bars[0]}||{name}) = {_kl(base, values):.4g})"
             ax.plot(positions, values, style, color=colour if k == 0 else ACCENT[(k + 1) % 6],

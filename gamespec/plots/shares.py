@@ -24,14 +24,16 @@ def draw(data: dict, result, **_: Any):
             curve(ax, x, y, 1.0, spread, lw=2,
                   color=ACCENT[k % len(ACCENT)], label=f"payoff of {series['label']}")
         for eq in panel["equilibria"]:
-            ax.axvline(float(eq["share"]), color=EQUILIBRIUM,
-                       ls="--" if eq["kind"] == "threshold" else "-",
-                       lw=2 if eq["selected"] else 1, alpha=0.9 if eq["selected"] else 0.5)
+            share = float(eq["share"])
+            what = "threshold" if eq["kind"] == "threshold" else "equilibrium"
+            ax.axvline(share, color=EQUILIBRIUM, ls="--" if what == "threshold" else "-",
+                       lw=2 if eq["selected"] else 1, alpha=0.9 if eq["selected"] else 0.5,
+                       label=f"{'selected ' if eq['selected'] else ''}{what}: share {share:.3g}")
         ax.set_xlabel(panel["x_label"])
         ax.set_ylabel("payoff")
         ax.set_xlim(0, 1)
         ax.set_title(panel["population"])
         ax.grid(alpha=0.3)
         ax.legend(loc="best", fontsize=9)
-    fig.suptitle(f"{result.game}: payoffs by share (equilibria in red)")
+    fig.suptitle(f"{result.game}: each choice's payoff by the population's share")
     return fig

@@ -61,6 +61,7 @@ def finish(fig: Figure) -> Figure:
     every axis labelled (an axis left without a label is a bug of its picture)."""
     from matplotlib.text import Text
 
+    _wrap_suptitle(fig)
     for text in fig.findobj(Text):
         content = text.get_text()
         if "`" in content:
@@ -76,6 +77,19 @@ def finish(fig: Figure) -> Figure:
         fig.draw_without_rendering()  # figure, in any format, has the same layout and bytes
     fig.set_layout_engine("none")
     return fig
+
+
+def _wrap_suptitle(fig: Figure) -> None:
+    """A figure title longer than the figure is wide goes onto more lines."""
+    import textwrap
+
+    title = fig._suptitle
+    if title is None:
+        return
+    chars = int(fig.get_size_inches()[0] * 72 / (0.6 * title.get_fontsize()))
+    lines = [part for line in title.get_text().split("\n")
+             for part in (textwrap.wrap(line, chars) or [""])]
+    title.set_text("\n".join(lines))
 
 
 def unlabelled_axes(fig: Figure) -> list[str]:
