@@ -249,3 +249,17 @@ def test_sweep_prints_json_as_its_out_file_holds_it(tmp_path, capsys):
             row.pop("time:solve_s")
     assert printed == written
     assert [row["strategy:collector"] for row in printed] == ["Hard", "Soft"]  # T_hi=20: Soft
+
+
+def test_derive_latex_standalone_is_a_whole_document(tmp_path, capsys):
+    spec = str(SPECS / "trimming_one_round.game")
+    assert main(["derive", spec, "--format", "latex"]) == 0
+    body = capsys.readouterr().out
+    out = tmp_path / "d.tex"
+    assert main(["derive", spec, "--latex", "--standalone", "--out", str(out)]) == 0
+    document = capsys.readouterr().out
+    assert out.read_text() == document
+    assert "\\documentclass" not in body and "\\begin{document}" not in body
+    assert document.lstrip().startswith("\\documentclass")
+    assert document.rstrip().endswith("\\end{document}")
+    assert body.strip() in document  # the same content, wrapped in a document

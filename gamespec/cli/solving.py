@@ -133,7 +133,9 @@ def cmd_derive(args) -> int:
 
 
 def _latex(derivation, standalone: bool) -> str:
-    return derivation.latex()  # TODO(wire): gamespec.render.latex.render_latex(standalone=)
+    from gamespec.render.latex import render_latex
+
+    return render_latex(derivation, standalone=standalone)
 
 
 @click.command("experiment", short_help="run the spec's `experiment` (a plug-in study on "
