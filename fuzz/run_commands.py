@@ -68,7 +68,22 @@ class Worker:
 
     def send(self, case, command: str) -> None:
         self.job = (case, command, time.monotonic())
+        self.cpu_start = self.cpu()
         self.conn.send((command, case.text, case.path))
+
+    def cpu(self) -> float:
+        """CPU seconds the worker has used (Linux /proc; 0 elsewhere)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1]
+            utime, stime = fields.split()[11:13]
+            return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def overdue(self, now: float, cpu_limit: float, wall_limit: float) -> bool:
+        """Stuck: past the CPU limit of a job (so a loaded machine does not make hangs),
+        or past a generous wall-clock limit."""
+        return now - self.job[2] > wall_limit or self.cpu() - self.cpu_start > cpu_limit
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -123,7 +138,8 @@ class Run:
 
     def go(self) -> float:
         args = self.args
-        hard = args.limit * 3 + 20  # past the CPU backstop (2 x limit + 5), wall clock
+        hard = args.limit * 3 + 20  # CPU seconds: past the worker's own backstop (2 x + 5)
+        wall = max(hard, args.hard_wall)
         pool = [Worker(args) for _ in range(max(1, args.workers))]
         start = last = time.monotonic()
         todo = jobs(args)
@@ -155,7 +171,7 @@ class Run:
                     idle.append(w)
                 now = time.monotonic()
                 for conn, w in list(busy.items()):
-                    if now - w.job[2] > hard:
+                    if w.overdue(now, hard, wall):
                         busy.pop(conn)
                         w.kill()
                         self.record(w.job, "hang", "hang (worker killed)", now - w.job[2])
@@ -163,6 +179,7 @@ class Run:
                         idle.append(fresh)
                 if now - last > 60:
                     last = now
+                    self.dump()
                     total = sum(sum(c.values()) for c in self.counts.values())
                     bad = sum(self.problems.values())
                     print(f"... {total:,} runs, {bad} problems ({now - start:.0f} s)",
@@ -191,6 +208,13 @@ class Run:
                 f"{c[o]:>9,}" for o in commands.OUTCOMES))
         return lines
 
+    def dump(self) -> None:
+        """The counts so far, as JSON and as the table (--json FILE, FILE.txt)."""
+        if self.args.json:
+            Path(self.args.json).write_text(json.dumps({
+                f"{g}/{c}": dict(v) for (g, c), v in self.counts.items()}, indent=1))
+            Path(self.args.json + ".txt").write_text("\n".join(self.table()) + "\n")
+
     def report(self, elapsed: float) -> int:
         print("\n".join(self.table()))
         print(f"elapsed {elapsed:.0f} s, {max(1, self.args.workers)} worker(s), seed "
@@ -199,9 +223,7 @@ class Run:
             print(f"  {n:6,}  {key}")
         if self.saved:
             print(f"saved {self.saved} offending spec(s) to {self.save}")
-        if self.args.json:
-            Path(self.args.json).write_text(json.dumps({
-                f"{g}/{c}": dict(v) for (g, c), v in self.counts.items()}, indent=1))
+        self.dump()
         return 1 if self.problems else 0
 
 
@@ -217,6 +239,9 @@ def parse_args(argv=None):
                     help="time limit per command, seconds (10)")
     ap.add_argument("--duration", type=float, default=0,
                     help="stop starting new specs after this many seconds (0: no limit)")
+    ap.add_argument("--hard-wall", type=float, default=600,
+                    help="wall-clock seconds after which a job counts as hung whatever its "
+                    "CPU time (600; the CPU limit is 3 x --limit + 20)")
     ap.add_argument("--seed", type=int, default=0, help="base seed (0)")
     ap.add_argument("--memory-gb", type=float, default=3.0,
                     help="address-space cap per worker, 0 for none (3)")
