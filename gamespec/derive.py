@@ -11,6 +11,7 @@ import sympy
 from gamespec.derivation_items import Formula, PayoffTable  # noqa: F401 - re-exported
 from gamespec.language.spec_printer import spec_str
 from gamespec.language.symbols import safe_simplify
+from gamespec.math_text import MathText
 from gamespec.model import FiniteSet, Model
 from gamespec.payoff_table import expanded_form, table_form
 from gamespec.profile_values import (
@@ -107,11 +108,12 @@ def _md_escape(text: str) -> str:
 
 def derive(model: Model) -> Derivation:
     d = Derivation()
-    payoffs = [(f"u_{name}", _shown_payoff(model, p.expr)) for name, p in model.payoffs.items()]
+    payoffs = [(_name_label(f"u_{name}"), _shown_payoff(model, p.expr))
+               for name, p in model.payoffs.items()]
     if model.common_payoff is not None:
         payoffs.append(("common payoff", model.common_payoff))
     d.add("payoffs", payoffs)
-    d.add("definitions", [(let.name, let.expr) for let in model.lets.values()])
+    d.add("definitions", [(_name_label(let.name), let.expr) for let in model.lets.values()])
     d.add("definitions evaluated at the spec's data and parameters", data_values(model))
     constraints = [(c.name, c.relation) for p in model.players.values() for c in p.constraints]
     d.add("constraints", constraints)
@@ -128,6 +130,11 @@ def derive(model: Model) -> Derivation:
 
         d.add("reports, checks and claims (claims checked)", claim_items(model))
     return d
+
+
+def _name_label(name: str) -> MathText:
+    """A label that is a name: the name as text, as mathematics in LaTeX."""
+    return MathText(sympy.Symbol(name), plain=name)
 
 
 def data_values(model: Model) -> list[tuple[str, str]]:
@@ -153,7 +160,7 @@ def data_values(model: Model) -> list[tuple[str, str]]:
         except GamespecError:
             continue
         if not value.axes:
-            items.append((let.name, f"{float(value.data):.6g}"))
+            items.append((_name_label(let.name), f"{float(value.data):.6g}"))
     return items
 
 

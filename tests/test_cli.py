@@ -74,7 +74,7 @@ def test_derive_trimming_table_symbolically(capsys):
     line = next(x for x in out.splitlines() if x.strip().startswith("(Hard, Hard) is"))
     assert line.endswith("P_hi >= T_hi - T_lo")  # the collector's condition, symbolic
     assert main(["derive", str(SPECS / "trimming_one_round.game"), "--latex"]) == 0
-    assert r"P_{hi} \geq T_{hi} - T_{lo}" in capsys.readouterr().out
+    assert r"P_{\mathrm{hi}} \geq T_{\mathrm{hi}} - T_{\mathrm{lo}}" in capsys.readouterr().out
 
 
 def test_info_reports_classification(capsys):

@@ -73,21 +73,23 @@ def _array_cells(tex: str) -> list[list[str]]:
 
 def test_a_table_games_payoff_is_one_matrix():
     tex = render_latex(derive_model(load_model(SPECS / "prisoners_dilemma.game")))
-    items = {m.group(1): m.group(2) for m in re.finditer(r"\\item\[\{(u\\_\w+)\}\] (.*)", tex)}
-    assert set(items) == {r"u\_row", r"u\_col"}
+    label = r"\\item\[\{\\\(\\displaystyle (u_\{\\mathrm\{\w+\}\})\\\)\}\] (.*)"
+    items = {m.group(1): m.group(2) for m in re.finditer(label, tex)}
+    assert set(items) == {r"u_{\mathrm{row}}", r"u_{\mathrm{col}}"}
     for tex_item in items.values():
         assert tex_item.count(r"\begin{array}") == 1 and "cases" not in tex_item
     # the textbook prisoner's dilemma in years (Osborne & Rubinstein): row's, col's
     head = [r"a \backslash b", r"\text{Cooperate}", r"\text{Defect}"]
-    assert _array_cells(items[r"u\_row"]) == [
+    assert _array_cells(items[r"u_{\mathrm{row}}"]) == [
         head, [r"\text{Cooperate}", "-1", "-3"], [r"\text{Defect}", "0", "-2"]]
-    assert _array_cells(items[r"u\_col"]) == [
+    assert _array_cells(items[r"u_{\mathrm{col}}"]) == [
         head, [r"\text{Cooperate}", "-1", "0"], [r"\text{Defect}", "-3", "-2"]]
 
 
 def test_a_zero_sum_mixed_table_is_an_expectation_of_one_matrix():
     tex = render_latex(derive_model(load_model(SPECS / "rock_paper_scissors.game")))
-    item = next(line for line in tex.splitlines() if line.startswith(r"\item[{u\_one}]"))
+    item = next(line for line in tex.splitlines()
+                if line.startswith(r"\item[{\(\displaystyle u_{\mathrm{one}}\)}]"))
     assert item.count(r"\begin{array}") == 1 and r"\mathbb{E}_{x, y}" in item
     cells = _array_cells(item)
     assert [row[1:] for row in cells[1:]] == [  # win beats: Paper > Rock > Scissors > Paper
