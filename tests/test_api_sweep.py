@@ -105,3 +105,41 @@ def test_a_file_error_renders_with_its_source_line(tmp_path):
         gamespec.load(spec)
     lines = info.value._render_traceback_()
     assert lines[0].startswith(f"{spec}:") and "^" in "\n".join(lines)
+
+
+def test_the_backend_is_chosen_as_the_command_chooses_it(monkeypatch):
+    import gamespec.sweep as sweep
+
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return [{"T_hi": 2, "status": "equilibria"}]
+
+    monkeypatch.setattr(sweep, "run_sweep", spy)
+    game = gamespec.load(TRIM)
+    game.sweep("T_hi=2")
+    game.sweep("T_hi=2", workers=3, scheduler="tcp://127.0.0.1:8786")
+    assert calls[0]["workers"] == (os.cpu_count() or 1) and calls[0]["scheduler"] is None
+    assert calls[1]["workers"] == 3 and calls[1]["scheduler"] == "tcp://127.0.0.1:8786"
+    assert calls[0]["source"] == TRIM.read_text(encoding="utf-8")
+
+
+def test_distribution_columns_in_numeric_order_and_no_json(tmp_path):
+    game = gamespec.loads('''
+game "Pick"
+param w = 1
+player a { choose x in {10, 2, 1} }
+player b { choose y in {10, 2, 1} }
+payoff a = w * (if x == y then 1 else 0)
+zero_sum
+''')
+    frame = game.sweep({"w": [1, 3]}, workers=1, method="lp")
+    columns = [c for c in frame.columns if c.startswith("strategy:a:")]
+    assert columns == ["strategy:a:1", "strategy:a:2", "strategy:a:10"]
+    assert np.allclose(frame[columns].to_numpy(), 1 / 3)  # matching pennies over n: 1/n
+    assert frame["value:a"].tolist() == pytest.approx([1 / 3, 1.0])  # w / n
+    rows = run_sweep("pick.game", [parse_grid("w=1,3")], {}, "lp", {},
+                     source=game.model.source)
+    text = to_csv(rows)
+    assert "{" not in text and text.splitlines()[1].startswith("1,lp,")
