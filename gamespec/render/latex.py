@@ -156,6 +156,11 @@ class SpecLatexPrinter(LatexPrinter):
             lhs, rhs = rhs, lhs
         return f"{self._print(lhs)} = {self._print(rhs)}"
 
+    def _print_tuple(self, expr) -> str:
+        if len(expr) == 1:  # SymPy writes `(0,)`, Python's spelling
+            return rf"\left( {self._print(expr[0])}\right)"
+        return super()._print_tuple(expr)
+
     def _print_Piecewise(self, expr) -> str:
         iverson = _iverson(expr)
         if iverson is not None:

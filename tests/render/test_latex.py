@@ -1,6 +1,7 @@
 """The LaTeX of a derivation: names, indicators, case splits, payoff tables, escaping."""
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -96,6 +97,25 @@ def test_a_zero_sum_mixed_table_is_an_expectation_of_one_matrix():
         ["0", r"- \mathrm{win}", r"\mathrm{win}"],
         [r"\mathrm{win}", "0", r"- \mathrm{win}"],
         [r"- \mathrm{win}", r"\mathrm{win}", "0"]]
+
+
+def test_a_three_player_table_is_one_matrix_per_choice_of_the_third():
+    elements = [("Up", "Down"), ("Left", "Right"), ("East", "West")]
+    profiles = list(itertools.product(*elements))
+    lines = [f"  ({', '.join(p)}): ({', '.join(str(3 * k + j) for j in range(3))})"
+             for k, p in enumerate(profiles)]
+    players = "".join(f"player p{j} {{ choose {v} in {{{', '.join(e)}}} }}\n"
+                      for j, (v, e) in enumerate(zip("xyz", elements)))
+    spec = f'game "three"\n{players}table {{\n' + "\n".join(lines) + "\n}\n"
+    tex = render_latex(derive_model(model_from_string(spec)))
+    item = next(line for line in tex.splitlines() if r"u_{\mathrm{p2}}" in line)
+    slices = re.findall(r"\\underset\{z = \\text\{(\w+)\}\}\{(.*?)\\end\{array\}", item)
+    assert [name for name, _ in slices] == ["East", "West"]
+    for name, body in slices:
+        cells = _array_cells(body + r"\end{array}")
+        for r, row in enumerate(elements[0]):
+            want = [str(3 * profiles.index((row, col, name)) + 2) for col in elements[1]]
+            assert cells[r + 1] == [rf"\text{{{row}}}"] + want
 
 
 SPEC = """
