@@ -65,23 +65,26 @@ def _overrides(params: Mapping[str, Any]) -> dict[str, float]:
 # ---------------------------------------------------------------------------- loading
 @contextmanager
 def _shown_with(source: str | None, path: str | Path | None = None):
-    """An error raised inside keeps the spec text its span points into (`source`, else the
-    file at `path`, read again), so that IPython shows it located, with the caret
-    (GamespecError._render_traceback_)."""
+    """An error raised inside keeps the text its span points into (`source` when the span
+    is in the spec at `path`, else that file read again: a data file), so that IPython
+    shows it located, with the caret (GamespecError._render_traceback_)."""
     try:
         yield
     except GamespecError as exc:
-        if exc.source is None and exc.span is not None and exc.span.path == str(path):
-            exc.source = source if source is not None else _text_of(path)
+        if exc.source is None and exc.span is not None:
+            same = path is not None and exc.span.path == str(path)
+            exc.source = source if same and source is not None else _text_of(exc.span.path)
         raise
 
 
 def _text_of(path) -> str | None:
-    from gamespec.language.loader import read_spec
+    """The text of the file an error points into (the spec, a data file), read bounded;
+    None when it cannot be read as UTF-8 text."""
+    from gamespec.file_limits import read_bytes
 
     try:
-        return read_spec(path).removeprefix("\ufeff")
-    except GamespecError:
+        return read_bytes(path).decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError, GamespecError):
         return None
 
 

@@ -143,3 +143,15 @@ zero_sum
                      source=game.model.source)
     text = to_csv(rows)
     assert "{" not in text and text.splitlines()[1].startswith("1,lp,")
+
+
+def test_an_error_in_a_data_file_renders_with_that_file_s_line(tmp_path):
+    (tmp_path / "vals.csv").write_text("id,v\n1,3\n2,7,9\n3,5\n")
+    spec = tmp_path / "d.game"
+    spec.write_text('game "data"\ndata t = csv("vals.csv", key = id)\nset S = t.id\n'
+                    "player a { choose x in S }\npayoff a = t.v[x]\n")
+    with pytest.raises(SpecError) as info:
+        gamespec.load(spec)
+    lines = info.value._render_traceback_()
+    assert lines[0].startswith(f"{tmp_path / 'vals.csv'}:3:1: error:")
+    assert lines[1:3] == ["  2,7,9", "  ^"]
