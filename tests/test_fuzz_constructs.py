@@ -133,3 +133,19 @@ def test_a_table_entry_that_is_not_a_finite_real_number_is_located(entry, what):
         model_from_string(spec, "t.game")
     column = spec.splitlines()[4].index(entry.lstrip("(")) + 1  # the entry (inside brackets)
     assert (caught.value.span.line, caught.value.span.column) == (5, column)
+
+
+@pytest.mark.parametrize("payoff, what", [("[x == U] * 0^-1", "an infinite"),
+                                          ("log(0) * [x == U]", "an infinite"),
+                                          ("sqrt(-1) * [x == U] + 1", "a complex")])
+def test_a_payoff_with_an_infinite_or_complex_constant_is_located(payoff, what):
+    """Such payoffs passed check and info, then derive failed comparing payoffs
+    (TypeError: invalid comparison of non-real zoo; exit 70)."""
+    from gamespec.errors import SpecError
+    from gamespec.language.loader import model_from_string
+
+    spec = ("player a { choose x in {U, D} }\nplayer b { choose y in {L, R} }\n"
+            f"payoff a = {payoff}\npayoff b = [y == L]\n")
+    with pytest.raises(SpecError, match=f"this payoff has {what} constant") as caught:
+        model_from_string(spec, "p.game")
+    assert (caught.value.span.line, caught.value.span.column) == (3, 12)
