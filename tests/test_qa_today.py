@@ -78,9 +78,14 @@ def test_brd_payoff_table_shows_the_brd_answer(tmp_path):
     game = gamespec.loads(EL_FAROL)
     result = game.solve(method="brd", seed=7, figures=True)
     fig = game.plot("payoff-table", str(tmp_path / "t.png"), result=result)
-    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
-    others = [f"agent[{i}]={result.strategies[f'agent[{i}]']}" for i in range(3, 7)]
-    assert all(part in title for part in others), (title, result.strategies)
+    # one panel per profile of agents 3..6: the panel of the brd answer is drawn and
+    # holds the dashed answer cell
+    others = ", ".join(f"agent[{i}] = {result.strategies[f'agent[{i}]']}" for i in range(3, 7))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert others in titles, (titles, result.strategies)
+    panel = result.extra["figures"]["payoff-table"]["panels"][titles.index(others)]
+    row, column = (int(result.strategies[f"agent[{i}]"]) for i in (1, 2))
+    assert panel["answer"] == [row, column]
 
 
 # count(...) over ten thresholds with the strategy in the filter: a step function with

@@ -7,7 +7,6 @@ Draws `Result.extra["figures"]["payoff-table"]` (tabulated by the finite methods
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import Any
 
 import numpy as np
@@ -45,8 +44,7 @@ def draw(data: dict, result, **_: Any):
     bar = fig.colorbar(image, ax=list(grid.flat), shrink=0.9, aspect=25)
     bar.set_label("payoff")
     key = "each cell: the payoffs of " + ", ".join(agents) + ", left to right"
-    lines = textwrap.wrap(f"{key}; {_note(data, result, bool(mixed))}", int(width * 10.5))
-    fig.suptitle("\n".join([result.game, *lines]))
+    fig.suptitle(f"{result.game}\n{key}; {_note(data, result, bool(mixed))}")  # wrapped
     return fig
 
 
