@@ -128,7 +128,10 @@ def _element_like(expr) -> bool:
 
 
 class SpecLatexPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with the names, indicators and case splits of a spec."""
+    """SymPy's LaTeX printer with the names, indicators and case splits of a spec;
+    `allow_breaks`: `\\allowbreak` after a tuple's or dict's commas (pdflatex)."""
+
+    _default_settings = {**LatexPrinter._default_settings, "allow_breaks": False}
 
     def _deal_with_super_sub(self, string: str, style="plain") -> str:
         return name_latex(string)
@@ -156,10 +159,21 @@ class SpecLatexPrinter(LatexPrinter):
             lhs, rhs = rhs, lhs
         return f"{self._print(lhs)} = {self._print(rhs)}"
 
+    # tuples and dicts (a closed form's solution) with breaks allowed after each comma;
+    # a one-element tuple without Python's `(0,)`
+    def _comma(self) -> str:
+        return r",\allowbreak\ " if self._settings["allow_breaks"] else r",\ "
+
     def _print_tuple(self, expr) -> str:
-        if len(expr) == 1:  # SymPy writes `(0,)`, Python's spelling
-            return rf"\left( {self._print(expr[0])}\right)"
-        return super()._print_tuple(expr)
+        return "(" + self._comma().join(self._print(item) for item in expr) + ")"
+
+    def _print_dict(self, d) -> str:
+        keys = sorted(d, key=sympy.default_sort_key)
+        items = [f"{self._print(k)} : {self._print(d[k])}" for k in keys]
+        return r"\{" + self._comma().join(items) + r"\}"
+
+    def _print_Dict(self, expr) -> str:
+        return self._print_dict(dict(expr))
 
     def _print_Piecewise(self, expr) -> str:
         iverson = _iverson(expr)
@@ -192,12 +206,13 @@ class SpecLatexPrinter(LatexPrinter):
         return super()._print_Heaviside(expr, exp)
 
 
-def expr_latex(expr) -> str:
-    """A SymPy expression in LaTeX with the spec's names, indicators and case splits."""
-    return SpecLatexPrinter().doprint(expr)
+def expr_latex(expr, *, document: bool = False) -> str:
+    """A SymPy expression in LaTeX with the spec's names, indicators and case splits
+    (`document`: for pdflatex, not MathJax)."""
+    return SpecLatexPrinter({"allow_breaks": document}).doprint(expr)
 
 
-def math_latex(obj) -> str | None:
+def math_latex(obj, *, document: bool = False) -> str | None:
     """LaTeX (math mode) of a derivation item, or None for prose."""
     if isinstance(obj, Formula):
         return obj.latex
@@ -205,22 +220,22 @@ def math_latex(obj) -> str | None:
         return table_latex(obj)
     if isinstance(obj, MathText):
         return " ".join(rf"\text{{{tex_text(p, document=False)}}}" if isinstance(p, str) else
-                        SpecLatexPrinter().doprint(p) for p in obj.parts if p != "")
+                        expr_latex(p) for p in obj.parts if p != "")
     if isinstance(obj, str):
         return None
-    return SpecLatexPrinter().doprint(obj)
+    return expr_latex(obj, document=document)
 
 
 def _text_latex(obj) -> str:
     """A label or prose item in text mode, its formulas as inline mathematics."""
     if isinstance(obj, MathText):
         return "".join(tex_text(p) if isinstance(p, str) else
-                       rf"\(\displaystyle {SpecLatexPrinter().doprint(p)}\)" for p in obj.parts)
+                       rf"\(\displaystyle {expr_latex(p, document=True)}\)" for p in obj.parts)
     return tex_text(obj)
 
 
 def _item_latex(label, obj) -> str:
-    tex = None if isinstance(obj, MathText) else math_latex(obj)
+    tex = None if isinstance(obj, MathText) else math_latex(obj, document=True)
     body = _text_latex(obj) if tex is None else rf"\(\displaystyle {tex}\)"
     return rf"\item[{{{_text_latex(label)}}}] {body}" if label else rf"\item[] {body}"
 
