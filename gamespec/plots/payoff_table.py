@@ -64,10 +64,11 @@ def _panel(ax, table: np.ndarray, panel: dict, data: dict, norm, mixed: dict):
     strips = np.transpose(table, (1, 2, 0)).reshape(nr, nc * n)  # cell (i, j) strip k
     image = ax.imshow(strips, cmap=style.SEQUENTIAL, norm=norm, aspect="auto",
                       interpolation="nearest", extent=(-0.5, nc - 0.5, nr - 0.5, -0.5))
-    for j in range(nc + 1):
-        ax.axvline(j - 0.5, color="white", lw=3)
-    for i in range(nr + 1):
-        ax.axhline(i - 0.5, color="white", lw=3)
+    if max(nr, nc) <= 40:  # cells apart (a larger table reads as a heat map)
+        for j in range(nc + 1):
+            ax.axvline(j - 0.5, color="white", lw=3 if nc <= 12 else 1.5)
+        for i in range(nr + 1):
+            ax.axhline(i - 0.5, color="white", lw=3 if nr <= 12 else 1.5)
     if nr * nc <= ANNOTATE:
         size = 10 if nr * nc <= 36 else 8
         cmap = image.get_cmap()
@@ -82,7 +83,7 @@ def _panel(ax, table: np.ndarray, panel: dict, data: dict, norm, mixed: dict):
                             gid=f"payoff {k} {i} {j}")
     for i, j in panel["equilibria"]:
         ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor=EQUILIBRIUM,
-                               linewidth=3.5, zorder=3))
+                               linewidth=3.5 if max(nr, nc) <= 12 else 2, zorder=3))
     answer = panel.get("answer")
     if answer is not None:  # the solved answer (a row, a column or a cell), dashed
         i, j = answer
@@ -94,9 +95,10 @@ def _panel(ax, table: np.ndarray, panel: dict, data: dict, norm, mixed: dict):
     rows, cols = data["rows"], data["columns"]
     ax.xaxis.tick_top()
     ax.xaxis.set_label_position("top")
-    ax.set_xticks(range(nc), [_tick(c, mixed.get(1, {})) for c in cols],
+    sx, sy = max(1, nc // 25), max(1, nr // 25)  # at most about 25 labels an axis
+    ax.set_xticks(range(0, nc, sx), [_tick(c, mixed.get(1, {})) for c in cols[::sx]],
                   rotation=30 if max(map(len, cols)) > 9 * (0.42 * n + 0.3) else 0)
-    ax.set_yticks(range(nr), [_tick(r, mixed.get(0, {})) for r in rows])
+    ax.set_yticks(range(0, nr, sy), [_tick(r, mixed.get(0, {})) for r in rows[::sy]])
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
