@@ -37,6 +37,7 @@ _UNICODE = {"\u2013": "--", "\u2014": "---", "\u2018": "`", "\u2019": "'", "\u20
             "\u2192": r"\ensuremath{\to}", "\u2248": r"\ensuremath{\approx}",
             "\u00b1": r"\ensuremath{\pm}", "\u2212": "-"}
 _NAME = re.compile(r"([A-Za-z]+?)(\d*)")
+_LONG = 240  # characters of LaTeX: a longer chain of \wedge / \vee is stacked
 
 
 def tex_text(text, *, document: bool = True) -> str:
@@ -161,6 +162,17 @@ class SpecLatexPrinter(LatexPrinter):
 
     # tuples and dicts (a closed form's solution) with breaks allowed after each comma;
     # a one-element tuple without Python's `(0,)`
+    def _print_LogOp(self, args, char) -> str:
+        """`a \\wedge b`; in a document, a long chain one operand a line (a case split's
+        conditions can run to pages' widths)."""
+        tex = super()._print_LogOp(args, char)
+        if not self._settings["allow_breaks"] or len(tex) < _LONG:
+            return tex
+        parts = [self._print(a) if not a.is_Boolean or a.is_Not
+                 else rf"\left({self._print(a)}\right)" for a in args]
+        rows = [parts[0]] + [f"{char} {p}" for p in parts[1:]]
+        return r"\begin{array}[t]{@{}l@{}} " + r" \\ ".join(rows) + r" \end{array}"
+
     def _comma(self) -> str:
         return r",\allowbreak\ " if self._settings["allow_breaks"] else r",\ "
 
