@@ -32,7 +32,12 @@ from gamespec.solvers.continuous.expressions import (
     worst_if_undefined,
 )
 from gamespec.solvers.continuous.results import BestResponse
-from gamespec.solvers.continuous.sampling import relative_tolerance, sample_grid, true_runs
+from gamespec.solvers.continuous.sampling import (
+    nonzero_2d,
+    relative_tolerance,
+    sample_grid,
+    true_runs,
+)
 from gamespec.solvers.continuous.symbolic import smooth_branches, solve_univariate, switch_functions
 
 # Kinds of candidate points for a maximum.
@@ -78,9 +83,14 @@ class BestResponseMap:
             self._df = compile_expr(symbols, sympy.diff(self.expr, self.var))
         except LoweringError:  # e.g. a library function's derivative: golden section instead
             self._df = None
-        self._switches = [compile_expr(symbols, g) for g in switch_functions(self.expr, self.var)]
+        switches = switch_functions(self.expr, self.var)
+        self._switches = [compile_expr(symbols, g) for g in switches]
         self._roots = [compile_expr(symbols, r) for r in self.stationary_expressions()]
         self._grid = sample_grid(self.lo, self.hi, self.grid_size)
+        # a condition on the own variable alone switches at the same points in every row
+        self._static_switches = [None if g.free_symbols & set(self.args)
+                                 else self._static_switch_points(fn)
+                                 for g, fn in zip(switches, self._switches)]
 
     def stationary_expressions(self) -> list[sympy.Expr]:
         """Closed-form stationary points of each smooth branch, as functions of the
@@ -99,7 +109,7 @@ class BestResponseMap:
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        for key in ("_f", "_df", "_switches", "_roots", "_grid"):
+        for key in ("_f", "_df", "_switches", "_roots", "_grid", "_static_switches"):
             state.pop(key, None)
         return state
 
@@ -126,9 +136,16 @@ class BestResponseMap:
 
     def batch(self, arg_values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
         """Best response (highest payoff, lowest x among exact ties) and its value for
-        each entry of the broadcast other-symbol arrays."""
+        each entry of the broadcast other-symbol arrays (flattened in row-major order).
+
+        Arrays of two or more dimensions that broadcast (e.g. a column of leader values
+        against a row of mean fields) keep their shapes on the grid: a part of the payoff
+        that depends on some of them only is computed once per distinct value."""
         args = broadcast_args(arg_values)
-        cand = self._candidates(args)
+        shaped = None
+        if any(np.ndim(a) > 1 for a in arg_values):
+            shaped = [np.asarray(a, float)[..., None] for a in arg_values]
+        cand = self._candidates(args, shaped=shaped)
         vals = self._candidate_values(cand, args)
         order = np.lexsort((cand.xs, -vals, cand.rows))
         rows = cand.rows[order]
@@ -142,7 +159,7 @@ class BestResponseMap:
     def __call__(self, others: Values | None = None) -> BestResponse:
         """The full best-response set at one opponent state (ties, intervals, suprema)."""
         args = self.arg_vector(others)
-        cand = self._candidates(args)
+        cand = self._candidates(args, grid_values=True)
         vals = self._candidate_values(cand, args)
         if not np.isfinite(vals).any():
             raise SolverError(f"the payoff is undefined everywhere on [{self.lo}, {self.hi}]")
@@ -174,13 +191,29 @@ class BestResponseMap:
         picked = [a[rows] for a in args]
         return lambda x, idx: evaluate_compiled(fn, x, [p[idx] for p in picked])
 
-    def _candidates(self, args: list[np.ndarray]) -> _Candidates:
+    def _on_grid(self, fn: Callable, columns: list, size: int) -> np.ndarray:
+        """fn on the grid for every row: (size, grid) (read-only when broadcast)."""
+        out = evaluate_compiled(fn, self._grid[None, :], columns)
+        return np.broadcast_to(out.reshape(-1, self._grid.size), (size, self._grid.size))
+
+    def _grid_values(self, args: list[np.ndarray], rows: np.ndarray | None,
+                     columns: list | None = None) -> np.ndarray:
+        """The payoff on the grid, for the given rows (None: every row, evaluated on
+        `columns` when given)."""
         size = args[0].size if args else 1
-        grid = self._grid
-        columns = [a[:, None] for a in args]
-        values = evaluate_compiled(self._f, grid[None, :], columns)
-        if values.shape[0] != size:
-            values = np.broadcast_to(values, (size, grid.size)).copy()
+        picked = args if rows is None else [a[rows] for a in args]
+        count = size if rows is None else rows.size
+        if rows is not None or columns is None:
+            columns = [a[:, None] for a in picked]
+        return self._on_grid(self._f, columns, count)
+
+    def _candidates(self, args: list[np.ndarray], grid_values: bool = False,
+                    shaped: list | None = None) -> _Candidates:
+        """Candidate maximisers of every row; the payoff on the whole grid is computed
+        only when asked (`grid_values`) or where the derivative cannot be used.
+        `shaped`: the arguments in their broadcast shapes with a grid axis (see batch)."""
+        size = args[0].size if args else 1
+        columns = shaped if shaped is not None else [a[:, None] for a in args]
         parts: list[tuple[np.ndarray, np.ndarray, int]] = []
         every = np.arange(size)
         parts.append((every, np.full(size, self.lo), ENDPOINT))
@@ -189,12 +222,13 @@ class BestResponseMap:
             parts.append((every, evaluate_compiled(fn, np.zeros(size), args), STATIONARY))
         slopes = None
         if self._df is not None:
-            slopes = evaluate_compiled(self._df, grid[None, :], columns)
-            slopes = np.broadcast_to(slopes, values.shape)
+            slopes = self._on_grid(self._df, columns, size)
             parts += self._stationary(slopes, args)
+        values = (self._grid_values(args, None, columns) if grid_values or slopes is None
+                  else None)
         parts += self._refined_grid_maxima(values, slopes, args)
-        for fn in self._switches:
-            parts += self._switch_points(fn, columns, args, slopes)
+        for fn, static in zip(self._switches, self._static_switches):
+            parts += self._switch_points(fn, columns, args, slopes, static)
         rows = np.concatenate([p[0] for p in parts])
         xs = np.concatenate([p[1] for p in parts])
         kinds = np.concatenate([np.full(p[0].size, p[2]) for p in parts])
@@ -204,27 +238,40 @@ class BestResponseMap:
     def _stationary(self, slopes: np.ndarray, args: list[np.ndarray]) -> list:
         """Local maxima where the derivative changes sign from + to - (or is zero)."""
         grid = self._grid
-        rows, j = np.nonzero((slopes[:, :-1] > 0) & (slopes[:, 1:] < 0))
+        rows, j = nonzero_2d((slopes[:, :-1] > 0) & (slopes[:, 1:] < 0))
         roots = bracketed_roots(self._h(self._df, args, rows), grid[j], grid[j + 1])
-        zr, zj = np.nonzero(slopes == 0)
+        zr, zj = nonzero_2d(slopes == 0)
         return [(rows, roots, STATIONARY), (zr, grid[zj], STATIONARY)]
 
-    def _refined_grid_maxima(self, values: np.ndarray, slopes: np.ndarray | None,
+    def _refined_grid_maxima(self, values: np.ndarray | None, slopes: np.ndarray | None,
                              args: list[np.ndarray]) -> list:
         """Golden-section refinement of grid maxima where no derivative is usable.
 
         Only local maxima that could reach the row's best grid value within twice their
         local variation are refined (rounding noise elsewhere makes many tiny ones).
+        `values`: the payoff on the grid of every row, or None (then it is computed for
+        the rows that need it only).
         """
         grid = self._grid
         if grid.size < 3:
             return []
         if slopes is None:
-            rows, j = np.nonzero(np.ones((values.shape[0], grid.size - 2), bool))
-        else:
-            bad = ~np.isfinite(slopes)
-            rows, j = np.nonzero(bad[:, :-2] | bad[:, 1:-1] | bad[:, 2:])
-        f = worst_if_undefined(values)
+            rows, j = nonzero_2d(np.ones((values.shape[0], grid.size - 2), bool))
+            return self._golden_refinement(worst_if_undefined(values), rows, j, args)
+        bad = ~np.isfinite(slopes)
+        need = np.flatnonzero(bad.any(axis=1))  # rows with a flagged triple of grid points
+        if need.size == 0:
+            return []
+        bad = bad[need]
+        rows, j = nonzero_2d(bad[:, :-2] | bad[:, 1:-1] | bad[:, 2:])
+        values = self._grid_values(args, need) if values is None else values[need]
+        return self._golden_refinement(worst_if_undefined(values), rows, j, args, need)
+
+    def _golden_refinement(self, f: np.ndarray, rows: np.ndarray, j: np.ndarray,
+                           args: list[np.ndarray], row_ids: np.ndarray | None = None) -> list:
+        """Golden sections around the local maxima at grid index j + 1 of rows of f
+        (row k of f is the argument row row_ids[k], or k)."""
+        grid = self._grid
         left, mid, right = f[rows, j], f[rows, j + 1], f[rows, j + 2]
         local = (mid >= left) & (mid >= right) & ((mid > left) | (mid > right))
         local &= np.isfinite(mid)
@@ -233,21 +280,41 @@ class BestResponseMap:
             spread = np.where(np.isfinite(spread), spread, np.inf)
             local &= mid + 2 * spread >= f.max(axis=1)[rows]
         rows, j = rows[local], j[local] + 1
+        if row_ids is not None:
+            rows = row_ids[rows]
         found = golden_maxima(self._h(self._f, args, rows), grid[j - 1], grid[j + 1])
         return [(rows, found, REFINED)]
 
+    def _static_switch_points(self, fn: Callable) -> tuple[np.ndarray, np.ndarray]:
+        """Roots of a condition that depends on the own variable only (the same in every
+        row): its sign changes on the grid, refined, and its zeros on the grid."""
+        grid = self._grid
+        unused = [np.zeros(1)] * len(self.args)  # the condition does not read them
+        g = evaluate_compiled(fn, grid, unused)
+        j = np.flatnonzero(np.sign(g[:-1]) * np.sign(g[1:]) < 0)
+        roots = bracketed_roots(lambda x, idx: evaluate_compiled(fn, x, unused), grid[j],
+                                grid[j + 1])
+        return roots, grid[np.flatnonzero(g == 0)]
+
     def _switch_points(self, fn: Callable, columns: list, args: list[np.ndarray],
-                       slopes: np.ndarray | None) -> list:
+                       slopes: np.ndarray | None,
+                       static: tuple[np.ndarray, np.ndarray] | None = None) -> list:
         """Switch points of one condition, probes beside them, and stationary points
         between a switch and its neighbouring grid points."""
         grid = self._grid
-        g = evaluate_compiled(fn, grid[None, :], columns)
-        g = np.broadcast_to(g, (args[0].size if args else 1, grid.size))
-        rows, j = np.nonzero(np.sign(g[:, :-1]) * np.sign(g[:, 1:]) < 0)
-        roots = bracketed_roots(self._h(fn, args, rows), grid[j], grid[j + 1])
-        zr, zj = np.nonzero(g == 0)
-        rows = np.concatenate([rows, zr])
-        points = np.concatenate([roots, grid[zj]])
+        size = args[0].size if args else 1
+        if static is not None:  # the same points in every row, rows in order
+            roots, zeros = static
+            rows = np.concatenate([np.repeat(np.arange(size), roots.size),
+                                   np.repeat(np.arange(size), zeros.size)])
+            points = np.concatenate([np.tile(roots, size), np.tile(zeros, size)])
+        else:
+            g = self._on_grid(fn, columns, size)
+            rows, j = nonzero_2d(np.sign(g[:, :-1]) * np.sign(g[:, 1:]) < 0)
+            roots = bracketed_roots(self._h(fn, args, rows), grid[j], grid[j + 1])
+            zr, zj = nonzero_2d(g == 0)
+            rows = np.concatenate([rows, zr])
+            points = np.concatenate([roots, grid[zj]])
         keep = np.isfinite(points)
         rows, points = rows[keep], points[keep]
         step = 1e-9 * max(1.0, self.hi - self.lo)

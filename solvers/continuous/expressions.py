@@ -67,14 +67,23 @@ def compile_expr(args: Sequence[sympy.Symbol], expr: sympy.Basic) -> Callable:
 
 
 def evaluate_compiled(fn: Callable, x: Any, args: Sequence[Any]) -> np.ndarray:
-    """fn(x, *args) as a float array broadcast over all inputs; warnings silenced."""
-    args = [np.asarray(a, float) for a in args]  # NumPy semantics: 0**-0.5 is inf
+    """fn(x, *args) as a new float array broadcast over all inputs; warnings silenced."""
+    inputs = [np.asarray(x, float)] + [np.asarray(a, float) for a in args]  # 0**-0.5 is inf
     with np.errstate(all="ignore"):
-        out = np.asarray(fn(np.asarray(x, float), *args))
+        out = np.asarray(fn(*inputs))
         if np.iscomplexobj(out):
             out = np.where(np.abs(out.imag) <= 1e-12 * (1 + np.abs(out.real)), out.real, np.nan)
-        shape = np.broadcast_shapes(np.shape(x), *(np.shape(a) for a in args))
+        shape = np.broadcast_shapes(*(a.shape for a in inputs))
+        if out.shape == shape and out.dtype == np.float64 and _fresh(out, inputs):
+            return out  # already a new array of the right shape: no copies of a large grid
         return np.broadcast_to(out.astype(float), shape).copy()
+
+
+def _fresh(out: np.ndarray, inputs: Sequence[np.ndarray]) -> bool:
+    """Whether `out` is a writeable array of its own, sharing no memory with the inputs
+    (a function may return an argument itself)."""
+    return (out.flags.owndata and out.flags.writeable
+            and not any(np.may_share_memory(out, a) for a in inputs))
 
 
 def worst_if_undefined(values: np.ndarray) -> np.ndarray:

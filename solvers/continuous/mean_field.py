@@ -22,7 +22,12 @@ from gamespec.solvers.continuous.expressions import (
     symbol_values,
 )
 from gamespec.solvers.continuous.results import FixedPoint, MeanFieldResult
-from gamespec.solvers.continuous.sampling import relative_tolerance, sample_grid, true_runs
+from gamespec.solvers.continuous.sampling import (
+    nonzero_2d,
+    relative_tolerance,
+    sample_grid,
+    true_runs,
+)
 
 SELECTIONS = ("payoff", "min_payoff", "lowest", "highest")
 
@@ -64,6 +69,22 @@ class _PopulationResidual:
         """The opponent state a member faces at symmetric state s in this row."""
         out = {sym: float(self.fixed[row, k]) for sym, k in self.column.items()}
         out[self.field] = float(self.agg(np.array([s]))[0])
+        return out
+
+    def table(self, states: np.ndarray) -> np.ndarray:
+        """The residual of every row at every state: (rows, states). The rows' values
+        and the states' fields go to the map as a column and a row (see BestResponseMap
+        .batch), chunked by rows."""
+        n = self.fixed.shape[0]
+        out = np.empty((n, states.size))
+        field_values = self.agg(states)[None, :]
+        step = max(1, self.chunk // max(states.size, 1))
+        for start in range(0, n, step):
+            part = slice(start, start + step)
+            args = [field_values if sym == self.field
+                    else self.fixed[part, self.column[sym]][:, None] for sym in self.br_map.args]
+            x, _ = self.br_map.batch(args)
+            out[part] = x.reshape(-1, states.size) - states[None, :]
         return out
 
     def __call__(self, rows: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -127,11 +148,10 @@ def mean_field_equilibria(br_map: BestResponseMap, rows: Sequence[Values | None]
     states = sample_grid(lo, hi, grid)
     tol_x = tol * max(1.0, hi - lo)
     n = len(rows)
-    table = residual(np.repeat(np.arange(n), states.size), np.tile(states, n))
-    table = table.reshape(n, states.size)
+    table = residual.table(states)
     candidates = _grid_candidates(table, states, tol_x)
     close = np.abs(table) <= tol_x
-    row_of, k = np.nonzero((np.sign(table[:, :-1]) * np.sign(table[:, 1:]) < 0)
+    row_of, k = nonzero_2d((np.sign(table[:, :-1]) * np.sign(table[:, 1:]) < 0)
                            & ~close[:, :-1] & ~close[:, 1:])
     refined = refine_sign_changes(lambda x, idx: residual(row_of[idx], x), states[k],
                                   states[k + 1], 1e-3 * tol_x)
