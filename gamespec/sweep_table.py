@@ -2,9 +2,10 @@
 shared by gamespec.sweep, `Game.sweep` and the regime plot (gamespec.plots.regime).
 
 One row per grid point, one plain value per cell: the grid's parameters (whole numbers as
-integers), `value:PLAYER`, `strategy:PLAYER` (a pure choice), and a distribution spread
-over columns `strategy:PLAYER:ACTION` (or `strategy:PLAYER:GIVEN:ACTION` for a conditioned
-one), numeric labels in numeric order; never JSON text in a cell."""
+integers), `value:PLAYER`, `strategy:PLAYER` (a pure choice, or `mixed`), and a
+distribution spread over columns `strategy:PLAYER:ACTION` (or
+`strategy:PLAYER:GIVEN:ACTION` for a conditioned one), numeric labels in numeric order;
+never JSON text in a cell."""
 from __future__ import annotations
 
 import csv
@@ -19,12 +20,14 @@ __all__ = ["columns_of", "read_csv_text", "read_table", "rows_to_dataframe", "st
            "to_csv", "to_json"]
 
 MAX_CELLS_PER_STRATEGY = 24  # a larger distribution (a 30 x 30 channel) is left to --full
+PROBABILITY_SHOWN = 1e-12  # a probability above this is in the support
 
 
 def strategy_cells(player: str, strategy) -> dict:
     """A player's strategy as row cells: a choice as `strategy:PLAYER`; a distribution (or
     a conditioned one, or a choice per type) spread over `strategy:PLAYER:KEY[:KEY]`
-    columns, numeric keys in numeric order; none when it has more than
+    columns, numeric keys in numeric order, and for a distribution `strategy:PLAYER` too:
+    its one choice when it is pure, else `mixed`; none when it has more than
     MAX_CELLS_PER_STRATEGY entries."""
     from gamespec.tidy_table import ordered
 
@@ -33,6 +36,11 @@ def strategy_cells(player: str, strategy) -> dict:
     if not isinstance(strategy, dict):
         return {}
     cells: dict = {}
+    numbers = list(strategy.values())
+    if numbers and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                       and 0 <= v <= 1 for v in numbers) and abs(sum(numbers) - 1) <= 1e-9:
+        support = [k for k, v in strategy.items() if v > PROBABILITY_SHOWN]
+        cells[f"strategy:{player}"] = support[0] if len(support) == 1 else "mixed"
     for key in ordered(strategy):
         inner = strategy[key]
         if isinstance(inner, dict):

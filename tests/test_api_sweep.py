@@ -40,7 +40,7 @@ def test_game_sweep_gives_the_rows_of_the_command(tmp_path):
     exact = gamespec.load(TRIM, T_hi=8, P_hi=10).solve().extra["equilibria"][0]["exact"]
     assert sorted(exact["adversary"].values()) == ["3/7", "4/7"]
     mixed = frame[(frame.T_hi == 8) & (frame.P_hi == 10)].iloc[0]
-    assert pd.isna(mixed["strategy:adversary"])
+    assert mixed["strategy:adversary"] == "mixed"
     for action, text in exact["adversary"].items():
         num, _, den = text.partition("/")
         assert mixed[f"strategy:adversary:{action}"] == pytest.approx(
