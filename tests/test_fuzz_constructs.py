@@ -149,3 +149,20 @@ def test_a_payoff_with_an_infinite_or_complex_constant_is_located(payoff, what):
     with pytest.raises(SpecError, match=f"this payoff has {what} constant") as caught:
         model_from_string(spec, "p.game")
     assert (caught.value.span.line, caught.value.span.column) == (3, 12)
+
+
+@pytest.mark.parametrize("body, column", [
+    ("[(sin(1e300) * [x == U])^-1 < 2]", 13),  # zoo compared: TypeError
+    ("[ln([x == U]) <= 1]", 13),
+    ("(if ([mod(1, 0) >= 0.25] + 0.25) < q then 1 else 2)", 16),  # SymPy's KeyError
+])
+def test_a_condition_sympy_cannot_decide_is_located(body, column):
+    """SymPy evaluates [cond] and `if` conditions when it builds them; one comparing a
+    value that is not a real number escaped `check` as TypeError or KeyError (exit 70)."""
+    from gamespec.errors import SpecError
+    from gamespec.language.loader import model_from_string
+
+    spec = f"player a {{ choose x in {{U, D}} choose q in [0, 1] }}\npayoff a = {body}\n"
+    with pytest.raises(SpecError, match="cannot decide this condition") as caught:
+        model_from_string(spec, "c.game")
+    assert (caught.value.span.line, caught.value.span.column) == (2, column)

@@ -4,6 +4,7 @@ Only SymPy constructors are used; spec text is never evaluated.
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 from collections.abc import Callable
@@ -258,7 +259,9 @@ class ExpressionBuilder:
         )
 
     def _Indicator(self, node: ast.Indicator, scope: Scope):
-        return indicator(self.build_condition(node.condition, scope))
+        condition = self.build_condition(node.condition, scope)
+        with _undecidable(node.condition):
+            return indicator(condition)
 
     def _BinOp(self, node: ast.BinOp, scope: Scope):
         left = self.build(node.left, scope)
@@ -325,7 +328,8 @@ class ExpressionBuilder:
             return then
         if condition is sympy.false:
             return otherwise
-        return sympy.Piecewise((then, condition), (otherwise, True))
+        with _undecidable(node.condition):
+            return sympy.Piecewise((then, condition), (otherwise, True))
 
     def build_condition(self, node: ast.Expr, scope: Scope):
         value = self.build(node, scope)
@@ -347,3 +351,17 @@ class ExpressionBuilder:
         if value is sympy.true or value is sympy.false:
             raise SpecError(f"this constraint is always {value}", span=node.span)
         return value
+
+
+@contextlib.contextmanager
+def _undecidable(node: ast.Expr):
+    """SymPy evaluates a condition when it builds [cond] or `if`: one comparing a value that
+    is not a real number (zoo from log(0), 1/0 written as a power) raises TypeError, or an
+    internal KeyError; either is an error at the condition."""
+    try:
+        yield
+    except (TypeError, KeyError) as exc:
+        detail = f" ({exc})" if isinstance(exc, TypeError) else ""
+        raise SpecError(f"cannot decide this condition{detail}", span=node.span,
+                        hint="a division by zero, a logarithm of 0 or a square root of a "
+                        "negative number inside it?") from None
