@@ -48,11 +48,9 @@ def test_bimatrix_equilibria_match_nashpy_row_by_row():
     assert frame["equilibrium"].dtype.kind == "i" and frame["probability"].dtype.kind == "f"
 
 
-def test_lp_channel_of_location_privacy_is_one_row_per_region_pair(monkeypatch):
-    monkeypatch.setenv("GAMESPEC_DATA_MIRROR", "/work/shared/data")
-    if not Path("/work/shared/data").is_dir():
-        pytest.skip("no data mirror")
-    result = gamespec.load(SPECS / "location_privacy.game").solve(method="lp")
+def test_lp_channel_of_location_privacy_is_one_row_per_region_pair(mirror):
+    result = gamespec.load(SPECS / "location_privacy.game",
+                           data_mirror=str(mirror)).solve(method="lp")
     rows = tidy_rows(result)
     for player, channel in result.strategies.items():
         mine = [r for r in rows if r["player"] == player]
