@@ -9,6 +9,8 @@ from gamespec.errors import Span, SpecError
 
 def _whole(element) -> int | None:
     """The element as an int when it is a whole number (int, Integer, 3.0), else None."""
+    if type(element) is int:  # the common case first: a range's 2,000,000 elements
+        return element
     if isinstance(element, bool) or isinstance(element, str):
         return None
     if getattr(element, "is_Integer", False):
@@ -20,6 +22,10 @@ def _whole(element) -> int | None:
 
 def check_rounds(elements, span: Span | None) -> tuple[int, ...]:
     """Update rules step from round i to i + 1: their rounds are consecutive whole numbers."""
+    elements = tuple(elements)
+    if elements and type(elements[0]) is int and \
+            elements == tuple(range(elements[0], elements[0] + len(elements))):
+        return elements  # a range lo..hi, compared at C speed (up to 2,000,000 rounds)
     values = [_whole(e) for e in elements]
     shown = ", ".join(str(e) for e in list(elements)[:5]) + (", ..." if len(elements) > 5 else "")
     if not values or None in values:
