@@ -141,14 +141,19 @@ CASES = [
 COMMANDS = ("check", "info", "derive", "solve")
 
 
-def run_case(case: Case, command: str, timeout: float = 60.0) -> tuple[bool, str]:
+# --time-limit bounds a read that would block; it counts from the start of the process
+# (imports included), so it is generous: on a loaded machine 10 s can pass before loading.
+TIME_LIMIT = "60"
+
+
+def run_case(case: Case, command: str, timeout: float = 150.0) -> tuple[bool, str]:
     """Run one case with one command in a fresh temporary folder: (passed, what happened)."""
     with tempfile.TemporaryDirectory(prefix="gamespec-fs-") as tmp:
         folder = Path(tmp)
         spec, stdin = case.setup(folder)
         argv = [sys.executable, "-m", "gamespec.cli", command, str(spec)]
         if command != "check":
-            argv += ["--time-limit", "10"]
+            argv += ["--time-limit", TIME_LIMIT]
         started = time.monotonic()
         try:
             with open(stdin, "rb") if stdin else open(os.devnull, "rb") as source:
@@ -180,7 +185,8 @@ def run_case_in_process(case: Case, command: str) -> tuple[bool, str]:
     with tempfile.TemporaryDirectory(prefix="gamespec-fs-") as tmp:
         spec, stdin = case.setup(Path(tmp))
         assert stdin is None, "standard input cases run as processes"
-        argv = [command, str(spec)] + (["--time-limit", "10"] if command != "check" else [])
+        argv = [command, str(spec)] + (["--time-limit", TIME_LIMIT] if command != "check"
+                                       else [])
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             code = cli_main(argv)
