@@ -69,7 +69,7 @@ def test_file_system_cases_in_process(name):
 
 def test_a_fifo_spec_under_info_ends_as_a_process():
     case = next(c for c in fs_cases.CASES if c.name == "spec_fifo")
-    ok, what = fs_cases.run_case(case, "info", timeout=60)
+    ok, what = fs_cases.run_case(case, "info")
     assert ok, what
 
 
