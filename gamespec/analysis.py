@@ -237,6 +237,8 @@ def _symbolic_sum(model: Model) -> tuple[bool | None, float | None]:
     if not all(n in model.payoffs for n in names):
         return None, None
     total = model.expand_lets(model.payoffs[names[0]].expr + model.payoffs[names[1]].expr)
+    if _varies(total, model):  # cheap disproof first: a sum that varies is not zero, and
+        return False, None     # SymPy's simplification of it can take seconds
     if is_zero(total) is True:
         return True, 0.0
     number = total.xreplace(model.scalar_values())
@@ -246,8 +248,6 @@ def _symbolic_sum(model: Model) -> tuple[bool | None, float | None]:
         except (TypeError, ValueError):
             return None, None
         return (True, constant) if math.isfinite(constant) else (None, None)
-    if _varies(total, model):
-        return False, None
     return None, None
 
 
@@ -256,12 +256,12 @@ def _all_equal(model: Model) -> bool:
     if len(exprs) < 2:
         return False
     differences = [e - exprs[0] for e in exprs[1:]]
-    if any(_nonzero_somewhere(d, model) for d in differences):
+    if any(nonzero_somewhere(d, model) for d in differences):
         return False
     return all(is_zero(d) is True for d in differences)
 
 
-def _nonzero_somewhere(expr, model: Model, trials: int = 3) -> bool:
+def nonzero_somewhere(expr, model: Model, trials: int = 3) -> bool:
     """Cheap disproof: the expression is not zero at some seeded random point."""
     numbers = _at_random_points(expr, model, trials)
     return numbers is not None and any(abs(n) > 1e-9 for n in numbers)
