@@ -61,9 +61,10 @@ payoff crowd = -(x - (3 * m^2 - 2 * m^3))^2
     assert stable == [0.0, 1.0]
 
 
-def test_obfuscation_worked_example_interior_best_response_and_leader():
+def test_obfuscation_worked_example_interior_best_response_and_leader(solved_spec):
     model = load_model(SPECS / "obfuscation_mfg.game")
-    result = run_model(model)
+    result = solved_spec("obfuscation_mfg")  # the continuous method, solved once a session
+    assert result.method == "continuous"
     assert result.strategies["learner"] == pytest.approx(0.934071, abs=1e-5)
     assert result.values["learner"] == pytest.approx(1.414627, abs=1e-5)
     assert result.certificate.ok
