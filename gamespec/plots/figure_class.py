@@ -13,12 +13,12 @@ class GameFigure(Figure):
     """A picture of gamespec (see the module docstring)."""
 
     def _repr_png_(self) -> bytes:
-        from gamespec.plots.common import render
+        from gamespec.plots.files import render
 
         return render(self, "png", self.dpi)
 
     def save(self, path: str | Path, *, dpi: int | None = None) -> None:
-        from gamespec.plots.common import save_figure
+        from gamespec.plots.files import save_figure
 
         save_figure(self, path, dpi=dpi)
 
