@@ -213,11 +213,17 @@ class Game:
              **options: Any):
         """A matplotlib Figure of `kind` (see gamespec.plots.KINDS; default: the first
         picture the method returns), drawn from `result` (solved with figures=True) or
-        from a solve with figures=True first; written to `path` as PNG (atomically) when
-        given. Options: `profile`, `series` (distribution)."""
+        from a solve with figures=True first; written to `path` (atomically) when given, in
+        the format its suffix names (.png, .pdf, .svg; `dpi=` for PNG), which is checked
+        before solving. Options: `profile`, `series` (distribution), `dpi`."""
+        from gamespec.plots.files import check_dpi, picture_format
         from gamespec.plots.from_result import check_kind, plot_result
 
         check_kind(kind)
+        if path is not None:
+            picture_format(path)
+        if options.get("dpi") is not None:
+            check_dpi(options["dpi"])
         if result is None:
             result = self.solve(method, seed, figures=True)
         return plot_result(result, kind, path, **options)

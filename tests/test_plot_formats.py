@@ -178,3 +178,12 @@ def test_cli_bad_suffix_exits_2_and_writes_nothing(tmp_path, capsys):
     table.write_text(test_plots.SWEEP_CSV)
     assert main(["plot", str(table), "--kind", "regime", "--out", str(tmp_path / "r.eps")]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
+
+
+def test_game_plot_refuses_a_bad_suffix_before_it_solves(monkeypatch):
+    game = gamespec.load("specs/hawk_dove.game")
+    monkeypatch.setattr(type(game), "solve", lambda *a, **k: pytest.fail("solved first"))
+    with pytest.raises(SpecError, match="unknown format .jpg"):
+        game.plot(path="picture.jpg")
+    with pytest.raises(SpecError, match="dpi must be"):
+        game.plot(path="picture.png", dpi=5)
