@@ -14,18 +14,15 @@ INDENT = 2
 
 
 def output_width(width: int | None = None) -> int:
-    """`width`, else the terminal's when standard output is one, else $COLUMNS, else 100;
-    never below 40."""
+    """`width`, else the terminal's when standard output is one, else 100 (a file or a pipe
+    gets the same text wherever it runs: $COLUMNS is not read then); never below 40."""
     if width is None:
         try:
             tty = sys.stdout.isatty()
         except (AttributeError, ValueError):
             tty = False
-        if tty:
-            width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns or DEFAULT_WIDTH
-        else:
-            columns = os.environ.get("COLUMNS", "")
-            width = int(columns) if columns.isdigit() else DEFAULT_WIDTH
+        width = (shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if tty
+                 else DEFAULT_WIDTH) or DEFAULT_WIDTH
     return max(MIN_WIDTH, int(width))
 
 
@@ -39,8 +36,25 @@ def render(renderables: list, color: bool, width: int | None = None) -> str:
                           os.environ.get("NO_COLOR")) or None, highlight=False,
                       markup=False, emoji=False, legacy_windows=False)
     for item in renderables:
+        _fit(console, item)
         console.print(item, overflow="fold")
     return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").split("\n"))
+
+
+def _fit(console, item) -> None:
+    """A table whose numbers cannot all stay whole at this width folds them instead of
+    losing columns (its columns' minimum widths are dropped)."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    inner = item.renderable if isinstance(item, Padding) else item
+    if not isinstance(inner, Table):
+        return
+    room = console.width - (item.left if isinstance(item, Padding) else 0)
+    widest = getattr(inner, "widest", [1] * len(inner.columns))
+    if sum(widest) + 4 * len(widest) > room:  # cells, padding, separators and a margin
+        for column in inner.columns:
+            column.min_width = None
 
 
 def text(content: str, style: str = ""):
@@ -84,8 +98,14 @@ def table(headers: list[str], rows: list[list[str]], *, right: set[int] = frozen
     grid = Table(box=dashes, show_edge=False, pad_edge=False, padding=(0, 1),
                  header_style="bold", safe_box=True)
     for k, header in enumerate(headers):
+        # a number is never broken: its column is at least as wide as its widest cell
+        widest = max((len(row[k]) for row in rows if k < len(row)), default=0)
         grid.add_column(header, justify="right" if k in right else "left",
-                        overflow="fold", no_wrap=k in no_wrap)
+                        overflow="fold", no_wrap=k in no_wrap,
+                        min_width=widest if k in right else None)
+    grid.widest = [max([len(h), *(len(r[k]) for r in rows if k < len(r))]) if k in no_wrap
+                   else max((len(r[k]) for r in rows if k < len(r)), default=1)
+                   for k, h in enumerate(headers)]
     for row in rows:
         grid.add_row(*row)
     return grid
