@@ -1,9 +1,11 @@
 """The record/replay oracle of Gambit's answers (tests/oracles/gambit_reference.py): a call
 missing from the store fails and names the command that rebuilds it, keys depend only on
-the inputs, the store stays small and says which pygambit computed it."""
+the inputs, a live answer the store lacks or contradicts is a warning, the store stays small
+and says which pygambit computed it."""
 from __future__ import annotations
 
 import json
+import warnings
 from fractions import Fraction
 
 import pytest
@@ -19,6 +21,38 @@ def test_a_missing_reference_fails_and_names_the_regenerate_command(monkeypatch)
     with pytest.raises(pytest.fail.Exception) as failed:
         gambit.solve(gambit.arrays(*MATCHING_PENNIES), "enummixed", rational=True)
     assert "stale" in str(failed.value) and gambit.REGENERATE in str(failed.value)
+
+
+class FakeGambit:
+    """Stands in for tests/oracles/gambit_compute.py: one fixed answer."""
+
+    VERSION = "0.0-test"
+
+    @staticmethod
+    def solve(game, algorithm, options):
+        return {"players": ["1", "2"], "strategies": [["1", "2"], ["1", "2"]],
+                "equilibria": [{"payoffs": ["0", "0"], "profile": [["1/2", "1/2"]] * 2}]}
+
+
+def test_a_live_answer_missing_from_or_unlike_the_store_is_a_warning(monkeypatch):
+    monkeypatch.setattr(gambit, "LIVE", True)
+    monkeypatch.setattr(gambit, "RECORD", False)
+    monkeypatch.setattr(gambit, "compute", FakeGambit)
+    monkeypatch.setattr(gambit, "_stored", {})
+    game = gambit.arrays(*MATCHING_PENNIES)
+    with pytest.warns(UserWarning, match="is missing from"):
+        gambit.solve(game, "enummixed", rational=True)
+    k = gambit.key("solve", (game, "enummixed", {"rational": True}))
+    stale = FakeGambit.solve(game, "enummixed", {})
+    stale["equilibria"][0]["payoffs"] = ["1", "-1"]
+    monkeypatch.setattr(gambit, "_stored", {k: {"answer": stale}})
+    with pytest.warns(UserWarning, match="differs from"):
+        gambit.solve(game, "enummixed", rational=True)
+    monkeypatch.setattr(gambit, "_stored", {k: {"answer": FakeGambit.solve(game, "", {})}})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (eq,) = gambit.solve(game, "enummixed", rational=True).equilibria
+    assert eq.profile == ((Fraction(1, 2),) * 2,) * 2
 
 
 def test_keys_depend_on_values_not_on_their_types():

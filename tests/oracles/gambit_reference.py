@@ -9,7 +9,8 @@ as Fractions, floats rounded to 12 significant digits, in both modes alike.
   the sha256 of the canonical JSON of (function, inputs, options), with pygambit's version.
 - pygambit not importable, or GAMESPEC_HIDE_PYGAMBIT=1: replayed from that file. A missing
   key fails the test (the store is stale): regenerate it, with pygambit installed, by
-  `python tests/oracles/regenerate_gambit_reference.py`.
+  `python tests/oracles/regenerate_gambit_reference.py`. Where pygambit computes, an
+  answer missing from the store or different from it is a warning (the same command).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -175,6 +177,11 @@ def _call(name: str, inputs, run):
             _recorded[k] = {"function": name, "pygambit": compute.VERSION,
                             "test": os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0],
                             "answer": answer}
+        elif k not in _load() or _load()[k]["answer"] != answer:
+            # the store would fail (missing) or mislead (different) where pygambit is absent
+            what = "differs from" if k in _load() else "is missing from"
+            warnings.warn(f"pygambit {compute.VERSION}'s answer to {name} (key {k[:12]}) "
+                          f"{what} {STORE.name}: regenerate it ({REGENERATE})", stacklevel=3)
         return answer
     entry = _load().get(k)
     if entry is None:
@@ -204,5 +211,5 @@ def write(entries: dict, path: Path = STORE) -> None:
 
 @atexit.register
 def _flush() -> None:
-    if _recorded:
-        write(_recorded)
+    if _recorded:  # GAMESPEC_GAMBIT_RECORD_FILE: another file (the regenerate script's)
+        write(_recorded, Path(os.environ.get("GAMESPEC_GAMBIT_RECORD_FILE", STORE)))
