@@ -37,7 +37,7 @@ Examples:
               "(repeat for more axes)")
 @options.method_option
 @options.options_option
-@click.option("--seed", type=int, default=None, help="as `gamespec solve --seed`")
+@click.option("--seed", type=int, default=None, metavar="N", help="as `gamespec solve --seed`")
 @options.time_limit_option("per point, as `gamespec solve --time-limit`")
 @click.option("--workers", type=int, default=None, callback=_workers,
               help="local processes (default: the number of cores)")
@@ -138,7 +138,7 @@ Examples:
 @options.out_option("the picture to write, atomically: .png, .pdf or .svg", required=True)
 @options.dpi_option
 @options.method_option
-@click.option("--seed", type=int, default=None, help="as `gamespec solve --seed`")
+@click.option("--seed", type=int, default=None, metavar="N", help="as `gamespec solve --seed`")
 @options.time_limit_option("as `gamespec solve --time-limit`")
 @options.options_option
 @click.option("--profile", metavar="NAME", help="distribution: the named profile shown "

@@ -165,7 +165,7 @@ _SPEC_OPTIONS = [
 method_option = click.option("--method", callback=_method, shell_complete=_complete_method,
                              metavar="METHOD",
                              help="use this method (`gamespec info FILE` lists them)")
-seed_option = click.option("--seed", type=int, default=None,
+seed_option = click.option("--seed", type=int, default=None, metavar="N",
                            help="the seed of random starts (default: the spec's `seed`, "
                            "else 0)")
 options_option = click.option(

@@ -146,7 +146,8 @@ Examples:
   gamespec experiment specs/trimming.game --format json --seed 3""")
 @options.spec_options()
 @click.option("--name", help="which experiment, when the spec has several")
-@click.option("--seed", type=int, default=0, help="the seed of every random draw (default 0)")
+@click.option("--seed", type=int, default=0, metavar="N",
+              help="the seed of every random draw (default 0)")
 @options.output_format("experiment", ("text", "json"), aliases=("json",))
 @options.out_option("also write the JSON record to PATH (atomically)")
 def experiment_command(**kw):
