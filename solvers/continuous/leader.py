@@ -80,25 +80,36 @@ def _response_gap(a: FollowerResponse | None, b: FollowerResponse | None,
                default=0.0)
 
 
-def _locate_jump(objective: _LeaderObjective, a: float, b: float, scales: dict,
-                 xtol: float, jump_tol: float) -> tuple[float, float]:
-    """Shrink [a, b] onto the point where the follower map jumps, keeping the piece with
-    the largest gap: bisection, or quartering when the map is batched (three leader
-    values per call cost about what one does). Stops as soon as no piece's gap exceeds
-    `jump_tol`: the map was only steep there (a jump keeps its gap in one piece)."""
+def _locate_jumps(objective: _LeaderObjective, brackets: list[tuple[float, float]],
+                  scales: dict, xtol: float, jump_tol: float) -> list[tuple[float, float]]:
+    """Shrink each bracket [a, b] onto the point where the follower map jumps, keeping
+    the piece with the largest gap: bisection, or quartering when the map is batched
+    (three leader values per call cost about what one does). A bracket stops as soon as
+    no piece's gap exceeds `jump_tol`: the map was only steep there (a jump keeps its gap
+    in one piece). All brackets step together, their new points in one batch per round;
+    each bracket visits the points it would visit alone."""
     sections = 3 if objective.batched else 1
-    while b - a > xtol:
-        points = np.linspace(a, b, sections + 2)
-        if np.any(np.diff(points) <= 0):
-            break
-        objective.prefetch(points)
-        responses = [objective.response(v) for v in points]
-        gaps = [_response_gap(p, q, scales) for p, q in itertools.pairwise(responses)]
-        k = int(np.argmax(gaps))
-        a, b = float(points[k]), float(points[k + 1])
-        if gaps[k] <= jump_tol:
-            break
-    return a, b
+    out = [(float(a), float(b)) for a, b in brackets]
+    active = list(range(len(out)))
+    while active:
+        rounds = []
+        for i in active:
+            a, b = out[i]
+            if b - a <= xtol:
+                continue
+            points = np.linspace(a, b, sections + 2)
+            if not np.any(np.diff(points) <= 0):
+                rounds.append((i, points))
+        objective.prefetch([v for _, points in rounds for v in points])
+        active = []
+        for i, points in rounds:
+            responses = [objective.response(v) for v in points]
+            gaps = [_response_gap(p, q, scales) for p, q in itertools.pairwise(responses)]
+            k = int(np.argmax(gaps))
+            out[i] = (float(points[k]), float(points[k + 1]))
+            if gaps[k] > jump_tol:
+                active.append(i)
+    return out
 
 
 def _piece_optimum(objective: _LeaderObjective, xs: np.ndarray, us: np.ndarray,
@@ -179,15 +190,11 @@ def _value_scales(responses: list[FollowerResponse | None]) -> dict:
 
 def _find_switches(objective: _LeaderObjective, xs: np.ndarray, scales: dict,
                    jump_tol: float, xtol: float) -> list[tuple[float, float]]:
-    switches = []
-    for a, b in itertools.pairwise(xs):
-        if _response_gap(objective.response(a), objective.response(b), scales) <= jump_tol:
-            continue
-        left, right = _locate_jump(objective, float(a), float(b), scales, xtol, jump_tol)
-        if _response_gap(objective.response(left), objective.response(right),
-                         scales) > jump_tol:
-            switches.append((left, right))
-    return switches
+    steep = [(float(a), float(b)) for a, b in itertools.pairwise(xs)
+             if _response_gap(objective.response(a), objective.response(b), scales) > jump_tol]
+    return [(left, right) for left, right in _locate_jumps(objective, steep, scales, xtol, jump_tol)
+            if _response_gap(objective.response(left), objective.response(right),
+                             scales) > jump_tol]
 
 
 def _leader_candidates(objective: _LeaderObjective, xs: np.ndarray, us: np.ndarray,
