@@ -153,7 +153,9 @@ def test_a_usage_error_shows_the_usage_line_and_one_error_line(capsys):
     assert lines[0] == "Usage: gamespec solve [OPTIONS] FILE"
     assert lines[1].startswith("gamespec: error: No such option '--jsn'")
     assert main(["nosuch"]) == 2
-    assert "gamespec: error: No such command 'nosuch'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "gamespec: error: No such command 'nosuch'" in err
+    assert "hint: `gamespec --help` lists the commands" in err
 
 
 def _completions(args: list[str], incomplete: str) -> list[str]:

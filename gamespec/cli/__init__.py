@@ -73,8 +73,8 @@ def parse(argv: list[str]):
             print(exc.ctx.get_usage(), file=sys.stderr)
         print(f"gamespec: error: {exc.format_message()}", file=sys.stderr)
         if exc.ctx is not None:
-            print(f"hint: `{exc.ctx.command_path} --help` describes the options",
-                  file=sys.stderr)
+            what = "lists the commands" if exc.ctx.parent is None else "describes the options"
+            print(f"hint: `{exc.ctx.command_path} --help` {what}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except click.ClickException as exc:
         print(f"gamespec: error: {exc.format_message()}", file=sys.stderr)
