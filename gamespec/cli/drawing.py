@@ -12,14 +12,16 @@ from gamespec.errors import SpecError
 
 
 def _grid(items):
-    from gamespec.sweep import parse_grid
+    from gamespec.sweep_grid import parse_grid
 
     return [parse_grid(item) for item in items]
 
 
 def _workers(ctx, param, value):
-    if value is not None and value < 1 and not ctx.resilient_parsing:
-        raise SpecError(f"--workers must be at least 1, not {value}")
+    if value is not None and not ctx.resilient_parsing:
+        from gamespec.sweep_grid import default_workers
+
+        default_workers(value)  # at least 1, else the same error as Game.sweep's
     return value
 
 
@@ -67,17 +69,16 @@ def sweep_command(**kw):
 
 
 def cmd_sweep(args) -> int:
-    import os
-
     from gamespec.atomic_files import write_atomic
     from gamespec.plan import build_plan
     from gamespec.sweep import plot_sweep, run_sweep, to_csv, to_json
+    from gamespec.sweep_grid import check_grid_names, default_workers
 
     model = common.load(args, args.file)  # a bad spec fails once, here, with its located error
-    _check_grid_names(args.grid, model)
+    check_grid_names(args.grid, model)
     build_plan(model, args.method, seed=args.seed, time_limit=args.time_limit,
                options=args.options)  # bad options fail once, located
-    workers = args.workers or os.cpu_count() or 1
+    workers = default_workers(args.workers)
     rows = run_sweep(str(Path(args.file).resolve()), args.grid, args.overrides,
                      args.method, args.options, workers=workers,
                      scheduler=args.scheduler, progress=sys.stderr.isatty(), seed=args.seed,
@@ -105,25 +106,6 @@ def cmd_sweep(args) -> int:
     if failed:
         print(f"sweep: {failed} of {len(rows)} points not certified", file=sys.stderr)
     return common.EXIT_OK
-
-
-def _check_grid_names(axes, model) -> None:
-    """Each grid axis names a scalar parameter of the spec, once."""
-    import difflib
-
-    seen: set[str] = set()
-    for axis in axes:
-        if axis.name in seen:
-            raise SpecError(f"--grid {axis.name} is given twice",
-                            hint="give one axis per parameter (NAME=v1,v2,... lists values)")
-        seen.add(axis.name)
-        param = model.params.get(axis.name)
-        if param is None or param.index_sets:
-            close = difflib.get_close_matches(axis.name, [n for n, p in model.params.items()
-                                                          if not p.index_sets], n=1)
-            raise SpecError(f"--grid {axis.name}: not a scalar parameter of the spec",
-                            hint=f"did you mean `{close[0]}`?" if close else
-                            "grid over a `param` of the spec")
 
 
 @click.command("plot", short_help="draw a game's answer or a sweep table (PNG, PDF, SVG)",
