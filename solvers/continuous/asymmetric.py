@@ -118,6 +118,8 @@ def exact_case(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
     free = [x for x, c in zip(symbols, case) if c == 2]
     focs = [sympy.diff(payoffs[k], x).xreplace(fixed) for k, x in enumerate(symbols)
             if case[k] == 2]
+    if free and _singular_linear(focs, free):
+        return None  # no solution or a continuum: never exactly one (SymPy takes seconds)
     found = sympy.solve(focs, free, dict=True, simplify=False) if free else [{}]
     if len(found) != 1 or any(x not in found[0] for x in free):
         return None
@@ -128,3 +130,12 @@ def exact_case(payoffs: Sequence[sympy.Expr], symbols: Sequence[sympy.Symbol],
         if value.free_symbols or abs(float(value) - v) > 1e-9 * (1 + abs(v)):
             return None
     return exact
+
+
+def _singular_linear(focs: Sequence[sympy.Expr], free: Sequence[sympy.Symbol]) -> bool:
+    """Whether the conditions are linear in `free` with a singular matrix of exact
+    rational numbers (then they have no solution or infinitely many)."""
+    jacobian = sympy.Matrix(focs).jacobian(list(free))
+    if any(not (entry.is_Rational) for entry in jacobian):
+        return False  # symbols, Floats or a nonlinear condition: SymPy decides
+    return jacobian.rank() < len(free)
