@@ -15,9 +15,9 @@ BY_STEM = {p.stem: p for p in SPECS}
 
 # (spec, method) -> why the fast suites do not run it (each is run by a named test elsewhere)
 SLOW = {
-    ("obfuscation_mfg", "continuous"): "a mean-field leader search of ~30 s; run by "
+    ("obfuscation_mfg", "continuous"): "a mean-field leader search of ~5 s; run by "
                                        "tests/solvers/continuous/test_continuous_model.py",
-    ("toll_population", "continuous"): "a mean-field leader search of ~10 s; run by the "
+    ("toll_population", "continuous"): "a mean-field leader search of ~5 s; run by the "
                                        "canonical suite's slow test",
 }
 # data read through the data registry (the mirror), not from a file beside the spec
