@@ -60,23 +60,20 @@ class PointTask:
     data_mirror: str | None = None
     limits: dict = field(default_factory=dict)
     source: str | None = None  # the spec text (a game built from text has no file to read)
+    cache: bool = True  # parse the spec once per worker (gamespec.sweep_cache)
 
 
 def solve_task(task: PointTask):
     """The Result of one point, through the same run path as `gamespec solve`."""
     from gamespec import limits
-    from gamespec.language.loader import load_model, model_from_string
     from gamespec.plan import build_plan, run_plan
+    from gamespec.sweep_cache import point_model
 
     before = limits.current() if task.limits else {}
     limits.apply(task.limits)
     try:
         start = time.perf_counter()
-        if task.source is not None:
-            model = model_from_string(task.source, task.path, task.overrides,
-                                      task.allow_data, task.data_mirror)
-        else:
-            model = load_model(task.path, task.overrides, task.allow_data, task.data_mirror)
+        model = point_model(task)  # load_model's Model, the spec parsed once per worker
         plan = build_plan(model, task.method, seed=task.seed, time_limit=task.time_limit,
                           options=task.options)  # what gamespec.api.solve_model runs
         return run_plan(model, plan, load_seconds=time.perf_counter() - start)
@@ -163,14 +160,20 @@ def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: 
               progress: bool = False, *, seed: int | None = None,
               time_limit: float | None = None, allow_data: tuple[str, ...] = (),
               data_mirror: str | None = None, limits: dict | None = None,
-              full: bool = False, source: str | None = None) -> list[dict]:
+              full: bool = False, source: str | None = None,
+              cache: bool | None = None) -> list[dict]:
     """One row per grid point, in grid order; each point is `gamespec solve` of the spec
     with the point's parameters (same options, seed, data settings and limits). `full`:
     each point's whole Result (as `solve --json`) instead of a flat row. `source`: the
-    spec's text, read by the workers instead of the file at `path` (which names it)."""
+    spec's text, read by the workers instead of the file at `path` (which names it).
+    `cache`: parse the spec once per worker (default: on unless GAMESPEC_SWEEP_CACHE=0);
+    the rows are the same either way."""
+    from gamespec.sweep_cache import cache_default
+
     points = grid_points(axes)
+    cache = cache_default() if cache is None else bool(cache)
     tasks = [PointTask(path, {**fixed, **p}, method, dict(options or {}), seed, time_limit,
-                       tuple(allow_data), data_mirror, dict(limits or {}), source)
+                       tuple(allow_data), data_mirror, dict(limits or {}), source, cache)
              for p in points]
     work = solve_point_json if full else solve_point
     from gamespec.progress import Progress
