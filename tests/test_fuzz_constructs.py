@@ -187,3 +187,19 @@ def test_update_rounds_at_the_set_size_limit_are_checked_quickly():
         check_rounds((1, 3), None)
     with pytest.raises(SpecError, match="whole numbers"):
         check_rounds(("A", "B"), None)
+
+
+def test_a_best_response_claim_over_a_complex_interval_is_an_error_verdict():
+    """`over q in [sqrt(-1), 1]` escaped derive and solve (TypeError: complex to float);
+    it is now that claim's error, and the other claims are still checked."""
+    from gamespec.api import solve_model
+    from gamespec.language.loader import model_from_string
+
+    spec = ("player f { choose p in [0, 4] }\nplayer g { choose q in [0, 4] }\n"
+            "payoff f = -(p - q)^2\npayoff g = -(q - 1)^2\n"
+            "claim bad: best response f = q over q in [sqrt(-1), 1]\n"
+            "claim good: best response f = q over q in [0, 2]\n")
+    claims = solve_model(model_from_string(spec, "c.game")).claims
+    assert claims["bad"]["verdict"] == "error"
+    assert "needs finite real ends" in claims["bad"]["reason"]
+    assert claims["good"]["verdict"] == "holds"  # p = q maximises -(p - q)^2

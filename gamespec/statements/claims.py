@@ -213,7 +213,7 @@ def best_response_claim(model: Model, claim: Claim) -> dict:
     payoff = model.expand_lets(model.payoff_of(player.name))
     axes = list(claim.over) or _default_axes(model, claim)
     params = model.scalar_values()
-    grids = [(symbol, _grid(domain, params, len(axes))) for symbol, domain in axes]
+    grids = [(symbol, _grid(domain, params, len(axes), claim)) for symbol, domain in axes]
     if player.fields and not {f.symbol for f in player.fields} & {s for s, _ in grids}:
         oracle = _EquilibriumOracle(model, player, payoff, [s for s, _ in grids], params,
                                     claim)
@@ -275,11 +275,18 @@ def _default_axes(model: Model, claim: Claim) -> list:
     return axes
 
 
-def _grid(domain, params: dict, n_axes: int) -> list:
+def _grid(domain, params: dict, n_axes: int, claim: Claim) -> list:
     if isinstance(domain, FiniteSet):
         return list(domain.elements) if domain.symbolic else [float(e) for e in domain.elements]
-    low = float(domain.low.xreplace(params))
-    high = float(domain.high.xreplace(params))
+    try:  # an end such as sqrt(-1) or 1/0 written 0^-1 is no grid
+        low = float(domain.low.xreplace(params))
+        high = float(domain.high.xreplace(params))
+    except (TypeError, ValueError):
+        low = high = float("nan")
+    if not (np.isfinite(low) and np.isfinite(high)):
+        raise SpecError(f"claim `{claim.name}`: the interval [{spec_str(domain.low)}, "
+                        f"{spec_str(domain.high)}] to grid over needs finite real ends",
+                        span=claim.span)
     count = GRID_1D if n_axes == 1 else GRID_ND
     return [float(x) for x in np.linspace(low, high, count)] if high > low else [low]
 
