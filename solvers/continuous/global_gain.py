@@ -6,6 +6,7 @@ from the best cells (box_gain.py). Independent of how the profile was found.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,7 +61,7 @@ class PayoffTable:
         lo, hi = self.box[k]
         if hi <= lo:
             return lo, float(self.value(k, point))
-        grid = np.unique(np.concatenate([sample_grid(lo, hi, GRID), [point[k]]]))
+        grid = _with_point(_base_grid(lo, hi), float(point[k]))
         values = np.where(np.isfinite(v := self.value(k, point, grid)), v, -np.inf)
         best = int(np.argmax(values))
         x_best, v_best = float(grid[best]), float(values[best])
@@ -78,6 +79,22 @@ class PayoffTable:
             if refined[j] > v_best:
                 x_best, v_best = float(found[j]), float(refined[j])
         return x_best, v_best
+
+
+@functools.lru_cache(maxsize=64)
+def _base_grid(lo: float, hi: float) -> np.ndarray:
+    """The sample grid of an interval, made once (read-only)."""
+    grid = sample_grid(lo, hi, GRID)
+    grid.flags.writeable = False
+    return grid
+
+
+def _with_point(grid: np.ndarray, x: float) -> np.ndarray:
+    """np.unique(grid + [x]) for a sorted, duplicate-free grid: x inserted in place."""
+    i = int(np.searchsorted(grid, x))
+    if i < grid.size and grid[i] == x:
+        return grid
+    return np.insert(grid, i, x)
 
 
 def max_unilateral_gain(table: PayoffTable, point: Sequence[float],
