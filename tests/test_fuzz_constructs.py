@@ -203,3 +203,18 @@ def test_a_best_response_claim_over_a_complex_interval_is_an_error_verdict():
     assert claims["bad"]["verdict"] == "error"
     assert "needs finite real ends" in claims["bad"]["reason"]
     assert claims["good"]["verdict"] == "holds"  # p = q maximises -(p - q)^2
+
+
+def test_an_update_rule_with_an_infinite_constant_is_located():
+    """`T[i + 1] = (k - k)^-1` is 1/0 once SymPy cancels k - k: check accepted it, then
+    solve failed simulating it (TypeError: complex to float)."""
+    from gamespec.errors import SpecError
+    from gamespec.language.loader import model_from_string
+
+    spec = ("param k = 0\nupdate over i in 1..5 {\n  T[i + 1] = ((k - k))^-1\n"
+            "  initial T[1] = 1\n}\n")
+    with pytest.raises(SpecError, match="this update rule has an infinite constant") as caught:
+        model_from_string(spec, "u.game")
+    assert (caught.value.span.line, caught.value.span.column) == (3, 14)
+    fine = model_from_string(spec.replace("((k - k))^-1", "T[i] / 2"), "u.game")
+    assert len(fine.updates.rules) == 1

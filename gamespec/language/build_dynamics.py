@@ -5,6 +5,7 @@ import sympy
 
 from gamespec.errors import SpecError
 from gamespec.language import ast
+from gamespec.language.build_payoffs import no_bad_constant
 from gamespec.language.expressions import Scope, index_symbol
 from gamespec.language.spec_checks import check_rounds, check_span
 from gamespec.model import Dynamics, Repeated, UpdateRules
@@ -83,4 +84,6 @@ class DynamicsMixin:
                       for r in stmt.rules)
         initial = tuple((r.target, self.builder.build(r.at), self.builder.build(r.value))
                         for r in stmt.initial)
+        for item, (_, _, value) in zip((*stmt.rules, *stmt.initial), (*rules, *initial)):
+            no_bad_constant(value, item.value, "this update rule")
         return UpdateRules(var, rounds, rules, initial, stmt.span)

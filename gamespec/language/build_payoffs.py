@@ -40,7 +40,7 @@ class PayoffsMixin:
                 scope = scope.with_binders([(player.member_var, player.member_set)])
             expr = self.builder.build(stmt.value, scope)
             self.builder._require_arith(expr, stmt.value)
-            _no_bad_constant(expr, stmt.value)
+            no_bad_constant(expr, stmt.value)
             payoffs[stmt.player] = Payoff(stmt.player, tuple(variables), sets, expr, stmt.span)
         commons = self._stmts(ast.CommonPayoffStmt)
         if len(commons) > 1:
@@ -50,7 +50,7 @@ class PayoffsMixin:
                 raise SpecError("a common payoff and per-player payoffs cannot be mixed",
                                 span=commons[0].span)
             common = self.builder.build(commons[0].value)
-            _no_bad_constant(common, commons[0].value)
+            no_bad_constant(common, commons[0].value)
             self.common_span = commons[0].span
         tables = self._stmts(ast.TableStmt)
         if len(tables) > 1:
@@ -245,11 +245,11 @@ _BAD_CONSTANTS = ((sympy.zoo, "an infinite"), (sympy.oo, "an infinite"),
                   (sympy.I, "a complex"))
 
 
-def _no_bad_constant(expr, node) -> None:
-    """A payoff holding an infinite, undefined or complex constant (1/0 written 0^-1,
-    log(0), sqrt(-1)) is an error at the payoff, not a failure in a later command."""
-    for constant, what in _BAD_CONSTANTS:
+def no_bad_constant(expr, node, what: str = "this payoff") -> None:
+    """A payoff (or update rule) holding an infinite, undefined or complex constant (1/0
+    written 0^-1, log(0), sqrt(-1)) is an error there, not a failure in a later command."""
+    for constant, kind in _BAD_CONSTANTS:
         if isinstance(expr, sympy.Basic) and expr.has(constant):
-            raise SpecError(f"this payoff has {what} constant in it ({sympy.sstr(constant)})",
+            raise SpecError(f"{what} has {kind} constant in it ({sympy.sstr(constant)})",
                             span=node.span, hint="a division by zero, a logarithm of 0 or a "
                             "square root of a negative number?")
