@@ -187,6 +187,10 @@ def run_sweep(path: str, axes: list[GridAxis], fixed: dict[str, float], method: 
 
 
 def _run_pool(work, tasks, workers: int, bar) -> list[dict]:
+    from gamespec.sweep_cache import warm
+
+    if tasks:
+        warm(tasks[0])  # forked workers start with the spec parsed
     rows = []
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
     try:

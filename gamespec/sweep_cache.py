@@ -69,3 +69,29 @@ def point_model(task):
         return model_from_string(source, task.path, task.overrides)
     spec = parsed_spec(source, task.path, task.limits)
     return build_model(spec, task.overrides, task.allow_data, task.data_mirror)
+
+
+def warm(task) -> None:
+    """Before a local pool forks its workers: parse the spec and import the run path in
+    this process, so that every forked worker starts with both (a worker started another
+    way parses on its first point). Errors are left to the points, which report them."""
+    from gamespec import limits
+    from gamespec.errors import GamespecError
+    from gamespec.language.efg_model import is_efg
+    from gamespec.language.loader import read_spec
+
+    if not task.cache:
+        return
+    before = limits.current() if task.limits else {}
+    limits.apply(task.limits)
+    try:
+        source = task.source if task.source is not None else read_spec(task.path)
+        source = source.removeprefix("\ufeff")
+        if not is_efg(source):
+            parsed_spec(source, task.path, task.limits)
+    except GamespecError:
+        pass
+    finally:
+        limits.apply(before)
+    import gamespec.analysis  # noqa: F401  (the run path each point takes)
+    import gamespec.plan  # noqa: F401

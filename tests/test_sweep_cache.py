@@ -99,3 +99,16 @@ def test_env_switch(monkeypatch):
     assert not sweep_cache.cache_default()
     monkeypatch.setenv(sweep_cache.CACHE_ENV, "1")
     assert sweep_cache.cache_default()
+
+
+def test_a_pool_parses_in_the_parent_before_forking():
+    """The parent parses once before the workers fork (they inherit the tree); a spec that
+    does not parse is left to the points, each reporting its error."""
+    path = SPECS / "trimming_one_round.game"
+    sweep_cache.clear()
+    rows = run_sweep(str(path), [parse_grid("T_hi=3,9")], {}, None, {}, workers=2)
+    assert sweep_cache.stats["parsed"] == 1 and all(r["status"] != "error" for r in rows)
+    sweep_cache.clear()
+    rows = run_sweep("bad.game", [parse_grid("T_hi=3,9")], {}, None, {}, workers=2,
+                     source="player row {")
+    assert sweep_cache.stats["parsed"] == 0 and all(r["status"] == "error" for r in rows)
