@@ -112,3 +112,16 @@ def test_a_pool_parses_in_the_parent_before_forking():
     rows = run_sweep("bad.game", [parse_grid("T_hi=3,9")], {}, None, {}, workers=2,
                      source="player row {")
     assert sweep_cache.stats["parsed"] == 0 and all(r["status"] == "error" for r in rows)
+
+
+@pytest.mark.parametrize("stem", ["entry_deterrence", "hawk_dove_population", "congestion",
+                                  "braess", "repeated_prisoners_dilemma", "beer_quiche"])
+def test_more_kinds_rows_identical(stem):
+    """Trees, populations, families, networks, repeated games: two values of the spec's first
+    scalar parameter (its own and 0.9 of it), with and without the cache."""
+    path = SPECS / f"{stem}.game"
+    param = next(p for p in load_model(str(path)).params.values()
+                 if not p.index_sets and p.value is not None)
+    grid = f"{param.name}={param.value!r},{0.9 * param.value!r}"
+    off, on = _both(path, [grid])  # _both compares the two tables
+    assert len(on) == 2 and on[0]["status"] != "error", on[0].get("reason")
