@@ -42,12 +42,23 @@ def _log_interval(a, b, log_upper, log_lower):
     """log P(a < Z < b) for a standardised Z with log tails log_upper(t) = log P(Z > t) and
     log_lower(t) = log P(Z < t), each used on the side where it is small, so bins far in a
     tail keep their relative precision (and do not underflow to 0)."""
-    above = _log_diff(log_upper(np.maximum(a, 0)), log_upper(np.maximum(b, 0)))
-    below = _log_diff(log_lower(np.minimum(b, 0)), log_lower(np.minimum(a, 0)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        straddle = np.log1p(-np.exp(log_upper(np.maximum(b, 0)))
-                            - np.exp(log_lower(np.minimum(a, 0))))
-    return np.where(a >= 0, above, np.where(b <= 0, below, straddle))
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    out = np.empty(a.shape)
+    right = a >= 0
+    left = ~right & (b <= 0)
+    middle = ~right & ~left  # each formula on its own elements only (no wasted logs)
+    if right.any():
+        ar, br = a[right], b[right]
+        out[right] = _log_diff(log_upper(np.maximum(ar, 0)), log_upper(np.maximum(br, 0)))
+    if left.any():
+        al, bl = a[left], b[left]
+        out[left] = _log_diff(log_lower(np.minimum(bl, 0)), log_lower(np.minimum(al, 0)))
+    if middle.any():
+        am, bm = a[middle], b[middle]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[middle] = np.log1p(-np.exp(log_upper(np.maximum(bm, 0)))
+                                   - np.exp(log_lower(np.minimum(am, 0))))
+    return out
 
 
 def _laplace_tails():
