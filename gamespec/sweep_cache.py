@@ -10,6 +10,7 @@ Set GAMESPEC_SWEEP_CACHE=0 (or pass `cache=False` to `run_sweep`) to parse every
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 
 from gamespec.language import ast
@@ -18,6 +19,7 @@ CACHE_ENV = "GAMESPEC_SWEEP_CACHE"
 MAX_SPECS = 8  # parsed specs kept per process (a sweep uses one)
 
 _parsed: OrderedDict[tuple, ast.Spec] = OrderedDict()
+_lock = threading.Lock()  # a Dask worker runs points on several threads
 stats = {"parsed": 0, "reused": 0}  # this process's counts (tests read them)
 
 
@@ -27,8 +29,9 @@ def cache_default() -> bool:
 
 
 def clear() -> None:
-    _parsed.clear()
-    stats.update(parsed=0, reused=0)
+    with _lock:
+        _parsed.clear()
+        stats.update(parsed=0, reused=0)
 
 
 def parsed_spec(source: str, path: str, limits: dict) -> ast.Spec:
@@ -38,16 +41,18 @@ def parsed_spec(source: str, path: str, limits: dict) -> ast.Spec:
     from gamespec.language.parser import parse
 
     key = (path, source, tuple(sorted((k, repr(v)) for k, v in limits.items())))
-    spec = _parsed.get(key)
-    if spec is not None:
-        _parsed.move_to_end(key)
-        stats["reused"] += 1
-        return spec
-    spec = parse(source, path)
-    stats["parsed"] += 1
-    _parsed[key] = spec
-    while len(_parsed) > MAX_SPECS:
-        _parsed.popitem(last=False)
+    with _lock:
+        spec = _parsed.get(key)
+        if spec is not None:
+            _parsed.move_to_end(key)
+            stats["reused"] += 1
+            return spec
+    spec = parse(source, path)  # outside the lock: two threads may both parse, harmlessly
+    with _lock:
+        stats["parsed"] += 1
+        _parsed[key] = spec
+        while len(_parsed) > MAX_SPECS:
+            _parsed.popitem(last=False)
     return spec
 
 

@@ -125,3 +125,17 @@ def test_more_kinds_rows_identical(stem):
     grid = f"{param.name}={param.value!r},{0.9 * param.value!r}"
     off, on = _both(path, [grid])  # _both compares the two tables
     assert len(on) == 2 and on[0]["status"] != "error", on[0].get("reason")
+
+
+def test_threads_share_one_cache():
+    """Points on several threads of one process (as a Dask worker runs them) read one tree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = str(SPECS / "trimming_one_round.game")
+    text = Path(path).read_text()
+    sweep_cache.clear()
+    first = sweep_cache.parsed_spec(text, path, {})
+    with ThreadPoolExecutor(4) as pool:
+        trees = list(pool.map(lambda _: sweep_cache.parsed_spec(text, path, {}), range(40)))
+    assert all(t is first for t in trees)
+    assert sweep_cache.stats == {"parsed": 1, "reused": 40}
