@@ -40,6 +40,27 @@ def install() -> None:
     """At start-up of the console entry: a signal during imports exits 130 at once."""
     for signum in SIGNALS:
         signal.signal(signum, _handler)
+    sys.unraisablehook = _unraisable
+
+
+def _unraisable(unraisable, _default=sys.unraisablehook) -> None:
+    """The interrupt raised where Python cannot propagate it (a weakref callback of the
+    import system, a __del__): the command cannot unwind, so it ends here, exit 130 (its
+    output is held and its atomic writes hold signals: nothing partial is left)."""
+    if issubclass(unraisable.exc_type, KeyboardInterrupt) and _state["mode"] == "stopping":
+        os.write(2, (message() + "\n").encode())
+        end_workers()
+        os._exit(130)
+    _default(unraisable)
+
+
+def end_workers() -> None:
+    """An interrupted sweep's worker processes end with it: os._exit skips the pool's
+    shutdown, and a worker waiting for its next point would wait for ever."""
+    processes = sys.modules.get("multiprocessing")
+    if processes is not None:
+        for child in processes.active_children():
+            child.kill()
 
 
 def message() -> str:

@@ -161,18 +161,9 @@ def run() -> None:
     clock = sys.modules.get("gamespec.wall_clock")
     if code == EXIT_INTERRUPTED or (clock is not None and clock.EXPIRED):
         try:  # a time limit: no slow teardown
-            _end_workers()
+            interrupts.end_workers()
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
             os._exit(code)
     sys.exit(code)
-
-
-def _end_workers() -> None:
-    """An interrupted sweep's worker processes end with it: os._exit skips the pool's
-    shutdown, and a worker waiting for its next point would wait for ever."""
-    processes = sys.modules.get("multiprocessing")
-    if processes is not None:
-        for child in processes.active_children():
-            child.kill()
