@@ -9,7 +9,9 @@ full solve with a certificate, several tenths of a second); `--spec trimming_one
 Wall-clock rates depend on the machine's load; the CPU columns count the CPU seconds of
 this process and of its worker processes (points per CPU-second). The four tables must be
 identical (checked). With --repeat R each cell is run R times (interleaved) and the least
-wall and CPU time are kept. Goal: >= 1.8x wall-clock speed-up from 1 to 2 workers on 2 idle cores.
+wall and CPU time are kept. Last, the CPU milliseconds per point of each stage (load,
+analyse, solve) without and with the cache. Goal: >= 1.8x wall-clock speed-up from 1 to 2
+workers on 2 idle cores.
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ import time
 from pathlib import Path
 
 from gamespec import sweep_cache
-from gamespec.sweep import parse_grid, run_sweep, to_csv, without_timings
+from gamespec.plan import build_plan, run_plan
+from gamespec.sweep import PointTask, grid_points, parse_grid, run_sweep, to_csv, without_timings
+from gamespec.sweep_cache import point_model
 
 SPECS = Path(__file__).resolve().parents[1] / "specs"
 
@@ -38,6 +42,27 @@ def measure(spec: str, axes, workers: int, cache: bool) -> tuple[float, float, s
     rows = run_sweep(spec, axes, {}, None, {}, workers=workers, cache=cache)
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     return wall, cpu, to_csv(without_timings(rows))  # wall-clock columns vary
+
+
+def stage_split(spec: str, axes, cache: bool) -> dict[str, float]:
+    """Mean CPU milliseconds per point of each stage of `solve_task`, the points run one
+    after another in this process: load (read, parse unless cached, build the model),
+    analyse (classify, plan), solve (the method, the spec's statements)."""
+    sweep_cache.clear()
+    points = grid_points(axes)
+    totals = dict.fromkeys(("load", "analyse", "solve"), 0.0)
+    for point in points:
+        task = PointTask(spec, point, cache=cache)
+        start = time.process_time()
+        model = point_model(task)
+        loaded = time.process_time()
+        plan = build_plan(model)
+        planned = time.process_time()
+        run_plan(model, plan)
+        totals["load"] += loaded - start
+        totals["analyse"] += planned - loaded
+        totals["solve"] += time.process_time() - planned
+    return {stage: 1000 * total / len(points) for stage, total in totals.items()}
 
 
 def main() -> None:
@@ -73,6 +98,11 @@ def main() -> None:
             label = "per point" if not cache else "per worker"
             print(f"{label:>10} {workers:>7} {wall:>7.2f} {n / wall:>9.2f} {cpu:>7.2f} "
                   f"{n / cpu:>12.2f} {base / wall:>8.2f}")
+    for cache in (False, True):
+        split = stage_split(spec, axes, cache)
+        label = "per point" if not cache else "per worker"
+        print(f"{label:>10}: CPU ms per point (1 worker): "
+              + ", ".join(f"{stage} {ms:.1f}" for stage, ms in split.items()))
     print("rows: 'per point' parses the spec for every point (GAMESPEC_SWEEP_CACHE=0), "
           "'per worker' once per worker process; speed-up: wall, against 1 worker; "
           "tables identical: yes")
