@@ -139,3 +139,18 @@ def test_threads_share_one_cache():
         trees = list(pool.map(lambda _: sweep_cache.parsed_spec(text, path, {}), range(40)))
     assert all(t is first for t in trees)
     assert sweep_cache.stats == {"parsed": 1, "reused": 40}
+
+
+def test_a_gambit_tree_is_read_as_before():
+    """An .efg text is not parsed by the spec grammar: its one point is the same either way."""
+    efg = ('EFG 2 R "Entry" { "Entrant" "Incumbent" }\n""\n\n'
+           'p "" 1 1 "start" { "Out" "In" } 0\nt "" 1 "out" { 0, 2 }\n'
+           'p "" 2 1 "entered" { "Fight" "Accommodate" } 0\nt "" 2 "" { -1, -1 }\n'
+           't "" 3 "" { 1 1 }\n')
+    sweep_cache.clear()
+    off = run_sweep("entry.efg", [], {}, None, {}, source=efg, cache=False)
+    on = run_sweep("entry.efg", [], {}, None, {}, source=efg, cache=True)
+    assert to_csv(without_timings(on)) == to_csv(without_timings(off))
+    assert sweep_cache.stats["parsed"] == 0 and on[0]["status"] != "error", on[0]["reason"]
+    # subgame perfection: the incumbent accommodates, so the entrant enters (1 > 0)
+    assert on[0]["value:Entrant"] == pytest.approx(1.0)
