@@ -8,7 +8,6 @@ vectorised Illinois regula falsi.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,11 @@ import sympy
 
 from gamespec.errors import SolverError
 from gamespec.lowering import LoweringError
+from gamespec.solvers.continuous.best_response_set import (
+    extrapolated_limit,
+    indifference_intervals,
+    merge_points,
+)
 from gamespec.solvers.continuous.bracketing import bracketed_roots, golden_maxima
 from gamespec.solvers.continuous.expressions import (
     Values,
@@ -36,7 +40,6 @@ from gamespec.solvers.continuous.sampling import (
     nonzero_2d,
     relative_tolerance,
     sample_grid,
-    true_runs,
 )
 from gamespec.solvers.continuous.symbolic import smooth_branches, solve_univariate, switch_functions
 
@@ -170,14 +173,16 @@ class BestResponseMap:
         attained = v_all <= v_reg + tol_abs
         pool = regular if attained else ~regular
         best = v_reg if attained else v_all
-        points = _merge_points(cand.xs[pool], vals[pool], best - tol_abs, self._merge_tol(),
-                               lambda z: worst_if_undefined(self.values(z, args)))
-        intervals = self._intervals(cand.grid_values[0], best, tol_abs, args)
+        value_at = lambda z: self.values(z, args)  # noqa: E731 - the state fixed
+        points = merge_points(cand.xs[pool], vals[pool], best - tol_abs, self._merge_tol(),
+                              value_at)
+        intervals = indifference_intervals(self._grid, cand.grid_values[0], best, tol_abs,
+                                           value_at)
         points = [p for p in points if not any(a - 1e-12 <= p <= b + 1e-12 for a, b in intervals)]
         supremum = None
         if not attained:
             switches = cand.xs[cand.kinds == SWITCH]
-            supremum = self._extrapolated_limit(points[0], switches, args)
+            supremum = extrapolated_limit(points[0], switches, value_at)
         order = np.lexsort((cand.xs[pool], -vals[pool]))
         argmax = float(cand.xs[pool][order[0]])
         return BestResponse(tuple(points), tuple(intervals), float(best), bool(attained),
@@ -345,79 +350,6 @@ class BestResponseMap:
     def _candidate_values(self, cand: _Candidates, args: list[np.ndarray]) -> np.ndarray:
         picked = [a[cand.rows] for a in args]
         return worst_if_undefined(evaluate_compiled(self._f, cand.xs, picked))
-
-    # -- set-valued extras for the single-state call
-    def _intervals(self, row: np.ndarray, best: float, tol_abs: float,
-                   args: list[np.ndarray]) -> list[tuple[float, float]]:
-        """Intervals of indifference: runs of at least three grid points within tol of
-        the best value that span more than 1e-3 of [lo, hi], ends refined by bisection.
-        A narrower run is the flat top of an isolated maximum (for tol = 1e-9 that needs
-        curvature above ~1e-3 per unit squared), already among the point candidates."""
-        inside = worst_if_undefined(row) >= best - tol_abs
-        grid = self._grid
-        out = []
-        for start, stop in true_runs(inside):
-            if stop - start < 3 or grid[stop - 1] - grid[start] < 1e-3 * (self.hi - self.lo):
-                continue
-            a = grid[start] if start == 0 else self._edge(grid[start - 1], grid[start], best,
-                                                          tol_abs, args)
-            b = grid[stop - 1] if stop == grid.size else self._edge(grid[stop], grid[stop - 1],
-                                                                    best, tol_abs, args)
-            out.append((float(a), float(b)))
-        return out
-
-    def _edge(self, outside: float, inside: float, best: float, tol_abs: float,
-              args: list[np.ndarray]) -> float:
-        for _ in range(60):
-            mid = 0.5 * (outside + inside)
-            if mid in (outside, inside):
-                break
-            if worst_if_undefined(self.values(np.array([mid]), args))[0] >= best - tol_abs:
-                inside = mid
-            else:
-                outside = mid
-        return inside
-
-    def _extrapolated_limit(self, point: float, switches: np.ndarray,
-                            args: list[np.ndarray]) -> float:
-        """The one-sided limit at the switch next to `point`, by linear extrapolation
-        from `point` and a point as far again from the switch on the same side."""
-        if switches.size == 0:
-            return float(self.values(np.array([point]), args)[0])
-        switch = switches[np.argmin(np.abs(switches - point))]
-        away = point + (point - switch)
-        v0, v1 = self.values(np.array([point, away]), args)
-        return float(max(v0, v0 + (v0 - v1))) if np.isfinite(v1) else float(v0)
-
-
-def _plateau(a: float, b: float, floor: float,
-             value_at: Callable[[np.ndarray], np.ndarray]) -> bool:
-    between = a + (b - a) * np.array([0.25, 0.5, 0.75])
-    return bool(np.all(value_at(between) >= floor))
-
-
-def _merge_points(xs: np.ndarray, vals: np.ndarray, floor: float, merge: float,
-                  value_at: Callable[[np.ndarray], np.ndarray]) -> list[float]:
-    """Distinct maximisers among points whose value is at least `floor`.
-
-    Neighbours closer than `merge`, or joined by a plateau above `floor` (checked at
-    three interior points), are one flat maximum and collapse to their best member.
-    """
-    keep = vals >= floor
-    order = np.argsort(xs[keep], kind="stable")
-    xs, vals = xs[keep][order], vals[keep][order]
-    out: list[float] = []
-    best_v: list[float] = []
-    last = math.nan
-    for x, v in zip(xs, vals):
-        if out and (x - last <= merge or _plateau(last, float(x), floor, value_at)):
-            if v > best_v[-1]:
-                out[-1], best_v[-1] = float(x), float(v)
-        else:
-            out.append(float(x))
-            best_v.append(float(v))
-        last = float(x)
-    return out
 
 
 def best_response(payoff: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any,
