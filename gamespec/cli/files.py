@@ -148,8 +148,9 @@ def completion_command(**kw):
 def cmd_completion(args) -> int:
     from click.shell_completion import get_completion_class
 
-    from gamespec.cli.app import gamespec_group
-
-    complete = get_completion_class(args.shell)(gamespec_group, {}, "gamespec", COMPLETE_VAR)
+    # the script names only the program and its variable; the shell's requests later reach
+    # the real command group (gamespec.cli.run)
+    complete = get_completion_class(args.shell)(click.Group("gamespec"), {}, "gamespec",
+                                                 COMPLETE_VAR)
     print(complete.source())
     return common.EXIT_OK
