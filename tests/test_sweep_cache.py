@@ -154,3 +154,21 @@ def test_a_gambit_tree_is_read_as_before():
     assert sweep_cache.stats["parsed"] == 0 and on[0]["status"] != "error", on[0]["reason"]
     # subgame perfection: the incumbent accommodates, so the entrant enters (1 > 0)
     assert on[0]["value:Entrant"] == pytest.approx(1.0)
+
+
+def test_check_in_data_read_once_gives_the_same_rows(mirror):
+    """location_privacy: the check-in files split once per process (gamespec.data.sources)
+    and the spec parsed once give the rows of fresh reads, for two users."""
+    from gamespec.data import sources
+
+    path = SPECS / "location_privacy.game"
+    sources._SPLIT_COLUMNS.clear()
+    off, on = _both(path, ["user=1,3"], data_mirror=str(mirror))  # compares the tables
+    assert len(sources._SPLIT_COLUMNS) == 2  # the locations and the check-ins
+    arrays = [c for cols in sources._SPLIT_COLUMNS.values() for c in cols
+              if hasattr(c, "flags")]
+    assert arrays and not any(a.flags.writeable for a in arrays)
+    sources._SPLIT_COLUMNS.clear()
+    fresh = run_sweep(str(path), [parse_grid("user=3")], {}, None, {}, cache=False,
+                      data_mirror=str(mirror))
+    assert to_csv(without_timings(fresh)) == to_csv([on[1]])
