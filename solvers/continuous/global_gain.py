@@ -58,27 +58,50 @@ class PayoffTable:
                        refine: bool = True) -> tuple[float, float]:
         """(argmax, max) of agent k's payoff over its interval, the others fixed; on the
         grid alone unless `refine`."""
-        lo, hi = self.box[k]
-        if hi <= lo:
-            return lo, float(self.value(k, point))
-        grid = _with_point(_base_grid(lo, hi), float(point[k]))
-        values = np.where(np.isfinite(v := self.value(k, point, grid)), v, -np.inf)
-        best = int(np.argmax(values))
-        x_best, v_best = float(grid[best]), float(values[best])
-        if not refine:
-            return x_best, v_best
-        cells = np.argsort(values)[::-1][:REFINED_CELLS]
-        a = grid[np.maximum(cells - 1, 0)]
-        b = grid[np.minimum(cells + 1, len(grid) - 1)]
-        wide = b > a
-        if wide.any():  # golden section in each cell: vectorised, no SciPy import
-            found = golden_maxima(lambda x, idx: self.value(k, point, x), a[wide], b[wide],
-                                  iterations=REFINE_STEPS)
-            refined = np.where(np.isfinite(v := self.value(k, point, found)), v, -np.inf)
-            j = int(np.argmax(refined))
-            if refined[j] > v_best:
-                x_best, v_best = float(found[j]), float(refined[j])
-        return x_best, v_best
+        return self.best_deviations([k], point, refine)[0]
+
+    def best_deviations(self, agents: Sequence[int], point: Sequence[float],
+                        refine: bool = True) -> list[tuple[float, float]]:
+        """`best_deviation` of each agent: the grid per agent, then one golden-section
+        search over all the agents' best cells (each cell searched as on its own)."""
+        found: dict[int, tuple[float, float]] = {}
+        cells: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for k in agents:
+            lo, hi = self.box[k]
+            if hi <= lo:
+                found[k] = (lo, float(self.value(k, point)))
+                continue
+            grid = _with_point(_base_grid(lo, hi), float(point[k]))
+            values = np.where(np.isfinite(v := self.value(k, point, grid)), v, -np.inf)
+            best = int(np.argmax(values))
+            found[k] = (float(grid[best]), float(values[best]))
+            if refine:
+                top = np.argsort(values)[::-1][:REFINED_CELLS]
+                a = grid[np.maximum(top - 1, 0)]
+                b = grid[np.minimum(top + 1, len(grid) - 1)]
+                wide = b > a
+                if wide.any():
+                    cells.append((k, a[wide], b[wide]))
+        if cells:  # golden section in each cell: vectorised, no SciPy import
+            owner = np.concatenate([np.full(a.size, k) for k, a, _ in cells])
+
+            def h(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+                out = np.empty(x.shape)
+                for k, _, _ in cells:
+                    mine = owner[idx] == k
+                    out[mine] = self.value(k, point, x[mine])
+                return out
+
+            xs = golden_maxima(h, np.concatenate([a for _, a, _ in cells]),
+                               np.concatenate([b for _, _, b in cells]),
+                               iterations=REFINE_STEPS)
+            for k, _, _ in cells:
+                mine = xs[owner == k]
+                refined = np.where(np.isfinite(v := self.value(k, point, mine)), v, -np.inf)
+                j = int(np.argmax(refined))
+                if refined[j] > found[k][1]:
+                    found[k] = (float(mine[j]), float(refined[j]))
+        return [found[k] for k in agents]
 
 
 @functools.lru_cache(maxsize=64)
@@ -107,11 +130,13 @@ def max_unilateral_gain(table: PayoffTable, point: Sequence[float],
 
     n = len(table.symbols)
     gains, deviations, limits = [0.0] * n, [0.0] * n, [0.0] * n
+    alone = [group[0] for group in table.groups if len(group) == 1]
+    single = dict(zip(alone, table.best_deviations(alone, point, refine)))
     for group in table.groups:
         k = group[0]
         here = float(table.value(k, point))
         if len(group) == 1:
-            xs, best = table.best_deviation(k, point, refine)
+            xs, best = single[k]
             xs = (xs,)
         else:
             xs, best = best_box_deviation(table, group, point, refine)
