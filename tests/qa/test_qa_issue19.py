@@ -281,8 +281,9 @@ def test_latex_has_no_symbol_names_as_text(tmp_path, capsys):
 @pytest.mark.xfail(strict=True, reason="distribution picture of specs/nvo_pdp.game: the legend "
                    "sits on the tallest bars (the 0.119 bar near element 66 is drawn under it)")
 def test_distribution_legend_does_not_cover_bars(mirror):
-    import gamespec
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    import gamespec
 
     specs = Path(__file__).resolve().parents[2] / "specs"
     fig = gamespec.load(str(specs / "nvo_pdp.game")).plot()
