@@ -3,6 +3,7 @@ interrupted run leaves no output behind."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -51,21 +52,37 @@ def test_two_processes_give_the_same_json():
     assert outputs[0] == outputs[1]
 
 
-def _terminate_after(args: list[str], seconds: float) -> tuple[subprocess.Popen, str]:
+def _terminate_after(args: list[str], seconds: float,
+                     cpu: bool = False) -> tuple[subprocess.Popen, str]:
+    """SIGTERM the command after `seconds` of wall time, or (cpu) of its own CPU time, so
+    that a loaded or a fast machine signals it at the same point of its work."""
     proc = subprocess.Popen([sys.executable, "-m", "gamespec.cli", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(seconds)
+    deadline = time.monotonic() + (120 if cpu else seconds)
+    while time.monotonic() < deadline and proc.poll() is None:
+        if cpu and _cpu_seconds(proc.pid) >= seconds:
+            break
+        time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     return proc, err
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a running process (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def test_sigterm_during_a_solve_leaves_no_output(tmp_path):
-    # the mean-field leader takes ~5 s of CPU after ~2 s of start-up: the signal lands in
-    # the middle of the solve
+    # the mean-field leader takes ~4.5 s of CPU, ~1.5 s of it start-up and loading: at
+    # 2.5 s of its CPU time the signal lands in the middle of the solve, on any machine
     out = tmp_path / "result.json"
     proc, err = _terminate_after(
-        ["solve", str(SPECS / "obfuscation_mfg.game"), "--out", str(out)], 3.0)
+        ["solve", str(SPECS / "obfuscation_mfg.game"), "--out", str(out)], 2.5, cpu=True)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert not list(tmp_path.iterdir())  # neither the output nor a temporary file
