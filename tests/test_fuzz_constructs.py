@@ -218,3 +218,18 @@ def test_an_update_rule_with_an_infinite_constant_is_located():
     assert (caught.value.span.line, caught.value.span.column) == (3, 14)
     fine = model_from_string(spec.replace("((k - k))^-1", "T[i] / 2"), "u.game")
     assert len(fine.updates.rules) == 1
+
+
+def test_trigger_strategies_without_stage_payoffs_are_located():
+    """Trigger strategies of the spec's own stage game, whose players have no payoff:
+    check accepted it, then info failed building the stage game (KeyError)."""
+    from gamespec.errors import SpecError
+    from gamespec.language.loader import model_from_string
+
+    spec = ("param d = 0.9\nplayer r { choose a in {Co, De} }\nplayer c { choose b in "
+            "{Co, De} }\nrepeated {\n  discount d\n  sustain (Co, Co)\n  strategy grim\n}\n")
+    with pytest.raises(SpecError, match="player `r` has no payoff") as caught:
+        model_from_string(spec, "r.game")
+    assert caught.value.span.line == 2
+    table = "table {\n (Co, Co): (3, 3) (Co, De): (0, 5) (De, Co): (5, 0) (De, De): (1, 1)\n}\n"
+    assert model_from_string(spec + table, "r.game").repeated.strategies

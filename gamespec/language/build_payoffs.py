@@ -195,7 +195,9 @@ class PayoffsMixin:
     def _check_payoff_coverage(self, model: Model) -> None:
         if model.common_payoff is not None:
             return
-        if (model.dynamics or model.updates or model.repeated) and not model.payoffs:
+        rep = model.repeated
+        triggers = rep is not None and rep.strategies and rep.stage is None  # this spec's stage
+        if (model.dynamics or model.updates or rep) and not model.payoffs and not triggers:
             return  # players beside a dynamic part, none with a payoff: no static game
         for name, player in model.players.items():
             if name not in model.payoffs:
