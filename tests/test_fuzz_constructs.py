@@ -233,3 +233,17 @@ def test_trigger_strategies_without_stage_payoffs_are_located():
     assert caught.value.span.line == 2
     table = "table {\n (Co, Co): (3, 3) (Co, De): (0, 5) (De, Co): (5, 0) (De, De): (1, 1)\n}\n"
     assert model_from_string(spec + table, "r.game").repeated.strategies
+
+
+@pytest.mark.parametrize("head", ["players fam[k in 1..3]", "population pop of 10"])
+def test_types_in_a_family_or_population_are_located(head):
+    """A family with `types` passed check, then info and solve failed in the potential
+    test (IndexError): no method models private types of members."""
+    from gamespec.errors import SpecError
+    from gamespec.language.loader import model_from_string
+
+    spec = (f"{head} {{ choose b in {{C1, C2}} types t in {{1, 2}} with 0.5 }}\n"
+            f"payoff {head.split()[1].split('[')[0]} = [b == C1]\n")
+    with pytest.raises(SpecError, match="private types are for a single player") as caught:
+        model_from_string(spec, "f.game")
+    assert caught.value.span.line == 1

@@ -46,6 +46,11 @@ class PlayersMixin:
                 self.strategy_owner[item.name] = (stmt.name, strategy)
                 strategies.append(strategy)
             elif isinstance(item, ast.TypesItem):
+                if stmt.kind in ("family", "population"):  # no method models member types
+                    raise SpecError(f"private types are for a single player, not a "
+                                    f"{stmt.kind}", span=item.span,
+                                    hint="declare the typed player with `player NAME { types "
+                                    "... }`")
                 fs = self.resolve_set(item.domain)
                 if not isinstance(fs, FiniteSet):
                     raise SpecError("types range over a finite set", span=item.domain.span)
