@@ -155,6 +155,7 @@ def test_a_payoff_with_an_infinite_or_complex_constant_is_located(payoff, what):
     ("[(sin(1e300) * [x == U])^-1 < 2]", 13),  # zoo compared: TypeError
     ("[ln([x == U]) <= 1]", 13),
     ("(if ([mod(1, 0) >= 0.25] + 0.25) < q then 1 else 2)", 16),  # SymPy's KeyError
+    ("[-[x == U] == min([x == U] / [x == U], 2)]", 13),  # min of nan: ValueError
 ])
 def test_a_condition_sympy_cannot_decide_is_located(body, column):
     """SymPy evaluates [cond] and `if` conditions when it builds them; one comparing a

@@ -356,12 +356,12 @@ class ExpressionBuilder:
 @contextlib.contextmanager
 def _undecidable(node: ast.Expr):
     """SymPy evaluates a condition when it builds [cond] or `if`: one comparing a value that
-    is not a real number (zoo from log(0), 1/0 written as a power) raises TypeError, or an
-    internal KeyError; either is an error at the condition."""
+    is not a real number (zoo from log(0), 1/0 written as a power) raises TypeError, a
+    min/max of nan ValueError, or an internal KeyError; each is an error at the condition."""
     try:
         yield
-    except (TypeError, KeyError) as exc:
-        detail = f" ({exc})" if isinstance(exc, TypeError) else ""
+    except (TypeError, ValueError, KeyError) as exc:  # ValueError: min/max of nan
+        detail = f" ({exc})" if not isinstance(exc, KeyError) else ""
         raise SpecError(f"cannot decide this condition{detail}", span=node.span,
                         hint="a division by zero, a logarithm of 0 or a square root of a "
                         "negative number inside it?") from None
