@@ -326,8 +326,24 @@ def _piecewise(*pairs):
     return out
 
 
+_LARGEST_FLOAT = int(np.finfo(float).max)
+
+
 class _Printer(NumPyPrinter):
     """NumPy code as lambdify prints it, with Piecewise through `_piecewise`."""
+
+    def _print_Integer(self, expr):
+        if abs(expr.p) > _LARGEST_FLOAT:  # beyond float: Python's int -> float would raise
+            return "inf" if expr.p > 0 else "(-inf)"
+        return super()._print_Integer(expr)
+
+    def _print_Rational(self, expr):
+        if max(abs(expr.p), expr.q) > _LARGEST_FLOAT:
+            try:
+                return repr(expr.p / expr.q)  # the nearest float (0.0 when tiny)
+            except OverflowError:
+                return "inf" if expr.p > 0 else "(-inf)"
+        return super()._print_Rational(expr)
 
     def _print_Piecewise(self, expr):
         pairs = ", ".join(f"({self._print(c)}, {self._print(e)})" for e, c in expr.args)

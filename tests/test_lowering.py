@@ -263,3 +263,29 @@ def test_a_closed_form_never_mixes_a_folded_table_with_the_symbol_it_was_compute
         assert result.strategies["a"] == pytest.approx(want, abs=1e-9)
         for form in result.derived.get("closed_form", {}).values():
             assert "c" not in form and float(form) == pytest.approx(want)
+
+
+def test_constants_beyond_the_float_range_compile_to_their_float_values():
+    """10^999 in a payoff made the compiled function raise OverflowError (int too large to
+    convert to float: exit 70); found by the construct fuzzer."""
+    from gamespec.lowering import to_numpy
+
+    q = sympy.Symbol("q")
+    huge = sympy.Integer(10) ** 999
+    fn = to_numpy([q], sympy.Piecewise((q, huge >= q), (huge, True)) + q * 0)
+    assert fn(np.array([0.25, 0.5])).tolist() == [0.25, 0.5]
+    assert to_numpy([q], huge * q)(np.array([2.0, -1.0])).tolist() == [math.inf, -math.inf]
+    assert to_numpy([q], -huge + q)(1.0) == -math.inf
+    assert to_numpy([q], q + sympy.Rational(1, 10**400))(1.0) == 1.0
+    assert to_numpy([q], q * sympy.Rational(10**400, 3))(1.0) == math.inf
+
+
+def test_a_population_payoff_with_a_huge_constant_solves():
+    model = model_from_string(
+        "population pat of 4000 { choose go in {0, 1, 2} field share = mean [go == 0] }\n"
+        "param cap = 0.6\n"
+        "payoff pat = [go == 0] * (cap - share) + (if 10^999 >= share then share else 10^999)\n"
+        "select min share\n")
+    result = solve_model(model)
+    assert result.certificate.ok
+    assert result.strategies["pat"]["0"] == pytest.approx(0.6)  # cap - share = 0
