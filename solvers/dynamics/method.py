@@ -12,6 +12,8 @@ and update rules over rounds.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import sympy
 
@@ -163,6 +165,15 @@ def _trigger_form(model: Model, value: sympy.Symbol, rhs: sympy.Expr):
     return g, x
 
 
+def _real(expr) -> float | None:
+    """The expression's value as a finite float, or None when it is not a number."""
+    try:
+        value = float(expr)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
 def monte_carlo_check(model: Model, condition, seed: int = 0) -> dict | None:
     """Simulate the repeated game on both sides of the derived boundary (two-value form)."""
     if not isinstance(condition, rep.Condition) or len(model.repeated.values) != 2:
@@ -174,15 +185,18 @@ def monte_carlo_check(model: Model, condition, seed: int = 0) -> dict | None:
         return None
     (g1, x1), (g2, x2) = forms
     variable = condition.variable
-    boundary = float(condition.boundary.xreplace(params))
+    boundary = _real(condition.boundary.xreplace(params))
+    if boundary is None:
+        return None
     checks = []
     for factor in (0.8, 1.2):
         point = {**params, variable: boundary * factor}
-        comply, defect = float(g1.xreplace(point)), float(g2.xreplace(point))
-        undetected = float(x2.xreplace(point))
-        if abs(float(x1.xreplace(point)) - 1.0) > 1e-12:
+        numbers = [_real(e.xreplace(point)) for e in (g1, g2, x2, x1, model.repeated.discount)]
+        if None in numbers:  # a value that depends on the other value: not a trigger form
             return None
-        discount = float(model.repeated.discount.xreplace(point))
+        comply, defect, undetected, stay, discount = numbers
+        if abs(stay - 1.0) > 1e-12:
+            return None
         if not (0 < discount < 1 and 0 <= undetected <= 1):
             continue  # this side of the boundary lies outside the variable's range
         sim = rep.simulate_repeated(comply, defect, discount, undetected, paths=20_000,

@@ -94,3 +94,21 @@ def test_monte_carlo_is_seeded_and_tit_for_tat_forgives():
     assert abs(a.defect_mean - exact) < 4 * a.defect_se
     grim = simulate_repeated(0.2, 1.0, 0.9, 0.3, paths=5_000, seed=3)
     assert grim.defect_mean < a.defect_mean
+
+
+def test_coupled_values_skip_the_simulation_instead_of_failing():
+    """Two values that refer to each other are not a trigger form: the Monte Carlo check
+    does not apply (it converted V5 to a float: TypeError, exit 70; construct fuzzer)."""
+    from gamespec.api import solve_model
+    from gamespec.language.loader import model_from_string
+
+    model = model_from_string(
+        "param d1 = 0.99 in [0, 1]\nparam g2 = 1.5\n"
+        "repeated {\n  discount d1\n  value V4 = g2 - 1 + d1 * V4 + V5\n"
+        "  value V5 = V4 + d1 * V5\n  condition ok6: V4 > V5\n}\n")
+    result = solve_model(model)
+    assert result.certificate.ok
+    d, g = 0.99, 1.5  # V5 = V4 / (1 - d) and V4 (1 - d) = g - 1 + V5: solved by hand
+    v4 = (g - 1) / ((1 - d) - 1 / (1 - d))
+    assert result.values["V4"] == pytest.approx(v4)
+    assert result.values["V5"] == pytest.approx(v4 / (1 - d))
