@@ -205,7 +205,15 @@ def _empty_bounds(region, symbol) -> bool:
 
 def _positive_reading(region):
     """The region when every parameter is positive: positive factors dropped, each
-    condition simplified; None when there is no parameter."""
+    condition simplified; None when there is no parameter, or when a condition holds an
+    undefined value (a payoff that is 1/0 for some parameters: SymPy refuses to compare)."""
+    try:
+        return _positive_conditions(region)
+    except TypeError:
+        return None
+
+
+def _positive_conditions(region):
     symbols = sorted(region.free_symbols, key=lambda s: s.name)
     if not symbols or region in (sympy.true, sympy.false):
         return None

@@ -163,3 +163,19 @@ payoff p3 = if d == A then 2 - 3 * [a == A] - c * [a == A] * [b == A] else 0
     fixed = model_from_string(text.replace("param c", "param c = 1"))
     (eq,) = support_equilibria(build_normal_form(fixed).payoffs).equilibria
     assert sympy.simplify(closed["p_p1_A"].subs(c, 1) - eq.exact[0][0]) == 0
+
+
+def test_a_payoff_undefined_for_some_parameters_derives_without_the_positive_reading():
+    """An entry 7 / (if 0 > c then c else 0) is 1/0 for c >= 0: the positive reading of a
+    support's region compared NaN (TypeError, exit 70 from derive; construct fuzzer)."""
+    from gamespec.derive import derive
+
+    model = model_from_string(
+        "player a { choose s in {A1, A2} }\nplayer b { choose t in {A1, A2} }\n"
+        "param c = 10\ntable {\n  (A1, A1): (-(3 + c), abs(max(10, c)))\n"
+        "  (A1, A2): (([1.5 > c] * c), (c / (0.5 + c)))\n"
+        "  (A2, A1): ([3 < (0.5 / c)], -0.25)\n"
+        "  (A2, A2): (1, (7 / (if 0 > c then c else 0)))\n}\n")
+    text = derive(model).plain()
+    assert "mixed equilibrium conditions" in text
+    assert "support (a: {A1, A2}, b: {A1, A2}): closed form" in text
