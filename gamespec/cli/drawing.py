@@ -65,6 +65,12 @@ def sweep_command(**kw):
         raise SpecError("--full writes JSON results: give --out FILE.json, and no --plot")
     if args.dpi is not None and not args.plot:
         raise SpecError("--dpi sets the resolution of the --plot picture: give --plot FILE")
+    if args.color is not None and not args.plot:
+        raise SpecError("--color chooses the column the --plot picture shows: give --plot FILE")
+    if args.out and Path(args.out).suffix.lower() not in options.TABLE_SUFFIXES:
+        raise SpecError(f"--out {args.out}: the table is written as .csv or .json, by the "
+                        "suffix", hint="name the file .csv or .json")
+    options.check_picture(args.plot)  # refused before any point is solved or written
     return args
 
 
@@ -134,7 +140,19 @@ Examples:
 def plot_command(**kw):
     """Draw a picture of the spec's answer (solved first, as `gamespec solve` does) or of
     a sweep table (.csv or .json), written as .png, .pdf or .svg by the suffix of --out."""
-    return options.invocation("plot", kw)
+    args = options.invocation("plot", kw)
+    options.check_picture(args.out)
+    if Path(args.file).suffix.lower() in options.TABLE_SUFFIXES:
+        options.refuse({"overrides": "--set", "method": "--method", "seed": "--seed",
+                        "time_limit": "--time-limit", "options": "--option",
+                        "profile": "--profile", "series": "--series"},
+                       f"does not apply to a table ({args.file} is drawn, not solved)",
+                       hint="give the .game spec to solve, or leave the option out")
+    elif args.kind != "regime":
+        options.refuse({"x": "--x", "y": "--y", "color": "--color"},
+                       "is for a sweep table (--kind regime), not a spec",
+                       hint="gamespec plot TABLE.csv --x COL --y COL --color COL")
+    return args
 
 
 def cmd_plot(args) -> int:
@@ -144,8 +162,6 @@ def cmd_plot(args) -> int:
     if kind is None and plots.is_table_path(args.file):
         kind = "regime"
     if kind == "regime":
-        if args.overrides:
-            raise SpecError("--set does not apply to a table; it is for .game specs")
         plots.plot_regime_file(args.file, args.out, x=args.x, y=args.y, color=args.color,
                                dpi=args.dpi)
         return common.EXIT_OK

@@ -83,7 +83,7 @@ Examples:
   gamespec export specs/entry_deterrence.game --format efg
   gamespec export specs/trimming_one_round.game --set T_hi=20""")
 @options.spec_options()
-@click.option("--format", "format", type=click.Choice(["nfg", "efg"]), default="nfg",
+@click.option("--format", "format", type=options.Format(("nfg", "efg"), "export"), default="nfg",
               help="nfg (default): the strategic form (of a tree: its reduced normal form); "
               "efg: the game tree")
 @options.out_option("write the file to PATH (atomically) instead of printing it")

@@ -80,7 +80,8 @@ class Format(click.ParamType):
     def convert(self, value, param, ctx):
         if value in self.allowed:
             return value
-        known = "" if value in FORMATS else f" (formats: {', '.join(FORMATS)})"
+        known = "" if value in FORMATS or not set(self.allowed) <= set(FORMATS) \
+            else f" (formats: {', '.join(FORMATS)})"
         raise click.UsageError(f"--format {value}: `gamespec {self.command}` prints "
                                f"{_either(self.allowed)}{known}", ctx)
 
@@ -218,8 +219,31 @@ class KindOption(click.Option):
 
 kind_option = click.option("--kind", "--plot-kind", "kind", cls=KindOption, type=PlotKind(),
                            metavar="KIND", help="the picture to draw")
-dpi_option = click.option("--dpi", type=click.IntRange(min=1), default=None, metavar="N",
+dpi_option = click.option("--dpi", type=click.IntRange(10, 2400), default=None, metavar="N",
                           help="the resolution of a .png picture, dots per inch")
+
+
+def check_picture(path: str | None) -> None:
+    """A picture FILE's suffix (.png, .pdf, .svg) is checked before anything is solved."""
+    if path is not None:
+        from gamespec.plots.files import picture_format
+
+        picture_format(path)
+
+
+def given(name: str) -> bool:
+    """Whether the option `name` (its parameter name) is on the command line."""
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source(name)
+    return source not in (None, ParameterSource.DEFAULT)
+
+
+def refuse(names: dict[str, str], why: str, hint: str | None = None) -> None:
+    """Options that do nothing here are a usage error: `names` maps parameter to option."""
+    for name, option in names.items():
+        if given(name):
+            raise SpecError(f"{option} {why}", hint=hint)
 
 
 def invocation(name: str, kw: dict, default_format: str | None = None) -> SimpleNamespace:

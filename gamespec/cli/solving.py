@@ -40,6 +40,7 @@ def solve_command(**kw):
                         "give --plot FILE too")
     if args.dpi is not None and not args.plot:
         raise SpecError("--dpi sets the resolution of the --plot picture: give --plot FILE")
+    options.check_picture(args.plot)  # a bad suffix is refused before anything is solved
     if args.full and args.format != "text":
         raise SpecError(f"--full is for the text output; --format {args.format} prints "
                         "everything already")

@@ -109,8 +109,6 @@ def test_options_that_do_not_apply_are_usage_errors(tmp_path, capsys, extra):
 
 # ---------------------------------------------------------------- notebook tables
 
-@pytest.mark.xfail(strict=True, reason="Game.sweep's strategy:PLAYER holds a numeric label as "
-                   "text ('10') while to_dataframe gives the number 10")
 def test_sweep_numeric_label_is_a_number(tmp_path):
     import gamespec
 
@@ -222,9 +220,6 @@ def test_derive_does_not_fail_where_solve_succeeds(tmp_path, capsys):
     assert "u_rival" in out and "nested too deeply" not in err
 
 
-@pytest.mark.xfail(strict=True, reason="text output writes a mixed strategy over numeric labels "
-                   "as '10 7/16, 2 9/16', which reads as mixed numbers (ten and seven "
-                   "sixteenths) instead of label and probability")
 def test_numeric_label_probabilities_are_unambiguous(tmp_path, capsys):
     spec = _write(tmp_path, NUMERIC)
     code, out, _ = _run(capsys, "solve", spec, "--method", "enumerate_mixed")
@@ -236,10 +231,6 @@ def test_numeric_label_probabilities_are_unambiguous(tmp_path, capsys):
     assert not re.search(r"\b\d+ \d+/\d+", out), out
 
 
-@pytest.mark.xfail(strict=True, reason="sweep table: strategy:PLAYER:ACTION is filled where the "
-                   "method returned a distribution (lp) and empty where it returned a label "
-                   "(enumerate_mixed), so one pure strategy Hard is 1.0 in one row and missing "
-                   "in the next")
 def test_sweep_spread_columns_filled_for_pure_labels_too():
     import gamespec
 
