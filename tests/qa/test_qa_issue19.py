@@ -81,9 +81,6 @@ def _run(capsys, *args):
 
 # ---------------------------------------------------------------- command-line combinations
 
-@pytest.mark.xfail(strict=True, reason="options that do nothing for the input are silently "
-                   "ignored (exit 0), while --set on a table and --dpi/--kind without --plot "
-                   "are exit 2")
 @pytest.mark.parametrize("extra", [
     ["sweep", "SPEC", "--grid", "Qmax=10,12", "--workers", "1", "--color", "value:high"],
     ["plot", "TABLE", "--method", "lp"],
@@ -292,10 +289,6 @@ def test_distribution_legend_does_not_cover_bars(mirror):
     assert covered == []
 
 
-@pytest.mark.xfail(strict=True, reason="a --plot FILE with a bad suffix (.jpg) is found only "
-                   "after solving: solve prints the result and sweep runs every point and writes "
-                   "--out before exit 2; docs/plots.md: 'reported before anything is solved or "
-                   "written'")
 @pytest.mark.parametrize("command", ["solve", "sweep"])
 def test_bad_plot_suffix_is_refused_before_solving(tmp_path, capsys, command):
     spec = _write(tmp_path, COURNOT)
