@@ -65,6 +65,11 @@ class PointTask:
 
 def solve_task(task: PointTask):
     """The Result of one point, through the same run path as `gamespec solve`."""
+    return _solve_model_of(task)[1]
+
+
+def _solve_model_of(task: PointTask):
+    """(the point's Model, its Result)."""
     from gamespec import limits
     from gamespec.plan import build_plan, run_plan
     from gamespec.sweep_cache import point_model
@@ -76,7 +81,7 @@ def solve_task(task: PointTask):
         model = point_model(task)  # load_model's Model, the spec parsed once per worker
         plan = build_plan(model, task.method, seed=task.seed, time_limit=task.time_limit,
                           options=task.options)  # what gamespec.api.solve_model runs
-        return run_plan(model, plan, load_seconds=time.perf_counter() - start)
+        return model, run_plan(model, plan, load_seconds=time.perf_counter() - start)
     finally:
         limits.apply(before)
 
@@ -87,12 +92,26 @@ def solve_point(task: PointTask | tuple) -> dict:
         task = PointTask(*task)
     row: dict = dict(task.overrides)
     try:
-        result = solve_task(task)
+        model, result = _solve_model_of(task)
     except GamespecError as exc:
         row.update({"method": task.method or "", "status": "error", "certified": False,
                     "residual": float("nan"), "reason": exc.message})
         return row
-    return row_of(result, row)
+    return row_of(result, row, action_sets(model))
+
+
+def action_sets(model) -> dict:
+    """Each player's finite strategy set, for a player with one unconditioned choice (or
+    mixed strategy) over a finite set: what a sweep row spreads a strategy over."""
+    from gamespec.model import FiniteSet
+
+    out = {}
+    for name, player in model.players.items():
+        chosen = [s for s in player.strategies if s.kind in ("choice", "mixed")]
+        if player.kind == "single" and len(player.strategies) == 1 and len(chosen) == 1 \
+                and isinstance(chosen[0].domain, FiniteSet) and not chosen[0].condition_sets:
+            out[name] = tuple(chosen[0].domain.elements)
+    return out
 
 
 def solve_point_json(task: PointTask) -> dict:
@@ -104,9 +123,10 @@ def solve_point_json(task: PointTask) -> dict:
         return {"parameters": dict(task.overrides), "status": "error", "reason": exc.message}
 
 
-def row_of(result, row: dict | None = None) -> dict:
+def row_of(result, row: dict | None = None, actions: dict | None = None) -> dict:
     """A Result flattened to one table row: method, status, certificate, scalar values and
-    strategies, compare entries, the spec's scalar reports and the method's run facts."""
+    strategies (`actions`: a player's finite strategy set, see action_sets), compare
+    entries, the spec's scalar reports and the method's run facts."""
     row = dict(row or {})
     row.update({"method": result.method, "status": result.status,
                 "certified": bool(result.certificate.ok),
@@ -116,7 +136,7 @@ def row_of(result, row: dict | None = None) -> dict:
             row[f"value:{player}"] = float(value)
     if len(result.strategies) <= MAX_STRATEGY_COLUMNS:  # not one column per family member
         for player, strategy in result.strategies.items():
-            row.update(strategy_cells(player, strategy))
+            row.update(strategy_cells(player, strategy, (actions or {}).get(player)))
     for name, entry in result.compare.items():
         if isinstance(entry, dict):
             for key, value in entry.items():

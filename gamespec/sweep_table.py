@@ -23,24 +23,50 @@ MAX_CELLS_PER_STRATEGY = 24  # a larger distribution (a 30 x 30 channel) is left
 PROBABILITY_SHOWN = 1e-12  # a probability above this is in the support
 
 
-def strategy_cells(player: str, strategy) -> dict:
-    """A player's strategy as row cells: a choice as `strategy:PLAYER`; a distribution (or
-    a conditioned one, or a choice per type) spread over `strategy:PLAYER:KEY[:KEY]`
-    columns, numeric keys in numeric order, and for a distribution `strategy:PLAYER` too:
-    its one choice when it is pure, else `mixed`; none when it has more than
-    MAX_CELLS_PER_STRATEGY entries."""
-    from gamespec.tidy_table import ordered
+def strategy_cells(player: str, strategy, actions: tuple | None = None) -> dict:
+    """A player's strategy as row cells: a choice as `strategy:PLAYER` (a numeric label as
+    its number); a distribution (or a conditioned one, or a choice per type) spread over
+    `strategy:PLAYER:KEY[:KEY]` columns, numeric keys in numeric order, and for a
+    distribution `strategy:PLAYER` too: its one choice when it is pure, else `mixed`; none
+    when it has more than MAX_CELLS_PER_STRATEGY entries. `actions`: the player's strategy
+    set; a choice or a distribution over it is spread over all its actions (a pure choice
+    as 1 and 0), so every point of a sweep fills the same columns."""
+    from gamespec.tidy_table import label
 
-    if isinstance(strategy, bool) or isinstance(strategy, (int, float, str)):
-        return {f"strategy:{player}": strategy}
+    spread = _over_actions(strategy, actions)
+    if spread is not None:
+        strategy = spread
+    elif isinstance(strategy, bool) or isinstance(strategy, (int, float, str)):
+        return {f"strategy:{player}": label(strategy)}
     if not isinstance(strategy, dict):
         return {}
+    return _dict_cells(player, strategy)
+
+
+def _over_actions(strategy, actions) -> dict | None:
+    """A choice or a flat distribution as a distribution over every action, or None."""
+    if not actions or len(actions) > MAX_CELLS_PER_STRATEGY or isinstance(strategy, bool):
+        return None
+    names = [str(a) for a in actions]
+    if isinstance(strategy, (int, float, str)):
+        return {a: 1.0 if a == str(strategy) else 0.0 for a in names} \
+            if str(strategy) in names else None
+    if isinstance(strategy, dict) and strategy and set(map(str, strategy)) <= set(names) \
+            and not any(isinstance(v, dict) for v in strategy.values()):
+        given = {str(k): v for k, v in strategy.items()}
+        return {a: given.get(a, 0.0) for a in names}
+    return None
+
+
+def _dict_cells(player: str, strategy: dict) -> dict:
+    from gamespec.tidy_table import label, ordered
+
     cells: dict = {}
     numbers = list(strategy.values())
     if numbers and all(isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
                        and 0 <= v <= 1 for v in numbers) and abs(sum(numbers) - 1) <= 1e-9:
         support = [k for k, v in strategy.items() if v > PROBABILITY_SHOWN]
-        cells[f"strategy:{player}"] = support[0] if len(support) == 1 else "mixed"
+        cells[f"strategy:{player}"] = label(support[0]) if len(support) == 1 else "mixed"
     for key in ordered(strategy):
         inner = strategy[key]
         if isinstance(inner, dict):

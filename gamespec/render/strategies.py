@@ -27,7 +27,8 @@ def hidden_note(hidden: int, total: int, noun: str = "rows"):
 
 def inline(value, exact=None, full: bool = False) -> str:
     """A value on one line: a number, a label, `label p, ...` for a distribution (its
-    largest MANY_ENTRIES entries unless `full`), `key: value` for labels."""
+    largest MANY_ENTRIES entries unless `full`; `10 (p), ...` when a label is a number, so
+    that it does not read as a mixed number), `key: value` for labels."""
     if isinstance(value, dict):
         items = list(value.items())
         exact = exact if isinstance(exact, dict) else {}
@@ -36,6 +37,8 @@ def inline(value, exact=None, full: bool = False) -> str:
             if not full and len(items) > MANY_ENTRIES:
                 more = f", ... ({len(items) - MANY_ENTRIES} more; {MORE})"
                 items = sorted(items, key=lambda kv: -abs(kv[1]))[:MANY_ENTRIES]
+            if any(numeric_key(k) is not None for k, _ in items):  # `10 (7/16)`, not `10 7/16`
+                return ", ".join(f"{k} ({number(v, exact.get(k))})" for k, v in items) + more
             return ", ".join(f"{k} {number(v, exact.get(k))}" for k, v in items) + more
         return ", ".join(f"{k}: {inline(v, exact.get(k), full)}" for k, v in items)
     if isinstance(value, (list, tuple)):

@@ -76,7 +76,7 @@ def test_a_long_channel_is_cut_unless_full():
     full = render_result(result, width=100, full=True)
     rows = [line.split() for line in full.splitlines() if re.match(r"^  \d+ ", line)]
     assert [r[0] for r in rows] == [str(r) for r in range(1, 31)]
-    assert rows[29] == ["30", "30", "0.644721,", "1", "0.355279"]  # region 30 -> 30 or 1
+    assert rows[29] == ["30", "30", "(0.644721),", "1", "(0.355279)"]  # region 30 -> 30 or 1
     assert "not shown" not in full
 
 
