@@ -77,6 +77,9 @@ def name_latex(name: str) -> str:
     if hat:  # `sigma^*` (a placeholder the solvers make): a superscript
         if sup in ("*", "'") or sup.isdigit():
             return f"{{{name_latex(lower)}}}^{{{sup}}}"
+        mark, _, sub = sup.partition("_")  # `x^*_0`: the first of several roots
+        if mark in ("*", "'") and re.fullmatch(r"[A-Za-z0-9]+", sub):
+            return f"{{{name_latex(lower)}}}^{{{mark}}}_{{{sub if sub.isdigit() else _word(sub)}}}"
         if _NAME.fullmatch(sup):
             return f"{{{name_latex(lower)}}}^{{{_word(sup)}}}"
         return rf"\text{{{tex_text(name)}}}"

@@ -42,8 +42,7 @@ def derive(model: Model, cls: Classification, derivation) -> None:
         if d.switch_points:
             items.append((f"{player.name}: branch switch points",
                           sympy.Tuple(*d.switch_points)))
-        items.append((f"{player.name}: best response", d.closed_form if d.closed_form is not None
-                      else d.rule))
+        items.append((f"{player.name}: best response", _best_response(d)))
         for note in d.notes:
             items.append((f"{player.name}: note", note))
     if shape in ("population", "population_leader"):
@@ -83,6 +82,18 @@ def derive(model: Model, cls: Classification, derivation) -> None:
     if shape == "nash":
         items += [] if branched else nash_method.derive_items(model)
     derivation.add("continuous game: best responses and equilibrium conditions", items)
+
+
+def _best_response(d):
+    """The clipped closed form, else the rule choosing among the candidates, else (the
+    rule too large to print) what the rule does."""
+    if d.closed_form is not None:
+        return d.closed_form
+    if d.rule is not None:
+        return d.rule
+    return MathText("the candidate among ", sympy.Tuple(*(c.point for c in d.candidates)),
+                    " with the highest payoff where it is admissible (the comparison of the "
+                    "candidates is too large to print)")
 
 
 def _branch_label(name: str, k: int, condition) -> str:

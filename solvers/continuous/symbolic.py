@@ -49,7 +49,7 @@ class BestResponseDerivation:
     branches: tuple[Branch, ...]
     switch_points: tuple[sympy.Expr, ...]
     candidates: tuple[Candidate, ...]
-    rule: sympy.Expr
+    rule: sympy.Expr | None  # None: too large to build (a note says so)
     closed_form: sympy.Expr | None
     notes: tuple[str, ...]
 
@@ -257,15 +257,26 @@ def _candidates_symbolic(payoff: sympy.Expr, var: sympy.Symbol, lo: sympy.Expr,
     return list(unique.values()), notes
 
 
-def _selection_rule(candidates: list[Candidate]) -> sympy.Expr:
-    """Piecewise: the candidate whose payoff is at least every other admissible one's."""
+RULE_SIZE_LIMIT = 400  # operations in the rule's conditions beyond which it is not built
+
+
+def _selection_rule(candidates: list[Candidate],
+                    timeout: float | None = 2.0) -> sympy.Expr | None:
+    """Piecewise: the candidate whose payoff is at least every other admissible one's.
+
+    None when its conditions exceed RULE_SIZE_LIMIT operations; SymPy's simplification of
+    the pieces runs under the time limit (it can recurse without end on a few payoffs)
+    and the pieces are kept as written when it fails."""
     pieces = []
     for i, c in enumerate(candidates[:-1]):
         beats = [sympy.Or(sympy.Not(d.valid), sympy.Ge(c.value, d.value))
                  for j, d in enumerate(candidates) if j != i]
         pieces.append((c.point, sympy.And(c.valid, *beats)))
-    pieces.append((candidates[-1].point, True))
-    return sympy.Piecewise(*pieces)
+    pieces.append((candidates[-1].point, sympy.true))
+    if sum(sympy.count_ops(cond) for _, cond in pieces) > RULE_SIZE_LIMIT:
+        return None
+    rule = with_time_limit(lambda: quietly(lambda: sympy.Piecewise(*pieces)), timeout)
+    return rule if rule is not None else sympy.Piecewise(*pieces, evaluate=False)
 
 
 def symbolic_best_response(payoff: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any, *,
@@ -292,6 +303,6 @@ def symbolic_best_response(payoff: sympy.Expr, var: sympy.Symbol, lo: Any, hi: A
             notes.append(MathText("the clipped stationary point is the best response when ",
                                   sympy.Lt(branches[0].second_derivative, 0, evaluate=False),
                                   " (concave payoff)"))
+    rule = _selection_rule(candidates, timeout)
     return BestResponseDerivation(var, lo, hi, tuple(branches), tuple(switches),
-                                  tuple(candidates), _selection_rule(candidates), closed,
-                                  tuple(notes))
+                                  tuple(candidates), rule, closed, tuple(notes))

@@ -204,10 +204,6 @@ payoff rival = max(0, Qmax - q - r) * r - sqrt(1 + r) - [r > 5] * c
 """
 
 
-@pytest.mark.xfail(strict=True, reason="derive of a valid continuous spec (max(0, .) * r - "
-                   "sqrt(1 + r) - [r > 5] * c) hits a RecursionError in the symbolic best "
-                   "response and exits 2 with 'the spec is nested too deeply' (no location), "
-                   "while solve certifies the same spec")
 def test_derive_does_not_fail_where_solve_succeeds(tmp_path, capsys):
     spec = _write(tmp_path, DEEP)
     code, out, err = _run(capsys, "solve", spec, "--format", "json")
@@ -255,9 +251,6 @@ payoff rival = (Qmax - q - r) * r
 """
 
 
-@pytest.mark.xfail(strict=True, reason="derive LaTeX writes the root of a first-order condition "
-                   "as the text of a SymPy symbol name, \\text{q\\^{}*\\_0} (q^*_0 in "
-                   "typewriter-like text), instead of mathematics q^{*}_{0}")
 def test_latex_has_no_symbol_names_as_text(tmp_path, capsys):
     spec = _write(tmp_path, NO_CLOSED_FORM.replace("\\\n", ""))
     code, tex, err = _run(capsys, "derive", spec, "--format", "latex")
