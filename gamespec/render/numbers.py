@@ -9,11 +9,13 @@ import re
 DIGITS = 6
 _RATIONAL = re.compile(r"-?\d+(/\d+)?")
 _MAX_EXACT = 15  # longer fractions (many digits) are shown as their 6-digit float
+_WHOLE = 15  # a float below 10^15 in size is written without an exponent
 
 
 def number(value, exact: str | None = None) -> str:
     """`value` as shown in a table: `exact` when it is a short integer or fraction, else
-    the value (a bool as yes/no, an integer in full, a float with 6 significant digits);
+    the value (a bool as yes/no, an integer in full, a float with 6 significant digits,
+    without an exponent below 10^15: a whole float in full, 1234567.891 as 1234570);
     anything that is not a number as its text."""
     if isinstance(exact, str) and _RATIONAL.fullmatch(exact.strip()) \
             and len(exact.strip()) <= _MAX_EXACT:
@@ -28,8 +30,11 @@ def number(value, exact: str | None = None) -> str:
             return str(value)
         if value == 0:
             return "0"  # also -0.0
-        if value.is_integer() and abs(value) < 10 ** DIGITS:
+        if value.is_integer() and abs(value) < 10 ** _WHOLE:
             return str(int(value))
+        shown = float(f"{value:.{DIGITS}g}")
+        if 10 ** DIGITS <= abs(shown) < 10 ** _WHOLE:  # 1234567.891: 1234570, not 1.23457e+06
+            return str(int(shown))
         return f"{value:.{DIGITS}g}"
     if value is None:
         return "-"

@@ -48,6 +48,8 @@ def test_numbers_are_integers_fractions_or_six_significant_digits():
     assert number(1.5, "3/2") == "3/2"  # the Result's exact value when it is a fraction
     assert number(0.5615528128088303, "-3/2 + sqrt(17)/2") == "0.561553"  # not a fraction
     assert number(4.440892098500626e-16) == "4.44089e-16"
+    assert number(1234567.891) == "1234570" and number(-999999.5) == "-1000000"
+    assert number(1234567.0) == "1234567" and number(2.5e15) == "2.5e+15"
     assert number(True) == "yes" and number(None) == "-"
 
 
