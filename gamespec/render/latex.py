@@ -23,6 +23,7 @@ PREAMBLE = (
     "\\usepackage{amssymb}\n"
     "\\allowdisplaybreaks\n"
     "\\begin{document}\n"
+    "\\sloppy\n"  # long conditions break at their operators, not past the margin
 )
 END = "\\end{document}\n"
 
@@ -135,7 +136,8 @@ class SpecLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the names, indicators and case splits of a spec;
     `allow_breaks`: `\\allowbreak` after a tuple's or dict's commas (pdflatex)."""
 
-    _default_settings = {**LatexPrinter._default_settings, "allow_breaks": False}
+    _default_settings = {**LatexPrinter._default_settings, "allow_breaks": False,
+                         "stack": True}
 
     def _deal_with_super_sub(self, string: str, style="plain") -> str:
         return name_latex(string)
@@ -169,7 +171,8 @@ class SpecLatexPrinter(LatexPrinter):
         """`a \\wedge b`; in a document, a long chain one operand a line (a case split's
         conditions can run to pages' widths)."""
         tex = super()._print_LogOp(args, char)
-        if not self._settings["allow_breaks"] or len(tex) < _LONG:
+        if not (self._settings["allow_breaks"] and self._settings["stack"]) \
+                or len(tex) < _LONG:
             return tex
         parts = [self._print(a) if not a.is_Boolean or a.is_Not
                  else rf"\left({self._print(a)}\right)" for a in args]
@@ -249,9 +252,17 @@ def _text_latex(obj) -> str:
     return tex_text(obj)
 
 
+_LONG_LABEL = 40  # characters: a longer label is a line of its own (it can break there)
+
+
 def _item_latex(label, obj) -> str:
-    tex = None if isinstance(obj, MathText) else math_latex(obj, document=True)
+    flat = isinstance(obj, (sympy.And, sympy.Or))  # inline: TeX breaks after each operator
+    tex = None if isinstance(obj, MathText) else (
+        SpecLatexPrinter({"allow_breaks": True, "stack": False}).doprint(obj) if flat
+        else math_latex(obj, document=True))
     body = _text_latex(obj) if tex is None else rf"\(\displaystyle {tex}\)"
+    if label and len(str(label)) > _LONG_LABEL:
+        return rf"\item[] {_text_latex(label)}:\\ {body}"
     return rf"\item[{{{_text_latex(label)}}}] {body}" if label else rf"\item[] {body}"
 
 

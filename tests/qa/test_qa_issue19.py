@@ -181,10 +181,6 @@ def test_latex_cournot_compiles_without_overfull_lines(tmp_path, capsys):
     assert r"\mathrm{Qmax}" in tex and r"c_{\mathrm{hi}}" in tex
 
 
-@pytest.mark.xfail(strict=True, reason="derive LaTeX of a three-player game: the mixed "
-                   "equilibrium conditions run up to 235pt past the text width (an "
-                   "indifference array, and unbreakable \\item labels such as 'support (ann: "
-                   "{Stay, Go}, ...): equilibrium iff (every parameter positive)')")
 def test_latex_three_player_lines_fit_the_page(tmp_path, capsys):
     widths = _overfull(tmp_path, THREE, "three")
     assert max(widths, default=0.0) < 50.0, sorted(widths)[-5:]
