@@ -75,21 +75,71 @@ def finish(fig: Figure) -> Figure:
                 formatter.set_useOffset(False)
     for _ in range(2):  # the constrained layout settles, then stays: every write of the
         fig.draw_without_rendering()  # figure, in any format, has the same layout and bytes
+    if _fit_labels(fig):  # a label longer than its axes went onto more lines: settle again
+        for _ in range(2):
+            fig.draw_without_rendering()
     fig.set_layout_engine("none")
     return fig
 
 
+def _fit_labels(fig: Figure) -> bool:
+    """Axis labels and titles longer than their axes (or reaching outside the figure: cut
+    off in the file) go onto more lines; True if any changed."""
+    renderer = fig._get_renderer()
+    changed = False
+    for ax in fig.axes:
+        span = ax.get_position().transformed(fig.transFigure)
+        for text, length in ((ax.yaxis.label, span.height), (ax.xaxis.label, span.width),
+                             (ax.title, span.width)):
+            content = text.get_text()
+            if not text.get_visible() or not content.strip():
+                continue
+            box = text.get_window_extent(renderer)
+            extent = box.height if text.get_rotation() % 180 == 90 else box.width
+            if extent <= length + 1 and _inside(box, fig.bbox):
+                continue
+            longest = len(max(content.split("\n"), key=len))
+            lines = wrap(content, 0.9 * longest * length / extent)
+            if lines != content:
+                text.set_text(lines)
+                changed = True
+    return changed
+
+
+def _inside(box, frame) -> bool:
+    return (box.x0 >= frame.x0 - 1 and box.y0 >= frame.y0 - 1 and box.x1 <= frame.x1 + 1
+            and box.y1 <= frame.y1 + 1)
+
+
+def wrap(text: str, chars: float) -> str:
+    """`text` on lines of at most `chars` characters where it can: broken at spaces, and a
+    longer name also after an underscore (where it still reads on)."""
+    import re
+
+    width = max(int(chars), 8)
+    lines = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split():
+            pieces = [word] if len(word) <= width else re.findall(r"[^_]*_|[^_]+$", word)
+            for k, piece in enumerate(pieces):
+                gap = " " if k == 0 and current else ""
+                if current and len(current) + len(gap) + len(piece) > width:
+                    lines.append(current)
+                    current = piece
+                else:
+                    current += gap + piece
+        lines.append(current)
+    return "\n".join(lines)
+
+
 def _wrap_suptitle(fig: Figure) -> None:
     """A figure title longer than the figure is wide goes onto more lines."""
-    import textwrap
-
     title = fig._suptitle
     if title is None:
         return
     chars = int(fig.get_size_inches()[0] * 72 / (0.6 * title.get_fontsize()))
-    lines = [part for line in title.get_text().split("\n")
-             for part in (textwrap.wrap(line, chars) or [""])]
-    title.set_text("\n".join(lines))
+    title.set_text(wrap(title.get_text(), chars))
 
 
 def unlabelled_axes(fig: Figure) -> list[str]:

@@ -148,9 +148,6 @@ def test_payoff_table_texts_inside_figure_short_names():
     assert _texts_outside(fig) == []
 
 
-@pytest.mark.xfail(strict=True, reason="payoff-table: the row axis label of a player with a long "
-                   "name is cut off at the figure's left edge (\"ker_with_a_long_name's "
-                   "strategy\" in the PNG)")
 def test_payoff_table_long_player_name_label_not_clipped():
     import gamespec
 
