@@ -60,11 +60,11 @@ def draw(data: dict, result, profile: str | None = None, series=None, **_: Any):
     step = max(1, len(labels) // 20)
     ax.set_xticks(positions[::step], labels[::step])
     ax.set_xlim(-0.5, len(labels) - 0.5)
-    ax.set_ylim(0, 1.3 * top if top > 0 else 1)  # room for the legend above the bars
+    ax.set_ylim(0, 1.05 * top if top > 0 else 1)
     ax.set_xlabel(f"element of {over}")
     ax.set_ylabel(", ".join(names))
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=9)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9)  # off the bars
     ax.set_title(f"{result.game}: {', '.join(names)} over {over}")
     return fig
 

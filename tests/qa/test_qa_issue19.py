@@ -252,8 +252,6 @@ def test_latex_has_no_symbol_names_as_text(tmp_path, capsys):
     assert r"\^{}" not in tex, re.findall(r"\\text\{[^}]*\\\^\{\}[^}]*\}", tex)[:3]
 
 
-@pytest.mark.xfail(strict=True, reason="distribution picture of specs/nvo_pdp.game: the legend "
-                   "sits on the tallest bars (the 0.119 bar near element 66 is drawn under it)")
 def test_distribution_legend_does_not_cover_bars(mirror):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
