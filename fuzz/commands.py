@@ -93,6 +93,7 @@ def run(command: str, text: str, path: str, limit: float = 10.0,
     from gamespec.errors import GamespecError
     from gamespec.language.loader import model_from_string
 
+    downloads = network_policy.DOWNLOADS
     network_policy.DOWNLOADS = False  # only the data mirror: never the network
     wall_clock.EXPIRED = False
     try:
@@ -122,6 +123,8 @@ def run(command: str, text: str, path: str, limit: float = 10.0,
         return "memory", "MemoryError\n" + traceback.format_exc(limit=-10)
     except BaseException as exc:  # noqa: BLE001 - that is what is counted
         return "escape", escape_key(exc) + "\n" + traceback.format_exc(limit=-14)
+    finally:
+        network_policy.DOWNLOADS = downloads  # the tests run commands in their own process
 
 
 def escape_key(exc: BaseException) -> str:

@@ -26,6 +26,7 @@ SPEC = ('game "toy"\ndata d = dataset("toy", columns = {id, v})\nset R = d.id\n'
 def toy(monkeypatch, tmp_path):
     """A registered toy data set with no mirror and an empty cache; downloads recorded."""
     monkeypatch.delenv(data_registry.MIRROR_ENV, raising=False)
+    monkeypatch.setattr(network_policy, "DOWNLOADS", True)  # a library's default
     cache = tmp_path / "cache"
     cache.mkdir()
     monkeypatch.setattr(data_registry, "_cache_dir", lambda: cache)
