@@ -36,6 +36,12 @@ def _handler(signum, frame):
     raise KeyboardInterrupt
 
 
+def interrupted() -> bool:
+    """Has a signal interrupted the running command (its KeyboardInterrupt may come back
+    wrapped, e.g. as a SystemError from a C function it was raised in)?"""
+    return _state["mode"] == "stopping"
+
+
 def install() -> None:
     """At start-up of the console entry: a signal during imports exits 130 at once."""
     for signum in SIGNALS:

@@ -132,6 +132,10 @@ def _run(args) -> int:
         print(out_of_memory_message(), file=sys.stderr)
         return EXIT_SOLVER
     except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+        from gamespec import interrupts
+
+        if interrupts.interrupted():  # the signal's KeyboardInterrupt, wrapped by C code
+            raise KeyboardInterrupt from None
         if args.debug:
             traceback.print_exc()
         print(f"gamespec: internal error: {type(exc).__name__}: {exc}\n"
